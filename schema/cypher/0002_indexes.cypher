@@ -4,6 +4,7 @@ CREATE INDEX evidence_fact IF NOT EXISTS FOR (e:Evidence) ON (e.factId);
 CREATE INDEX evidence_source IF NOT EXISTS FOR (e:Evidence) ON (e.sourceId);
 CREATE INDEX node_record IF NOT EXISTS FOR (n:Node) ON (n.dataset, n.recordId);
 CREATE INDEX node_status IF NOT EXISTS FOR (n:Node) ON (n.status);
+CREATE INDEX node_kind IF NOT EXISTS FOR (n:Node) ON (n.kind);
 CREATE INDEX node_when IF NOT EXISTS FOR (n:Node) ON (n.when);
 CREATE INDEX node_name IF NOT EXISTS FOR (n:Node) ON (n.sortName);
 CREATE INDEX state_iso IF NOT EXISTS FOR (n:State) ON (n.isoCode);

@@ -1,0 +1,416 @@
+package cypher
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/sanctiongraph/sanctiongraph/graph/model"
+	"github.com/sanctiongraph/sanctiongraph/schema"
+)
+
+// neighbourFilter is the WHERE clause shared by the three directions.
+const neighbourFilter = `
+WHERE type(r) IN $types
+  AND ($kinds IS NULL OR m.kind IN $kinds)
+  AND r.statusRank >= $minRank
+  AND ($statuses IS NULL OR r.status IN $statuses)
+  AND ($at IS NULL OR ((r.validFrom IS NULL OR r.validFrom <= $at) AND (r.validUntil IS NULL OR r.validUntil >= $at)))
+WITH n, r, m ORDER BY type(r), m.sortName, m.id, r.id
+WITH n, collect(CASE WHEN r IS NULL THEN null ELSE {r: r, m: m, out: startNode(r) = n} END) AS all
+RETURN size(all) AS total, all[$skip..$skip + $limit] AS page`
+
+var neighbourQueries = map[model.Dir]string{
+	model.Both:     `MATCH (n:` + schema.NodeLabel + ` {id: $id}) OPTIONAL MATCH (n)-[r]-(m:` + schema.NodeLabel + `)` + neighbourFilter,
+	model.Outgoing: `MATCH (n:` + schema.NodeLabel + ` {id: $id}) OPTIONAL MATCH (n)-[r]->(m:` + schema.NodeLabel + `)` + neighbourFilter,
+	model.Incoming: `MATCH (n:` + schema.NodeLabel + ` {id: $id}) OPTIONAL MATCH (n)<-[r]-(m:` + schema.NodeLabel + `)` + neighbourFilter,
+}
+
+func relTypeList(ts []schema.RelType) []string {
+	if len(ts) == 0 {
+		ts = schema.RelTypes
+	}
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = string(t)
+	}
+	return out
+}
+
+// Neighbours returns one page of the relationships around an entity, with
+// the entity at the other end, ordered by type, neighbour name and id.
+// Errors: NOT_FOUND for an unknown id, BAD_USER_INPUT for a bad date.
+func (s *Store) Neighbours(ctx context.Context, q model.NeighbourQuery) (model.NeighbourPage, error) {
+	const op = "cypher.Store.Neighbours"
+	at, err := optDate(q.At)
+	if err != nil {
+		return model.NeighbourPage{}, &model.Error{Code: model.BadUserInput, Message: "at: " + err.Error(), Op: op}
+	}
+	query, ok := neighbourQueries[q.Direction]
+	if !ok {
+		return model.NeighbourPage{}, &model.Error{Code: model.BadUserInput, Message: "direction is not OUTGOING, INCOMING or BOTH", Op: op}
+	}
+	p := map[string]any{
+		"id": q.ID, "types": relTypeList(q.Types), "kinds": kindList(q.Kinds),
+		"minRank": int64(q.MinStatus.Rank()), "statuses": statusList(q.Statuses), "at": at,
+		"skip": int64(q.Offset), "limit": int64(q.Limit),
+	}
+	type result struct {
+		page  model.NeighbourPage
+		found bool
+	}
+	r, err := read(ctx, s, op, func(tx neo4j.ManagedTransaction) (result, error) {
+		res, err := tx.Run(ctx, query, p)
+		if err != nil {
+			return result{}, err
+		}
+		if !res.Next(ctx) {
+			return result{}, res.Err()
+		}
+		rec := res.Record()
+		total, _, _ := neo4j.GetRecordValue[int64](rec, "total")
+		items, _, _ := neo4j.GetRecordValue[[]any](rec, "page")
+		out := result{found: true, page: model.NeighbourPage{Total: int(total)}}
+		for _, it := range items {
+			m, _ := it.(map[string]any)
+			rel, _ := m["r"].(neo4j.Relationship)
+			other, _ := m["m"].(neo4j.Node)
+			outgoing, _ := m["out"].(bool)
+			node := s.decodeEntity(other)
+			from, to := q.ID, node.ID
+			if !outgoing {
+				from, to = to, from
+			}
+			out.page.Neighbours = append(out.page.Neighbours, model.Neighbour{
+				Relationship: s.decodeRel(rel, from, to), Node: node, Outgoing: outgoing,
+			})
+		}
+		return out, nil
+	})
+	if err != nil {
+		return model.NeighbourPage{}, err
+	}
+	if !r.found {
+		return model.NeighbourPage{}, &model.Error{Code: model.NotFound, Message: fmt.Sprintf("no entity with id %q", q.ID), Op: op}
+	}
+	return r.page, nil
+}
+
+const cypherSearch = `CALL db.index.fulltext.queryNodes('node_names', $q, {limit: $max}) YIELD node, score
+WHERE $kinds IS NULL OR node.kind IN $kinds
+WITH node, score ORDER BY score DESC, node.sortName, node.id
+WITH collect({n: node, s: score}) AS hits
+RETURN size(hits) AS total, hits[$skip..$skip + $limit] AS page`
+
+// maxSearchTerms bounds the words of one search.
+const maxSearchTerms = 12
+
+// LuceneQuery turns search text into a full-text query: the text is
+// normalised like stored names (model.NormalizeName), every word is
+// required, and the last one also matches as a prefix, so results appear
+// while a name is being typed. Normalisation leaves only letters, digits and
+// spaces, so nothing in the text can act as Lucene syntax.
+func LuceneQuery(text string) (query string, terms []string, err error) {
+	terms = strings.Fields(model.NormalizeName(text))
+	if len(terms) == 0 {
+		return "", nil, fmt.Errorf("query %q has no letters or digits to search for", text)
+	}
+	if len(terms) > maxSearchTerms {
+		return "", nil, fmt.Errorf("query has %d words; at most %d are searched", len(terms), maxSearchTerms)
+	}
+	parts := make([]string, len(terms))
+	for i, t := range terms {
+		if i == len(terms)-1 {
+			parts[i] = "+(" + t + " OR " + t + "*)"
+		} else {
+			parts[i] = "+" + t
+		}
+	}
+	return strings.Join(parts, " "), terms, nil
+}
+
+// Search finds entities by any of their names, ranked by relevance, and says
+// which name matched. Errors: BAD_USER_INPUT for a query without words.
+func (s *Store) Search(ctx context.Context, q model.SearchQuery) (model.SearchPage, error) {
+	const op = "cypher.Store.Search"
+	lq, terms, err := LuceneQuery(q.Text)
+	if err != nil {
+		return model.SearchPage{}, &model.Error{Code: model.BadUserInput, Message: "query: " + err.Error(), Op: op}
+	}
+	p := map[string]any{
+		"q": lq, "max": int64(model.MaxSearchHits), "kinds": kindList(q.Kinds),
+		"skip": int64(q.Offset), "limit": int64(q.Limit),
+	}
+	return read(ctx, s, op, func(tx neo4j.ManagedTransaction) (model.SearchPage, error) {
+		res, err := tx.Run(ctx, cypherSearch, p)
+		if err != nil {
+			return model.SearchPage{}, err
+		}
+		rec, err := res.Single(ctx)
+		if err != nil {
+			return model.SearchPage{}, err
+		}
+		total, _, _ := neo4j.GetRecordValue[int64](rec, "total")
+		items, _, _ := neo4j.GetRecordValue[[]any](rec, "page")
+		page := model.SearchPage{Total: int(total)}
+		for _, it := range items {
+			m, _ := it.(map[string]any)
+			n, _ := m["n"].(neo4j.Node)
+			score, _ := m["s"].(float64)
+			e := s.decodeEntity(n)
+			page.Hits = append(page.Hits, model.SearchResult{Entity: e, Score: score, MatchedName: MatchedName(e, terms)})
+		}
+		return page, nil
+	})
+}
+
+// MatchedName picks the name or alias that best explains a hit: the first
+// (name before aliases) containing every term, the last as a prefix;
+// otherwise the one sharing the most terms.
+func MatchedName(e *model.Entity, terms []string) string {
+	names := append([]string{e.Name}, e.Aliases...)
+	best, bestScore := e.Name, -1
+	for _, n := range names {
+		words := strings.Fields(model.NormalizeName(n))
+		score := 0
+		for i, t := range terms {
+			for _, w := range words {
+				if w == t || (i == len(terms)-1 && strings.HasPrefix(w, t)) {
+					score++
+					break
+				}
+			}
+		}
+		if score > bestScore {
+			best, bestScore = n, score
+		}
+		if score == len(terms) {
+			return n
+		}
+	}
+	return best
+}
+
+// entityFilter is the WHERE clause of entity lists.
+const entityFilter = `MATCH (n:` + schema.NodeLabel + `)
+WHERE ($kinds IS NULL OR n.kind IN $kinds)
+  AND ($statuses IS NULL OR n.status IN $statuses)
+  AND n.statusRank >= $minRank
+  AND ($dataset IS NULL OR n.dataset = $dataset)
+  AND ($at IS NULL OR ((n.validFrom IS NULL OR n.validFrom <= $at) AND (n.validUntil IS NULL OR n.validUntil >= $at)))
+`
+
+var (
+	cypherCountEntities = entityFilter + `RETURN count(n) AS total`
+	entityOrders        = map[model.EntitySort]string{
+		model.ByNameAsc:  `ORDER BY n.sortName, n.id`,
+		model.ByNameDesc: `ORDER BY n.sortName DESC, n.id`,
+		model.ByDateAsc:  `ORDER BY n.when IS NULL, n.when, n.sortName, n.id`,
+		model.ByDateDesc: `ORDER BY n.when IS NULL, n.when DESC, n.sortName, n.id`,
+	}
+)
+
+// Entities lists entities with filters, sorted, one page at a time.
+// Errors: BAD_USER_INPUT for a bad date or sort.
+func (s *Store) Entities(ctx context.Context, q model.EntityQuery) (model.EntityPage, error) {
+	const op = "cypher.Store.Entities"
+	at, err := optDate(q.ActiveAt)
+	if err != nil {
+		return model.EntityPage{}, &model.Error{Code: model.BadUserInput, Message: "activeAt: " + err.Error(), Op: op}
+	}
+	order, ok := entityOrders[q.Sort]
+	if !ok {
+		return model.EntityPage{}, &model.Error{Code: model.BadUserInput, Message: "sort is not a known order", Op: op}
+	}
+	var dataset any
+	if q.Dataset != "" {
+		dataset = q.Dataset
+	}
+	p := map[string]any{
+		"kinds": kindList(q.Kinds), "statuses": statusList(q.Statuses), "minRank": int64(q.MinStatus.Rank()),
+		"dataset": dataset, "at": at, "skip": int64(q.Offset), "limit": int64(q.Limit),
+	}
+	pageQuery := entityFilter + `RETURN n ` + order + ` SKIP $skip LIMIT $limit`
+	return read(ctx, s, op, func(tx neo4j.ManagedTransaction) (model.EntityPage, error) {
+		var page model.EntityPage
+		res, err := tx.Run(ctx, cypherCountEntities, p)
+		if err != nil {
+			return page, err
+		}
+		rec, err := res.Single(ctx)
+		if err != nil {
+			return page, err
+		}
+		total, _, _ := neo4j.GetRecordValue[int64](rec, "total")
+		page.Total = int(total)
+		res, err = tx.Run(ctx, pageQuery, p)
+		if err != nil {
+			return page, err
+		}
+		for res.Next(ctx) {
+			n, _, _ := neo4j.GetRecordValue[neo4j.Node](res.Record(), "n")
+			page.Entities = append(page.Entities, s.decodeEntity(n))
+		}
+		return page, res.Err()
+	})
+}
+
+const timelineFilter = `MATCH (n:` + schema.NodeLabel + `)
+WHERE n.when IS NOT NULL
+  AND ($from IS NULL OR n.when >= $from)
+  AND ($to IS NULL OR n.when <= $to)
+  AND ($kinds IS NULL OR n.kind IN $kinds)
+  AND n.statusRank >= $minRank
+`
+
+const (
+	cypherTimelineCount = timelineFilter + `RETURN count(n) AS total`
+	cypherTimelinePage  = timelineFilter + `RETURN n ORDER BY n.when, n.sortName, n.id SKIP $skip LIMIT $limit`
+)
+
+// Timeline lists dated entities (events, transfers, resolutions, listings,
+// sources) in date order. Errors: BAD_USER_INPUT for a bad date or range.
+func (s *Store) Timeline(ctx context.Context, q model.TimelineQuery) (model.TimelinePage, error) {
+	const op = "cypher.Store.Timeline"
+	from, err := optDate(q.From)
+	if err != nil {
+		return model.TimelinePage{}, &model.Error{Code: model.BadUserInput, Message: "from: " + err.Error(), Op: op}
+	}
+	to, err := optDate(q.To)
+	if err != nil {
+		return model.TimelinePage{}, &model.Error{Code: model.BadUserInput, Message: "to: " + err.Error(), Op: op}
+	}
+	if q.From != "" && q.To != "" && q.To < q.From {
+		return model.TimelinePage{}, &model.Error{Code: model.BadUserInput, Message: "to: must not be before from", Op: op}
+	}
+	p := map[string]any{
+		"from": from, "to": to, "kinds": kindList(q.Kinds), "minRank": int64(q.MinStatus.Rank()),
+		"skip": int64(q.Offset), "limit": int64(q.Limit),
+	}
+	return read(ctx, s, op, func(tx neo4j.ManagedTransaction) (model.TimelinePage, error) {
+		var page model.TimelinePage
+		res, err := tx.Run(ctx, cypherTimelineCount, p)
+		if err != nil {
+			return page, err
+		}
+		rec, err := res.Single(ctx)
+		if err != nil {
+			return page, err
+		}
+		total, _, _ := neo4j.GetRecordValue[int64](rec, "total")
+		page.Total = int(total)
+		res, err = tx.Run(ctx, cypherTimelinePage, p)
+		if err != nil {
+			return page, err
+		}
+		for res.Next(ctx) {
+			n, _, _ := neo4j.GetRecordValue[neo4j.Node](res.Record(), "n")
+			e := s.decodeEntity(n)
+			page.Items = append(page.Items, model.TimelineItem{Date: dateStr(n.Props["when"]), Entity: e})
+		}
+		return page, res.Err()
+	})
+}
+
+const (
+	cypherCountNodes = `MATCH (n:` + schema.NodeLabel + `)
+WHERE ($kinds IS NULL OR n.kind IN $kinds)
+  AND ($dataset IS NULL OR n.dataset = $dataset)
+  AND n.statusRank >= $minRank
+RETURN n.kind AS kind, n.status AS status, n.dataset AS dataset, count(*) AS c`
+	cypherCountRels = `MATCH (a:` + schema.NodeLabel + `)-[r]->(b:` + schema.NodeLabel + `)
+WHERE ($dataset IS NULL OR r.dataset = $dataset)
+  AND r.statusRank >= $minRank
+  AND ($kinds IS NULL OR a.kind IN $kinds OR b.kind IN $kinds)
+RETURN type(r) AS t, count(*) AS c`
+)
+
+// cypherCountRelsFast reads per-type totals from Neo4j's count store, for
+// unfiltered dashboards: constant time whatever the graph's size.
+var cypherCountRelsFast = func() string {
+	parts := make([]string, len(schema.RelTypes))
+	for i, t := range schema.RelTypes {
+		parts[i] = `MATCH ()-[r:` + string(t) + `]->() RETURN '` + string(t) + `' AS t, count(r) AS c`
+	}
+	return "CALL {\n" + strings.Join(parts, "\nUNION ALL\n") + "\n}\nRETURN t, c"
+}()
+
+// Counts returns dashboard totals of entities by kind, status and dataset,
+// and of relationships by type.
+func (s *Store) Counts(ctx context.Context, q model.CountQuery) (*model.Counts, error) {
+	const op = "cypher.Store.Counts"
+	var dataset any
+	if q.Dataset != "" {
+		dataset = q.Dataset
+	}
+	p := map[string]any{"kinds": kindList(q.Kinds), "dataset": dataset, "minRank": int64(q.MinStatus.Rank())}
+	unfiltered := len(q.Kinds) == 0 && q.Dataset == "" && q.MinStatus == ""
+	return read(ctx, s, op, func(tx neo4j.ManagedTransaction) (*model.Counts, error) {
+		c := &model.Counts{}
+		res, err := tx.Run(ctx, cypherCountNodes, p)
+		if err != nil {
+			return nil, err
+		}
+		byKind, byStatus, byDataset := map[string]int{}, map[string]int{}, map[string]int{}
+		for res.Next(ctx) {
+			rec := res.Record()
+			k, _, _ := neo4j.GetRecordValue[string](rec, "kind")
+			st, _, _ := neo4j.GetRecordValue[string](rec, "status")
+			ds, _, _ := neo4j.GetRecordValue[string](rec, "dataset")
+			n, _, _ := neo4j.GetRecordValue[int64](rec, "c")
+			byKind[k] += int(n)
+			byStatus[st] += int(n)
+			byDataset[ds] += int(n)
+			c.Entities += int(n)
+		}
+		if err := res.Err(); err != nil {
+			return nil, err
+		}
+		relQuery := cypherCountRels
+		if unfiltered {
+			relQuery = cypherCountRelsFast
+		}
+		res, err = tx.Run(ctx, relQuery, p)
+		if err != nil {
+			return nil, err
+		}
+		byType := map[string]int{}
+		for res.Next(ctx) {
+			rec := res.Record()
+			t, _, _ := neo4j.GetRecordValue[string](rec, "t")
+			n, _, _ := neo4j.GetRecordValue[int64](rec, "c")
+			byType[t] += int(n)
+			c.Relationships += int(n)
+		}
+		if err := res.Err(); err != nil {
+			return nil, err
+		}
+		for _, k := range schema.Kinds {
+			if n := byKind[string(k)]; n > 0 {
+				c.ByKind = append(c.ByKind, model.KindCount{Kind: k, Count: n})
+			}
+		}
+		for _, st := range schema.Statuses {
+			if n := byStatus[string(st)]; n > 0 {
+				c.ByStatus = append(c.ByStatus, model.StatusCount{Status: st, Count: n})
+			}
+		}
+		for _, t := range schema.RelTypes {
+			if n := byType[string(t)]; n > 0 {
+				c.ByRelationshipType = append(c.ByRelationshipType, model.RelationshipTypeCount{Type: t, Count: n})
+			}
+		}
+		names := make([]string, 0, len(byDataset))
+		for d := range byDataset {
+			names = append(names, d)
+		}
+		sort.Strings(names)
+		for _, d := range names {
+			c.ByDataset = append(c.ByDataset, model.DatasetCount{Dataset: d, Count: byDataset[d]})
+		}
+		return c, nil
+	})
+}

@@ -1,0 +1,226 @@
+// Package cypher is the one package that talks to Neo4j: it owns the driver,
+// every Cypher statement and the translation between graph records and the
+// domain types of graph/model. Public methods open a managed transaction and
+// call small unexported functions; Cypher text is a constant beside the
+// method that runs it; values are always $parameters, and labels and
+// relationship types come only from schema constants.
+//
+// Errors returned are *model.Error with these codes: NOT_FOUND (no such id),
+// BAD_USER_INPUT (a record or query that breaks the model), CONFLICT (a write
+// that contradicts what is stored), UNAVAILABLE (Neo4j unreachable), TIMEOUT
+// (the context or the transaction timeout ran out) and INTERNAL.
+package cypher
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
+
+	"github.com/sanctiongraph/sanctiongraph/graph/model"
+	"github.com/sanctiongraph/sanctiongraph/schema"
+)
+
+// Config says how to reach Neo4j.
+type Config struct {
+	// URI is the Bolt URI, e.g. bolt://127.0.0.1:7687 or neo4j+s://host.
+	URI string
+	// User and Password authenticate; an empty User connects without auth
+	// (the project's local Neo4j runs with auth disabled).
+	User     string
+	Password string
+	// Database names the database; default "neo4j".
+	Database string
+	// QueryTimeout bounds every transaction on the server side; default 30s.
+	QueryTimeout time.Duration
+	// MaxPoolSize caps open connections; default 50.
+	MaxPoolSize int
+	// AppName is sent as transaction metadata; default "sanctiongraph".
+	AppName string
+}
+
+// Validate checks the configuration and fills defaults.
+func (c *Config) Validate() error {
+	if c.URI == "" {
+		return errors.New("NEO4J_URI is required")
+	}
+	u, err := url.Parse(c.URI)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("NEO4J_URI %q is not a URI like bolt://host:7687", c.URI)
+	}
+	switch u.Scheme {
+	case "bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc":
+	default:
+		return fmt.Errorf("NEO4J_URI scheme %q is not bolt, neo4j or their +s/+ssc forms", u.Scheme)
+	}
+	if c.Database == "" {
+		c.Database = "neo4j"
+	}
+	if c.QueryTimeout <= 0 {
+		c.QueryTimeout = 30 * time.Second
+	}
+	if c.MaxPoolSize <= 0 {
+		c.MaxPoolSize = 50
+	}
+	if c.AppName == "" {
+		c.AppName = "sanctiongraph"
+	}
+	return nil
+}
+
+// Store reads and writes the sanctions graph.
+type Store struct {
+	driver neo4j.DriverWithContext
+	cfg    Config
+	model  *schema.Model
+	// queries counts transactions run, for tests that check batching.
+	queries atomic.Int64
+}
+
+// Open creates a Store; it does not contact Neo4j (see Verify).
+func Open(cfg Config) (*Store, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, &model.Error{Code: model.BadUserInput, Message: err.Error(), Op: "cypher.Open"}
+	}
+	auth := neo4j.NoAuth()
+	if cfg.User != "" {
+		auth = neo4j.BasicAuth(cfg.User, cfg.Password, "")
+	}
+	drv, err := neo4j.NewDriverWithContext(cfg.URI, auth, func(c *config.Config) {
+		c.MaxConnectionPoolSize = cfg.MaxPoolSize
+		c.ConnectionAcquisitionTimeout = 5 * time.Second
+		c.SocketConnectTimeout = 3 * time.Second
+		c.MaxTransactionRetryTime = 10 * time.Second
+		c.UserAgent = cfg.AppName
+	})
+	if err != nil {
+		return nil, &model.Error{Code: model.BadUserInput, Message: "cannot create Neo4j driver", Op: "cypher.Open", Err: err}
+	}
+	m, err := schema.LoadModel()
+	if err != nil {
+		return nil, err
+	}
+	return &Store{driver: drv, cfg: cfg, model: m}, nil
+}
+
+// Close closes the driver and its connections.
+func (s *Store) Close(ctx context.Context) error { return s.driver.Close(ctx) }
+
+// Verify checks that Neo4j answers. Error code: UNAVAILABLE.
+func (s *Store) Verify(ctx context.Context) error {
+	if err := s.driver.VerifyConnectivity(ctx); err != nil {
+		return translate("cypher.Store.Verify", err)
+	}
+	return nil
+}
+
+// QueryCount returns how many transactions the store has run; tests use it
+// to check that nested GraphQL fields are batched.
+func (s *Store) QueryCount() int64 { return s.queries.Load() }
+
+// Database names the database the store uses.
+func (s *Store) Database() string { return s.cfg.Database }
+
+func (s *Store) txConfig(op string) func(*neo4j.TransactionConfig) {
+	return func(c *neo4j.TransactionConfig) {
+		c.Timeout = s.cfg.QueryTimeout
+		c.Metadata = map[string]any{"app": s.cfg.AppName, "op": op}
+	}
+}
+
+// read runs work in a managed read transaction.
+func read[T any](ctx context.Context, s *Store, op string, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+	s.queries.Add(1)
+	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.cfg.Database, AccessMode: neo4j.AccessModeRead})
+	defer sess.Close(ctx)
+	v, err := neo4j.ExecuteRead(ctx, sess, work, s.txConfig(op))
+	if err != nil {
+		var zero T
+		return zero, translate(op, err)
+	}
+	return v, nil
+}
+
+// write runs work in a managed write transaction: all of it or nothing.
+func write[T any](ctx context.Context, s *Store, op string, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+	s.queries.Add(1)
+	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.cfg.Database, AccessMode: neo4j.AccessModeWrite})
+	defer sess.Close(ctx)
+	v, err := neo4j.ExecuteWrite(ctx, sess, work, s.txConfig(op))
+	if err != nil {
+		var zero T
+		return zero, translate(op, err)
+	}
+	return v, nil
+}
+
+// translate maps driver errors to coded model errors. Messages never carry
+// Cypher or driver text; the cause stays in Err for the logs.
+func translate(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var me *model.Error
+	if errors.As(err, &me) {
+		if me.Op == "" {
+			me.Op = op
+		}
+		return me
+	}
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return &model.Error{Code: model.Timeout, Message: "the query took too long and was cancelled", Op: op, Err: err}
+	case errors.Is(err, context.Canceled):
+		return &model.Error{Code: model.Timeout, Message: "the request was cancelled", Op: op, Err: err}
+	}
+	var ne *neo4j.Neo4jError
+	if errors.As(err, &ne) {
+		switch {
+		case strings.HasPrefix(ne.Code, "Neo.ClientError.Schema.ConstraintValidationFailed"):
+			return &model.Error{Code: model.Conflict, Message: "the write conflicts with a stored record", Op: op, Err: err}
+		case strings.Contains(ne.Code, "TransactionTimedOut"):
+			return &model.Error{Code: model.Timeout, Message: "the query took too long and was cancelled", Op: op, Err: err}
+		case strings.HasPrefix(ne.Code, "Neo.TransientError"), strings.HasPrefix(ne.Code, "Neo.ClientError.Cluster"):
+			return &model.Error{Code: model.Unavailable, Message: "the graph database is busy; retry later", Op: op, Err: err}
+		case strings.HasPrefix(ne.Code, "Neo.ClientError.Security"):
+			return &model.Error{Code: model.Unavailable, Message: "the service cannot sign in to the graph database", Op: op, Err: err}
+		}
+		return &model.Error{Code: model.Internal, Message: "internal error", Op: op, Err: err}
+	}
+	if neo4j.IsConnectivityError(err) || neo4j.IsRetryable(err) {
+		return &model.Error{Code: model.Unavailable, Message: "the graph database is unavailable; retry later", Op: op, Err: err}
+	}
+	var pe *neo4j.TokenExpiredError
+	if errors.As(err, &pe) {
+		return &model.Error{Code: model.Unavailable, Message: "the service cannot sign in to the graph database", Op: op, Err: err}
+	}
+	var pool *neo4j.ConnectivityError
+	if errors.As(err, &pool) {
+		return &model.Error{Code: model.Unavailable, Message: "the graph database is unavailable; retry later", Op: op, Err: err}
+	}
+	return &model.Error{Code: model.Internal, Message: "internal error", Op: op, Err: err}
+}
+
+const cypherPurge = `MATCH (n) WHERE NOT n:` + schema.MigrationLabel + `
+CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS`
+
+// Purge deletes every entity, relationship and evidence record, keeping the
+// schema and the record of applied migrations. Tests use it to start clean.
+func (s *Store) Purge(ctx context.Context) error {
+	const op = "cypher.Store.Purge"
+	s.queries.Add(1)
+	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.cfg.Database, AccessMode: neo4j.AccessModeWrite})
+	defer sess.Close(ctx)
+	// CALL … IN TRANSACTIONS needs an implicit (auto-commit) transaction.
+	res, err := sess.Run(ctx, cypherPurge, nil, s.txConfig(op))
+	if err == nil {
+		_, err = res.Consume(ctx)
+	}
+	return translate(op, err)
+}

@@ -1,0 +1,673 @@
+package cypher
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
+
+	"github.com/sanctiongraph/sanctiongraph/graph/model"
+	"github.com/sanctiongraph/sanctiongraph/schema"
+)
+
+// referenceDataset marks entities (states) that any loader may emit and that
+// never overwrite an existing node (loaders.ReferenceDataset).
+const referenceDataset = "reference"
+
+// reserved are the stored property names the store computes itself; no
+// declared property may use one (schema tests check model.yaml).
+var reserved = []string{"id", "kind", "name", "aliases", "description", "status", "statusRank",
+	"validFrom", "validUntil", "dataset", "recordId", "searchText", "sortName", "when", "hash",
+	"factId", "sourceId"}
+
+// Statements that depend on a label or relationship type are built once from
+// the schema constants; request text never reaches them.
+var (
+	upsertEntity = map[schema.Kind]string{}
+	upsertRel    = map[schema.RelType]string{}
+	relState     = map[schema.RelType]string{}
+)
+
+func init() {
+	for _, k := range schema.Kinds {
+		upsertEntity[k] = `UNWIND $rows AS row
+MERGE (n:` + schema.NodeLabel + ` {id: row.id})
+SET n = row.props, n:` + string(k)
+	}
+	for _, t := range schema.RelTypes {
+		upsertRel[t] = `UNWIND $rows AS row
+MATCH (a:` + schema.NodeLabel + ` {id: row.from})
+MATCH (b:` + schema.NodeLabel + ` {id: row.to})
+WITH a, b, row WHERE a.kind IN $fromKinds AND b.kind IN $toKinds
+MERGE (a)-[r:` + string(t) + ` {id: row.id}]->(b)
+SET r = row.props
+RETURN count(r) AS n`
+		relState[t] = `UNWIND $ids AS id
+MATCH ()-[r:` + string(t) + ` {id: id}]->()
+RETURN r.id AS id, r.hash AS hash`
+	}
+}
+
+const (
+	cypherEntityState = `UNWIND $ids AS id
+MATCH (n:` + schema.NodeLabel + ` {id: id})
+RETURN n.id AS id, n.kind AS kind, n.hash AS hash, n.dataset AS dataset`
+	cypherRelEndpoints = `UNWIND $rows AS row
+OPTIONAL MATCH (a:` + schema.NodeLabel + ` {id: row.from})
+OPTIONAL MATCH (b:` + schema.NodeLabel + ` {id: row.to})
+RETURN row.id AS id, row.from AS from, row.to AS to, a.kind AS fromKind, b.kind AS toKind`
+	cypherEvidenceState = `UNWIND $ids AS id
+MATCH (e:` + schema.EvidenceLabel + ` {id: id})
+RETURN e.id AS id, e.hash AS hash`
+	cypherUpsertEvidence = `UNWIND $rows AS row
+MATCH (s:` + schema.NodeLabel + `:` + string(schema.Source) + ` {id: row.sourceId})
+MERGE (e:` + schema.EvidenceLabel + ` {id: row.id})
+SET e = row.props
+WITH e, s
+OPTIONAL MATCH (e)-[old:` + string(schema.Cites) + `]->(other) WHERE other <> s
+DELETE old
+MERGE (e)-[:` + string(schema.Cites) + `]->(s)
+RETURN count(DISTINCT e) AS n`
+	cypherMissingSources = `UNWIND $ids AS id
+OPTIONAL MATCH (s:` + schema.NodeLabel + `:` + string(schema.Source) + ` {id: id})
+WITH id, s WHERE s IS NULL
+RETURN collect(id) AS missing`
+)
+
+// WriteSummaries says what a Write did to entities, relationships and evidence.
+type WriteSummaries struct {
+	Entities      model.WriteSummary
+	Relationships model.WriteSummary
+	Evidence      model.WriteSummary
+}
+
+// Add adds o to s.
+func (s *WriteSummaries) Add(o WriteSummaries) {
+	s.Entities.Add(o.Entities)
+	s.Relationships.Add(o.Relationships)
+	s.Evidence.Add(o.Evidence)
+}
+
+// Write stores a batch in one transaction: every entity, relationship and
+// evidence record, or none. Records are upserted by id; a record whose
+// content is unchanged is not rewritten, so reloading the same data changes
+// nothing. Entities of the reference dataset never overwrite a stored node.
+//
+// Errors: BAD_USER_INPUT for a record that breaks the model (unknown kind,
+// type or property, a value of the wrong type, a relationship whose ends are
+// missing or of kinds the type does not allow, evidence citing a missing
+// source), CONFLICT for an id stored with another kind, UNAVAILABLE, TIMEOUT.
+func (s *Store) Write(ctx context.Context, b model.Batch) (WriteSummaries, error) {
+	const op = "cypher.Store.Write"
+	ents, err := s.entityRows(b.Entities)
+	if err != nil {
+		return WriteSummaries{}, &model.Error{Code: model.BadUserInput, Message: err.Error(), Op: op}
+	}
+	rels, err := s.relRows(b.Relationships)
+	if err != nil {
+		return WriteSummaries{}, &model.Error{Code: model.BadUserInput, Message: err.Error(), Op: op}
+	}
+	evs, err := evidenceRows(b.Evidence)
+	if err != nil {
+		return WriteSummaries{}, &model.Error{Code: model.BadUserInput, Message: err.Error(), Op: op}
+	}
+	return write(ctx, s, op, func(tx neo4j.ManagedTransaction) (WriteSummaries, error) {
+		var sum WriteSummaries
+		es, err := writeEntities(ctx, tx, ents)
+		if err != nil {
+			return sum, err
+		}
+		sum.Entities = es
+		rs, err := s.writeRels(ctx, tx, rels)
+		if err != nil {
+			return sum, err
+		}
+		sum.Relationships = rs
+		vs, err := writeEvidence(ctx, tx, evs)
+		if err != nil {
+			return sum, err
+		}
+		sum.Evidence = vs
+		return sum, nil
+	})
+}
+
+type row struct {
+	id    string
+	kind  schema.Kind    // entities
+	typ   schema.RelType // relationships
+	from  string
+	to    string
+	hash  string
+	props map[string]any
+	ref   bool // reference dataset: create only
+	src   string
+}
+
+func (r row) param() map[string]any {
+	m := map[string]any{"id": r.id, "props": r.props}
+	if r.from != "" {
+		m["from"], m["to"] = r.from, r.to
+	}
+	if r.src != "" {
+		m["sourceId"] = r.src
+	}
+	return m
+}
+
+func hashProps(p map[string]any) string {
+	b, _ := json.Marshal(p) // map keys are sorted
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:12])
+}
+
+func (s *Store) entityRows(in []model.Entity) ([]row, error) {
+	out := make([]row, 0, len(in))
+	seen := make(map[string]bool, len(in))
+	for i := range in {
+		e := &in[i]
+		where := fmt.Sprintf("entity %q", e.ID)
+		if e.ID == "" {
+			return nil, fmt.Errorf("entity #%d: id is required", i)
+		}
+		if seen[e.ID] {
+			return nil, fmt.Errorf("%s: appears twice in one batch", where)
+		}
+		seen[e.ID] = true
+		decl, ok := s.model.Kind(e.Kind)
+		if !ok {
+			return nil, fmt.Errorf("%s: kind %q is not declared", where, e.Kind)
+		}
+		if strings.TrimSpace(e.Name) == "" {
+			return nil, fmt.Errorf("%s: name is required", where)
+		}
+		p, err := provenanceProps(where, e.Provenance)
+		if err != nil {
+			return nil, err
+		}
+		p["id"], p["kind"], p["name"] = e.ID, string(decl.Name), e.Name
+		p["aliases"] = nonEmpty(e.Aliases)
+		p["description"] = nilIfEmpty(e.Description)
+		p["searchText"] = model.SearchText(append([]string{e.Name}, e.Aliases...)...)
+		p["sortName"] = model.NormalizeName(e.Name)
+		if err := typedProps(where, decl.Properties, e.Properties, p); err != nil {
+			return nil, err
+		}
+		p["when"] = nil
+		if tp, ok := schema.TimelineProp[decl.Name]; ok {
+			if v := e.Properties.First(tp); v != "" {
+				first, _, _ := model.DateRange(v)
+				p["when"] = dbtype.Date(first)
+			}
+		}
+		h := hashProps(p)
+		p["hash"] = h
+		out = append(out, row{id: e.ID, kind: decl.Name, hash: h, props: p, ref: e.Dataset == referenceDataset})
+	}
+	return out, nil
+}
+
+func (s *Store) relRows(in []model.Relationship) ([]row, error) {
+	out := make([]row, 0, len(in))
+	seen := make(map[string]bool, len(in))
+	for i := range in {
+		r := &in[i]
+		where := fmt.Sprintf("relationship %q", r.ID)
+		if r.ID == "" {
+			return nil, fmt.Errorf("relationship #%d: id is required", i)
+		}
+		if seen[r.ID] {
+			return nil, fmt.Errorf("%s: appears twice in one batch", where)
+		}
+		seen[r.ID] = true
+		decl, ok := s.model.Rel(r.Type)
+		if !ok {
+			return nil, fmt.Errorf("%s: type %q is not declared", where, r.Type)
+		}
+		if t, _, _ := strings.Cut(r.ID, "|"); t != string(r.Type) {
+			return nil, fmt.Errorf("%s: id must start with its type, %s|", where, r.Type)
+		}
+		if r.FromID == "" || r.ToID == "" {
+			return nil, fmt.Errorf("%s: from and to are required", where)
+		}
+		p, err := provenanceProps(where, r.Provenance)
+		if err != nil {
+			return nil, err
+		}
+		p["id"] = r.ID
+		if err := typedProps(where, decl.Properties, r.Properties, p); err != nil {
+			return nil, err
+		}
+		h := hashProps(map[string]any{"p": p, "from": r.FromID, "to": r.ToID})
+		p["hash"] = h
+		out = append(out, row{id: r.ID, typ: decl.Name, from: r.FromID, to: r.ToID, hash: h, props: p})
+	}
+	return out, nil
+}
+
+func evidenceRows(in []model.Evidence) ([]row, error) {
+	out := make([]row, 0, len(in))
+	seen := make(map[string]bool, len(in))
+	for i := range in {
+		e := &in[i]
+		where := fmt.Sprintf("evidence %q", e.ID)
+		switch {
+		case e.ID == "":
+			return nil, fmt.Errorf("evidence #%d: id is required", i)
+		case seen[e.ID]:
+			return nil, fmt.Errorf("%s: appears twice in one batch", where)
+		case e.FactID == "":
+			return nil, fmt.Errorf("%s: factId is required", where)
+		case e.SourceID == "":
+			return nil, fmt.Errorf("%s: sourceId is required", where)
+		case !e.Status.Valid():
+			return nil, fmt.Errorf("%s: status %q is not one of confirmed, reported, alleged, disputed", where, e.Status)
+		case e.StatedOn != "" && !model.ValidDate(e.StatedOn):
+			return nil, fmt.Errorf("%s: statedOn %q is not a date", where, e.StatedOn)
+		}
+		seen[e.ID] = true
+		p := map[string]any{
+			"id": e.ID, "factId": e.FactID, "sourceId": e.SourceID,
+			"status": string(e.Status), "statusRank": int64(e.Status.Rank()),
+			"basis": nilIfEmpty(e.Basis), "quote": nilIfEmpty(e.Quote), "claim": nilIfEmpty(e.Claim),
+			"property": nilIfEmpty(e.Property), "value": nilIfEmpty(e.Value), "statedOn": nilIfEmpty(e.StatedOn),
+		}
+		h := hashProps(p)
+		p["hash"] = h
+		out = append(out, row{id: e.ID, hash: h, props: p, src: e.SourceID})
+	}
+	return out, nil
+}
+
+func provenanceProps(where string, pv model.Provenance) (map[string]any, error) {
+	if !pv.Status.Valid() {
+		return nil, fmt.Errorf("%s: status %q is not one of confirmed, reported, alleged, disputed", where, pv.Status)
+	}
+	if pv.Dataset == "" {
+		return nil, fmt.Errorf("%s: dataset is required", where)
+	}
+	p := map[string]any{
+		"status": string(pv.Status), "statusRank": int64(pv.Status.Rank()),
+		"dataset": pv.Dataset, "recordId": nilIfEmpty(pv.RecordID),
+		"validFrom": nil, "validUntil": nil,
+	}
+	var from, until time.Time
+	if pv.ValidFrom != "" {
+		f, _, err := model.DateRange(pv.ValidFrom)
+		if err != nil {
+			return nil, fmt.Errorf("%s: validFrom: %v", where, err)
+		}
+		from = f
+		p["validFrom"] = dbtype.Date(f)
+	}
+	if pv.ValidUntil != "" {
+		_, l, err := model.DateRange(pv.ValidUntil)
+		if err != nil {
+			return nil, fmt.Errorf("%s: validUntil: %v", where, err)
+		}
+		until = l
+		p["validUntil"] = dbtype.Date(l)
+	}
+	if !from.IsZero() && !until.IsZero() && until.Before(from) {
+		return nil, fmt.Errorf("%s: validUntil %s is before validFrom %s", where, pv.ValidUntil, pv.ValidFrom)
+	}
+	return p, nil
+}
+
+var (
+	countryRE = regexp.MustCompile(`^[A-Z]{2}$`)
+	hsRE      = regexp.MustCompile(`^\d{2,10}(-\d{2,10})?$`)
+)
+
+// typedProps checks every value against its declaration and stores it typed:
+// int and number as numbers, bool as a boolean, lists as string lists,
+// everything else (dates included, which may be partial) as strings.
+// Declared properties without a value are stored as null, so a property
+// that disappears from a record is removed from the graph.
+func typedProps(where string, decl map[string]schema.Prop, in model.Properties, out map[string]any) error {
+	for name, vals := range in {
+		d, ok := decl[name]
+		if !ok {
+			return fmt.Errorf("%s: property %q is not declared for it in schema/model.yaml", where, name)
+		}
+		if len(vals) == 0 {
+			continue
+		}
+		if !d.Type.Multi() && len(vals) > 1 {
+			return fmt.Errorf("%s: property %q takes one value, got %d", where, name, len(vals))
+		}
+		for _, v := range vals {
+			if err := checkValue(d, v); err != nil {
+				return fmt.Errorf("%s: property %q: %v", where, name, err)
+			}
+		}
+	}
+	for name, d := range decl {
+		vals := in[name]
+		if len(vals) == 0 {
+			if d.Required {
+				return fmt.Errorf("%s: property %q is required", where, name)
+			}
+			out[name] = nil
+			continue
+		}
+		switch d.Type {
+		case schema.TInt:
+			n, _ := strconv.ParseInt(vals[0], 10, 64)
+			out[name] = n
+		case schema.TNumber:
+			f, _ := strconv.ParseFloat(vals[0], 64)
+			out[name] = f
+		case schema.TBool:
+			out[name] = vals[0] == "true"
+		default:
+			if d.Type.Multi() {
+				out[name] = slices.Clone(vals)
+			} else {
+				out[name] = vals[0]
+			}
+		}
+	}
+	return nil
+}
+
+func checkValue(d schema.Prop, v string) error {
+	switch d.Type {
+	case schema.TInt:
+		if _, err := strconv.ParseInt(v, 10, 64); err != nil {
+			return fmt.Errorf("%q is not a whole number", v)
+		}
+	case schema.TNumber:
+		if _, err := strconv.ParseFloat(v, 64); err != nil {
+			return fmt.Errorf("%q is not a number", v)
+		}
+	case schema.TBool:
+		if v != "true" && v != "false" {
+			return fmt.Errorf("%q is not true or false", v)
+		}
+	case schema.TDate:
+		if !model.ValidDate(v) {
+			return fmt.Errorf("%q is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", v)
+		}
+	case schema.TURL:
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("%q is not an absolute http(s) URL", v)
+		}
+	case schema.TCountry, schema.TCountries:
+		if !countryRE.MatchString(v) {
+			return fmt.Errorf("%q is not an ISO 3166-1 alpha-2 code", v)
+		}
+	case schema.THSCode, schema.THSCodes:
+		if !hsRE.MatchString(v) {
+			return fmt.Errorf("%q is not an HS code or range like 8703 or 86-89", v)
+		}
+	case schema.TEnum, schema.TEnums:
+		if !slices.Contains(d.Values, v) {
+			return fmt.Errorf("%q is not one of %s", v, strings.Join(d.Values, ", "))
+		}
+	}
+	return nil
+}
+
+func nonEmpty(in []string) []string {
+	out := make([]string, 0, len(in))
+	for _, s := range in {
+		if s = strings.TrimSpace(s); s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func nilIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func ids(rows []row) []string {
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = r.id
+	}
+	return out
+}
+
+func params(rows []row) []map[string]any {
+	out := make([]map[string]any, len(rows))
+	for i, r := range rows {
+		out[i] = r.param()
+	}
+	return out
+}
+
+func writeEntities(ctx context.Context, tx neo4j.ManagedTransaction, rows []row) (model.WriteSummary, error) {
+	var sum model.WriteSummary
+	if len(rows) == 0 {
+		return sum, nil
+	}
+	res, err := tx.Run(ctx, cypherEntityState, map[string]any{"ids": ids(rows)})
+	if err != nil {
+		return sum, err
+	}
+	recs, err := res.Collect(ctx)
+	if err != nil {
+		return sum, err
+	}
+	type state struct{ kind, hash, dataset string }
+	have := make(map[string]state, len(recs))
+	for _, r := range recs {
+		id, _, _ := neo4j.GetRecordValue[string](r, "id")
+		k, _, _ := neo4j.GetRecordValue[string](r, "kind")
+		h, _, _ := neo4j.GetRecordValue[string](r, "hash")
+		d, _, _ := neo4j.GetRecordValue[string](r, "dataset")
+		have[id] = state{k, h, d}
+	}
+	byKind := map[schema.Kind][]row{}
+	for _, r := range rows {
+		old, exists := have[r.id]
+		switch {
+		case !exists:
+			sum.Created++
+		case old.kind != string(r.kind):
+			return sum, &model.Error{Code: model.Conflict, Message: fmt.Sprintf("entity %q is stored as %s, not %s", r.id, old.kind, r.kind)}
+		case old.hash == r.hash || (r.ref && old.dataset != referenceDataset):
+			sum.Unchanged++
+			continue
+		default:
+			sum.Updated++
+		}
+		byKind[r.kind] = append(byKind[r.kind], r)
+	}
+	for _, k := range schema.Kinds {
+		if len(byKind[k]) == 0 {
+			continue
+		}
+		if _, err := tx.Run(ctx, upsertEntity[k], map[string]any{"rows": params(byKind[k])}); err != nil {
+			return sum, err
+		}
+	}
+	return sum, nil
+}
+
+func (s *Store) writeRels(ctx context.Context, tx neo4j.ManagedTransaction, rows []row) (model.WriteSummary, error) {
+	var sum model.WriteSummary
+	byType := map[schema.RelType][]row{}
+	for _, r := range rows {
+		byType[r.typ] = append(byType[r.typ], r)
+	}
+	for _, t := range schema.RelTypes {
+		rs := byType[t]
+		if len(rs) == 0 {
+			continue
+		}
+		res, err := tx.Run(ctx, relState[t], map[string]any{"ids": ids(rs)})
+		if err != nil {
+			return sum, err
+		}
+		recs, err := res.Collect(ctx)
+		if err != nil {
+			return sum, err
+		}
+		have := make(map[string]string, len(recs))
+		for _, r := range recs {
+			id, _, _ := neo4j.GetRecordValue[string](r, "id")
+			h, _, _ := neo4j.GetRecordValue[string](r, "hash")
+			have[id] = h
+		}
+		var todo []row
+		for _, r := range rs {
+			h, exists := have[r.id]
+			switch {
+			case !exists:
+				sum.Created++
+			case h == r.hash:
+				sum.Unchanged++
+				continue
+			default:
+				sum.Updated++
+			}
+			todo = append(todo, r)
+		}
+		if len(todo) == 0 {
+			continue
+		}
+		decl, _ := s.model.Rel(t)
+		p := map[string]any{"rows": params(todo), "fromKinds": kindStrings(decl.From), "toKinds": kindStrings(decl.To)}
+		res, err = tx.Run(ctx, upsertRel[t], p)
+		if err != nil {
+			return sum, err
+		}
+		rec, err := res.Single(ctx)
+		if err != nil {
+			return sum, err
+		}
+		n, _, _ := neo4j.GetRecordValue[int64](rec, "n")
+		if int(n) != len(todo) {
+			return sum, endpointError(ctx, tx, decl, todo)
+		}
+	}
+	return sum, nil
+}
+
+// endpointError explains why some relationships could not be written.
+func endpointError(ctx context.Context, tx neo4j.ManagedTransaction, decl *schema.RelDecl, rows []row) error {
+	res, err := tx.Run(ctx, cypherRelEndpoints, map[string]any{"rows": params(rows)})
+	if err != nil {
+		return err
+	}
+	recs, err := res.Collect(ctx)
+	if err != nil {
+		return err
+	}
+	var problems []string
+	for _, r := range recs {
+		id, _, _ := neo4j.GetRecordValue[string](r, "id")
+		from, _, _ := neo4j.GetRecordValue[string](r, "from")
+		to, _, _ := neo4j.GetRecordValue[string](r, "to")
+		fk, fnull, _ := neo4j.GetRecordValue[string](r, "fromKind")
+		tk, tnull, _ := neo4j.GetRecordValue[string](r, "toKind")
+		switch {
+		case fnull:
+			problems = append(problems, fmt.Sprintf("relationship %q: no entity %q", id, from))
+		case tnull:
+			problems = append(problems, fmt.Sprintf("relationship %q: no entity %q", id, to))
+		case !slices.Contains(decl.From, schema.Kind(fk)):
+			problems = append(problems, fmt.Sprintf("relationship %q: %s cannot start at a %s", id, decl.Name, fk))
+		case !slices.Contains(decl.To, schema.Kind(tk)):
+			problems = append(problems, fmt.Sprintf("relationship %q: %s cannot end at a %s", id, decl.Name, tk))
+		}
+		if len(problems) >= 10 {
+			break
+		}
+	}
+	if len(problems) == 0 {
+		problems = []string{"some relationships could not be written"}
+	}
+	return &model.Error{Code: model.BadUserInput, Message: strings.Join(problems, "; ")}
+}
+
+func writeEvidence(ctx context.Context, tx neo4j.ManagedTransaction, rows []row) (model.WriteSummary, error) {
+	var sum model.WriteSummary
+	if len(rows) == 0 {
+		return sum, nil
+	}
+	res, err := tx.Run(ctx, cypherEvidenceState, map[string]any{"ids": ids(rows)})
+	if err != nil {
+		return sum, err
+	}
+	recs, err := res.Collect(ctx)
+	if err != nil {
+		return sum, err
+	}
+	have := make(map[string]string, len(recs))
+	for _, r := range recs {
+		id, _, _ := neo4j.GetRecordValue[string](r, "id")
+		h, _, _ := neo4j.GetRecordValue[string](r, "hash")
+		have[id] = h
+	}
+	var todo []row
+	for _, r := range rows {
+		h, exists := have[r.id]
+		switch {
+		case !exists:
+			sum.Created++
+		case h == r.hash:
+			sum.Unchanged++
+			continue
+		default:
+			sum.Updated++
+		}
+		todo = append(todo, r)
+	}
+	if len(todo) == 0 {
+		return sum, nil
+	}
+	res, err = tx.Run(ctx, cypherUpsertEvidence, map[string]any{"rows": params(todo)})
+	if err != nil {
+		return sum, err
+	}
+	rec, err := res.Single(ctx)
+	if err != nil {
+		return sum, err
+	}
+	if n, _, _ := neo4j.GetRecordValue[int64](rec, "n"); int(n) != len(todo) {
+		srcs := make([]string, 0, len(todo))
+		for _, r := range todo {
+			if !slices.Contains(srcs, r.src) {
+				srcs = append(srcs, r.src)
+			}
+		}
+		res, err := tx.Run(ctx, cypherMissingSources, map[string]any{"ids": srcs})
+		if err != nil {
+			return sum, err
+		}
+		rec, err := res.Single(ctx)
+		if err != nil {
+			return sum, err
+		}
+		missing, _, _ := neo4j.GetRecordValue[[]any](rec, "missing")
+		return sum, &model.Error{Code: model.BadUserInput, Message: fmt.Sprintf("evidence cites sources that do not exist: %v", missing)}
+	}
+	return sum, nil
+}
+
+func kindStrings(ks []schema.Kind) []string {
+	out := make([]string, len(ks))
+	for i, k := range ks {
+		out[i] = string(k)
+	}
+	return out
+}
