@@ -182,7 +182,7 @@ type Instance struct {
 	uri  string
 	port int
 	// stdin is held open so the launcher exits if this process dies.
-	stdin io.WriteCloser
+	stdin  io.WriteCloser
 	exited chan struct{}
 	mu     sync.Mutex
 	err    error
@@ -264,7 +264,10 @@ func (i *Instance) start(ctx context.Context, java, cp string, port int) error {
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("neo4j launcher: start java: %w", err)
 	}
-	i.cmd, i.stdin, i.exited = cmd, stdin, make(chan struct{})
+	exited := make(chan struct{})
+	i.mu.Lock()
+	i.cmd, i.stdin, i.exited = cmd, stdin, exited
+	i.mu.Unlock()
 	ready := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
@@ -284,7 +287,7 @@ func (i *Instance) start(ctx context.Context, java, cp string, port int) error {
 		i.mu.Lock()
 		i.err = err
 		i.mu.Unlock()
-		close(i.exited)
+		close(exited)
 	}()
 	timer := time.NewTimer(i.cfg.StartTimeout)
 	defer timer.Stop()
@@ -297,7 +300,7 @@ func (i *Instance) start(ctx context.Context, java, cp string, port int) error {
 		}
 		i.port = p
 		return nil
-	case <-i.exited:
+	case <-exited:
 		return fmt.Errorf("neo4j launcher: exited before ready (%v); see %s/logs/debug.log:\n%s", i.exitErr(), i.cfg.Dir, stderr.String())
 	case <-timer.C:
 		_ = i.Stop(context.Background())
@@ -326,29 +329,32 @@ func (i *Instance) Dir() string { return i.cfg.Dir }
 // Stop shuts Neo4j down cleanly (SIGTERM), killing it if it has not exited
 // when ctx ends or after 60 seconds.
 func (i *Instance) Stop(ctx context.Context) error {
-	if i.cmd == nil || i.cmd.Process == nil {
+	i.mu.Lock()
+	cmd, exited, stdin := i.cmd, i.exited, i.stdin
+	i.mu.Unlock()
+	if cmd == nil || cmd.Process == nil {
 		return nil
 	}
+	defer stdin.Close()
 	select {
-	case <-i.exited:
+	case <-exited:
 		return nil
 	default:
 	}
-	_ = i.cmd.Process.Signal(syscall.SIGTERM)
+	_ = cmd.Process.Signal(syscall.SIGTERM)
 	timer := time.NewTimer(60 * time.Second)
 	defer timer.Stop()
 	select {
-	case <-i.exited:
+	case <-exited:
 	case <-ctx.Done():
-		_ = syscall.Kill(-i.cmd.Process.Pid, syscall.SIGKILL)
-		<-i.exited
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		<-exited
 		return fmt.Errorf("neo4j launcher: killed after %w", ctx.Err())
 	case <-timer.C:
-		_ = syscall.Kill(-i.cmd.Process.Pid, syscall.SIGKILL)
-		<-i.exited
+		_ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		<-exited
 		return errors.New("neo4j launcher: killed after 60s without a clean shutdown")
 	}
-	i.stdin.Close()
 	return nil
 }
 
@@ -368,8 +374,12 @@ func (i *Instance) Restart(ctx context.Context) error {
 	return i.start(ctx, java, cp, i.port)
 }
 
-// Exited is closed when the Neo4j process ends.
-func (i *Instance) Exited() <-chan struct{} { return i.exited }
+// Exited is closed when the current Neo4j process ends (Restart starts a new one).
+func (i *Instance) Exited() <-chan struct{} {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return i.exited
+}
 
 // lockedTail keeps the last 8 KiB written to it.
 type lockedTail struct {

@@ -96,7 +96,9 @@ func Open(cfg Config) (*Store, error) {
 		c.MaxConnectionPoolSize = cfg.MaxPoolSize
 		c.ConnectionAcquisitionTimeout = 5 * time.Second
 		c.SocketConnectTimeout = 3 * time.Second
-		c.MaxTransactionRetryTime = 10 * time.Second
+		// Retry transient failures briefly; while Neo4j is down requests
+		// should fail fast with UNAVAILABLE rather than hang.
+		c.MaxTransactionRetryTime = 2 * time.Second
 		c.UserAgent = cfg.AppName
 	})
 	if err != nil {

@@ -162,9 +162,9 @@ func TestWriteAndRead(t *testing.T) {
 func TestWriteRejectsBadBatchesWhole(t *testing.T) {
 	ctx := env.Reset(t)
 	tests := []struct {
-		name  string
-		edit  func(b *model.Batch)
-		code  string
+		name string
+		edit func(b *model.Batch)
+		code string
 	}{
 		{"ErrUnknownKind", func(b *model.Batch) { b.Entities[2].Kind = "Planet" }, model.BadUserInput},
 		{"ErrUndeclaredProperty", func(b *model.Batch) { b.Entities[2].Properties["colour"] = []string{"red"} }, model.BadUserInput},

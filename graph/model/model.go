@@ -126,3 +126,9 @@ type Batch struct {
 
 // Len is the number of records in b.
 func (b *Batch) Len() int { return len(b.Entities) + len(b.Relationships) + len(b.Evidence) }
+
+// IsNode marks Entity as a GraphQL Node.
+func (Entity) IsNode() {}
+
+// IsNode marks Relationship as a GraphQL Node.
+func (Relationship) IsNode() {}

@@ -21,12 +21,12 @@ type Page struct {
 	Limit  int
 }
 
-// EntitySort orders entity lists.
-type EntitySort int
+// EntityOrder orders entity lists.
+type EntityOrder int
 
 // The entity orders; every order breaks ties by id, so pages are stable.
 const (
-	ByNameAsc EntitySort = iota
+	ByNameAsc EntityOrder = iota
 	ByNameDesc
 	ByDateAsc
 	ByDateDesc
@@ -40,7 +40,7 @@ type EntityQuery struct {
 	Dataset   string
 	// ActiveAt keeps entities whose validity period contains this date.
 	ActiveAt string
-	Sort     EntitySort
+	Sort     EntityOrder
 	Page
 }
 

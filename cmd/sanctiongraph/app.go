@@ -1,0 +1,230 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"time"
+
+	neo4jembedded "github.com/sanctiongraph/sanctiongraph/cmd/neo4j-embedded"
+	"github.com/sanctiongraph/sanctiongraph/graph/cypher"
+	"github.com/sanctiongraph/sanctiongraph/graph/server"
+)
+
+// App is a running service: the store, optionally the local Neo4j, and the
+// HTTP server.
+type App struct {
+	Config Config
+	Log    *slog.Logger
+	Store  *cypher.Store
+	Local  *neo4jembedded.Instance
+	Server *server.Server
+}
+
+// serve runs the service until ctx is cancelled (SIGTERM/SIGINT), then
+// drains in-flight requests and stops the local Neo4j if it started one.
+// started, when set, is called once the server accepts requests (tests).
+func serve(ctx context.Context, cfg Config, logOut io.Writer, started func(*App)) (err error) {
+	app := &App{Config: cfg, Log: cfg.logger(logOut)}
+	defer func() {
+		cctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout+time.Minute)
+		defer cancel()
+		err = errors.Join(err, app.close(cctx))
+	}()
+	if err := app.open(ctx); err != nil {
+		return err
+	}
+	app.Server = server.New(server.Config{Addr: cfg.Addr, Store: app.Store, Logger: app.Log, RequestTimeout: cfg.RequestTimeout})
+	if err := app.Server.Open(); err != nil {
+		return err
+	}
+	app.Log.Info("serving", "graphql", app.Server.URL()+"/graphql", "graphiql", app.Server.URL()+"/", "neo4j", app.Config.Neo4j.URI)
+	if app.Local != nil {
+		go app.supervise(ctx)
+	}
+	if started != nil {
+		started(app)
+	}
+	select {
+	case <-ctx.Done():
+		app.Log.Info("shutting down: finishing in-flight requests", "timeout", cfg.ShutdownTimeout)
+	case err := <-app.Server.Done():
+		return err
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := app.Server.Close(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	app.Log.Info("stopped")
+	return nil
+}
+
+// open starts the local Neo4j when there is no URI, connects, waits for
+// Neo4j, applies the schema and loads the curated dataset if asked to.
+func (a *App) open(ctx context.Context) error {
+	cfg := &a.Config
+	if cfg.Neo4j.URI == "" {
+		dir, _ := filepath.Abs(cfg.Neo4jDir)
+		a.Log.Info("starting the local Neo4j", "version", neo4jembedded.Neo4jVersion, "dir", dir, "port", cfg.Neo4jPort)
+		start := time.Now()
+		inst, err := neo4jembedded.Start(ctx, neo4jembedded.Config{
+			Dir: cfg.Neo4jDir, Port: cfg.Neo4jPort, HeapMB: cfg.Neo4jHeapMB, PageCacheMB: 512,
+			Log: slogWriter{a.Log},
+		})
+		if err != nil {
+			return err
+		}
+		a.Local = inst
+		cfg.Neo4j.URI, cfg.Neo4j.User, cfg.Neo4j.Password = inst.URI(), "", ""
+		a.Log.Info("local Neo4j ready", "uri", inst.URI(), "took", time.Since(start).Round(time.Millisecond))
+	}
+	st, err := cypher.Open(cfg.Neo4j)
+	if err != nil {
+		return err
+	}
+	a.Store = st
+	if err := waitForNeo4j(ctx, st, cfg.StartupTimeout, a.Log); err != nil {
+		return err
+	}
+	applied, err := st.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	if len(applied) > 0 {
+		a.Log.Info("applied graph schema", "migrations", applied)
+	}
+	if cfg.LoadCurated {
+		sum, err := loadCurated(ctx, st)
+		if err != nil {
+			return fmt.Errorf("load curated dataset: %w", err)
+		}
+		a.Log.Info("curated dataset loaded", "entities", sum.Entities, "relationships", sum.Relationships, "evidence", sum.Evidence)
+	}
+	return nil
+}
+
+// supervise restarts the local Neo4j if it stops while the service runs;
+// meanwhile /readyz answers 503 and queries fail with UNAVAILABLE.
+func (a *App) supervise(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-a.Local.Exited():
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		a.Log.Error("the local Neo4j stopped; restarting it")
+		for ctx.Err() == nil {
+			if err := a.Local.Restart(ctx); err != nil {
+				a.Log.Error("restarting the local Neo4j failed; retrying", "err", err)
+				select {
+				case <-ctx.Done():
+				case <-time.After(5 * time.Second):
+				}
+				continue
+			}
+			a.Log.Info("local Neo4j restarted", "uri", a.Local.URI())
+			break
+		}
+	}
+}
+
+func (a *App) close(ctx context.Context) error {
+	var errs []error
+	if a.Store != nil {
+		errs = append(errs, a.Store.Close(ctx))
+	}
+	if a.Local != nil {
+		a.Log.Info("stopping the local Neo4j")
+		errs = append(errs, a.Local.Stop(ctx))
+	}
+	return errors.Join(errs...)
+}
+
+// waitForNeo4j retries until Neo4j answers or the timeout passes.
+func waitForNeo4j(ctx context.Context, st *cypher.Store, timeout time.Duration, log *slog.Logger) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	for attempt := 1; ; attempt++ {
+		err := st.Verify(ctx)
+		if err == nil {
+			return nil
+		}
+		if attempt == 1 {
+			log.Warn("waiting for Neo4j", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("Neo4j did not answer within %s: %w", timeout, err)
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+func migrate(ctx context.Context, cfg Config, stdout io.Writer) error {
+	st, err := cypher.Open(cfg.Neo4j)
+	if err != nil {
+		return err
+	}
+	defer st.Close(context.Background())
+	applied, err := st.Migrate(ctx)
+	if err != nil {
+		return err
+	}
+	if len(applied) == 0 {
+		fmt.Fprintln(stdout, "graph schema is up to date")
+	}
+	for _, m := range applied {
+		fmt.Fprintln(stdout, "applied", m)
+	}
+	return nil
+}
+
+// runNeo4j runs only the local Neo4j until ctx is cancelled.
+func runNeo4j(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := parseFlags("neo4j", args, getenv, stderr, true)
+	if err != nil {
+		return err
+	}
+	log := cfg.logger(stderr)
+	inst, err := neo4jembedded.Start(ctx, neo4jembedded.Config{Dir: cfg.Neo4jDir, Port: cfg.Neo4jPort, HeapMB: cfg.Neo4jHeapMB, PageCacheMB: 512, Log: slogWriter{log}})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Neo4j %s ready at %s (store %s); Ctrl-C stops it\nNEO4J_URI=%s\n", neo4jembedded.Neo4jVersion, inst.URI(), inst.Dir(), inst.URI())
+	select {
+	case <-ctx.Done():
+	case <-inst.Exited():
+		return errors.New("Neo4j exited")
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	return inst.Stop(sctx)
+}
+
+// slogWriter sends the launcher's output lines to the log at debug level.
+type slogWriter struct{ log *slog.Logger }
+
+func (w slogWriter) Write(p []byte) (int, error) {
+	line := string(trimNL(p))
+	if strings.HasPrefix(line, "build") { // the one-off Maven build: say so, it takes a while
+		w.log.Info(line)
+	} else {
+		w.log.Debug("neo4j launcher", "out", line)
+	}
+	return len(p), nil
+}
+
+func trimNL(p []byte) []byte {
+	for len(p) > 0 && (p[len(p)-1] == '\n' || p[len(p)-1] == '\r') {
+		p = p[:len(p)-1]
+	}
+	return p
+}

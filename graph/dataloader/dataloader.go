@@ -1,0 +1,76 @@
+// Package dataloader batches the nested lookups of one GraphQL request:
+// every Relationship.from/to and Evidence.source asked for while resolving
+// one level of the response becomes one query for all of their ids, and
+// every Entity.evidence / Relationship.evidence one query for all facts.
+// Loaders are request-scoped (Middleware); nothing is cached across requests.
+package dataloader
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/vikstrous/dataloadgen"
+
+	"github.com/sanctiongraph/sanctiongraph/graph/model"
+)
+
+// Fetcher is what the loaders need from the store.
+type Fetcher interface {
+	EntitiesByID(ctx context.Context, ids []string) (map[string]*model.Entity, error)
+	EvidenceByFact(ctx context.Context, factIDs []string) (map[string][]model.Evidence, error)
+}
+
+// Loaders are the request-scoped batch loaders.
+type Loaders struct {
+	Entities *dataloadgen.Loader[string, *model.Entity]
+	Evidence *dataloadgen.Loader[string, []model.Evidence]
+}
+
+// wait is how long a loader collects keys before it fetches; the resolvers
+// of one level of a response run concurrently within it.
+const wait = time.Millisecond
+
+// New returns fresh loaders over f. A fetch runs with the first caller's
+// context, so it reads no per-caller values from it.
+func New(f Fetcher) *Loaders {
+	return &Loaders{
+		Entities: dataloadgen.NewMappedLoader(f.EntitiesByID, dataloadgen.WithWait(wait), dataloadgen.WithBatchCapacity(500)),
+		Evidence: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string][]model.Evidence, error) {
+			m, err := f.EvidenceByFact(ctx, ids)
+			if err != nil {
+				return nil, err
+			}
+			for _, id := range ids { // a fact without evidence has an empty list, not "not found"
+				if _, ok := m[id]; !ok {
+					m[id] = []model.Evidence{}
+				}
+			}
+			return m, nil
+		}, dataloadgen.WithWait(wait), dataloadgen.WithBatchCapacity(500)),
+	}
+}
+
+type ctxKey struct{}
+
+// Middleware gives each request its own loaders.
+func Middleware(f Fetcher, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(With(r.Context(), New(f))))
+	})
+}
+
+// With returns ctx carrying l.
+func With(ctx context.Context, l *Loaders) context.Context {
+	return context.WithValue(ctx, ctxKey{}, l)
+}
+
+// For returns the request's loaders; nil outside a request set up by Middleware.
+func For(ctx context.Context) *Loaders {
+	l, _ := ctx.Value(ctxKey{}).(*Loaders)
+	return l
+}
+
+// IsNotFound reports whether err is a loader's "no such key".
+func IsNotFound(err error) bool { return errors.Is(err, dataloadgen.ErrNotFound) }

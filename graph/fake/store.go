@@ -1,0 +1,118 @@
+// Package fake provides a graph.Store whose behaviour each test sets with
+// function fields, for resolver tests that check argument handling and
+// error mapping without Neo4j. Behaviour that touches the graph is tested
+// against a real Neo4j (graph/cypher, cmd/sanctiongraph).
+package fake
+
+import (
+	"context"
+	"errors"
+
+	"github.com/sanctiongraph/sanctiongraph/graph"
+	"github.com/sanctiongraph/sanctiongraph/graph/model"
+)
+
+var _ graph.StoreWithLoaders = (*Store)(nil)
+
+// ErrUnset is returned by methods whose function field is nil.
+var ErrUnset = errors.New("fake: method not set by the test")
+
+// Store is a graph.Store made of function fields.
+type Store struct {
+	EntityFn            func(ctx context.Context, id string) (*model.Entity, error)
+	EntitiesByIDFn      func(ctx context.Context, ids []string) (map[string]*model.Entity, error)
+	RelationshipFn      func(ctx context.Context, id string) (*model.Relationship, error)
+	RelationshipsByIDFn func(ctx context.Context, ids []string) (map[string]*model.Relationship, error)
+	EvidenceByFactFn    func(ctx context.Context, ids []string) (map[string][]model.Evidence, error)
+	StateFn             func(ctx context.Context, iso string) (*model.Entity, error)
+	ResolutionFn        func(ctx context.Context, n int) (*model.Entity, error)
+	EntitiesFn          func(ctx context.Context, q model.EntityQuery) (model.EntityPage, error)
+	SearchFn            func(ctx context.Context, q model.SearchQuery) (model.SearchPage, error)
+	NeighboursFn        func(ctx context.Context, q model.NeighbourQuery) (model.NeighbourPage, error)
+	TimelineFn          func(ctx context.Context, q model.TimelineQuery) (model.TimelinePage, error)
+	CountsFn            func(ctx context.Context, q model.CountQuery) (*model.Counts, error)
+}
+
+func (s *Store) Entity(ctx context.Context, id string) (*model.Entity, error) {
+	if s.EntityFn == nil {
+		return nil, ErrUnset
+	}
+	return s.EntityFn(ctx, id)
+}
+
+func (s *Store) EntitiesByID(ctx context.Context, ids []string) (map[string]*model.Entity, error) {
+	if s.EntitiesByIDFn == nil {
+		return nil, ErrUnset
+	}
+	return s.EntitiesByIDFn(ctx, ids)
+}
+
+func (s *Store) Relationship(ctx context.Context, id string) (*model.Relationship, error) {
+	if s.RelationshipFn == nil {
+		return nil, ErrUnset
+	}
+	return s.RelationshipFn(ctx, id)
+}
+
+func (s *Store) RelationshipsByID(ctx context.Context, ids []string) (map[string]*model.Relationship, error) {
+	if s.RelationshipsByIDFn == nil {
+		return nil, ErrUnset
+	}
+	return s.RelationshipsByIDFn(ctx, ids)
+}
+
+func (s *Store) EvidenceByFact(ctx context.Context, ids []string) (map[string][]model.Evidence, error) {
+	if s.EvidenceByFactFn == nil {
+		return nil, ErrUnset
+	}
+	return s.EvidenceByFactFn(ctx, ids)
+}
+
+func (s *Store) State(ctx context.Context, iso string) (*model.Entity, error) {
+	if s.StateFn == nil {
+		return nil, ErrUnset
+	}
+	return s.StateFn(ctx, iso)
+}
+
+func (s *Store) Resolution(ctx context.Context, n int) (*model.Entity, error) {
+	if s.ResolutionFn == nil {
+		return nil, ErrUnset
+	}
+	return s.ResolutionFn(ctx, n)
+}
+
+func (s *Store) Entities(ctx context.Context, q model.EntityQuery) (model.EntityPage, error) {
+	if s.EntitiesFn == nil {
+		return model.EntityPage{}, ErrUnset
+	}
+	return s.EntitiesFn(ctx, q)
+}
+
+func (s *Store) Search(ctx context.Context, q model.SearchQuery) (model.SearchPage, error) {
+	if s.SearchFn == nil {
+		return model.SearchPage{}, ErrUnset
+	}
+	return s.SearchFn(ctx, q)
+}
+
+func (s *Store) Neighbours(ctx context.Context, q model.NeighbourQuery) (model.NeighbourPage, error) {
+	if s.NeighboursFn == nil {
+		return model.NeighbourPage{}, ErrUnset
+	}
+	return s.NeighboursFn(ctx, q)
+}
+
+func (s *Store) Timeline(ctx context.Context, q model.TimelineQuery) (model.TimelinePage, error) {
+	if s.TimelineFn == nil {
+		return model.TimelinePage{}, ErrUnset
+	}
+	return s.TimelineFn(ctx, q)
+}
+
+func (s *Store) Counts(ctx context.Context, q model.CountQuery) (*model.Counts, error) {
+	if s.CountsFn == nil {
+		return nil, ErrUnset
+	}
+	return s.CountsFn(ctx, q)
+}

@@ -1,0 +1,246 @@
+package graph_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/sanctiongraph/sanctiongraph/graph"
+	"github.com/sanctiongraph/sanctiongraph/graph/fake"
+	"github.com/sanctiongraph/sanctiongraph/graph/model"
+	"github.com/sanctiongraph/sanctiongraph/schema"
+)
+
+type gqlError struct {
+	Message    string         `json:"message"`
+	Path       []any          `json:"path"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+type response struct {
+	Data   json.RawMessage `json:"data"`
+	Errors []gqlError      `json:"errors"`
+}
+
+func (r response) code(i int) string {
+	if i >= len(r.Errors) {
+		return ""
+	}
+	c, _ := r.Errors[i].Extensions["code"].(string)
+	return c
+}
+
+// query runs one GraphQL request against a handler over the fake store.
+func query(tb testing.TB, st *fake.Store, q string, vars map[string]any) (response, string) {
+	tb.Helper()
+	var logs bytes.Buffer
+	h := graph.NewHandler(st, graph.Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	body, _ := json.Marshal(map[string]any{"query": q, "variables": vars})
+	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	raw, _ := io.ReadAll(rec.Body)
+	var resp response
+	if err := json.Unmarshal(raw, &resp); err != nil {
+		tb.Fatalf("response is not JSON: %v\n%s", err, raw)
+	}
+	return resp, logs.String()
+}
+
+func kim() *model.Entity {
+	return &model.Entity{ID: "person:kim-jong-un", Kind: schema.Person, Name: "Kim Jong Un", Aliases: []string{"Kim Jong-un"},
+		Properties: model.Properties{"birthDate": {"1984-01-08"}},
+		Provenance: model.Provenance{Status: schema.Confirmed, Dataset: "curated"}}
+}
+
+func TestEntityErrors(t *testing.T) {
+	tests := []struct {
+		name    string
+		err     error
+		code    string
+		message string
+	}{
+		{"NotFound", &model.Error{Code: model.NotFound, Message: `no entity with id "x"`}, model.NotFound, `no entity with id "x"`},
+		{"Unavailable", &model.Error{Code: model.Unavailable, Message: "the graph database is unavailable; retry later", Err: errors.New("dial tcp: refused")}, model.Unavailable, "the graph database is unavailable; retry later"},
+		{"InternalHidesDetails", errors.New("Neo.ClientError.Statement.SyntaxError: MATCH (n) RETURN secret"), model.Internal, "internal error"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := &fake.Store{EntityFn: func(ctx context.Context, id string) (*model.Entity, error) { return nil, tt.err }}
+			resp, logs := query(t, st, `{ entity(id: "x") { id } }`, nil)
+			if resp.code(0) != tt.code || resp.Errors[0].Message != tt.message {
+				t.Fatalf("errors = %+v, want code %s message %q", resp.Errors, tt.code, tt.message)
+			}
+			if strings.Contains(string(mustJSON(resp)), "MATCH") || strings.Contains(string(mustJSON(resp)), "dial tcp") {
+				t.Errorf("response leaks internals: %s", mustJSON(resp))
+			}
+			if tt.code == model.Internal && !strings.Contains(logs, "SyntaxError") {
+				t.Errorf("internal error not logged: %q", logs)
+			}
+		})
+	}
+}
+
+func TestPanicIsInternal(t *testing.T) {
+	st := &fake.Store{EntityFn: func(ctx context.Context, id string) (*model.Entity, error) { panic("boom: secret detail") }}
+	resp, logs := query(t, st, `{ entity(id: "x") { id } }`, nil)
+	if resp.code(0) != model.Internal || strings.Contains(string(mustJSON(resp)), "secret") {
+		t.Fatalf("panic response = %s", mustJSON(resp))
+	}
+	if !strings.Contains(logs, "boom") {
+		t.Errorf("panic not logged: %q", logs)
+	}
+}
+
+func TestArgumentValidation(t *testing.T) {
+	st := &fake.Store{
+		EntitiesFn: func(ctx context.Context, q model.EntityQuery) (model.EntityPage, error) { return model.EntityPage{}, nil },
+		SearchFn:   func(ctx context.Context, q model.SearchQuery) (model.SearchPage, error) { return model.SearchPage{}, nil },
+		TimelineFn: func(ctx context.Context, q model.TimelineQuery) (model.TimelinePage, error) { return model.TimelinePage{}, nil },
+		NeighboursFn: func(ctx context.Context, q model.NeighbourQuery) (model.NeighbourPage, error) {
+			return model.NeighbourPage{}, nil
+		},
+	}
+	tests := []struct {
+		name, query, arg string
+	}{
+		{"ErrFirstTooLarge", `{ entities(first: 101) { totalCount } }`, "first"},
+		{"ErrFirstZero", `{ search(query: "kim", first: 0) { totalCount } }`, "first"},
+		{"ErrBadCursor", `{ entities(after: "not-a-cursor") { totalCount } }`, "after"},
+		{"ErrForgedCursor", `{ entities(after: "bzotNQ") { totalCount } }`, "after"},
+		{"ErrBadDate", `{ timeline(from: "2024-13-01") { totalCount } }`, "from"},
+		{"ErrReversedRange", `{ timeline(from: "2024-02-01", to: "2024-01-01") { totalCount } }`, "to"},
+		{"ErrBadAt", `{ neighbours(id: "x", filter: {at: "yesterday"}) { totalCount } }`, "filter.at"},
+		{"ErrBadActiveAt", `{ entities(filter: {activeAt: "2024"}) { totalCount } }`, "filter.activeAt"},
+		{"ErrLongQuery", `{ search(query: "` + strings.Repeat("a", 201) + `") { totalCount } }`, "query"},
+		{"ErrIsoCode", `{ state(isoCode: "RUS") { id } }`, "isoCode"},
+		{"ErrResolutionNumber", `{ resolution(number: -1) { id } }`, "number"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, _ := query(t, st, tt.query, nil)
+			if resp.code(0) != model.BadUserInput {
+				t.Fatalf("errors = %+v, want BAD_USER_INPUT", resp.Errors)
+			}
+			if !strings.Contains(resp.Errors[0].Message, "argument "+tt.arg+":") {
+				t.Errorf("message %q does not name argument %s", resp.Errors[0].Message, tt.arg)
+			}
+		})
+	}
+	t.Run("ErrUnknownEnum", func(t *testing.T) {
+		resp, _ := query(t, st, `{ search(query: "kim", kinds: [PLANET]) { totalCount } }`, nil)
+		if len(resp.Errors) == 0 || resp.code(0) != "GRAPHQL_VALIDATION_FAILED" {
+			t.Fatalf("errors = %+v", resp.Errors)
+		}
+	})
+}
+
+func TestPaginationCursors(t *testing.T) {
+	var got []model.EntityQuery
+	all := []*model.Entity{kim(), kim(), kim(), kim(), kim()}
+	st := &fake.Store{EntitiesFn: func(ctx context.Context, q model.EntityQuery) (model.EntityPage, error) {
+		got = append(got, q)
+		end := min(q.Offset+q.Limit, len(all))
+		return model.EntityPage{Entities: all[q.Offset:end], Total: len(all)}, nil
+	}}
+	after := ""
+	seen := 0
+	for page := 0; page < 5; page++ {
+		resp, _ := query(t, st, `query($after: String) { entities(first: 2, after: $after) { totalCount edges { cursor } pageInfo { hasNextPage hasPreviousPage endCursor } } }`,
+			map[string]any{"after": after})
+		if len(resp.Errors) > 0 {
+			t.Fatal(resp.Errors)
+		}
+		var data struct {
+			Entities struct {
+				TotalCount int
+				Edges      []struct{ Cursor string }
+				PageInfo   struct {
+					HasNextPage, HasPreviousPage bool
+					EndCursor                    string
+				}
+			}
+		}
+		if err := json.Unmarshal(resp.Data, &data); err != nil {
+			t.Fatal(err)
+		}
+		seen += len(data.Entities.Edges)
+		if data.Entities.PageInfo.HasPreviousPage != (page > 0) {
+			t.Errorf("page %d: hasPreviousPage = %v", page, data.Entities.PageInfo.HasPreviousPage)
+		}
+		if !data.Entities.PageInfo.HasNextPage {
+			break
+		}
+		after = data.Entities.PageInfo.EndCursor
+	}
+	if seen != 5 || len(got) != 3 || got[1].Offset != 2 || got[2].Offset != 4 {
+		t.Fatalf("paged %d items with queries %+v", seen, got)
+	}
+}
+
+func TestDepthLimit(t *testing.T) {
+	st := &fake.Store{}
+	deep := `{ entity(id: "x") { neighbours(first: 1) { edges { node { neighbours(first: 1) { edges { node { neighbours(first: 1) { edges { node { neighbours(first: 1) { edges { node { id } } } } } } } } } } } } } }`
+	resp, _ := query(t, st, deep, nil)
+	if resp.code(0) != model.BadUserInput || !strings.Contains(resp.Errors[0].Message, "nested") {
+		t.Fatalf("errors = %+v", resp.Errors)
+	}
+}
+
+func TestComplexityLimit(t *testing.T) {
+	st := &fake.Store{}
+	q := `{ entities(first: 100) { edges { node { neighbours(first: 100) { edges { node { neighbours(first: 100) { edges { node { id name } } } } } } } } } }`
+	resp, _ := query(t, st, q, nil)
+	if len(resp.Errors) == 0 || resp.code(0) != "COMPLEXITY_LIMIT_EXCEEDED" {
+		t.Fatalf("errors = %+v", resp.Errors)
+	}
+}
+
+func TestNestedFieldsAreBatched(t *testing.T) {
+	batches := 0
+	rel := func(i int) model.Neighbour {
+		e := kim()
+		e.ID = "org:" + string(rune('a'+i))
+		return model.Neighbour{Node: e, Outgoing: true, Relationship: &model.Relationship{ID: "USES|x|" + e.ID, Type: schema.Uses, FromID: "x", ToID: e.ID,
+			Provenance: model.Provenance{Status: schema.Confirmed, Dataset: "t"}}}
+	}
+	st := &fake.Store{
+		NeighboursFn: func(ctx context.Context, q model.NeighbourQuery) (model.NeighbourPage, error) {
+			return model.NeighbourPage{Neighbours: []model.Neighbour{rel(0), rel(1), rel(2), rel(3)}, Total: 4}, nil
+		},
+		EntitiesByIDFn: func(ctx context.Context, ids []string) (map[string]*model.Entity, error) {
+			batches++
+			m := map[string]*model.Entity{}
+			for _, id := range ids {
+				e := kim()
+				e.ID = id
+				m[id] = e
+			}
+			return m, nil
+		},
+		EvidenceByFactFn: func(ctx context.Context, ids []string) (map[string][]model.Evidence, error) {
+			batches++
+			return map[string][]model.Evidence{}, nil
+		},
+	}
+	resp, _ := query(t, st, `{ neighbours(id: "x") { edges { relationship { from { id } to { id } evidence { id } } } } }`, nil)
+	if len(resp.Errors) > 0 {
+		t.Fatal(resp.Errors)
+	}
+	if batches != 2 {
+		t.Errorf("4 relationships made %d store calls for from/to/evidence, want 2 (one per loader)", batches)
+	}
+}
+
+func mustJSON(v any) []byte {
+	b, _ := json.Marshal(v)
+	return b
+}

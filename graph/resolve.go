@@ -1,0 +1,137 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/sanctiongraph/sanctiongraph/graph/dataloader"
+	"github.com/sanctiongraph/sanctiongraph/graph/model"
+	"github.com/sanctiongraph/sanctiongraph/schema"
+)
+
+// entity loads one entity through the request's dataloader (or directly
+// outside a request).
+func (r *Resolver) entity(ctx context.Context, id string) (*model.Entity, error) {
+	l := dataloader.For(ctx)
+	if l == nil {
+		return r.Store.Entity(ctx, id)
+	}
+	e, err := l.Entities.Load(ctx, id)
+	if dataloader.IsNotFound(err) {
+		return nil, &model.Error{Code: model.NotFound, Message: fmt.Sprintf("no entity with id %q", id)}
+	}
+	return e, err
+}
+
+// evidence loads the evidence of one fact through the request's dataloader.
+func (r *Resolver) evidence(ctx context.Context, factID string) ([]*model.Evidence, error) {
+	var evs []model.Evidence
+	if l := dataloader.For(ctx); l != nil {
+		v, err := l.Evidence.Load(ctx, factID)
+		if err != nil {
+			return nil, err
+		}
+		evs = v
+	} else {
+		m, err := r.Store.EvidenceByFact(ctx, []string{factID})
+		if err != nil {
+			return nil, err
+		}
+		evs = m[factID]
+	}
+	out := make([]*model.Evidence, len(evs))
+	for i := range evs {
+		out[i] = &evs[i]
+	}
+	return out, nil
+}
+
+func (r *Resolver) neighbours(ctx context.Context, id string, filter *model.NeighbourFilter, first *int, after *string) (*model.NeighbourConnection, error) {
+	p, err := page(first, after, 20)
+	if err != nil {
+		return nil, err
+	}
+	q := model.NeighbourQuery{ID: id, Page: p}
+	if filter != nil {
+		q.Types, q.Kinds, q.Statuses, q.MinStatus, q.At = filter.Types, filter.Kinds, filter.Statuses, deref(filter.MinStatus), deref(filter.At)
+		if filter.Direction != nil {
+			switch *filter.Direction {
+			case model.DirectionOutgoing:
+				q.Direction = model.Outgoing
+			case model.DirectionIncoming:
+				q.Direction = model.Incoming
+			}
+		}
+		if err := checkDay("filter.at", q.At); err != nil {
+			return nil, err
+		}
+	}
+	res, err := r.Store.Neighbours(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.NeighbourConnection{TotalCount: res.Total, PageInfo: pageInfo(p, len(res.Neighbours), res.Total)}
+	for i, n := range res.Neighbours {
+		dir := model.DirectionIncoming
+		if n.Outgoing {
+			dir = model.DirectionOutgoing
+		}
+		conn.Edges = append(conn.Edges, &model.NeighbourEdge{Cursor: cursor(p.Offset + i), Relationship: n.Relationship, Node: n.Node, Direction: dir})
+	}
+	return conn, nil
+}
+
+// properties lists declared properties that have values, in name order,
+// optionally only the named ones.
+func properties(decl map[string]schema.Prop, have model.Properties, names []string) []*model.Property {
+	var out []*model.Property
+	for _, n := range schema.PropNames(decl) {
+		vals := have[n]
+		if len(vals) == 0 || (len(names) > 0 && !slices.Contains(names, n)) {
+			continue
+		}
+		out = append(out, &model.Property{Name: n, Type: model.PropertyType(schema.EnumName(string(decl[n].Type))), Values: vals})
+	}
+	return out
+}
+
+func entityOrder(s *model.EntitySort) model.EntityOrder {
+	if s == nil {
+		return model.ByNameAsc
+	}
+	switch *s {
+	case model.EntitySortNameDesc:
+		return model.ByNameDesc
+	case model.EntitySortDateAsc:
+		return model.ByDateAsc
+	case model.EntitySortDateDesc:
+		return model.ByDateDesc
+	}
+	return model.ByNameAsc
+}
+
+func checkDay(arg, v string) error {
+	if v == "" {
+		return nil
+	}
+	if _, err := model.ParseDay(v); err != nil {
+		return badInput(arg, err.Error())
+	}
+	return nil
+}
+
+func optString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}

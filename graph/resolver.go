@@ -1,0 +1,41 @@
+// Package graph is the GraphQL layer: gqlgen's generated executor, the
+// resolvers, the error presenter and the request-scoped dataloaders.
+// Resolvers parse arguments, call the store (root fields) or a dataloader
+// (nested fields) and map errors; all Cypher lives in graph/cypher.
+package graph
+
+//go:generate go tool gqlgen generate --config gqlgen.yml
+
+import (
+	"context"
+
+	"github.com/sanctiongraph/sanctiongraph/graph/model"
+	"github.com/sanctiongraph/sanctiongraph/schema"
+)
+
+// Store is what the resolvers need from the graph store (graph/cypher.Store).
+type Store interface {
+	Entity(ctx context.Context, id string) (*model.Entity, error)
+	EntitiesByID(ctx context.Context, ids []string) (map[string]*model.Entity, error)
+	Relationship(ctx context.Context, id string) (*model.Relationship, error)
+	RelationshipsByID(ctx context.Context, ids []string) (map[string]*model.Relationship, error)
+	EvidenceByFact(ctx context.Context, factIDs []string) (map[string][]model.Evidence, error)
+	State(ctx context.Context, isoCode string) (*model.Entity, error)
+	Resolution(ctx context.Context, number int) (*model.Entity, error)
+	Entities(ctx context.Context, q model.EntityQuery) (model.EntityPage, error)
+	Search(ctx context.Context, q model.SearchQuery) (model.SearchPage, error)
+	Neighbours(ctx context.Context, q model.NeighbourQuery) (model.NeighbourPage, error)
+	Timeline(ctx context.Context, q model.TimelineQuery) (model.TimelinePage, error)
+	Counts(ctx context.Context, q model.CountQuery) (*model.Counts, error)
+}
+
+// Resolver holds the resolvers' dependencies. It is never regenerated.
+type Resolver struct {
+	Store Store
+	model *schema.Model
+}
+
+// NewResolver returns a Resolver over store.
+func NewResolver(store Store) *Resolver {
+	return &Resolver{Store: store, model: schema.MustModel()}
+}
