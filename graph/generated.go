@@ -1114,6 +1114,7 @@ type SearchConnection {
 type SearchHit {
   cursor: String!
   node: Entity!
+  "Relevance: a name equal to the query scores above 100, one starting with it above 50, then full-text relevance."
   score: Float!
   matchedName: String!
 }

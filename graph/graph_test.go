@@ -102,9 +102,15 @@ func TestPanicIsInternal(t *testing.T) {
 
 func TestArgumentValidation(t *testing.T) {
 	st := &fake.Store{
-		EntitiesFn: func(ctx context.Context, q model.EntityQuery) (model.EntityPage, error) { return model.EntityPage{}, nil },
-		SearchFn:   func(ctx context.Context, q model.SearchQuery) (model.SearchPage, error) { return model.SearchPage{}, nil },
-		TimelineFn: func(ctx context.Context, q model.TimelineQuery) (model.TimelinePage, error) { return model.TimelinePage{}, nil },
+		EntitiesFn: func(ctx context.Context, q model.EntityQuery) (model.EntityPage, error) {
+			return model.EntityPage{}, nil
+		},
+		SearchFn: func(ctx context.Context, q model.SearchQuery) (model.SearchPage, error) {
+			return model.SearchPage{}, nil
+		},
+		TimelineFn: func(ctx context.Context, q model.TimelineQuery) (model.TimelinePage, error) {
+			return model.TimelinePage{}, nil
+		},
 		NeighboursFn: func(ctx context.Context, q model.NeighbourQuery) (model.NeighbourPage, error) {
 			return model.NeighbourPage{}, nil
 		},

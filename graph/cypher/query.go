@@ -20,8 +20,8 @@ WHERE type(r) IN $types
   AND ($statuses IS NULL OR r.status IN $statuses)
   AND ($at IS NULL OR ((r.validFrom IS NULL OR r.validFrom <= $at) AND (r.validUntil IS NULL OR r.validUntil >= $at)))
 WITH n, r, m ORDER BY type(r), m.sortName, m.id, r.id
-WITH n, collect(CASE WHEN r IS NULL THEN null ELSE {r: r, m: m, out: startNode(r) = n} END) AS all
-RETURN size(all) AS total, all[$skip..$skip + $limit] AS page`
+WITH n, collect(CASE WHEN r IS NULL THEN null ELSE {r: r, m: m, out: startNode(r) = n} END) AS items
+RETURN size(items) AS total, items[$skip..$skip + $limit] AS page`
 
 var neighbourQueries = map[model.Dir]string{
 	model.Both:     `MATCH (n:` + schema.NodeLabel + ` {id: $id}) OPTIONAL MATCH (n)-[r]-(m:` + schema.NodeLabel + `)` + neighbourFilter,
@@ -99,9 +99,16 @@ func (s *Store) Neighbours(ctx context.Context, q model.NeighbourQuery) (model.N
 	return r.page, nil
 }
 
+// cypherSearch ranks a name that equals the query first, then names that
+// start with it, then by full-text relevance (which favours short names, so
+// "Aurus gift to Kim Jong Un" must not beat "Kim Jong Un" itself).
 const cypherSearch = `CALL db.index.fulltext.queryNodes('node_names', $q, {limit: $max}) YIELD node, score
 WHERE $kinds IS NULL OR node.kind IN $kinds
-WITH node, score ORDER BY score DESC, node.sortName, node.id
+WITH node, score, split(node.searchText, '\n') AS names
+WITH node, score + CASE WHEN $norm IN names THEN 100.0
+                        WHEN any(x IN names WHERE x STARTS WITH $norm) THEN 50.0
+                        ELSE 0.0 END AS score
+ORDER BY score DESC, node.sortName, node.id
 WITH collect({n: node, s: score}) AS hits
 RETURN size(hits) AS total, hits[$skip..$skip + $limit] AS page`
 
@@ -141,7 +148,7 @@ func (s *Store) Search(ctx context.Context, q model.SearchQuery) (model.SearchPa
 		return model.SearchPage{}, &model.Error{Code: model.BadUserInput, Message: "query: " + err.Error(), Op: op}
 	}
 	p := map[string]any{
-		"q": lq, "max": int64(model.MaxSearchHits), "kinds": kindList(q.Kinds),
+		"q": lq, "norm": strings.Join(terms, " "), "max": int64(model.MaxSearchHits), "kinds": kindList(q.Kinds),
 		"skip": int64(q.Offset), "limit": int64(q.Limit),
 	}
 	return read(ctx, s, op, func(tx neo4j.ManagedTransaction) (model.SearchPage, error) {

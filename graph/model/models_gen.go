@@ -102,8 +102,9 @@ type SearchConnection struct {
 
 // A search result: the entity, its score and the name or alias that matched.
 type SearchHit struct {
-	Cursor      string  `json:"cursor"`
-	Node        *Entity `json:"node"`
+	Cursor string  `json:"cursor"`
+	Node   *Entity `json:"node"`
+	// Relevance: a name equal to the query scores above 100, one starting with it above 50, then full-text relevance.
 	Score       float64 `json:"score"`
 	MatchedName string  `json:"matchedName"`
 }

@@ -1,0 +1,186 @@
+package cypher_test
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/sanctiongraph/sanctiongraph/graph/model"
+	"github.com/sanctiongraph/sanctiongraph/schema"
+)
+
+func TestSearch(t *testing.T) {
+	ctx := env.Reset(t)
+	if _, err := env.Store.Write(ctx, story()); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, query, wantID, wantMatched string
+		kinds                            []schema.Kind
+	}{
+		{"Hyphenated", "Kim Jong-un", "person:kim-jong-un", "Kim Jong Un", nil},
+		{"LowerCase", "kim jong un", "person:kim-jong-un", "Kim Jong Un", nil},
+		{"Cyrillic", "Ким Чен Ын", "person:kim-jong-un", "Ким Чен Ын", nil},
+		{"Hangul", "김정은", "person:kim-jong-un", "김정은", nil},
+		{"ListSpelling", "LIMITED LIABILITY COMPANY AURUS", "org:aurus", "LIMITED LIABILITY COMPANY AURUS", nil},
+		{"Prefix", "Aurus Sen", "product:aurus-senat", "Aurus Senat", nil},
+		{"Diacritics", "Kím Jóng Ún", "person:kim-jong-un", "Kim Jong Un", nil},
+		{"Alias", "DPRK", "state:KP", "DPRK", nil},
+		{"KindFilter", "aurus", "product:aurus-senat", "Aurus Senat", []schema.Kind{schema.Product}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			page, err := env.Store.Search(ctx, model.SearchQuery{Text: tt.query, Kinds: tt.kinds, Page: model.Page{Limit: 10}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page.Hits) == 0 || page.Hits[0].Entity.ID != tt.wantID || page.Hits[0].MatchedName != tt.wantMatched {
+				t.Fatalf("hits = %+v", hitIDs(page))
+			}
+			if tt.kinds != nil {
+				for _, h := range page.Hits {
+					if !slices.Contains(tt.kinds, h.Entity.Kind) {
+						t.Errorf("kind filter let through %s", h.Entity.ID)
+					}
+				}
+			}
+		})
+	}
+	t.Run("ErrNoWords", func(t *testing.T) {
+		_, err := env.Store.Search(ctx, model.SearchQuery{Text: "  -- ", Page: model.Page{Limit: 10}})
+		if model.ErrorCode(err) != model.BadUserInput {
+			t.Fatalf("code = %q", model.ErrorCode(err))
+		}
+	})
+	t.Run("LuceneSyntaxIsInert", func(t *testing.T) {
+		for _, q := range []string{`*:*`, `name:"x" OR id:*`, `kim~ AND \\`, `') RETURN n //`} {
+			page, err := env.Store.Search(ctx, model.SearchQuery{Text: q, Page: model.Page{Limit: 10}})
+			if err != nil && model.ErrorCode(err) != model.BadUserInput {
+				t.Errorf("%q: %v", q, err)
+			}
+			if len(page.Hits) > 1 {
+				t.Errorf("%q matched %d entities", q, len(page.Hits))
+			}
+		}
+	})
+}
+
+func hitIDs(p model.SearchPage) []string {
+	var out []string
+	for _, h := range p.Hits {
+		out = append(out, h.Entity.ID+" ("+h.MatchedName+")")
+	}
+	return out
+}
+
+func TestNeighbours(t *testing.T) {
+	ctx := env.Reset(t)
+	if _, err := env.Store.Write(ctx, story()); err != nil {
+		t.Fatal(err)
+	}
+	kim := "person:kim-jong-un"
+	tests := []struct {
+		name string
+		q    model.NeighbourQuery
+		want []string // relationship ids in order
+	}{
+		{"All", model.NeighbourQuery{ID: kim}, []string{"LEADS|person:kim-jong-un|state:KP", "RECEIVED|person:kim-jong-un|transfer:gift", "USES|person:kim-jong-un|product:aurus-senat"}},
+		{"Types", model.NeighbourQuery{ID: kim, Types: []schema.RelType{schema.Uses}}, []string{"USES|person:kim-jong-un|product:aurus-senat"}},
+		{"Incoming", model.NeighbourQuery{ID: "product:aurus-senat", Direction: model.Incoming}, []string{"MANUFACTURES|org:aurus|product:aurus-senat", "USES|person:kim-jong-un|product:aurus-senat"}},
+		{"Outgoing", model.NeighbourQuery{ID: "product:aurus-senat", Direction: model.Outgoing}, nil},
+		{"Kinds", model.NeighbourQuery{ID: kim, Kinds: []schema.Kind{schema.State}}, []string{"LEADS|person:kim-jong-un|state:KP"}},
+		{"MinStatus", model.NeighbourQuery{ID: kim, MinStatus: schema.Confirmed}, []string{"LEADS|person:kim-jong-un|state:KP", "USES|person:kim-jong-un|product:aurus-senat"}},
+		{"Statuses", model.NeighbourQuery{ID: kim, Statuses: []schema.Status{schema.Reported}}, []string{"RECEIVED|person:kim-jong-un|transfer:gift"}},
+		{"AtBeforeGift", model.NeighbourQuery{ID: kim, At: "2024-01-31"}, []string{"LEADS|person:kim-jong-un|state:KP"}},
+		{"AtAfterGift", model.NeighbourQuery{ID: kim, At: "2024-02-18"}, []string{"LEADS|person:kim-jong-un|state:KP", "RECEIVED|person:kim-jong-un|transfer:gift", "USES|person:kim-jong-un|product:aurus-senat"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.q.Limit = 50
+			page, err := env.Store.Neighbours(ctx, tt.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, n := range page.Neighbours {
+				got = append(got, n.Relationship.ID)
+				if (n.Relationship.FromID == tt.q.ID) != n.Outgoing {
+					t.Errorf("%s: direction flag wrong", n.Relationship.ID)
+				}
+			}
+			if !slices.Equal(got, tt.want) || page.Total != len(tt.want) {
+				t.Fatalf("got %v (total %d), want %v", got, page.Total, tt.want)
+			}
+		})
+	}
+	t.Run("PagesHaveNoGapsOrDuplicates", func(t *testing.T) {
+		var all []string
+		for off := 0; off < 10; off += 2 {
+			page, err := env.Store.Neighbours(ctx, model.NeighbourQuery{ID: kim, Page: model.Page{Offset: off, Limit: 2}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range page.Neighbours {
+				all = append(all, n.Relationship.ID)
+			}
+		}
+		if len(all) != 3 || all[0] == all[1] || all[1] == all[2] {
+			t.Fatalf("pages = %v", all)
+		}
+	})
+	t.Run("ErrNotFound", func(t *testing.T) {
+		_, err := env.Store.Neighbours(ctx, model.NeighbourQuery{ID: "person:nobody", Page: model.Page{Limit: 5}})
+		if model.ErrorCode(err) != model.NotFound {
+			t.Fatalf("code = %q", model.ErrorCode(err))
+		}
+	})
+}
+
+func TestEntitiesTimelineCounts(t *testing.T) {
+	ctx := env.Reset(t)
+	if _, err := env.Store.Write(ctx, story()); err != nil {
+		t.Fatal(err)
+	}
+	t.Run("EntitiesByKindSorted", func(t *testing.T) {
+		page, err := env.Store.Entities(ctx, model.EntityQuery{Kinds: []schema.Kind{schema.State, schema.Person}, Sort: model.ByNameDesc, Page: model.Page{Limit: 3}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var names []string
+		for _, e := range page.Entities {
+			names = append(names, e.Name)
+		}
+		if page.Total != 4 || !slices.Equal(names, []string{"Vladimir Putin", "Russia", "North Korea"}) {
+			t.Fatalf("total %d, names %v", page.Total, names)
+		}
+	})
+	t.Run("Timeline", func(t *testing.T) {
+		page, err := env.Store.Timeline(ctx, model.TimelineQuery{From: "2024-01-01", To: "2024-12-31", Page: model.Page{Limit: 10}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, it := range page.Items {
+			got = append(got, it.Date+" "+it.Entity.ID)
+		}
+		want := []string{"2024-02-18 transfer:gift", "2024-02-20 source:kcna", "2024-02-20 source:tass"}
+		if !slices.Equal(got, want) {
+			t.Fatalf("timeline = %v", got)
+		}
+	})
+	t.Run("Counts", func(t *testing.T) {
+		c, err := env.Store.Counts(ctx, model.CountQuery{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Entities != 9 || c.Relationships != 7 {
+			t.Fatalf("counts = %+v", c)
+		}
+		f, err := env.Store.Counts(ctx, model.CountQuery{MinStatus: schema.Confirmed, Kinds: []schema.Kind{schema.Person}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Entities != 2 || f.Relationships != 4 {
+			t.Fatalf("filtered counts = %+v", f)
+		}
+	})
+}
