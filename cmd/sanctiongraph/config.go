@@ -36,7 +36,7 @@ type Config struct {
 }
 
 // env lists the environment variables the service reads.
-var env = []struct{ name, flag, desc string }{
+var envVars = []struct{ name, flag, desc string }{
 	{"NEO4J_URI", "neo4j-uri", "Bolt URI of Neo4j; unset in dev mode starts the local Neo4j"},
 	{"NEO4J_USER", "neo4j-user", "Neo4j user (empty: no authentication)"},
 	{"NEO4J_PASSWORD", "neo4j-password", "Neo4j password"},

@@ -100,6 +100,9 @@ func Open(cfg Config) (*Store, error) {
 		// should fail fast with UNAVAILABLE rather than hang.
 		c.MaxTransactionRetryTime = 2 * time.Second
 		c.UserAgent = cfg.AppName
+		// Test pooled connections idle for a while before reuse, so a Neo4j
+		// restart costs no failed request.
+		c.ConnectionLivenessCheckTimeout = 10 * time.Second
 	})
 	if err != nil {
 		return nil, &model.Error{Code: model.BadUserInput, Message: "cannot create Neo4j driver", Op: "cypher.Open", Err: err}
@@ -181,6 +184,17 @@ func translate(op string, err error) error {
 	case errors.Is(err, context.Canceled):
 		return &model.Error{Code: model.Timeout, Message: "the request was cancelled", Op: op, Err: err}
 	}
+	// The managed transactions give up with a TransactionExecutionLimit that
+	// does not unwrap; what matters is the last attempt's error.
+	var limit *neo4j.TransactionExecutionLimit
+	if errors.As(err, &limit) && len(limit.Errors) > 0 {
+		inner := translate(op, limit.Errors[len(limit.Errors)-1])
+		var me *model.Error
+		if errors.As(inner, &me) {
+			me.Err = err
+		}
+		return inner
+	}
 	var ne *neo4j.Neo4jError
 	if errors.As(err, &ne) {
 		switch {
@@ -210,19 +224,28 @@ func translate(op string, err error) error {
 }
 
 const cypherPurge = `MATCH (n) WHERE NOT n:` + schema.MigrationLabel + `
-CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS`
+WITH n LIMIT 10000
+DETACH DELETE n
+RETURN count(*) AS n`
 
 // Purge deletes every entity, relationship and evidence record, keeping the
 // schema and the record of applied migrations. Tests use it to start clean.
 func (s *Store) Purge(ctx context.Context) error {
-	const op = "cypher.Store.Purge"
-	s.queries.Add(1)
-	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.cfg.Database, AccessMode: neo4j.AccessModeWrite})
-	defer sess.Close(ctx)
-	// CALL … IN TRANSACTIONS needs an implicit (auto-commit) transaction.
-	res, err := sess.Run(ctx, cypherPurge, nil, s.txConfig(op))
-	if err == nil {
-		_, err = res.Consume(ctx)
+	for {
+		n, err := write(ctx, s, "cypher.Store.Purge", func(tx neo4j.ManagedTransaction) (int64, error) {
+			res, err := tx.Run(ctx, cypherPurge, nil)
+			if err != nil {
+				return 0, err
+			}
+			rec, err := res.Single(ctx)
+			if err != nil {
+				return 0, err
+			}
+			n, _, err := neo4j.GetRecordValue[int64](rec, "n")
+			return n, err
+		})
+		if err != nil || n == 0 {
+			return err
+		}
 	}
-	return translate(op, err)
 }

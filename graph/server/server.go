@@ -18,6 +18,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/playground"
 
 	"github.com/sanctiongraph/sanctiongraph/graph"
+	"github.com/sanctiongraph/sanctiongraph/graph/model"
 )
 
 // Store is what the server needs: the GraphQL store plus a health check.
@@ -78,7 +79,7 @@ func New(cfg Config) *Server {
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	gql := graph.NewHandler(s.cfg.Store, graph.Options{Logger: s.cfg.Logger, RequestID: RequestID})
-	mux.Handle("/graphql", graph.Timeout(s.cfg.RequestTimeout, http.MaxBytesHandler(gql, s.cfg.MaxBodyBytes)))
+	mux.Handle("/graphql", graph.Timeout(s.cfg.RequestTimeout, s.limitBody(gql)))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -98,6 +99,23 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready", "neo4j": "ok"})
+}
+
+// limitBody refuses bodies over MaxBodyBytes with 413 and a GraphQL error,
+// before any of it is parsed; bodies without a length are cut off there.
+func (s *Server) limitBody(next http.Handler) http.Handler {
+	tooLarge := map[string]any{"errors": []map[string]any{{
+		"message":    fmt.Sprintf("request body exceeds %d bytes", s.cfg.MaxBodyBytes),
+		"extensions": map[string]any{"code": model.BadUserInput},
+	}}}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > s.cfg.MaxBodyBytes {
+			writeJSON(w, http.StatusRequestEntityTooLarge, tooLarge)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+		next.ServeHTTP(w, r)
+	})
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {

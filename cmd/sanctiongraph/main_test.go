@@ -1,0 +1,272 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sanctiongraph/sanctiongraph/graph/cypher/cyphertest"
+)
+
+var env *cyphertest.Env
+
+func TestMain(m *testing.M) { cyphertest.Main(m, &env) }
+
+// startService runs `sanctiongraph serve` in process against the test's
+// Neo4j, bound to a free port, and stops it when the test ends.
+func startService(tb testing.TB, extra ...string) (*App, func() error) {
+	tb.Helper()
+	getenv := func(k string) string {
+		switch k {
+		case "NEO4J_URI":
+			return env.Config.URI
+		case "NEO4J_USER":
+			return env.Config.User
+		case "NEO4J_PASSWORD":
+			return env.Config.Password
+		case "NEO4J_DATABASE":
+			return env.Config.Database
+		}
+		return ""
+	}
+	args := append([]string{"-addr", "127.0.0.1:0", "-log-level", "warn", "-shutdown-timeout", "10s"}, extra...)
+	cfg, err := parseFlags("serve", args, getenv, io.Discard, false)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	started := make(chan *App, 1)
+	done := make(chan error, 1)
+	var logs bytes.Buffer
+	go func() { done <- serve(ctx, cfg, &syncWriter{w: &logs}, func(a *App) { started <- a }) }()
+	var app *App
+	select {
+	case app = <-started:
+	case err := <-done:
+		tb.Fatalf("serve: %v", err)
+	case <-time.After(2 * time.Minute):
+		tb.Fatal("serve did not start")
+	}
+	var once sync.Once
+	var stopErr error
+	stop := func() error {
+		once.Do(func() { cancel(); stopErr = <-done })
+		return stopErr
+	}
+	tb.Cleanup(func() { _ = stop() })
+	return app, stop
+}
+
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
+}
+
+type gqlResponse struct {
+	Data   json.RawMessage `json:"data"`
+	Errors []struct {
+		Message    string         `json:"message"`
+		Extensions map[string]any `json:"extensions"`
+	} `json:"errors"`
+}
+
+func postGraphQL(tb testing.TB, url, query string, vars map[string]any) gqlResponse {
+	tb.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	resp, err := http.Post(url+"/graphql", "application/json", bytes.NewReader(body))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out gqlResponse
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		tb.Fatalf("decode response (%s): %v", resp.Status, err)
+	}
+	return out
+}
+
+func get(tb testing.TB, url string) (int, string) {
+	tb.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestServeEndpoints(t *testing.T) {
+	env.Reset(t)
+	app, _ := startService(t)
+	url := app.Server.URL()
+
+	if code, _ := get(t, url+"/healthz"); code != 200 {
+		t.Errorf("/healthz = %d", code)
+	}
+	if code, body := get(t, url+"/readyz"); code != 200 || !strings.Contains(body, "ready") {
+		t.Errorf("/readyz = %d %s", code, body)
+	}
+	if code, body := get(t, url+"/"); code != 200 || !strings.Contains(body, "graphiql") {
+		t.Errorf("GraphiQL at / = %d", code)
+	}
+	r := postGraphQL(t, url, `{ __schema { queryType { name } } }`, nil)
+	if string(r.Data) != `{"__schema":{"queryType":{"name":"Query"}}}` {
+		t.Errorf("introspection over POST = %s %v", r.Data, r.Errors)
+	}
+	code, body := get(t, url+"/graphql?query=%7B__schema%7BqueryType%7Bname%7D%7D%7D")
+	if code != 200 || !strings.Contains(body, `"Query"`) {
+		t.Errorf("GET /graphql = %d %s", code, body)
+	}
+	resp, err := http.Post(url+"/graphql", "application/json", strings.NewReader(`{"query": "`+strings.Repeat("x", 2<<20)+`"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode < 400 {
+		t.Errorf("a 2 MiB body was accepted: %s", resp.Status)
+	}
+}
+
+// TestReadinessFollowsNeo4j stops the local Neo4j under a running service:
+// /readyz must answer 503 and queries UNAVAILABLE, then both recover when
+// Neo4j is back, without restarting the service.
+func TestReadinessFollowsNeo4j(t *testing.T) {
+	if env.Local == nil {
+		t.Skip("NEO4J_URI names an external Neo4j, which this test cannot stop")
+	}
+	env.Reset(t)
+	app, _ := startService(t)
+	url := app.Server.URL()
+	if code, _ := get(t, url+"/readyz"); code != 200 {
+		t.Fatalf("/readyz before = %d", code)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	if err := env.Local.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	restarted := false
+	t.Cleanup(func() {
+		if !restarted {
+			_ = env.Local.Restart(context.Background())
+		}
+	})
+	if code, _ := get(t, url+"/readyz"); code != 503 {
+		t.Errorf("/readyz with Neo4j stopped = %d, want 503", code)
+	}
+	start := time.Now()
+	r := postGraphQL(t, url, `{ counts { entities } }`, nil)
+	if len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != "UNAVAILABLE" {
+		t.Errorf("query with Neo4j stopped: %s %+v", r.Data, r.Errors)
+	}
+	if d := time.Since(start); d > 15*time.Second {
+		t.Errorf("query with Neo4j stopped took %s; it should fail fast", d)
+	}
+	if err := env.Local.Restart(ctx); err != nil {
+		t.Fatal(err)
+	}
+	restarted = true
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		code, _ := get(t, url+"/readyz")
+		if code == 200 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/readyz still %d 30s after Neo4j restarted", code)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if r := postGraphQL(t, url, `{ counts { entities } }`, nil); len(r.Errors) > 0 {
+		t.Errorf("query after restart: %+v", r.Errors)
+	}
+}
+
+// TestGracefulShutdown cancels the service (as SIGTERM does) while a request
+// is in flight: the request completes and serve returns cleanly.
+func TestGracefulShutdown(t *testing.T) {
+	env.Reset(t)
+	app, stop := startService(t)
+	url := app.Server.URL()
+	// Hold a connection open with a slow body so the request is in flight.
+	pr, pw := io.Pipe()
+	result := make(chan int, 1)
+	go func() {
+		resp, err := http.Post(url+"/graphql", "application/json", pr)
+		if err != nil {
+			result <- -1
+			return
+		}
+		resp.Body.Close()
+		result <- resp.StatusCode
+	}()
+	io.WriteString(pw, `{"query": "{ counts`)
+	time.Sleep(200 * time.Millisecond)
+	stopped := make(chan error, 1)
+	go func() { stopped <- stop() }()
+	time.Sleep(200 * time.Millisecond)
+	io.WriteString(pw, ` { entities } }"}`)
+	pw.Close()
+	if code := <-result; code != 200 {
+		t.Errorf("in-flight request = %d, want 200", code)
+	}
+	if err := <-stopped; err != nil {
+		t.Errorf("serve returned %v", err)
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		want string
+	}{
+		{"ErrNoURI", nil, nil, "NEO4J_URI"},
+		{"ErrBadScheme", nil, map[string]string{"NEO4J_URI": "http://localhost:7474"}, "scheme"},
+		{"ErrBadLogLevel", []string{"-log-level", "loud"}, map[string]string{"NEO4J_URI": "bolt://x:7687"}, "log-level"},
+		{"FlagWinsOverEnv", []string{"-neo4j-uri", "ftp://x"}, map[string]string{"NEO4J_URI": "bolt://x:7687"}, "scheme"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := parseFlags("serve", tt.args, func(k string) string { return tt.env[k] }, io.Discard, false)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want mention of %q", err, tt.want)
+			}
+		})
+	}
+	t.Run("EnvAndDefaults", func(t *testing.T) {
+		cfg, err := parseFlags("serve", nil, func(k string) string {
+			return map[string]string{"NEO4J_URI": "neo4j+s://db.example:7687", "LISTEN_ADDR": ":9000", "NEO4J_USER": "u"}[k]
+		}, io.Discard, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if cfg.Addr != ":9000" || cfg.Neo4j.User != "u" || cfg.Neo4j.Database != "neo4j" || cfg.LoadCurated {
+			t.Errorf("cfg = %+v", cfg)
+		}
+	})
+}
+
+func TestRunUsage(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"nonsense"}, func(string) string { return "" }, &out, &errOut); code != 2 {
+		t.Errorf("unknown command exit = %d", code)
+	}
+	if code := run(context.Background(), []string{"help"}, func(string) string { return "" }, &out, &errOut); code != 0 || !strings.Contains(out.String(), "dev") {
+		t.Errorf("help exit = %d, out %q", code, out.String())
+	}
+}
