@@ -17,10 +17,15 @@
 //   - One Record per listed party (ID "unsc:"+DATAID), holding the party
 //     (Person for INDIVIDUAL, Organization for ENTITY), its Sanction
 //     ("unsc-sanction:"+DATAID), DESIGNATES from the sanction to the party,
-//     NATIONAL_OF and BASED_IN to reference State entities (emitted in every
-//     record that needs them; the writer creates missing states and never
-//     overwrites existing ones), PURSUANT_TO from the sanction to every
-//     resolution named in COMMENTS1, and Evidence for each of these facts.
+//     NATIONAL_OF and BASED_IN to reference State entities, PURSUANT_TO
+//     from the sanction to every resolution named in COMMENTS1, and
+//     Evidence for each of these facts.
+//   - Each reference State (with its ISO 3166-1 evidence) once per load, in
+//     the first record that links to it; the writer creates missing states
+//     and never overwrites existing ones. A caller that filters records
+//     must keep the State entities of the records it drops.
+//   - PURSUANT_TO targets ("resolution:unsc-1718") are not emitted: the
+//     Resolution nodes come from the curated data, and may be missing.
 //
 // Delisting: a party missing from a newer list is one that no record of
 // that load names. Callers that need the set collect Record.ID from the
@@ -83,7 +88,7 @@ type Summary struct {
 	// Records counts records sent to the sink, the Source record included.
 	Records int
 	// Nodes, Relationships and Evidence count what those records hold.
-	// Reference states count once per record that carries them.
+	// Reference states count once.
 	Nodes         int
 	Relationships int
 	Evidence      int
@@ -156,10 +161,15 @@ var (
 
 // Load reads one consolidated list from r and sends its records to sink:
 // the Source record first, then one record per INDIVIDUAL and ENTITY in file
-// order. It checks ctx before each record and returns ctx.Err() when it is
-// done. Malformed input stops the load with a *ParseError; an error from the
+// order. It checks ctx before each record and stops with ctx.Err() once
+// ctx is done. Malformed input stops the load with a *ParseError; an error from the
 // sink stops it with that error wrapped. The summary counts what was sent
 // before any error.
+//
+// Load never calls sink.Skip: a record it cannot read stops the load (a
+// silently dropped listing is worse than a failed import), and a value it
+// cannot type (a country that does not resolve, a date of birth in words)
+// is kept as text in Evidence and counted in Summary.Unresolved.
 func (l *Loader) Load(ctx context.Context, r io.Reader, sink loaders.Sink) (Summary, error) {
 	sum := newSummary()
 	dec := xml.NewDecoder(skipBOM(r))
@@ -200,7 +210,7 @@ func (l *Loader) Load(ctx context.Context, r io.Reader, sink loaders.Sink) (Summ
 			if err := ctx.Err(); err != nil {
 				return sum, err
 			}
-			b = &builder{sourceID: SourceID(published), sum: &sum}
+			b = &builder{sourceID: SourceID(published), published: published, sum: &sum, emitted: map[string]bool{}}
 			sum.SourceID, sum.Published, sum.Generated = b.sourceID, published, generated
 			if err := l.emit(ctx, sink, &sum, l.sourceRecord(published, generated)); err != nil {
 				return sum, err
@@ -209,16 +219,14 @@ func (l *Loader) Load(ctx context.Context, r io.Reader, sink loaders.Sink) (Summ
 		}
 		var kind schema.Kind
 		switch se.Name.Local {
-		case "INDIVIDUALS", "ENTITIES":
-			continue // descend into the list
 		case "INDIVIDUAL":
 			kind = schema.Person
 		case "ENTITY":
 			kind = schema.Organization
 		default:
-			if err := dec.Skip(); err != nil {
-				return sum, fail("", 0, err)
-			}
+			// Unknown elements are read past, not skipped whole: should a
+			// future layout wrap records in a new element, they are still
+			// found.
 			continue
 		}
 		if err := ctx.Err(); err != nil {
@@ -233,15 +241,15 @@ func (l *Loader) Load(ctx context.Context, r io.Reader, sink loaders.Sink) (Summ
 		if err != nil {
 			return sum, fail(clean(x.DataID), line, err)
 		}
+		if err := l.emit(ctx, sink, &sum, rec); err != nil {
+			return sum, err
+		}
 		if kind == schema.Person {
 			sum.Individuals++
 		} else {
 			sum.Entities++
 		}
 		sum.ByListType[clean(x.ListType)]++
-		if err := l.emit(ctx, sink, &sum, rec); err != nil {
-			return sum, err
-		}
 		lastID = clean(x.DataID)
 	}
 }
