@@ -27,6 +27,8 @@ type Store interface {
 	Neighbours(ctx context.Context, q model.NeighbourQuery) (model.NeighbourPage, error)
 	Timeline(ctx context.Context, q model.TimelineQuery) (model.TimelinePage, error)
 	Counts(ctx context.Context, q model.CountQuery) (*model.Counts, error)
+	Paths(ctx context.Context, q model.PathQuery) (model.PathSearch, error)
+	ResolveEntity(ctx context.Context, ref string) (*model.Entity, error)
 }
 
 // Resolver holds the resolvers' dependencies. It is never regenerated.

@@ -206,7 +206,7 @@ func (s *Store) entityRows(in []model.Entity) ([]row, error) {
 		p["when"] = nil
 		if tp, ok := schema.TimelineProp[decl.Name]; ok {
 			if v := e.Properties.First(tp); v != "" {
-				first, _, _ := model.DateRange(v)
+				first, _, _ := model.DateBounds(v)
 				p["when"] = dbtype.Date(first)
 			}
 		}
@@ -303,7 +303,7 @@ func provenanceProps(where string, pv model.Provenance) (map[string]any, error) 
 	}
 	var from, until time.Time
 	if pv.ValidFrom != "" {
-		f, _, err := model.DateRange(pv.ValidFrom)
+		f, _, err := model.DateBounds(pv.ValidFrom)
 		if err != nil {
 			return nil, fmt.Errorf("%s: validFrom: %v", where, err)
 		}
@@ -311,7 +311,7 @@ func provenanceProps(where string, pv model.Provenance) (map[string]any, error) 
 		p["validFrom"] = dbtype.Date(f)
 	}
 	if pv.ValidUntil != "" {
-		_, l, err := model.DateRange(pv.ValidUntil)
+		_, l, err := model.DateBounds(pv.ValidUntil)
 		if err != nil {
 			return nil, fmt.Errorf("%s: validUntil: %v", where, err)
 		}

@@ -31,6 +31,22 @@ type Store struct {
 	NeighboursFn        func(ctx context.Context, q model.NeighbourQuery) (model.NeighbourPage, error)
 	TimelineFn          func(ctx context.Context, q model.TimelineQuery) (model.TimelinePage, error)
 	CountsFn            func(ctx context.Context, q model.CountQuery) (*model.Counts, error)
+	PathsFn             func(ctx context.Context, q model.PathQuery) (model.PathSearch, error)
+	ResolveEntityFn     func(ctx context.Context, ref string) (*model.Entity, error)
+}
+
+func (s *Store) Paths(ctx context.Context, q model.PathQuery) (model.PathSearch, error) {
+	if s.PathsFn == nil {
+		return model.PathSearch{}, ErrUnset
+	}
+	return s.PathsFn(ctx, q)
+}
+
+func (s *Store) ResolveEntity(ctx context.Context, ref string) (*model.Entity, error) {
+	if s.ResolveEntityFn == nil {
+		return nil, ErrUnset
+	}
+	return s.ResolveEntityFn(ctx, ref)
 }
 
 func (s *Store) Entity(ctx context.Context, id string) (*model.Entity, error) {

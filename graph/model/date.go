@@ -8,10 +8,10 @@ import (
 
 var dateRE = regexp.MustCompile(`^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$`)
 
-// DateRange parses a date as the model writes it (YYYY, YYYY-MM or
+// DateBounds parses a date as the model writes it (YYYY, YYYY-MM or
 // YYYY-MM-DD) and returns the first and last day it covers: "2024" is
 // 2024-01-01 … 2024-12-31, "2024-02" is 2024-02-01 … 2024-02-29.
-func DateRange(s string) (first, last time.Time, err error) {
+func DateBounds(s string) (first, last time.Time, err error) {
 	m := dateRE.FindStringSubmatch(s)
 	if m == nil {
 		return first, last, fmt.Errorf("%q is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", s)
@@ -36,7 +36,7 @@ func DateRange(s string) (first, last time.Time, err error) {
 }
 
 // ValidDate reports whether s is a date in the model's format.
-func ValidDate(s string) bool { _, _, err := DateRange(s); return err == nil }
+func ValidDate(s string) bool { _, _, err := DateBounds(s); return err == nil }
 
 // ParseDay parses a full date, YYYY-MM-DD, as used in filters.
 func ParseDay(s string) (time.Time, error) {

@@ -36,6 +36,9 @@ type Error struct {
 	Message string
 	Op      string
 	Err     error
+	// Details are extra, client-safe facts for extensions (e.g. candidates
+	// for an ambiguous name).
+	Details map[string]any
 }
 
 func (e *Error) Error() string {

@@ -23,6 +23,11 @@ type CountFilter struct {
 	MinStatus *schema.Status `json:"minStatus,omitempty"`
 }
 
+type DateRange struct {
+	From string `json:"from"`
+	To   string `json:"to"`
+}
+
 type EntityConnection struct {
 	Edges      []*EntityEdge `json:"edges"`
 	PageInfo   *PageInfo     `json:"pageInfo"`
@@ -235,6 +240,66 @@ func (e *EntitySort) UnmarshalJSON(b []byte) error {
 }
 
 func (e EntitySort) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type PathMode string
+
+const (
+	// One shortest path.
+	PathModeShortest PathMode = "SHORTEST"
+	// Every path of the shortest length (at most 25).
+	PathModeAllShortest PathMode = "ALL_SHORTEST"
+	// The k shortest paths.
+	PathModeKShortest PathMode = "K_SHORTEST"
+)
+
+var AllPathMode = []PathMode{
+	PathModeShortest,
+	PathModeAllShortest,
+	PathModeKShortest,
+}
+
+func (e PathMode) IsValid() bool {
+	switch e {
+	case PathModeShortest, PathModeAllShortest, PathModeKShortest:
+		return true
+	}
+	return false
+}
+
+func (e PathMode) String() string {
+	return string(e)
+}
+
+func (e *PathMode) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = PathMode(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid PathMode", str)
+	}
+	return nil
+}
+
+func (e PathMode) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *PathMode) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e PathMode) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -175,3 +175,163 @@ func (s *WriteSummary) Add(o WriteSummary) {
 	s.Updated += o.Updated
 	s.Unchanged += o.Unchanged
 }
+
+// Path limits: callers cannot raise a request past these.
+const (
+	// DefaultMaxHops is the hop limit of a path query that names none.
+	DefaultMaxHops = 4
+	// MaxHopsCap is the largest hop limit a path query may ask for.
+	MaxHopsCap = 8
+	// MaxK caps the k of K_SHORTEST.
+	MaxK = 10
+	// MaxPaths caps how many paths one query returns (ALL_SHORTEST).
+	MaxPaths = 25
+	// MaxVia caps the waypoints of one path query.
+	MaxVia = 3
+	// DefaultMaxDegree is the hub guard: a path does not pass through an
+	// entity with more relationships than this (its ends and waypoints may
+	// have any number).
+	DefaultMaxDegree = 5000
+	// MaxDegreeCap is the largest hub guard a query may ask for.
+	MaxDegreeCap = 50000
+)
+
+// PathSearchMode says which paths to find.
+type PathSearchMode int
+
+// The path modes.
+const (
+	// Shortest finds one shortest path.
+	Shortest PathSearchMode = iota
+	// AllShortest finds every path of the shortest length (up to MaxPaths).
+	AllShortest
+	// KShortest finds the k shortest paths.
+	KShortest
+)
+
+// PathQuery asks how two entities are connected.
+type PathQuery struct {
+	// From, To and Via are entity ids; Via are waypoints in order.
+	From, To string
+	Via      []string
+	MaxHops  int
+	Mode     PathSearchMode
+	K        int
+	// Types and ExcludeTypes restrict the relationship types of every hop.
+	Types, ExcludeTypes []schema.RelType
+	// Kinds and ExcludeKinds restrict the entities a path passes through
+	// (not its ends or waypoints).
+	Kinds, ExcludeKinds []schema.Kind
+	// MinStatus keeps hops at least this well established.
+	MinStatus schema.Status
+	// HeldFrom and HeldUntil (YYYY-MM-DD) keep hops that held at some time in
+	// this range; equal for a single date.
+	HeldFrom, HeldUntil string
+	// MaxDegree is the hub guard.
+	MaxDegree int
+}
+
+// Path is a chain of hops from the query's From to its To.
+type Path struct {
+	// Nodes are the entities along the path, From first.
+	Nodes []*Entity
+	// Rels[i] joins Nodes[i] and Nodes[i+1]; Forward[i] says whether it was
+	// traversed in its own direction.
+	Rels    []*Relationship
+	Forward []bool
+}
+
+// PathCut says which constraint left a path query without an answer.
+type PathCut string
+
+// The reasons a path query found nothing.
+const (
+	CutNone         PathCut = ""
+	CutDate         PathCut = "DATE"
+	CutStatus       PathCut = "STATUS"
+	CutFilters      PathCut = "FILTERS"
+	CutMaxHops      PathCut = "MAX_HOPS"
+	CutNotConnected PathCut = "NOT_CONNECTED"
+)
+
+// PathSearch is what the store found for a path query. When Paths is
+// empty, Cut says why, and ShortestBeyond gives the length of the shortest
+// path that exists beyond maxHops (CutMaxHops).
+type PathSearch struct {
+	Paths          []Path
+	Cut            PathCut
+	ShortestBeyond int
+}
+
+// PathResult is the GraphQL answer to a path query.
+type PathResult struct {
+	From, To       *Entity
+	Via            []*Entity
+	Paths          []*Path
+	Cut            *PathCut
+	ShortestBeyond *int
+	Explanation    string
+}
+
+// Length is the number of hops.
+func (p *Path) Length() int { return len(p.Rels) }
+
+// Hops returns the path's steps in order.
+func (p *Path) Hops() []*Hop {
+	out := make([]*Hop, len(p.Rels))
+	for i, r := range p.Rels {
+		out[i] = &Hop{From: p.Nodes[i], To: p.Nodes[i+1], Relationship: r, Forward: p.Forward[i]}
+	}
+	return out
+}
+
+// WeakestStatus is the lowest-ranked status of any hop.
+func (p *Path) WeakestStatus() schema.Status {
+	weakest := schema.Confirmed
+	for _, r := range p.Rels {
+		if r.Status.Rank() < weakest.Rank() {
+			weakest = r.Status
+		}
+	}
+	return weakest
+}
+
+// HeldFrom is the latest validFrom of the hops: from then on every dated
+// hop has begun. Nil when no hop has a validFrom.
+func (p *Path) HeldFrom() *string {
+	var latest string
+	for _, r := range p.Rels {
+		if r.ValidFrom > latest {
+			latest = r.ValidFrom
+		}
+	}
+	if latest == "" {
+		return nil
+	}
+	return &latest
+}
+
+// HeldUntil is the earliest validUntil of the hops. Nil when no hop ends.
+func (p *Path) HeldUntil() *string {
+	var earliest string
+	for _, r := range p.Rels {
+		if r.ValidUntil != "" && (earliest == "" || r.ValidUntil < earliest) {
+			earliest = r.ValidUntil
+		}
+	}
+	if earliest == "" {
+		return nil
+	}
+	return &earliest
+}
+
+// Hop is one step of a path.
+type Hop struct {
+	From, To     *Entity
+	Relationship *Relationship
+	// Forward is true when the step follows the relationship's direction.
+	Forward bool
+}
+
+// Status is the hop's relationship status.
+func (h *Hop) Status() schema.Status { return h.Relationship.Status }

@@ -1,0 +1,175 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/sanctiongraph/sanctiongraph/graph/model"
+	"github.com/sanctiongraph/sanctiongraph/schema"
+)
+
+// pathQuery checks the arguments of Query.paths against their caps and
+// turns them into a store query; errors name the argument.
+func pathQuery(maxHops *int, mode *model.PathMode, k *int, via []string, types, excludeTypes []schema.RelType,
+	kinds, excludeKinds []schema.Kind, minStatus *schema.Status, at *string, during *model.DateRange, maxDegree *int) (model.PathQuery, error) {
+	q := model.PathQuery{
+		MaxHops: model.DefaultMaxHops, K: 3, MaxDegree: model.DefaultMaxDegree,
+		Types: types, ExcludeTypes: excludeTypes, Kinds: kinds, ExcludeKinds: excludeKinds, MinStatus: deref(minStatus),
+	}
+	if maxHops != nil {
+		q.MaxHops = *maxHops
+	}
+	if q.MaxHops < 1 || q.MaxHops > model.MaxHopsCap {
+		return q, badInput("maxHops", fmt.Sprintf("must be between 1 and %d, got %d", model.MaxHopsCap, q.MaxHops))
+	}
+	if k != nil {
+		q.K = *k
+	}
+	if mode != nil {
+		switch *mode {
+		case model.PathModeAllShortest:
+			q.Mode = model.AllShortest
+		case model.PathModeKShortest:
+			q.Mode = model.KShortest
+			if q.K < 1 || q.K > model.MaxK {
+				return q, badInput("k", fmt.Sprintf("must be between 1 and %d, got %d", model.MaxK, q.K))
+			}
+		}
+	}
+	if len(via) > model.MaxVia {
+		return q, badInput("via", fmt.Sprintf("takes at most %d waypoints, got %d", model.MaxVia, len(via)))
+	}
+	if len(via)+1 > q.MaxHops {
+		return q, badInput("maxHops", fmt.Sprintf("%d hops cannot pass %d waypoints", q.MaxHops, len(via)))
+	}
+	if maxDegree != nil {
+		q.MaxDegree = *maxDegree
+	}
+	if q.MaxDegree < 1 || q.MaxDegree > model.MaxDegreeCap {
+		return q, badInput("maxDegree", fmt.Sprintf("must be between 1 and %d, got %d", model.MaxDegreeCap, q.MaxDegree))
+	}
+	if at != nil && during != nil {
+		return q, badInput("during", "give either at or during, not both")
+	}
+	if at != nil {
+		if err := checkDay("at", *at); err != nil {
+			return q, err
+		}
+		q.HeldFrom, q.HeldUntil = *at, *at
+	}
+	if during != nil {
+		if err := checkDay("during.from", during.From); err != nil {
+			return q, err
+		}
+		if err := checkDay("during.to", during.To); err != nil {
+			return q, err
+		}
+		if during.To < during.From {
+			return q, badInput("during.to", "must not be before during.from")
+		}
+		q.HeldFrom, q.HeldUntil = during.From, during.To
+	}
+	return q, nil
+}
+
+// resolveEnd finds the entity a path argument names; errors name the argument.
+func (r *Resolver) resolveEnd(ctx context.Context, arg, ref string) (*model.Entity, error) {
+	if strings.TrimSpace(ref) == "" {
+		return nil, badInput(arg, "must name an entity (an id or a name)")
+	}
+	e, err := r.Store.ResolveEntity(ctx, ref)
+	if err != nil {
+		if me, ok := err.(*model.Error); ok && (me.Code == model.BadUserInput || me.Code == model.NotFound) {
+			c := *me
+			c.Message = "argument " + arg + ": " + me.Message
+			return nil, &c
+		}
+		return nil, err
+	}
+	return e, nil
+}
+
+// verb turns a relationship type into words: BASED_IN → "based in".
+func verb(t schema.RelType) string {
+	return strings.ToLower(strings.ReplaceAll(string(t), "_", " "))
+}
+
+// hopSentence reads a hop aloud: "Aurus — manufactures → Aurus Senat, per
+// TASS 2023-09-13", or with the arrow reversed when the hop runs against
+// the relationship ("Russia ← based in — Aurus"). The source named is the
+// strongest evidence's; others are counted.
+func hopSentence(h *model.Hop, evs []*model.Evidence, sources []*model.Entity) string {
+	var b strings.Builder
+	if h.Forward {
+		fmt.Fprintf(&b, "%s — %s → %s", h.From.Name, verb(h.Relationship.Type), h.To.Name)
+	} else {
+		fmt.Fprintf(&b, "%s ← %s — %s", h.From.Name, verb(h.Relationship.Type), h.To.Name)
+	}
+	if h.Relationship.Status != schema.Confirmed {
+		fmt.Fprintf(&b, " (%s)", h.Relationship.Status)
+	}
+	if len(sources) == 0 {
+		b.WriteString(", no source recorded")
+		return b.String()
+	}
+	src := sources[0]
+	who := src.Properties.First("publisher")
+	if who == "" {
+		who = src.Name
+	}
+	when := src.Properties.First("publishedOn")
+	if when == "" && len(evs) > 0 {
+		when = evs[0].StatedOn
+	}
+	b.WriteString(", per " + who)
+	if when != "" {
+		b.WriteString(" " + when)
+	}
+	if n := distinctSources(evs) - 1; n > 0 {
+		fmt.Fprintf(&b, " and %d more source", n)
+		if n > 1 {
+			b.WriteString("s")
+		}
+	}
+	return b.String()
+}
+
+func distinctSources(evs []*model.Evidence) int {
+	seen := map[string]bool{}
+	for _, e := range evs {
+		seen[e.SourceID] = true
+	}
+	return len(seen)
+}
+
+// explainPaths says in a sentence what a path query found, or why not.
+func explainPaths(res *model.PathResult, q model.PathQuery) string {
+	ends := fmt.Sprintf("%s and %s", res.From.Name, res.To.Name)
+	if len(res.Paths) > 0 {
+		n := len(res.Paths)
+		s := "s"
+		if n == 1 {
+			s = ""
+		}
+		return fmt.Sprintf("%d path%s between %s, the shortest %d hops long.", n, s, ends, res.Paths[0].Length())
+	}
+	switch deref(res.Cut) {
+	case model.CutDate:
+		return fmt.Sprintf("%s are connected, but not by facts that all held %s.", ends, dateWords(q))
+	case model.CutStatus:
+		return fmt.Sprintf("%s are connected, but not by facts that are all at least %s.", ends, q.MinStatus)
+	case model.CutFilters:
+		return fmt.Sprintf("%s are connected, but not within the relationship types and kinds asked for.", ends)
+	case model.CutMaxHops:
+		return fmt.Sprintf("%s are connected, but the shortest path takes %d hops, more than maxHops %d.", ends, deref(res.ShortestBeyond), q.MaxHops)
+	}
+	return fmt.Sprintf("No path joins %s within %d hops without passing through an entity with more than %d relationships.", ends, model.MaxHopsCap, q.MaxDegree)
+}
+
+func dateWords(q model.PathQuery) string {
+	if q.HeldFrom == q.HeldUntil {
+		return "on " + q.HeldFrom
+	}
+	return "between " + q.HeldFrom + " and " + q.HeldUntil
+}
