@@ -57,8 +57,12 @@ func TestPaths(t *testing.T) {
 		{"ViaPutin", pathQ(ru, kim, func(q *model.PathQuery) { q.Via = []string{"person:putin"} }), []string{viaGift}, ""},
 		{"MinStatusDropsReportedHop", pathQ(ru, kim, func(q *model.PathQuery) { q.Mode, q.MinStatus = model.AllShortest, schema.Confirmed }), []string{viaAurus}, ""},
 		{"DateBeforeGift", pathQ(ru, kim, func(q *model.PathQuery) { q.HeldFrom, q.HeldUntil = "2024-01-31", "2024-01-31" }), nil, model.CutDate},
-		{"DateAfterGift", pathQ(ru, kim, func(q *model.PathQuery) { q.Mode, q.HeldFrom, q.HeldUntil = model.AllShortest, "2024-03-01", "2024-03-01" }), []string{viaAurus, viaGift}, ""},
-		{"RangeOverlappingGift", pathQ(ru, kim, func(q *model.PathQuery) { q.Via, q.HeldFrom, q.HeldUntil = []string{"org:aurus"}, "2024-01-01", "2024-02-28" }), []string{viaAurus}, ""},
+		{"DateAfterGift", pathQ(ru, kim, func(q *model.PathQuery) {
+			q.Mode, q.HeldFrom, q.HeldUntil = model.AllShortest, "2024-03-01", "2024-03-01"
+		}), []string{viaAurus, viaGift}, ""},
+		{"RangeOverlappingGift", pathQ(ru, kim, func(q *model.PathQuery) {
+			q.Via, q.HeldFrom, q.HeldUntil = []string{"org:aurus"}, "2024-01-01", "2024-02-28"
+		}), []string{viaAurus}, ""},
 		{"Types", pathQ(ru, kim, func(q *model.PathQuery) { q.Types = []schema.RelType{schema.Leads, schema.Sent, schema.Received} }), []string{viaGift}, ""},
 		{"ExcludeTypes", pathQ(ru, kim, func(q *model.PathQuery) { q.ExcludeTypes = []schema.RelType{schema.Uses, schema.Sent} }), nil, model.CutFilters},
 		{"ExcludeKinds", pathQ(ru, kim, func(q *model.PathQuery) { q.ExcludeKinds = []schema.Kind{schema.Transfer} }), []string{viaAurus}, ""},
@@ -120,7 +124,7 @@ func TestPaths(t *testing.T) {
 	}{
 		{"ErrUnknownEnd", pathQ(ru, "person:nobody", nil), model.NotFound},
 		{"ErrMaxHopsCap", pathQ(ru, kim, func(q *model.PathQuery) { q.MaxHops = model.MaxHopsCap + 1 }), model.BadUserInput},
-		{"ErrKCap", pathQ(ru, kim, func(q *model.PathQuery) { q.Mode, q.K = model.KShortest, model.MaxK + 1 }), model.BadUserInput},
+		{"ErrKCap", pathQ(ru, kim, func(q *model.PathQuery) { q.Mode, q.K = model.KShortest, model.MaxK+1 }), model.BadUserInput},
 		{"ErrTooManyVia", pathQ(ru, kim, func(q *model.PathQuery) { q.Via = []string{"a", "b", "c", "d"} }), model.BadUserInput},
 		{"ErrDegreeCap", pathQ(ru, kim, func(q *model.PathQuery) { q.MaxDegree = model.MaxDegreeCap + 1 }), model.BadUserInput},
 	}
