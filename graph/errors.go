@@ -49,6 +49,13 @@ func ErrorPresenter(log *slog.Logger, reqID RequestIDFunc) graphql.ErrorPresente
 			pres.Extensions = map[string]any{}
 		}
 		pres.Extensions["code"] = code
+		if me != nil && code != model.Internal {
+			for k, v := range me.Details {
+				if k != "code" {
+					pres.Extensions[k] = v
+				}
+			}
+		}
 		return pres
 	}
 }
