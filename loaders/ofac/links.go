@@ -19,6 +19,19 @@ const (
 	vesselOwner
 )
 
+// token names the kind in evidence ids.
+func (k linkKind) token() string {
+	switch k {
+	case linkedTo:
+		return "linked"
+	case aircraftOperator:
+		return "operator"
+	case vesselOwner:
+		return "owner"
+	}
+	return "link"
+}
+
 func (k linkKind) String() string {
 	switch k {
 	case linkedTo:
@@ -57,7 +70,7 @@ type target struct {
 
 // nameIndex finds entries by normalised name: primary names first, then
 // aliases. It holds one small value per name of the file, so it grows with
-// the file (about 150 bytes an entry); Options.NoLinks turns it off.
+// the file; Options.NoLinks turns it off.
 type nameIndex struct {
 	primary map[string]target
 	alias   map[string]target
@@ -67,8 +80,41 @@ func newNameIndex() *nameIndex {
 	return &nameIndex{primary: map[string]target{}, alias: map[string]target{}}
 }
 
+// normalizeKey is model.NormalizeName, with a fast path for the ASCII names
+// that make up almost all of OFAC's lists: NormalizeName's Unicode
+// transforms allocate several kilobytes a call, which dominated a load.
+// For ASCII the result is the same (TestNormalizeKey checks).
+func normalizeKey(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return model.NormalizeName(s)
+		}
+	}
+	b := make([]byte, 0, len(s))
+	space := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\'' || c == '`':
+			continue
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+			fallthrough
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9':
+			if space && len(b) > 0 {
+				b = append(b, ' ')
+			}
+			space = false
+			b = append(b, c)
+		default:
+			space = true
+		}
+	}
+	return string(b)
+}
+
 func addName(m map[string]target, name string, t target) {
-	k := model.NormalizeName(name)
+	k := normalizeKey(name)
 	if k == "" {
 		return
 	}
@@ -92,7 +138,7 @@ func (ix *nameIndex) add(id string, kind schema.Kind, primary string, aliases []
 
 // lookup resolves a name; reason says why it did not.
 func (ix *nameIndex) lookup(name string) (t target, reason string) {
-	k := model.NormalizeName(name)
+	k := normalizeKey(name)
 	if t, ok := ix.primary[k]; ok {
 		if t.ambiguous {
 			return target{}, "ambiguous"
@@ -113,7 +159,6 @@ func (ix *nameIndex) lookup(name string) (t target, reason string) {
 type pendingLink struct {
 	fromID   string
 	fromKind schema.Kind
-	uid      string
 	nameLink
 }
 

@@ -14,7 +14,6 @@ const remarksLimit = 1000
 type alias struct {
 	name string // as the list writes it ("KIM, Jong-un" for an individual)
 	typ  string // aka, fka, nka
-	weak bool   // OFAC "weak" (low-quality) alias
 }
 
 // address is one address of an entry.
@@ -23,10 +22,13 @@ type address struct {
 	country string   // as written
 }
 
-// text is the address as one line, country included.
+// text is the address as one line, country included ("None Identified"
+// is no country).
 func (a address) text() string {
 	parts := append([]string(nil), a.parts...)
-	if a.country != "" {
+	switch strings.ToLower(a.country) {
+	case "", "none identified", "unknown", "undetermined":
+	default:
 		parts = append(parts, a.country)
 	}
 	return strings.Join(parts, ", ")
@@ -79,8 +81,9 @@ type entry struct {
 
 	callSign, vesselType, tonnage, flag, owner string
 
-	remarks   string
-	truncated bool // remarks cut at the 1000-character limit, no continuation
+	remarks     string
+	description string // the party's description when not just remarks (XML)
+	truncated   bool   // remarks cut at the 1000-character limit, no continuation
 
 	aliases       []alias
 	remarkAliases int
@@ -188,11 +191,11 @@ func splitFacts(remarks string) []string {
 
 // parseRemarks reads the facts packed into e.remarks into e. A fact it does
 // not know stays only in the description. When the remarks were truncated
-// at OFAC's limit and no continuation was found, the last fact is cut and is
-// not parsed.
+// at OFAC's limit and no continuation was found, the last fact was cut
+// short, unless the cut fell on a separator, and is not parsed.
 func (e *entry) parseRemarks() {
 	facts := splitFacts(e.remarks)
-	if e.truncated && len(facts) > 0 {
+	if e.truncated && len(facts) > 0 && !strings.HasSuffix(strings.TrimSpace(e.remarks), ";") {
 		facts = facts[:len(facts)-1]
 	}
 	for _, f := range facts {
@@ -273,9 +276,11 @@ func (e *entry) parseFact(f string) {
 // parseIdent reads "TYPE NUMBER (COUNTRY) …" when TYPE is one the model
 // has a property for, and an IMO number wherever it appears.
 func (e *entry) parseIdent(clean, raw string) {
-	if m := imoRE.FindStringSubmatch(clean); m != nil {
-		e.idents = append(e.idents, ident{class: identIMO, number: m[1], text: raw})
-		return
+	if strings.Contains(clean, "IMO ") { // cheap test before the regexp
+		if m := imoRE.FindStringSubmatch(clean); m != nil {
+			e.idents = append(e.idents, ident{class: identIMO, number: m[1], text: raw})
+			return
+		}
 	}
 	for _, ip := range identPrefixes {
 		if v, ok := cutPrefix(clean, ip.prefix); ok {
