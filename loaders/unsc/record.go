@@ -19,6 +19,8 @@ type builder struct {
 	sum       *Summary
 	// emitted holds the reference states already emitted by this load.
 	emitted map[string]bool
+	// resolutions holds the reference resolutions already emitted.
+	resolutions map[string]bool
 }
 
 // PartyID is the id of the entity for a listed party.
@@ -130,6 +132,17 @@ func (b *builder) build(kind schema.Kind, x *xmlRecord) (loaders.Record, error) 
 	b.sum.ReviewMentions += reviews
 	for _, m := range mentions {
 		id := ResolutionID(m.number)
+		if !b.resolutions[id] {
+			if m.year == "" {
+				// Without the year there is no adoption date to give the
+				// resolution a node of its own; the mention stays in the
+				// description.
+				b.sum.Unresolved["resolution without year: "+m.number]++
+				continue
+			}
+			b.resolutions[id] = true
+			r.resolution(id, m)
+		}
 		r.relate(schema.PursuantTo, sanctionID, id, nil, sprov, m.quote)
 		b.sum.Resolutions[id]++
 	}
@@ -372,6 +385,24 @@ func (r *recordBuilder) state(code string) string {
 		r.stateEv = append(r.stateEv, ev)
 	}
 	return loaders.StateID(code)
+}
+
+// resolution adds a reference Resolution node for a resolution the list
+// names, dated by the year the mention gives. Like reference states it never
+// overwrites a stored node, so the curated resolutions keep their details.
+func (r *recordBuilder) resolution(id string, m mention) {
+	props := model.Properties{}
+	props.Set("number", m.number)
+	props.Set("adoptedOn", m.year)
+	props.Set("symbol", "S/RES/"+m.number+" ("+m.year+")")
+	r.addEntity(model.Entity{
+		ID: id, Kind: schema.Resolution, Name: "UN Security Council resolution " + m.number + " (" + m.year + ")",
+		Properties: props,
+		Provenance: model.Provenance{Status: schema.Confirmed, Dataset: loaders.ReferenceDataset, RecordID: r.dataID},
+	})
+	ev := r.newEvidence(id, "")
+	ev.Quote = m.quote
+	r.rec.Evidence = append(r.rec.Evidence, ev)
 }
 
 func (r *recordBuilder) addEntity(e model.Entity) {

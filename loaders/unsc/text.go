@@ -342,6 +342,7 @@ func countryCode(raw string, strict bool) (string, bool) {
 // mention is a resolution named in COMMENTS1.
 type mention struct {
 	number string // "1718"
+	year   string // "2006", when the text gives it
 	quote  string // the sentence that names it
 }
 
@@ -350,7 +351,7 @@ type mention struct {
 // 1970 (Travel Ban)" of the Libya entries.
 var (
 	resolutionRE = regexp.MustCompile(`(?i)\bresolutions?\s+(?:no\.\s*)?(\d{3,4}(?:\s*\(\d{4}\))?(?:\s*(?:,\s*and|,|and)\s+\d{3,4}(?:\s*\(\d{4}\))?)*)`)
-	resolutionNo = regexp.MustCompile(`(\d{3,4})(?:\s*\(\d{4}\))?`)
+	resolutionNo = regexp.MustCompile(`(\d{3,4})(?:\s*\((\d{4})\))?`)
 	reviewBefore = regexp.MustCompile(`(?i)review\s+pursuant\s+to\s+(?:the\s+)?(?:security\s+council\s+)?$`)
 )
 
@@ -377,7 +378,7 @@ func resolutions(text string) (found []mention, reviews int) {
 				continue
 			}
 			seen[n] = true
-			found = append(found, mention{number: n, quote: sentence(text, loc[0], loc[1])})
+			found = append(found, mention{number: n, year: m[2], quote: sentence(text, loc[0], loc[1])})
 		}
 	}
 	return found, reviews

@@ -24,8 +24,11 @@
 //     the first record that links to it; the writer creates missing states
 //     and never overwrites existing ones. A caller that filters records
 //     must keep the State entities of the records it drops.
-//   - PURSUANT_TO targets ("resolution:unsc-1718") are not emitted: the
-//     Resolution nodes come from the curated data, and may be missing.
+//   - A reference Resolution ("resolution:unsc-1718") once per load, in the
+//     first record that names it with its year, so PURSUANT_TO always has
+//     an end; like reference states it never overwrites a stored node (the
+//     curated resolutions keep their details). A resolution named without
+//     a year gets no node and no PURSUANT_TO; Summary.Unresolved counts it.
 //
 // Delisting: a party missing from a newer list is one that no record of
 // that load names. Callers that need the set collect Record.ID from the
@@ -210,7 +213,7 @@ func (l *Loader) Load(ctx context.Context, r io.Reader, sink loaders.Sink) (Summ
 			if err := ctx.Err(); err != nil {
 				return sum, err
 			}
-			b = &builder{sourceID: SourceID(published), published: published, sum: &sum, emitted: map[string]bool{}}
+			b = &builder{sourceID: SourceID(published), published: published, sum: &sum, emitted: map[string]bool{}, resolutions: map[string]bool{}}
 			sum.SourceID, sum.Published, sum.Generated = b.sourceID, published, generated
 			if err := l.emit(ctx, sink, &sum, l.sourceRecord(published, generated)); err != nil {
 				return sum, err
