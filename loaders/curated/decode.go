@@ -80,6 +80,10 @@ type decoder struct {
 	model *schema.Model
 	ps    *problems
 	file  string
+	// key and val are the key being decoded and its value node, so that a
+	// field whose value is a block (a list or mapping starting on the next
+	// line) is located at its key.
+	key, val *yaml.Node
 }
 
 var yamlLine = regexp.MustCompile(`line (\d+)`)
@@ -144,7 +148,11 @@ func join(path, key string) string {
 }
 
 func (d *decoder) at(n *yaml.Node, path string) loc {
-	return loc{file: d.file, line: n.Line, path: path}
+	line := n.Line
+	if n == d.val && d.key != nil {
+		line = d.key.Line
+	}
+	return loc{file: d.file, line: line, path: path}
 }
 
 // mapping walks the pairs of a mapping node; fn returns false for a key it
@@ -153,7 +161,7 @@ func (d *decoder) at(n *yaml.Node, path string) loc {
 func (d *decoder) mapping(n *yaml.Node, path string, fn func(key string, v *yaml.Node, path string) bool, allowed string) {
 	n = resolve(n)
 	if n.Kind != yaml.MappingNode {
-		d.ps.add(d.file, n.Line, path, "must be a mapping (key: value)")
+		d.ps.add(d.file, d.at(n, path).line, path, "must be a mapping (key: value)")
 		return
 	}
 	seen := map[string]int{}
@@ -169,6 +177,7 @@ func (d *decoder) mapping(n *yaml.Node, path string, fn func(key string, v *yaml
 			continue
 		}
 		seen[k.Value] = k.Line
+		d.key, d.val = k, v
 		if !fn(k.Value, v, p) {
 			d.ps.add(d.file, k.Line, p, "unknown key %q (allowed: %s)", k.Value, allowed)
 		}
@@ -178,7 +187,7 @@ func (d *decoder) mapping(n *yaml.Node, path string, fn func(key string, v *yaml
 func (d *decoder) sequence(n *yaml.Node, path string, fn func(i int, n *yaml.Node, path string)) {
 	n = resolve(n)
 	if n.Kind != yaml.SequenceNode {
-		d.ps.add(d.file, n.Line, path, "must be a list")
+		d.ps.add(d.file, d.at(n, path).line, path, "must be a list")
 		return
 	}
 	for i, c := range n.Content {
@@ -190,11 +199,11 @@ func (d *decoder) sequence(n *yaml.Node, path string, fn func(i int, n *yaml.Nod
 func (d *decoder) scalar(n *yaml.Node, path string) (string, bool) {
 	n = resolve(n)
 	if n.Kind != yaml.ScalarNode {
-		d.ps.add(d.file, n.Line, path, "must be a single value")
+		d.ps.add(d.file, d.at(n, path).line, path, "must be a single value")
 		return "", false
 	}
 	if n.Tag == "!!null" || strings.TrimSpace(n.Value) == "" {
-		d.ps.add(d.file, n.Line, path, "is empty; give a value or leave the key out")
+		d.ps.add(d.file, d.at(n, path).line, path, "is empty; give a value or leave the key out")
 		return "", false
 	}
 	return n.Value, true
@@ -225,11 +234,11 @@ func (d *decoder) entity(n *yaml.Node, path string) *entityDoc {
 	d.mapping(n, path, func(key string, v *yaml.Node, p string) bool {
 		switch key {
 		case "properties":
+			e.at[key] = d.at(v, p)
 			e.props = d.properties(v, p)
-			e.at[key] = d.at(v, p)
 		case "evidence":
-			e.evidence = d.evidenceList(v, p)
 			e.at[key] = d.at(v, p)
+			e.evidence = d.evidenceList(v, p)
 		default:
 			return d.commonEntityField(e, key, v, p)
 		}
@@ -255,8 +264,8 @@ func (d *decoder) commonEntityField(e *entityDoc, key string, v *yaml.Node, p st
 	case "validUntil":
 		d.str(&e.validUntil, e.at, key, v, p)
 	case "aliases":
-		e.aliases, _ = d.scalars(v, p)
 		e.at[key] = d.at(v, p)
+		e.aliases, _ = d.scalars(v, p)
 	default:
 		return false
 	}
@@ -301,10 +310,13 @@ func (d *decoder) property(name string, v *yaml.Node, path string) *propDoc {
 	pd := &propDoc{loc: d.at(v, path), name: name}
 	if v.Kind == yaml.SequenceNode {
 		pd.list = true
-		pd.values, pd.lines = d.scalars(v, path)
 		if len(v.Content) == 0 {
-			d.ps.add(d.file, v.Line, path, "is an empty list; leave the key out")
+			d.ps.add(d.file, d.at(v, path).line, path, "is an empty list; leave the key out")
 			return nil
+		}
+		pd.values, pd.lines = d.scalars(v, path)
+		if len(pd.values) == 0 {
+			return nil // every element was reported
 		}
 		return pd
 	}
@@ -337,11 +349,11 @@ func (d *decoder) relationship(n *yaml.Node, path string) *relDoc {
 		case "validUntil":
 			d.str(&r.validUntil, r.at, key, v, p)
 		case "properties":
+			r.at[key] = d.at(v, p)
 			r.props = d.properties(v, p)
-			r.at[key] = d.at(v, p)
 		case "evidence":
-			r.evidence = d.evidenceList(v, p)
 			r.at[key] = d.at(v, p)
+			r.evidence = d.evidenceList(v, p)
 		default:
 			return false
 		}

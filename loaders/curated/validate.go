@@ -98,7 +98,7 @@ func (c *checker) check(files []*fileDoc) {
 			c.checkUnverified(u, seen)
 		}
 	}
-	if c.refStates != nil && len(c.refStates) > 0 {
+	if len(c.refStates) > 0 {
 		if _, ok := c.entities[loaders.ISO3166SourceID]; !ok {
 			c.ps.add("data", 0, "", "state ids are used without declaring the source %q that reference states cite", loaders.ISO3166SourceID)
 		}
@@ -123,6 +123,8 @@ func (c *checker) checkEntity(e *entityDoc) {
 		c.add(field(e.loc, e.at, "kind"), "kind is required")
 	case !ok || !schema.ValidKind(kind):
 		c.add(field(e.loc, e.at, "kind"), "unknown kind %q", e.kind)
+	case kind == schema.Source && !e.isSource:
+		c.add(field(e.loc, e.at, "kind"), "sources are declared under `sources:`, not `entities:`")
 	case e.id != "" && !strings.HasPrefix(e.id, idPrefix[kind]):
 		c.add(field(e.loc, e.at, "id"), "id %q of a %s must start with %q", e.id, kind, idPrefix[kind])
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/biter777/countries"
 
+	"github.com/sanctiongraph/sanctiongraph/graph/model"
 	"github.com/sanctiongraph/sanctiongraph/schema"
 )
 
@@ -77,28 +78,11 @@ func checkValue(p schema.Prop, v string) (string, error) {
 // dateRange parses a date of the model (YYYY, YYYY-MM or YYYY-MM-DD, a real
 // calendar date) into the first and last day of the period it names.
 func dateRange(v string) (first, last time.Time, err error) {
-	bad := fmt.Errorf("%q is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", v)
-	switch len(v) {
-	case 4:
-		t, err := time.Parse("2006", v)
-		if err != nil {
-			return first, last, bad
-		}
-		return t, t.AddDate(1, 0, -1), nil
-	case 7:
-		t, err := time.Parse("2006-01", v)
-		if err != nil {
-			return first, last, bad
-		}
-		return t, t.AddDate(0, 1, -1), nil
-	case 10:
-		t, err := time.Parse("2006-01-02", v)
-		if err != nil {
-			return first, last, bad
-		}
-		return t, t, nil
+	first, last, err = model.DateBounds(v)
+	if err != nil {
+		return first, last, fmt.Errorf("%q is not a date (YYYY, YYYY-MM or YYYY-MM-DD, a real calendar date)", v)
 	}
-	return first, last, bad
+	return first, last, nil
 }
 
 // checkURL accepts absolute http(s) URLs with a host.
