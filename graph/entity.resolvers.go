@@ -47,6 +47,30 @@ func (r *evidenceResolver) Source(ctx context.Context, obj *model.Evidence) (*mo
 	return r.entity(ctx, obj.SourceID)
 }
 
+func (r *evidenceResolver) Basis(ctx context.Context, obj *model.Evidence) (*string, error) {
+	return optString(obj.Basis), nil
+}
+
+func (r *evidenceResolver) Quote(ctx context.Context, obj *model.Evidence) (*string, error) {
+	return optString(obj.Quote), nil
+}
+
+func (r *evidenceResolver) Claim(ctx context.Context, obj *model.Evidence) (*string, error) {
+	return optString(obj.Claim), nil
+}
+
+func (r *evidenceResolver) Property(ctx context.Context, obj *model.Evidence) (*string, error) {
+	return optString(obj.Property), nil
+}
+
+func (r *evidenceResolver) Value(ctx context.Context, obj *model.Evidence) (*string, error) {
+	return optString(obj.Value), nil
+}
+
+func (r *evidenceResolver) StatedOn(ctx context.Context, obj *model.Evidence) (*string, error) {
+	return optString(obj.StatedOn), nil
+}
+
 func (r *Resolver) Entity() EntityResolver { return &entityResolver{r} }
 
 func (r *Resolver) Evidence() EvidenceResolver { return &evidenceResolver{r} }

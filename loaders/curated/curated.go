@@ -196,9 +196,21 @@ func build(files []*fileDoc, c *checker) *Set {
 			s.Summary.Entities[schema.Kind(e.kind)]++
 		}
 	}
+	dated := map[string]string{} // transfer and event ids → their date
+	for _, f := range files {
+		for _, e := range f.entities {
+			if k := schema.Kind(e.kind); k == schema.Transfer || k == schema.Event {
+				if d := properties(e.props).First("date"); d != "" {
+					dated[e.id] = d
+				}
+			}
+		}
+	}
 	for _, f := range files {
 		for _, r := range f.rels {
-			add(relRecord(r))
+			rec := relRecord(r)
+			datedFrom(&rec.Relationships[0], dated)
+			add(rec)
 			s.Summary.Relationships[schema.RelType(r.typ)]++
 		}
 		for _, u := range f.unverified {
@@ -208,6 +220,28 @@ func build(files []*fileDoc, c *checker) *Set {
 	s.Summary.Records = len(s.Records)
 	s.Summary.Unverified = len(s.Unverified)
 	return s
+}
+
+// datedFrom gives a relationship to a dated transfer or event the date it
+// starts to hold when the file gives none: one took part in a summit, sent a
+// gift or was a leg of a shipment from that day on. A date filter before
+// the gift therefore leaves out every hop through it.
+func datedFrom(r *model.Relationship, dated map[string]string) {
+	if r.ValidFrom != "" {
+		return
+	}
+	switch r.Type {
+	case schema.Sent, schema.Received, schema.ParticipatedIn:
+		r.ValidFrom = dated[r.ToID]
+	case schema.Includes, schema.HeldIn:
+		r.ValidFrom = dated[r.FromID]
+	case schema.Via:
+		if d := r.Properties.First("date"); d != "" {
+			r.ValidFrom = d
+		} else {
+			r.ValidFrom = dated[r.FromID]
+		}
+	}
 }
 
 func recordID(l loc) string { return fmt.Sprintf("%s:%d", path.Base(l.file), l.line) }
