@@ -49,6 +49,17 @@ var envVars = []struct{ name, flag, desc string }{
 // parseFlags reads the environment, then flags, into a Config.
 func parseFlags(name string, args []string, getenv func(string) string, stderr io.Writer, dev bool) (Config, error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	c, err := parseFlagSet(fs, name, args, getenv, stderr, dev)
+	if err == nil && fs.NArg() > 0 {
+		err = fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	return c, err
+}
+
+// parseFlagSet declares the common flags on fs (which may carry a
+// command's own), parses args and validates; positional arguments are left
+// in fs.Args().
+func parseFlagSet(fs *flag.FlagSet, name string, args []string, getenv func(string) string, stderr io.Writer, dev bool) (Config, error) {
 	fs.SetOutput(stderr)
 	var c Config
 	defAddr := ":8080"
@@ -70,19 +81,23 @@ func parseFlags(name string, args []string, getenv func(string) string, stderr i
 	level := fs.String("log-level", or(getenv("LOG_LEVEL"), "info"), "debug, info, warn or error [LOG_LEVEL]")
 	fs.StringVar(&c.LogFormat, "log-format", or(getenv("LOG_FORMAT"), "text"), "text or json [LOG_FORMAT]")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "usage: sanctiongraph %s [flags]\n\nflags (environment variables in brackets; flags win):\n", name)
+		fmt.Fprintf(stderr, "usage: sanctiongraph %s [flags]%s\n\nflags (environment variables in brackets; flags win):\n", name, usageArgs[name])
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
-	if fs.NArg() > 0 {
-		return c, fmt.Errorf("unexpected arguments: %s", strings.Join(fs.Args(), " "))
-	}
 	if err := c.LogLevel.UnmarshalText([]byte(*level)); err != nil {
 		return c, fmt.Errorf("log-level %q: want debug, info, warn or error", *level)
 	}
 	return c, c.validate(dev)
+}
+
+// usageArgs names the positional arguments of commands that take some.
+var usageArgs = map[string]string{
+	"load un":   " FILE…",
+	"load ofac": " PATH…  (a directory or sdn.csv with add/alt/sdn_comments beside it, or an sdnList .xml)",
+	"load ftm":  " FILE…",
 }
 
 func (c *Config) validate(dev bool) error {

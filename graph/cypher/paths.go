@@ -38,7 +38,10 @@ func buildPathQuery(types []schema.RelType, segments, perSegment int, mode model
 	case model.AllShortest:
 		b.WriteString("MATCH p = ALL SHORTEST (n0)")
 	case model.KShortest:
-		b.WriteString("MATCH p = SHORTEST " + strconv.Itoa(k) + " (n0)")
+		// Neo4j 5 has no ACYCLIC path mode: the k shortest trails may
+		// revisit an entity (Russia ← A → Russia → …). Ask for more and keep
+		// the paths that visit each entity once.
+		b.WriteString("MATCH p = SHORTEST " + strconv.Itoa(3*k) + " (n0)")
 	default:
 		b.WriteString("MATCH p = SHORTEST 1 (n0)")
 	}
@@ -55,6 +58,7 @@ func buildPathQuery(types []schema.RelType, segments, perSegment int, mode model
   ){1,%[3]d} (n%[1]d)`, i, typeExpr, perSegment)
 	}
 	b.WriteString(`
+WITH p WHERE all(i IN range(0, length(p) - 1) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
 WITH p ORDER BY length(p)
 LIMIT $limit
 RETURN nodes(p) AS nodes, [x IN relationships(p) | {r: x, from: startNode(x).id, to: endNode(x).id}] AS rels`)

@@ -493,6 +493,25 @@ func (l *loader) record(e *entry) (rec loaders.Record, reason string) {
 		}
 		basedIn.addresses[code] = append(basedIn.addresses[code], a.text())
 	}
+	// An organisation without an address is still placed by the country its
+	// registration or tax number belongs to ("Tax ID No. 7743237789
+	// (Russia)"): the 2024 CSV comes without add.csv, and otherwise most of
+	// its entities would reach no state.
+	if kind == schema.Organization && len(basedIn.order) == 0 {
+		for _, id := range e.idents {
+			if id.country == "" || (id.class != identRegistration && id.class != identTax) {
+				continue
+			}
+			code, ok := l.country(id.country)
+			if !ok {
+				continue
+			}
+			if _, have := basedIn.addresses[code]; !have {
+				basedIn.order = append(basedIn.order, code)
+			}
+			basedIn.addresses[code] = append(basedIn.addresses[code], "registered: "+id.text)
+		}
+	}
 	if kind == schema.Organization && len(basedIn.order) == 1 {
 		props.Set("country", basedIn.order[0])
 	}
