@@ -189,3 +189,21 @@ func StateEntity(iso2 string) (model.Entity, model.Evidence, bool) {
 	}
 	return e, ev, true
 }
+
+// ISO3166Source is the Source reference states cite. Writers add it to any
+// batch whose evidence cites it; as a reference entity it never overwrites a
+// curated copy.
+func ISO3166Source() model.Entity {
+	props := model.Properties{}
+	props.Set("publisher", "International Organization for Standardization")
+	props.Set("sourceKind", "reference")
+	props.Set("url", "https://www.iso.org/iso-3166-country-codes.html")
+	return model.Entity{
+		ID:          ISO3166SourceID,
+		Kind:        schema.Source,
+		Name:        "ISO 3166-1 country codes",
+		Description: "Country names and alpha-2, alpha-3 and numeric codes, as tabulated by github.com/biter777/countries.",
+		Properties:  props,
+		Provenance:  model.Provenance{Status: schema.Confirmed, Dataset: ReferenceDataset, RecordID: "ISO 3166-1"},
+	}
+}

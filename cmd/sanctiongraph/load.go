@@ -65,6 +65,10 @@ func (w *writer) Record(ctx context.Context, r loaders.Record) error {
 			w.ids["v:"+ev.ID] = true
 			w.pending.Evidence = append(w.pending.Evidence, ev)
 		}
+		if ev.SourceID == loaders.ISO3166SourceID && !w.ids["e:"+ev.SourceID] {
+			w.ids["e:"+ev.SourceID] = true
+			w.pending.Entities = append(w.pending.Entities, loaders.ISO3166Source())
+		}
 	}
 	w.records++
 	if w.batchSize > 0 && w.records-w.written >= w.batchSize {
