@@ -73,7 +73,12 @@ func TestCuratedDatasetOverGraphQL(t *testing.T) {
 		for _, q := range []string{"Kim Jong-un", "kim jong un", "Ким Чен Ын", "KIM JONG UN", "Kim Jong Un"} {
 			r := postGraphQL(t, url, `query($q: String!) { search(query: $q, first: 3) { edges { matchedName node { id } } } }`, map[string]any{"q": q})
 			var data struct {
-				Search struct{ Edges []struct{ MatchedName string; Node struct{ ID string } } }
+				Search struct {
+					Edges []struct {
+						MatchedName string
+						Node        struct{ ID string }
+					}
+				}
 			}
 			mustData(t, r, &data)
 			if len(data.Search.Edges) == 0 || data.Search.Edges[0].Node.ID != "person:kim-jong-un" {
