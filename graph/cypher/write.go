@@ -32,24 +32,37 @@ var reserved = []string{"id", "kind", "name", "aliases", "description", "status"
 
 // Statements that depend on a label or relationship type are built once from
 // the schema constants; request text never reaches them.
+// New records are CREATEd and changed ones MATCHed by id and SET: the
+// transaction has read which exist, so no statement needs MERGE's locking
+// (a concurrent writer of the same id fails on the uniqueness constraint
+// with CONFLICT instead).
 var (
-	upsertEntity = map[schema.Kind]string{}
-	upsertRel    = map[schema.RelType]string{}
+	createEntity = map[schema.Kind]string{}
+	updateEntity = map[schema.Kind]string{}
+	createRel    = map[schema.RelType]string{}
+	updateRel    = map[schema.RelType]string{}
 	relState     = map[schema.RelType]string{}
 )
 
 func init() {
 	for _, k := range schema.Kinds {
-		upsertEntity[k] = `UNWIND $rows AS row
-MERGE (n:` + schema.NodeLabel + ` {id: row.id})
-SET n = row.props, n:` + string(k)
+		createEntity[k] = `UNWIND $rows AS row
+CREATE (n:` + schema.NodeLabel + `:` + string(k) + `)
+SET n = row.props`
+		updateEntity[k] = `UNWIND $rows AS row
+MATCH (n:` + schema.NodeLabel + ` {id: row.id})
+SET n = row.props`
 	}
 	for _, t := range schema.RelTypes {
-		upsertRel[t] = `UNWIND $rows AS row
+		createRel[t] = `UNWIND $rows AS row
 MATCH (a:` + schema.NodeLabel + ` {id: row.from})
 MATCH (b:` + schema.NodeLabel + ` {id: row.to})
 WITH a, b, row WHERE a.kind IN $fromKinds AND b.kind IN $toKinds
-MERGE (a)-[r:` + string(t) + ` {id: row.id}]->(b)
+CREATE (a)-[r:` + string(t) + `]->(b)
+SET r = row.props
+RETURN count(r) AS n`
+		updateRel[t] = `UNWIND $rows AS row
+MATCH ()-[r:` + string(t) + ` {id: row.id}]->()
 SET r = row.props
 RETURN count(r) AS n`
 		relState[t] = `UNWIND $ids AS id
@@ -69,6 +82,11 @@ RETURN row.id AS id, row.from AS from, row.to AS to, a.kind AS fromKind, b.kind 
 	cypherEvidenceState = `UNWIND $ids AS id
 MATCH (e:` + schema.EvidenceLabel + ` {id: id})
 RETURN e.id AS id, e.hash AS hash`
+	cypherCreateEvidence = `UNWIND $rows AS row
+MATCH (s:` + schema.NodeLabel + `:` + string(schema.Source) + ` {id: row.sourceId})
+CREATE (e:` + schema.EvidenceLabel + `)-[:` + string(schema.Cites) + `]->(s)
+SET e = row.props
+RETURN count(e) AS n`
 	cypherUpsertEvidence = `UNWIND $rows AS row
 MATCH (s:` + schema.NodeLabel + `:` + string(schema.Source) + ` {id: row.sourceId})
 MERGE (e:` + schema.EvidenceLabel + ` {id: row.id})
@@ -475,28 +493,33 @@ func writeEntities(ctx context.Context, tx neo4j.ManagedTransaction, rows []row)
 		d, _, _ := neo4j.GetRecordValue[string](r, "dataset")
 		have[id] = state{k, h, d}
 	}
-	byKind := map[schema.Kind][]row{}
+	created, updated := map[schema.Kind][]row{}, map[schema.Kind][]row{}
 	for _, r := range rows {
 		old, exists := have[r.id]
 		switch {
 		case !exists:
 			sum.Created++
+			created[r.kind] = append(created[r.kind], r)
 		case old.kind != string(r.kind):
 			return sum, &model.Error{Code: model.Conflict, Message: fmt.Sprintf("entity %q is stored as %s, not %s", r.id, old.kind, r.kind)}
 		case old.hash == r.hash || (r.ref && old.dataset != referenceDataset):
 			sum.Unchanged++
-			continue
 		default:
 			sum.Updated++
+			updated[r.kind] = append(updated[r.kind], r)
 		}
-		byKind[r.kind] = append(byKind[r.kind], r)
 	}
 	for _, k := range schema.Kinds {
-		if len(byKind[k]) == 0 {
-			continue
-		}
-		if _, err := tx.Run(ctx, upsertEntity[k], map[string]any{"rows": params(byKind[k])}); err != nil {
-			return sum, err
+		for _, st := range []struct {
+			rows  []row
+			query string
+		}{{created[k], createEntity[k]}, {updated[k], updateEntity[k]}} {
+			if len(st.rows) == 0 {
+				continue
+			}
+			if _, err := tx.Run(ctx, st.query, map[string]any{"rows": params(st.rows)}); err != nil {
+				return sum, err
+			}
 		}
 	}
 	return sum, nil
@@ -527,39 +550,51 @@ func (s *Store) writeRels(ctx context.Context, tx neo4j.ManagedTransaction, rows
 			h, _, _ := neo4j.GetRecordValue[string](r, "hash")
 			have[id] = h
 		}
-		var todo []row
+		var created, updated []row
 		for _, r := range rs {
 			h, exists := have[r.id]
 			switch {
 			case !exists:
 				sum.Created++
+				created = append(created, r)
 			case h == r.hash:
 				sum.Unchanged++
-				continue
 			default:
 				sum.Updated++
+				updated = append(updated, r)
 			}
-			todo = append(todo, r)
-		}
-		if len(todo) == 0 {
-			continue
 		}
 		decl, _ := s.model.Rel(t)
-		p := map[string]any{"rows": params(todo), "fromKinds": kindStrings(decl.From), "toKinds": kindStrings(decl.To)}
-		res, err = tx.Run(ctx, upsertRel[t], p)
-		if err != nil {
-			return sum, err
+		if len(created) > 0 {
+			p := map[string]any{"rows": params(created), "fromKinds": kindStrings(decl.From), "toKinds": kindStrings(decl.To)}
+			if n, err := single[int64](ctx, tx, createRel[t], p, "n"); err != nil {
+				return sum, err
+			} else if int(n) != len(created) {
+				return sum, endpointError(ctx, tx, decl, created)
+			}
 		}
-		rec, err := res.Single(ctx)
-		if err != nil {
-			return sum, err
-		}
-		n, _, _ := neo4j.GetRecordValue[int64](rec, "n")
-		if int(n) != len(todo) {
-			return sum, endpointError(ctx, tx, decl, todo)
+		if len(updated) > 0 {
+			if _, err := tx.Run(ctx, updateRel[t], map[string]any{"rows": params(updated)}); err != nil {
+				return sum, err
+			}
 		}
 	}
 	return sum, nil
+}
+
+// single runs a query that returns one record and returns one of its values.
+func single[T neo4j.RecordValue](ctx context.Context, tx neo4j.ManagedTransaction, query string, params map[string]any, key string) (T, error) {
+	var zero T
+	res, err := tx.Run(ctx, query, params)
+	if err != nil {
+		return zero, err
+	}
+	rec, err := res.Single(ctx)
+	if err != nil {
+		return zero, err
+	}
+	v, _, err := neo4j.GetRecordValue[T](rec, key)
+	return v, err
 }
 
 // endpointError explains why some relationships could not be written.
@@ -618,50 +653,51 @@ func writeEvidence(ctx context.Context, tx neo4j.ManagedTransaction, rows []row)
 		h, _, _ := neo4j.GetRecordValue[string](r, "hash")
 		have[id] = h
 	}
-	var todo []row
+	var created, updated []row
 	for _, r := range rows {
 		h, exists := have[r.id]
 		switch {
 		case !exists:
 			sum.Created++
+			created = append(created, r)
 		case h == r.hash:
 			sum.Unchanged++
-			continue
 		default:
 			sum.Updated++
+			updated = append(updated, r)
 		}
-		todo = append(todo, r)
 	}
-	if len(todo) == 0 {
-		return sum, nil
-	}
-	res, err = tx.Run(ctx, cypherUpsertEvidence, map[string]any{"rows": params(todo)})
-	if err != nil {
-		return sum, err
-	}
-	rec, err := res.Single(ctx)
-	if err != nil {
-		return sum, err
-	}
-	if n, _, _ := neo4j.GetRecordValue[int64](rec, "n"); int(n) != len(todo) {
-		srcs := make([]string, 0, len(todo))
-		for _, r := range todo {
-			if !slices.Contains(srcs, r.src) {
-				srcs = append(srcs, r.src)
-			}
+	for _, st := range []struct {
+		rows  []row
+		query string
+	}{{created, cypherCreateEvidence}, {updated, cypherUpsertEvidence}} {
+		if len(st.rows) == 0 {
+			continue
 		}
-		res, err := tx.Run(ctx, cypherMissingSources, map[string]any{"ids": srcs})
+		n, err := single[int64](ctx, tx, st.query, map[string]any{"rows": params(st.rows)}, "n")
 		if err != nil {
 			return sum, err
 		}
-		rec, err := res.Single(ctx)
-		if err != nil {
-			return sum, err
+		if int(n) != len(st.rows) {
+			return sum, missingSources(ctx, tx, st.rows)
 		}
-		missing, _, _ := neo4j.GetRecordValue[[]any](rec, "missing")
-		return sum, &model.Error{Code: model.BadUserInput, Message: fmt.Sprintf("evidence cites sources that do not exist: %v", missing)}
 	}
 	return sum, nil
+}
+
+// missingSources explains why evidence could not be written.
+func missingSources(ctx context.Context, tx neo4j.ManagedTransaction, rows []row) error {
+	srcs := make([]string, 0, len(rows))
+	for _, r := range rows {
+		if !slices.Contains(srcs, r.src) {
+			srcs = append(srcs, r.src)
+		}
+	}
+	missing, err := single[[]any](ctx, tx, cypherMissingSources, map[string]any{"ids": srcs}, "missing")
+	if err != nil {
+		return err
+	}
+	return &model.Error{Code: model.BadUserInput, Message: fmt.Sprintf("evidence cites sources that do not exist: %v", missing)}
 }
 
 func kindStrings(ks []schema.Kind) []string {
