@@ -103,7 +103,10 @@ func (a *App) open(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("load curated dataset: %w", err)
 		}
-		a.Log.Info("curated dataset loaded", "entities", sum.Entities, "relationships", sum.Relationships, "evidence", sum.Evidence)
+		a.Log.Info("curated dataset loaded",
+			"entities", fmt.Sprintf("%d created, %d updated, %d unchanged", sum.Entities.Created, sum.Entities.Updated, sum.Entities.Unchanged),
+			"relationships", fmt.Sprintf("%d created, %d updated, %d unchanged", sum.Relationships.Created, sum.Relationships.Updated, sum.Relationships.Unchanged),
+			"evidence", fmt.Sprintf("%d created, %d updated, %d unchanged", sum.Evidence.Created, sum.Evidence.Updated, sum.Evidence.Unchanged))
 	}
 	return nil
 }
