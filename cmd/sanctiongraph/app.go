@@ -217,7 +217,7 @@ type slogWriter struct{ log *slog.Logger }
 
 func (w slogWriter) Write(p []byte) (int, error) {
 	line := string(trimNL(p))
-	if strings.HasPrefix(line, "build") { // the one-off Maven build: say so, it takes a while
+	if strings.HasPrefix(line, "building ") || strings.HasPrefix(line, "built ") { // the one-off Maven build: say so, it takes a while
 		w.log.Info(line)
 	} else {
 		w.log.Debug("neo4j launcher", "out", line)
