@@ -18,6 +18,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/playground"
 
 	"github.com/sanctiongraph/sanctiongraph/graph"
+	"github.com/sanctiongraph/sanctiongraph/graph/explorer"
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
 )
 
@@ -85,6 +86,9 @@ func (s *Server) routes() http.Handler {
 	})
 	mux.HandleFunc("GET /readyz", s.ready)
 	mux.Handle("GET /{$}", playground.Handler("sanctiongraph", "/graphql"))
+	explore := explorer.Handler()
+	mux.Handle("/explore", explore)
+	mux.Handle("/explore/", explore)
 	return s.requestIDs(s.accessLog(mux))
 }
 

@@ -1,0 +1,96 @@
+package explorer_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/sanctiongraph/sanctiongraph/graph/explorer"
+)
+
+func TestHandler(t *testing.T) {
+	h := explorer.Handler()
+	tests := []struct {
+		name, method, path string
+		code               int
+		ctype, contains    string
+		location           string
+	}{
+		{"Page", "GET", "/explore/", 200, "text/html", `<script type="module" src="explorer.js">`, ""},
+		{"RedirectKeepsQuery", "GET", "/explore?from=state%3ARU&to=x", 301, "", "", "/explore/?from=state%3ARU&to=x"},
+		{"Script", "GET", "/explore/explorer.js", 200, "text/javascript", "window.explorer", ""},
+		{"Style", "GET", "/explore/explorer.css", 200, "text/css", "--side-width", ""},
+		{"VendoredCytoscapeModule", "GET", "/explore/vendor/cytoscape/cytoscape.esm.min.mjs", 200, "text/javascript", "export{", ""},
+		{"VendoredLicense", "GET", "/explore/vendor/cytoscape/LICENSE", 200, "text/plain", "MIT", ""},
+		{"Head", "HEAD", "/explore/", 200, "text/html", "", ""},
+		{"ErrNotFound", "GET", "/explore/nope.js", 404, "", "", ""},
+		{"ErrOutsidePrefix", "GET", "/elsewhere", 404, "", "", ""},
+		{"ErrMethod", "POST", "/explore/", 405, "", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest(tt.method, tt.path, nil))
+			res := rec.Result()
+			body, _ := io.ReadAll(res.Body)
+			if res.StatusCode != tt.code {
+				t.Fatalf("status = %d, want %d", res.StatusCode, tt.code)
+			}
+			if ct := res.Header.Get("Content-Type"); tt.ctype != "" && !strings.HasPrefix(ct, tt.ctype) {
+				t.Errorf("Content-Type = %q, want %s", ct, tt.ctype)
+			}
+			if tt.contains != "" && !strings.Contains(string(body), tt.contains) {
+				t.Errorf("body lacks %q", tt.contains)
+			}
+			if loc := res.Header.Get("Location"); loc != tt.location {
+				t.Errorf("Location = %q, want %q", loc, tt.location)
+			}
+		})
+	}
+}
+
+func TestHandlerHeaders(t *testing.T) {
+	h := explorer.Handler()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/explore/", nil))
+	hdr := rec.Result().Header
+	if csp := hdr.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") || !strings.Contains(csp, "connect-src 'self'") {
+		t.Errorf("Content-Security-Policy = %q: the page must load scripts and data from its own origin only", csp)
+	}
+	if hdr.Get("X-Content-Type-Options") != "nosniff" {
+		t.Error("X-Content-Type-Options is not nosniff")
+	}
+	etag := hdr.Get("ETag")
+	if etag == "" {
+		t.Fatal("no ETag")
+	}
+	req := httptest.NewRequest("GET", "/explore/", nil)
+	req.Header.Set("If-None-Match", etag)
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusNotModified {
+		t.Errorf("revalidation with the ETag = %d, want 304", rec.Code)
+	}
+}
+
+// TestNoRemoteAssets guards the offline promise: the page loads nothing
+// from another origin.
+func TestNoRemoteAssets(t *testing.T) {
+	h := explorer.Handler()
+	for _, p := range []string{"/explore/", "/explore/explorer.css", "/explore/explorer.js", "/explore/api.js", "/explore/picker.js", "/explore/style.js", "/explore/dom.js", "/explore/violations.js"} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", p, nil))
+		if rec.Code != 200 {
+			t.Errorf("%s = %d", p, rec.Code)
+			continue
+		}
+		body := rec.Body.String()
+		for _, bad := range []string{"src=\"http", "href=\"http", "from 'http", "import('http", "@import url(http", "//cdn", "unpkg.com", "jsdelivr"} {
+			if strings.Contains(body, bad) {
+				t.Errorf("%s refers to a remote asset (%q)", p, bad)
+			}
+		}
+	}
+}
