@@ -40,6 +40,19 @@ type DirectiveRoot struct {
 }
 
 type ComplexityRoot struct {
+	Breach struct {
+		Annex         func(childComplexity int) int
+		ExtendedBy    func(childComplexity int) int
+		Goods         func(childComplexity int) int
+		InForce       func(childComplexity int) int
+		MatchedBy     func(childComplexity int) int
+		Measure       func(childComplexity int) int
+		Paragraph     func(childComplexity int) int
+		Resolutions   func(childComplexity int) int
+		Targets       func(childComplexity int) int
+		WeakestStatus func(childComplexity int) int
+	}
+
 	Counts struct {
 		ByDataset          func(childComplexity int) int
 		ByKind             func(childComplexity int) int
@@ -93,6 +106,13 @@ type ComplexityRoot struct {
 		Value    func(childComplexity int) int
 	}
 
+	Fact struct {
+		Entity       func(childComplexity int) int
+		Relationship func(childComplexity int) int
+		Role         func(childComplexity int) int
+		Status       func(childComplexity int) int
+	}
+
 	Hop struct {
 		Direction    func(childComplexity int) int
 		Evidence     func(childComplexity int) int
@@ -121,11 +141,26 @@ type ComplexityRoot struct {
 		Relationship func(childComplexity int) int
 	}
 
+	NotAssessed struct {
+		Explanation func(childComplexity int) int
+		Reason      func(childComplexity int) int
+		Transfer    func(childComplexity int) int
+	}
+
 	PageInfo struct {
 		EndCursor       func(childComplexity int) int
 		HasNextPage     func(childComplexity int) int
 		HasPreviousPage func(childComplexity int) int
 		StartCursor     func(childComplexity int) int
+	}
+
+	Party struct {
+		Entity       func(childComplexity int) int
+		OnBehalfOf   func(childComplexity int) int
+		Relationship func(childComplexity int) int
+		Role         func(childComplexity int) int
+		States       func(childComplexity int) int
+		Ties         func(childComplexity int) int
 	}
 
 	Path struct {
@@ -147,6 +182,21 @@ type ComplexityRoot struct {
 		Via            func(childComplexity int) int
 	}
 
+	PotentialViolation struct {
+		Breaches      func(childComplexity int) int
+		Caveat        func(childComplexity int) int
+		Date          func(childComplexity int) int
+		Explanation   func(childComplexity int) int
+		Facts         func(childComplexity int) int
+		Goods         func(childComplexity int) int
+		Reactions     func(childComplexity int) int
+		Recipients    func(childComplexity int) int
+		Route         func(childComplexity int) int
+		Suppliers     func(childComplexity int) int
+		Transfer      func(childComplexity int) int
+		WeakestStatus func(childComplexity int) int
+	}
+
 	Property struct {
 		Name   func(childComplexity int) int
 		Type   func(childComplexity int) int
@@ -154,17 +204,18 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Counts       func(childComplexity int, filter *model.CountFilter) int
-		Entities     func(childComplexity int, filter *model.EntityFilter, sort *model.EntitySort, first *int, after *string) int
-		Entity       func(childComplexity int, id string) int
-		Neighbours   func(childComplexity int, id string, filter *model.NeighbourFilter, first *int, after *string) int
-		Node         func(childComplexity int, id string) int
-		Paths        func(childComplexity int, from string, to string, via []string, maxHops *int, mode *model.PathMode, k *int, types []schema.RelType, excludeTypes []schema.RelType, kinds []schema.Kind, excludeKinds []schema.Kind, minStatus *schema.Status, at *string, during *model.DateRange, maxDegree *int) int
-		Relationship func(childComplexity int, id string) int
-		Resolution   func(childComplexity int, number int) int
-		Search       func(childComplexity int, query string, kinds []schema.Kind, first *int, after *string) int
-		State        func(childComplexity int, isoCode string) int
-		Timeline     func(childComplexity int, from *string, to *string, kinds []schema.Kind, minStatus *schema.Status, first *int, after *string) int
+		Counts              func(childComplexity int, filter *model.CountFilter) int
+		Entities            func(childComplexity int, filter *model.EntityFilter, sort *model.EntitySort, first *int, after *string) int
+		Entity              func(childComplexity int, id string) int
+		Neighbours          func(childComplexity int, id string, filter *model.NeighbourFilter, first *int, after *string) int
+		Node                func(childComplexity int, id string) int
+		Paths               func(childComplexity int, from string, to string, via []string, maxHops *int, mode *model.PathMode, k *int, types []schema.RelType, excludeTypes []schema.RelType, kinds []schema.Kind, excludeKinds []schema.Kind, minStatus *schema.Status, at *string, during *model.DateRange, maxDegree *int) int
+		PotentialViolations func(childComplexity int, filter *model.ViolationFilter, first *int, after *string) int
+		Relationship        func(childComplexity int, id string) int
+		Resolution          func(childComplexity int, number int) int
+		Search              func(childComplexity int, query string, kinds []schema.Kind, first *int, after *string) int
+		State               func(childComplexity int, isoCode string) int
+		Timeline            func(childComplexity int, from *string, to *string, kinds []schema.Kind, minStatus *schema.Status, first *int, after *string) int
 	}
 
 	Relationship struct {
@@ -184,6 +235,11 @@ type ComplexityRoot struct {
 	RelationshipTypeCount struct {
 		Count func(childComplexity int) int
 		Type  func(childComplexity int) int
+	}
+
+	ResolutionVote struct {
+		Resolution    func(childComplexity int) int
+		SupplierVotes func(childComplexity int) int
 	}
 
 	SearchConnection struct {
@@ -214,6 +270,28 @@ type ComplexityRoot struct {
 		Cursor func(childComplexity int) int
 		Date   func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ViolationConnection struct {
+		Assessed    func(childComplexity int) int
+		Edges       func(childComplexity int) int
+		NotAssessed func(childComplexity int) int
+		PageInfo    func(childComplexity int) int
+		Rules       func(childComplexity int) int
+		TotalCount  func(childComplexity int) int
+		Truncated   func(childComplexity int) int
+	}
+
+	ViolationEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	Vote struct {
+		Relationship func(childComplexity int) int
+		Role         func(childComplexity int) int
+		State        func(childComplexity int) int
+		Vote         func(childComplexity int) int
 	}
 }
 
@@ -259,6 +337,7 @@ type QueryResolver interface {
 	Counts(ctx context.Context, filter *model.CountFilter) (*model.Counts, error)
 	Timeline(ctx context.Context, from *string, to *string, kinds []schema.Kind, minStatus *schema.Status, first *int, after *string) (*model.TimelineConnection, error)
 	Paths(ctx context.Context, from string, to string, via []string, maxHops *int, mode *model.PathMode, k *int, types []schema.RelType, excludeTypes []schema.RelType, kinds []schema.Kind, excludeKinds []schema.Kind, minStatus *schema.Status, at *string, during *model.DateRange, maxDegree *int) (*model.PathResult, error)
+	PotentialViolations(ctx context.Context, filter *model.ViolationFilter, first *int, after *string) (*model.ViolationConnection, error)
 }
 type RelationshipResolver interface {
 	From(ctx context.Context, obj *model.Relationship) (*model.Entity, error)
@@ -289,6 +368,67 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 	ec := newExecutionContext(nil, e, nil)
 	_ = ec
 	switch typeName + "." + field {
+
+	case "Breach.annex":
+		if e.ComplexityRoot.Breach.Annex == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Breach.Annex(childComplexity), true
+	case "Breach.extendedBy":
+		if e.ComplexityRoot.Breach.ExtendedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Breach.ExtendedBy(childComplexity), true
+	case "Breach.goods":
+		if e.ComplexityRoot.Breach.Goods == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Breach.Goods(childComplexity), true
+	case "Breach.inForce":
+		if e.ComplexityRoot.Breach.InForce == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Breach.InForce(childComplexity), true
+	case "Breach.matchedBy":
+		if e.ComplexityRoot.Breach.MatchedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Breach.MatchedBy(childComplexity), true
+	case "Breach.measure":
+		if e.ComplexityRoot.Breach.Measure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Breach.Measure(childComplexity), true
+	case "Breach.paragraph":
+		if e.ComplexityRoot.Breach.Paragraph == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Breach.Paragraph(childComplexity), true
+	case "Breach.resolutions":
+		if e.ComplexityRoot.Breach.Resolutions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Breach.Resolutions(childComplexity), true
+	case "Breach.targets":
+		if e.ComplexityRoot.Breach.Targets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Breach.Targets(childComplexity), true
+	case "Breach.weakestStatus":
+		if e.ComplexityRoot.Breach.WeakestStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Breach.WeakestStatus(childComplexity), true
 
 	case "Counts.byDataset":
 		if e.ComplexityRoot.Counts.ByDataset == nil {
@@ -516,6 +656,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Evidence.Value(childComplexity), true
 
+	case "Fact.entity":
+		if e.ComplexityRoot.Fact.Entity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fact.Entity(childComplexity), true
+	case "Fact.relationship":
+		if e.ComplexityRoot.Fact.Relationship == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fact.Relationship(childComplexity), true
+	case "Fact.role":
+		if e.ComplexityRoot.Fact.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fact.Role(childComplexity), true
+	case "Fact.status":
+		if e.ComplexityRoot.Fact.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fact.Status(childComplexity), true
+
 	case "Hop.direction":
 		if e.ComplexityRoot.Hop.Direction == nil {
 			break
@@ -616,6 +781,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.NeighbourEdge.Relationship(childComplexity), true
 
+	case "NotAssessed.explanation":
+		if e.ComplexityRoot.NotAssessed.Explanation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotAssessed.Explanation(childComplexity), true
+	case "NotAssessed.reason":
+		if e.ComplexityRoot.NotAssessed.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotAssessed.Reason(childComplexity), true
+	case "NotAssessed.transfer":
+		if e.ComplexityRoot.NotAssessed.Transfer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NotAssessed.Transfer(childComplexity), true
+
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
 			break
@@ -640,6 +824,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
+
+	case "Party.entity":
+		if e.ComplexityRoot.Party.Entity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Party.Entity(childComplexity), true
+	case "Party.onBehalfOf":
+		if e.ComplexityRoot.Party.OnBehalfOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Party.OnBehalfOf(childComplexity), true
+	case "Party.relationship":
+		if e.ComplexityRoot.Party.Relationship == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Party.Relationship(childComplexity), true
+	case "Party.role":
+		if e.ComplexityRoot.Party.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Party.Role(childComplexity), true
+	case "Party.states":
+		if e.ComplexityRoot.Party.States == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Party.States(childComplexity), true
+	case "Party.ties":
+		if e.ComplexityRoot.Party.Ties == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Party.Ties(childComplexity), true
 
 	case "Path.heldFrom":
 		if e.ComplexityRoot.Path.HeldFrom == nil {
@@ -720,6 +941,79 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PathResult.Via(childComplexity), true
+
+	case "PotentialViolation.breaches":
+		if e.ComplexityRoot.PotentialViolation.Breaches == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PotentialViolation.Breaches(childComplexity), true
+	case "PotentialViolation.caveat":
+		if e.ComplexityRoot.PotentialViolation.Caveat == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PotentialViolation.Caveat(childComplexity), true
+	case "PotentialViolation.date":
+		if e.ComplexityRoot.PotentialViolation.Date == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PotentialViolation.Date(childComplexity), true
+	case "PotentialViolation.explanation":
+		if e.ComplexityRoot.PotentialViolation.Explanation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PotentialViolation.Explanation(childComplexity), true
+	case "PotentialViolation.facts":
+		if e.ComplexityRoot.PotentialViolation.Facts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PotentialViolation.Facts(childComplexity), true
+	case "PotentialViolation.goods":
+		if e.ComplexityRoot.PotentialViolation.Goods == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PotentialViolation.Goods(childComplexity), true
+	case "PotentialViolation.reactions":
+		if e.ComplexityRoot.PotentialViolation.Reactions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PotentialViolation.Reactions(childComplexity), true
+	case "PotentialViolation.recipients":
+		if e.ComplexityRoot.PotentialViolation.Recipients == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PotentialViolation.Recipients(childComplexity), true
+	case "PotentialViolation.route":
+		if e.ComplexityRoot.PotentialViolation.Route == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PotentialViolation.Route(childComplexity), true
+	case "PotentialViolation.suppliers":
+		if e.ComplexityRoot.PotentialViolation.Suppliers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PotentialViolation.Suppliers(childComplexity), true
+	case "PotentialViolation.transfer":
+		if e.ComplexityRoot.PotentialViolation.Transfer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PotentialViolation.Transfer(childComplexity), true
+	case "PotentialViolation.weakestStatus":
+		if e.ComplexityRoot.PotentialViolation.WeakestStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PotentialViolation.WeakestStatus(childComplexity), true
 
 	case "Property.name":
 		if e.ComplexityRoot.Property.Name == nil {
@@ -807,6 +1101,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Paths(childComplexity, args["from"].(string), args["to"].(string), args["via"].([]string), args["maxHops"].(*int), args["mode"].(*model.PathMode), args["k"].(*int), args["types"].([]schema.RelType), args["excludeTypes"].([]schema.RelType), args["kinds"].([]schema.Kind), args["excludeKinds"].([]schema.Kind), args["minStatus"].(*schema.Status), args["at"].(*string), args["during"].(*model.DateRange), args["maxDegree"].(*int)), true
+	case "Query.potentialViolations":
+		if e.ComplexityRoot.Query.PotentialViolations == nil {
+			break
+		}
+
+		args, err := ec.field_Query_potentialViolations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.PotentialViolations(childComplexity, args["filter"].(*model.ViolationFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Query.relationship":
 		if e.ComplexityRoot.Query.Relationship == nil {
 			break
@@ -948,6 +1253,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.RelationshipTypeCount.Type(childComplexity), true
 
+	case "ResolutionVote.resolution":
+		if e.ComplexityRoot.ResolutionVote.Resolution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResolutionVote.Resolution(childComplexity), true
+	case "ResolutionVote.supplierVotes":
+		if e.ComplexityRoot.ResolutionVote.SupplierVotes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ResolutionVote.SupplierVotes(childComplexity), true
+
 	case "SearchConnection.edges":
 		if e.ComplexityRoot.SearchConnection.Edges == nil {
 			break
@@ -1043,6 +1361,87 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.TimelineEdge.Node(childComplexity), true
 
+	case "ViolationConnection.assessed":
+		if e.ComplexityRoot.ViolationConnection.Assessed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ViolationConnection.Assessed(childComplexity), true
+	case "ViolationConnection.edges":
+		if e.ComplexityRoot.ViolationConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ViolationConnection.Edges(childComplexity), true
+	case "ViolationConnection.notAssessed":
+		if e.ComplexityRoot.ViolationConnection.NotAssessed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ViolationConnection.NotAssessed(childComplexity), true
+	case "ViolationConnection.pageInfo":
+		if e.ComplexityRoot.ViolationConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ViolationConnection.PageInfo(childComplexity), true
+	case "ViolationConnection.rules":
+		if e.ComplexityRoot.ViolationConnection.Rules == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ViolationConnection.Rules(childComplexity), true
+	case "ViolationConnection.totalCount":
+		if e.ComplexityRoot.ViolationConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ViolationConnection.TotalCount(childComplexity), true
+	case "ViolationConnection.truncated":
+		if e.ComplexityRoot.ViolationConnection.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ViolationConnection.Truncated(childComplexity), true
+
+	case "ViolationEdge.cursor":
+		if e.ComplexityRoot.ViolationEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ViolationEdge.Cursor(childComplexity), true
+	case "ViolationEdge.node":
+		if e.ComplexityRoot.ViolationEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ViolationEdge.Node(childComplexity), true
+
+	case "Vote.relationship":
+		if e.ComplexityRoot.Vote.Relationship == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vote.Relationship(childComplexity), true
+	case "Vote.role":
+		if e.ComplexityRoot.Vote.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vote.Role(childComplexity), true
+	case "Vote.state":
+		if e.ComplexityRoot.Vote.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vote.State(childComplexity), true
+	case "Vote.vote":
+		if e.ComplexityRoot.Vote.Vote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vote.Vote(childComplexity), true
+
 	}
 	return 0, false
 }
@@ -1056,6 +1455,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("DateRange", ec.unmarshalInputDateRange),
 			graphql.NewInputUnmarshaler("EntityFilter", ec.unmarshalInputEntityFilter),
 			graphql.NewInputUnmarshaler("NeighbourFilter", ec.unmarshalInputNeighbourFilter),
+			graphql.NewInputUnmarshaler("ViolationFilter", ec.unmarshalInputViolationFilter),
 		)
 	}
 	first := true
@@ -1334,7 +1734,7 @@ type SearchHit {
     at: Date
     "Only hops that held at some time in this range."
     during: DateRange
-    "Hub guard: skip intermediate entities with more relationships than this (1–50000)."
+    "Hub guard: skip intermediate entities with more relationships than this (1–10000)."
     maxDegree: Int = 5000
   ): PathResult!
 }
@@ -1566,12 +1966,297 @@ enum Direction {
   BOTH
 }
 `, BuiltIn: false},
+	{Name: "../schema/graphql/violations.graphqls", Input: `extend type Query {
+  """
+  Potential sanctions breaches: transfers of goods that, by the rules below,
+  fall under a measure in force on the transfer's date and went to a
+  recipient tied to the measure's target, with the supplier's votes on the
+  resolutions imposing the measure and every fact used, so each can be asked
+  for its evidence. Findings are POTENTIAL: derived from the sources in the
+  graph, not rulings of the UN, its Panel of Experts or a court. The rules
+  work on the graph as any loader writes it; ` + "`" + `rules` + "`" + ` in the answer states
+  them in words.
+
+  1. Goods. A Transfer (gift, sale, shipment, smuggling, arms_transfer)
+     INCLUDES a Product.
+  2. Measure. The product falls under a Measure when its hsCode lies within
+     one of the measure's hsCodes (8703 is within 8703, 87 and 86-89: the
+     product's code is cut to the length of the measure's code, so a
+     chapter compares as the first 2 digits; a product coded less precisely
+     than the measure does not match), or when one of its categories, or a
+     broader category of one (schema/model.yaml ` + "`" + `categories` + "`" + `:
+     luxury_vehicle belongs to luxury_goods and motor_vehicle), is among the
+     measure's goodsCategories. A measure that EXTENDS another is a list
+     added to it, so for it only the product's own categories count, not
+     broader ones (a luxury car is not on the watches-and-jet-skis list of
+     2270 Annex V). What falls under an extending measure also falls under
+     the measure it extends (the Aurus Senat falls under the 1718 luxury ban
+     through the 2094 Annex IV list), when both are in force.
+  3. In force. The measure was in force on the transfer's date: from the
+     later of its inForceFrom and the adoption of the resolution that
+     imposes it (the earliest, if several do), until its inForceUntil, if
+     any. Partial dates count from their first day and until their last; a
+     transfer with a partial date (2020) counts as the whole period, so the
+     measure must be in force throughout it. A transfer without a date is
+     not assessed (see notAssessed).
+  4. Recipient. The measure TARGETS an entity (a state, usually), and a
+     party that RECEIVED the transfer is that entity, or LEADS it, or is
+     NATIONAL_OF, BASED_IN, WORKS_FOR or MEMBER_OF it (one hop, holding on
+     the transfer's date), or received it on behalf of (RECEIVED.onBehalfOf)
+     a party tied so.
+  5. Supplier. Parties that SENT the transfer; a supplier's state is the
+     supplier itself when a state, else the states it LEADS, is NATIONAL_OF,
+     BASED_IN or WORKS_FOR (one hop). When nobody SENT it, the route's origin
+     (VIA leg 0) is shown instead, with role ORIGIN, never as a supplier. For
+     each resolution that IMPOSES a matched measure, the votes (VOTED_ON)
+     of those states are given, or a null vote where none is recorded.
+  6. Evidence. Every fact used is in ` + "`" + `facts` + "`" + ` with its role; ` + "`" + `weakestStatus` + "`" + `
+     is the weakest of them. ` + "`" + `minStatus` + "`" + ` makes the rules use only facts at
+     least that well established, so no finding rests on a weaker one.
+
+  Filters: supplier and recipient take an id or a name (a name matching
+  several entities is refused with BAD_USER_INPUT and the candidates in
+  extensions.candidates); supplier matches a supplier or origin or its
+  state, recipient a recipient, the party it received for, or the target it
+  is tied to. resolution keeps breaches of measures that resolution imposes
+  (an unknown number finds nothing); category keeps breaches whose goods are
+  of that category or a narrower one; from and to bound the transfer's date
+  (its first day).
+
+  Limits: at most 5000 transfers are assessed per query, earliest first
+  (` + "`" + `truncated` + "`" + ` says when more matched: narrow from/to); at most 2000
+  measures are read; first is 1 to 100. Errors: BAD_USER_INPUT naming the
+  argument (bad dates, reversed range, first, after, resolution < 1),
+  NOT_FOUND for a supplier or recipient that names nothing.
+  """
+  potentialViolations(filter: ViolationFilter, first: Int = 20, after: String): ViolationConnection!
+}
+
+"Filters for potentialViolations."
+input ViolationFilter {
+  "A supplier (SENT), route origin or supplier state, by id or name."
+  supplier: String
+  "A recipient (RECEIVED), the party it received for, or the target it is tied to, by id or name."
+  recipient: String
+  "Only breaches of measures imposed by this UN Security Council resolution, e.g. 2397."
+  resolution: Int
+  "Only breaches whose goods are of this category or a narrower one."
+  category: GoodsCategory
+  "Transfers dated on or after this day."
+  from: Date
+  "Transfers dated on or before this day."
+  to: Date
+  "Use only facts at least this well established."
+  minStatus: Status
+}
+
+"The goods categories of products (schema/model.yaml ` + "`" + `categories` + "`" + `)."
+enum GoodsCategory {
+  LUXURY_VEHICLE
+  MOTOR_VEHICLE
+  ARMOURED_VEHICLE
+  VESSEL
+  AIRCRAFT
+  MISSILE
+  WEAPON
+  LUXURY_GOODS
+  MACHINERY
+  PARTS
+  OTHER
+}
+
+type ViolationConnection {
+  edges: [ViolationEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+  "Transfers assessed (dated, in the date range; at most 5000)."
+  assessed: Int!
+  "More transfers are in the date range than were assessed; the latest were left out. Narrow from/to."
+  truncated: Boolean!
+  "Transfers in the date range the rules could not assess, and why (at most 100; supplier and recipient filters apply)."
+  notAssessed: [NotAssessed!]!
+  "The rules applied, in words."
+  rules: [String!]!
+}
+
+type ViolationEdge {
+  cursor: String!
+  node: PotentialViolation!
+}
+
+"""
+A transfer that potentially breached one or more sanctions measures: derived
+from the sources in the graph by the rules of Query.potentialViolations, not
+a ruling.
+"""
+type PotentialViolation {
+  transfer: Entity!
+  "The transfer's date as recorded (may be partial)."
+  date: Date
+  "Everything the transfer included (see Breach.goods for what matched)."
+  goods: [Entity!]!
+  "Who SENT it, with their states; or, when nobody is recorded, the route's origin (role ORIGIN)."
+  suppliers: [Party!]!
+  "Who RECEIVED it, with the targets they are tied to."
+  recipients: [Party!]!
+  "The route: VIA relationships ordered by leg."
+  route: [Relationship!]!
+  breaches: [Breach!]!
+  "The weakest status of the facts used."
+  weakestStatus: Status!
+  "Every fact used, with its role; ask each for its evidence."
+  facts: [Fact!]!
+  "Official reactions recorded in the graph (REACTED_TO, with a stance)."
+  reactions: [Relationship!]!
+  "The finding in sentences: what matched, how, and who voted."
+  explanation: [String!]!
+  "Reminds that the finding is potential."
+  caveat: String!
+}
+
+"One measure a transfer potentially breached."
+type Breach {
+  measure: Entity!
+  paragraph: String
+  annex: String
+  "The resolutions imposing the measure, each with the supplier states' votes."
+  resolutions: [ResolutionVote!]!
+  "The goods that fall under the measure."
+  goods: [Entity!]!
+  "The measure's targets a recipient is tied to."
+  targets: [Entity!]!
+  "Extending measures through which the goods fall under this one (rule 2), if any."
+  extendedBy: [Entity!]!
+  "Why the goods fall under the measure, e.g. \"Aurus Senat: HS 8703 lies within 86-89\"."
+  matchedBy: [String!]!
+  "When the measure was in force, against the transfer's date."
+  inForce: String!
+  "The weakest status of the facts this breach rests on (suppliers and votes aside)."
+  weakestStatus: Status!
+}
+
+"A resolution imposing a breached measure, and how the supplier's states voted on it."
+type ResolutionVote {
+  resolution: Entity!
+  supplierVotes: [Vote!]!
+}
+
+"A state's vote on a resolution."
+type Vote {
+  state: Entity!
+  "SUPPLIER, or ORIGIN when the state is only the route's origin."
+  role: PartyRole!
+  "for, against, abstain or absent; null when no vote is recorded."
+  vote: String
+  "The VOTED_ON relationship, for its evidence; null when no vote is recorded."
+  relationship: Relationship
+}
+
+enum PartyRole {
+  "SENT the transfer."
+  SUPPLIER
+  "No sender is recorded; the route starts here (VIA leg 0)."
+  ORIGIN
+  "RECEIVED the transfer."
+  RECIPIENT
+}
+
+"A supplier, origin or recipient of a transfer."
+type Party {
+  entity: Entity!
+  role: PartyRole!
+  "The SENT, RECEIVED or VIA relationship."
+  relationship: Relationship!
+  "For a recipient: the party it received the transfer for (RECEIVED.onBehalfOf)."
+  onBehalfOf: Entity
+  "For suppliers and origins, their states; for recipients, the targets they are tied to."
+  states: [Entity!]!
+  "The relationships that tie the party (or the one it received for) to those states."
+  ties: [Relationship!]!
+}
+
+"What a fact is used for in a finding."
+enum FactRole {
+  TRANSFER
+  "A product the transfer included that falls under a measure."
+  GOODS
+  INCLUDES
+  MEASURE
+  IMPOSES
+  RESOLUTION
+  TARGETS
+  EXTENDS
+  RECEIVED
+  "Ties a recipient (or the party it received for) to a measure's target."
+  RECIPIENT_TIE
+  SENT
+  "The route's origin (VIA leg 0), when nobody SENT the transfer."
+  ORIGIN
+  "Ties a supplier or origin to its state."
+  SUPPLIER_TIE
+  VOTED_ON
+}
+
+"One fact a finding uses: an entity or a relationship."
+type Fact {
+  role: FactRole!
+  "Set when the fact is an entity."
+  entity: Entity
+  "Set when the fact is a relationship."
+  relationship: Relationship
+  status: Status!
+}
+
+enum NotAssessedReason {
+  "The transfer has no date, so no measure can be said to be in force."
+  NO_DATE
+  "No goods are recorded (INCLUDES)."
+  NO_GOODS
+  "The goods have neither an HS code nor a category."
+  UNCLASSIFIED_GOODS
+  "No recipient is recorded (RECEIVED); a route's end is not a recipient."
+  NO_RECIPIENT
+}
+
+"A transfer the rules could not assess."
+type NotAssessed {
+  transfer: Entity!
+  reason: NotAssessedReason!
+  explanation: String!
+}
+`, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
 
 // childFields_* functions provide shared child field context lookups.
 // Each function is generated once per unique object type, deduplicating the
 // switch statements that were previously inlined in every fieldContext_* function.
+
+func (ec *executionContext) childFields_Breach(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "measure":
+		return ec.fieldContext_Breach_measure(ctx, field)
+	case "paragraph":
+		return ec.fieldContext_Breach_paragraph(ctx, field)
+	case "annex":
+		return ec.fieldContext_Breach_annex(ctx, field)
+	case "resolutions":
+		return ec.fieldContext_Breach_resolutions(ctx, field)
+	case "goods":
+		return ec.fieldContext_Breach_goods(ctx, field)
+	case "targets":
+		return ec.fieldContext_Breach_targets(ctx, field)
+	case "extendedBy":
+		return ec.fieldContext_Breach_extendedBy(ctx, field)
+	case "matchedBy":
+		return ec.fieldContext_Breach_matchedBy(ctx, field)
+	case "inForce":
+		return ec.fieldContext_Breach_inForce(ctx, field)
+	case "weakestStatus":
+		return ec.fieldContext_Breach_weakestStatus(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Breach", field.Name)
+}
 
 func (ec *executionContext) childFields_Counts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
@@ -1679,6 +2364,20 @@ func (ec *executionContext) childFields_Evidence(ctx context.Context, field grap
 	return nil, fmt.Errorf("no field named %q was found under type Evidence", field.Name)
 }
 
+func (ec *executionContext) childFields_Fact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "role":
+		return ec.fieldContext_Fact_role(ctx, field)
+	case "entity":
+		return ec.fieldContext_Fact_entity(ctx, field)
+	case "relationship":
+		return ec.fieldContext_Fact_relationship(ctx, field)
+	case "status":
+		return ec.fieldContext_Fact_status(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Fact", field.Name)
+}
+
 func (ec *executionContext) childFields_Hop(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "from":
@@ -1735,6 +2434,18 @@ func (ec *executionContext) childFields_NeighbourEdge(ctx context.Context, field
 	return nil, fmt.Errorf("no field named %q was found under type NeighbourEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_NotAssessed(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "transfer":
+		return ec.fieldContext_NotAssessed_transfer(ctx, field)
+	case "reason":
+		return ec.fieldContext_NotAssessed_reason(ctx, field)
+	case "explanation":
+		return ec.fieldContext_NotAssessed_explanation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NotAssessed", field.Name)
+}
+
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "hasNextPage":
@@ -1747,6 +2458,24 @@ func (ec *executionContext) childFields_PageInfo(ctx context.Context, field grap
 		return ec.fieldContext_PageInfo_endCursor(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PageInfo", field.Name)
+}
+
+func (ec *executionContext) childFields_Party(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "entity":
+		return ec.fieldContext_Party_entity(ctx, field)
+	case "role":
+		return ec.fieldContext_Party_role(ctx, field)
+	case "relationship":
+		return ec.fieldContext_Party_relationship(ctx, field)
+	case "onBehalfOf":
+		return ec.fieldContext_Party_onBehalfOf(ctx, field)
+	case "states":
+		return ec.fieldContext_Party_states(ctx, field)
+	case "ties":
+		return ec.fieldContext_Party_ties(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Party", field.Name)
 }
 
 func (ec *executionContext) childFields_Path(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1785,6 +2514,36 @@ func (ec *executionContext) childFields_PathResult(ctx context.Context, field gr
 		return ec.fieldContext_PathResult_explanation(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type PathResult", field.Name)
+}
+
+func (ec *executionContext) childFields_PotentialViolation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "transfer":
+		return ec.fieldContext_PotentialViolation_transfer(ctx, field)
+	case "date":
+		return ec.fieldContext_PotentialViolation_date(ctx, field)
+	case "goods":
+		return ec.fieldContext_PotentialViolation_goods(ctx, field)
+	case "suppliers":
+		return ec.fieldContext_PotentialViolation_suppliers(ctx, field)
+	case "recipients":
+		return ec.fieldContext_PotentialViolation_recipients(ctx, field)
+	case "route":
+		return ec.fieldContext_PotentialViolation_route(ctx, field)
+	case "breaches":
+		return ec.fieldContext_PotentialViolation_breaches(ctx, field)
+	case "weakestStatus":
+		return ec.fieldContext_PotentialViolation_weakestStatus(ctx, field)
+	case "facts":
+		return ec.fieldContext_PotentialViolation_facts(ctx, field)
+	case "reactions":
+		return ec.fieldContext_PotentialViolation_reactions(ctx, field)
+	case "explanation":
+		return ec.fieldContext_PotentialViolation_explanation(ctx, field)
+	case "caveat":
+		return ec.fieldContext_PotentialViolation_caveat(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type PotentialViolation", field.Name)
 }
 
 func (ec *executionContext) childFields_Property(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1835,6 +2594,16 @@ func (ec *executionContext) childFields_RelationshipTypeCount(ctx context.Contex
 		return ec.fieldContext_RelationshipTypeCount_count(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type RelationshipTypeCount", field.Name)
+}
+
+func (ec *executionContext) childFields_ResolutionVote(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "resolution":
+		return ec.fieldContext_ResolutionVote_resolution(ctx, field)
+	case "supplierVotes":
+		return ec.fieldContext_ResolutionVote_supplierVotes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ResolutionVote", field.Name)
 }
 
 func (ec *executionContext) childFields_SearchConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -1895,6 +2664,50 @@ func (ec *executionContext) childFields_TimelineEdge(ctx context.Context, field 
 		return ec.fieldContext_TimelineEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type TimelineEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ViolationConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_ViolationConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ViolationConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ViolationConnection_totalCount(ctx, field)
+	case "assessed":
+		return ec.fieldContext_ViolationConnection_assessed(ctx, field)
+	case "truncated":
+		return ec.fieldContext_ViolationConnection_truncated(ctx, field)
+	case "notAssessed":
+		return ec.fieldContext_ViolationConnection_notAssessed(ctx, field)
+	case "rules":
+		return ec.fieldContext_ViolationConnection_rules(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ViolationConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ViolationEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ViolationEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ViolationEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ViolationEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_Vote(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "state":
+		return ec.fieldContext_Vote_state(ctx, field)
+	case "role":
+		return ec.fieldContext_Vote_role(ctx, field)
+	case "vote":
+		return ec.fieldContext_Vote_vote(ctx, field)
+	case "relationship":
+		return ec.fieldContext_Vote_relationship(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Vote", field.Name)
 }
 
 func (ec *executionContext) childFields___Directive(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2307,6 +3120,36 @@ func (ec *executionContext) field_Query_paths_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_potentialViolations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.ViolationFilter, error) {
+			return ec.unmarshalOViolationFilter2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐViolationFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_relationship_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -2528,6 +3371,281 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // endregion ***************************** args.gotpl *****************************
 
 // region    **************************** field.gotpl *****************************
+
+func (ec *executionContext) _Breach_measure(ctx context.Context, field graphql.CollectedField, obj *model.Breach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Breach_measure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Measure, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Breach_measure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Breach",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Entity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Breach_paragraph(ctx context.Context, field graphql.CollectedField, obj *model.Breach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Breach_paragraph(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Paragraph, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Breach_paragraph(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Breach", field, false, false, "String")
+}
+
+func (ec *executionContext) _Breach_annex(ctx context.Context, field graphql.CollectedField, obj *model.Breach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Breach_annex(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Annex, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Breach_annex(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Breach", field, false, false, "String")
+}
+
+func (ec *executionContext) _Breach_resolutions(ctx context.Context, field graphql.CollectedField, obj *model.Breach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Breach_resolutions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Resolutions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ResolutionVote) graphql.Marshaler {
+			return ec.marshalNResolutionVote2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐResolutionVoteᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Breach_resolutions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Breach",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ResolutionVote(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Breach_goods(ctx context.Context, field graphql.CollectedField, obj *model.Breach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Breach_goods(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Goods, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Breach_goods(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Breach",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Entity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Breach_targets(ctx context.Context, field graphql.CollectedField, obj *model.Breach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Breach_targets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Targets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Breach_targets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Breach",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Entity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Breach_extendedBy(ctx context.Context, field graphql.CollectedField, obj *model.Breach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Breach_extendedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ExtendedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Breach_extendedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Breach",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Entity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Breach_matchedBy(ctx context.Context, field graphql.CollectedField, obj *model.Breach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Breach_matchedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MatchedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Breach_matchedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Breach", field, false, false, "String")
+}
+
+func (ec *executionContext) _Breach_inForce(ctx context.Context, field graphql.CollectedField, obj *model.Breach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Breach_inForce(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InForce, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Breach_inForce(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Breach", field, false, false, "String")
+}
+
+func (ec *executionContext) _Breach_weakestStatus(ctx context.Context, field graphql.CollectedField, obj *model.Breach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Breach_weakestStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WeakestStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schema.Status) graphql.Marshaler {
+			return ec.marshalNStatus2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋschemaᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Breach_weakestStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Breach", field, false, false, "Status")
+}
 
 func (ec *executionContext) _Counts_entities(ctx context.Context, field graphql.CollectedField, obj *model.Counts) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
@@ -3457,6 +4575,116 @@ func (ec *executionContext) fieldContext_Evidence_statedOn(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Evidence", field, true, true, "Date")
 }
 
+func (ec *executionContext) _Fact_role(ctx context.Context, field graphql.CollectedField, obj *model.Fact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fact_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.FactRole) graphql.Marshaler {
+			return ec.marshalNFactRole2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐFactRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Fact_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Fact", field, false, false, "FactRole")
+}
+
+func (ec *executionContext) _Fact_entity(ctx context.Context, field graphql.CollectedField, obj *model.Fact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fact_entity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Entity) graphql.Marshaler {
+			return ec.marshalOEntity2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Fact_entity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Fact",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Entity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Fact_relationship(ctx context.Context, field graphql.CollectedField, obj *model.Fact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fact_relationship(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relationship, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Relationship) graphql.Marshaler {
+			return ec.marshalORelationship2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationship(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Fact_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Fact",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Fact_status(ctx context.Context, field graphql.CollectedField, obj *model.Fact) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fact_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schema.Status) graphql.Marshaler {
+			return ec.marshalNStatus2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋschemaᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Fact_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Fact", field, false, false, "Status")
+}
+
 func (ec *executionContext) _Hop_from(ctx context.Context, field graphql.CollectedField, obj *model.Hop) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3897,6 +5125,84 @@ func (ec *executionContext) fieldContext_NeighbourEdge_direction(_ context.Conte
 	return graphql.NewScalarFieldContext("NeighbourEdge", field, false, false, "Direction")
 }
 
+func (ec *executionContext) _NotAssessed_transfer(ctx context.Context, field graphql.CollectedField, obj *model.NotAssessed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotAssessed_transfer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Transfer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotAssessed_transfer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NotAssessed",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Entity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NotAssessed_reason(ctx context.Context, field graphql.CollectedField, obj *model.NotAssessed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotAssessed_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.NotAssessedReason) graphql.Marshaler {
+			return ec.marshalNNotAssessedReason2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐNotAssessedReason(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotAssessed_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotAssessed", field, false, false, "NotAssessedReason")
+}
+
+func (ec *executionContext) _NotAssessed_explanation(ctx context.Context, field graphql.CollectedField, obj *model.NotAssessed) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NotAssessed_explanation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Explanation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NotAssessed_explanation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NotAssessed", field, false, false, "String")
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -3987,6 +5293,189 @@ func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
+}
+
+func (ec *executionContext) _Party_entity(ctx context.Context, field graphql.CollectedField, obj *model.Party) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Party_entity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Party_entity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Party",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Entity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Party_role(ctx context.Context, field graphql.CollectedField, obj *model.Party) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Party_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PartyRole) graphql.Marshaler {
+			return ec.marshalNPartyRole2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPartyRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Party_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Party", field, false, false, "PartyRole")
+}
+
+func (ec *executionContext) _Party_relationship(ctx context.Context, field graphql.CollectedField, obj *model.Party) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Party_relationship(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relationship, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationship(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Party_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Party",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Party_onBehalfOf(ctx context.Context, field graphql.CollectedField, obj *model.Party) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Party_onBehalfOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OnBehalfOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Entity) graphql.Marshaler {
+			return ec.marshalOEntity2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Party_onBehalfOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Party",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Entity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Party_states(ctx context.Context, field graphql.CollectedField, obj *model.Party) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Party_states(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.States, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Party_states(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Party",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Entity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Party_ties(ctx context.Context, field graphql.CollectedField, obj *model.Party) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Party_ties(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ties, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Party_ties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Party",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Path_length(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
@@ -4340,6 +5829,354 @@ func (ec *executionContext) _PathResult_explanation(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_PathResult_explanation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PathResult", field, false, false, "String")
+}
+
+func (ec *executionContext) _PotentialViolation_transfer(ctx context.Context, field graphql.CollectedField, obj *model.PotentialViolation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PotentialViolation_transfer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Transfer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PotentialViolation_transfer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PotentialViolation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Entity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PotentialViolation_date(ctx context.Context, field graphql.CollectedField, obj *model.PotentialViolation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PotentialViolation_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Date, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODate2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_PotentialViolation_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PotentialViolation", field, false, false, "Date")
+}
+
+func (ec *executionContext) _PotentialViolation_goods(ctx context.Context, field graphql.CollectedField, obj *model.PotentialViolation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PotentialViolation_goods(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Goods, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PotentialViolation_goods(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PotentialViolation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Entity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PotentialViolation_suppliers(ctx context.Context, field graphql.CollectedField, obj *model.PotentialViolation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PotentialViolation_suppliers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Suppliers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Party) graphql.Marshaler {
+			return ec.marshalNParty2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPartyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PotentialViolation_suppliers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PotentialViolation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Party(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PotentialViolation_recipients(ctx context.Context, field graphql.CollectedField, obj *model.PotentialViolation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PotentialViolation_recipients(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Recipients, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Party) graphql.Marshaler {
+			return ec.marshalNParty2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPartyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PotentialViolation_recipients(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PotentialViolation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Party(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PotentialViolation_route(ctx context.Context, field graphql.CollectedField, obj *model.PotentialViolation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PotentialViolation_route(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Route, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PotentialViolation_route(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PotentialViolation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PotentialViolation_breaches(ctx context.Context, field graphql.CollectedField, obj *model.PotentialViolation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PotentialViolation_breaches(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Breaches, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Breach) graphql.Marshaler {
+			return ec.marshalNBreach2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐBreachᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PotentialViolation_breaches(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PotentialViolation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Breach(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PotentialViolation_weakestStatus(ctx context.Context, field graphql.CollectedField, obj *model.PotentialViolation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PotentialViolation_weakestStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WeakestStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schema.Status) graphql.Marshaler {
+			return ec.marshalNStatus2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋschemaᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PotentialViolation_weakestStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PotentialViolation", field, false, false, "Status")
+}
+
+func (ec *executionContext) _PotentialViolation_facts(ctx context.Context, field graphql.CollectedField, obj *model.PotentialViolation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PotentialViolation_facts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Facts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Fact) graphql.Marshaler {
+			return ec.marshalNFact2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐFactᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PotentialViolation_facts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PotentialViolation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Fact(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PotentialViolation_reactions(ctx context.Context, field graphql.CollectedField, obj *model.PotentialViolation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PotentialViolation_reactions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reactions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PotentialViolation_reactions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PotentialViolation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PotentialViolation_explanation(ctx context.Context, field graphql.CollectedField, obj *model.PotentialViolation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PotentialViolation_explanation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Explanation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PotentialViolation_explanation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PotentialViolation", field, false, false, "String")
+}
+
+func (ec *executionContext) _PotentialViolation_caveat(ctx context.Context, field graphql.CollectedField, obj *model.PotentialViolation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PotentialViolation_caveat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Caveat, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PotentialViolation_caveat(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PotentialViolation", field, false, false, "String")
 }
 
 func (ec *executionContext) _Property_name(ctx context.Context, field graphql.CollectedField, obj *model.Property) (ret graphql.Marshaler) {
@@ -4895,6 +6732,50 @@ func (ec *executionContext) fieldContext_Query_paths(ctx context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_potentialViolations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_potentialViolations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().PotentialViolations(ctx, fc.Args["filter"].(*model.ViolationFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ViolationConnection) graphql.Marshaler {
+			return ec.marshalNViolationConnection2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐViolationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_potentialViolations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ViolationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_potentialViolations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5318,6 +7199,70 @@ func (ec *executionContext) fieldContext_RelationshipTypeCount_count(_ context.C
 	return graphql.NewScalarFieldContext("RelationshipTypeCount", field, false, false, "Int")
 }
 
+func (ec *executionContext) _ResolutionVote_resolution(ctx context.Context, field graphql.CollectedField, obj *model.ResolutionVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResolutionVote_resolution(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Resolution, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResolutionVote_resolution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResolutionVote",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Entity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ResolutionVote_supplierVotes(ctx context.Context, field graphql.CollectedField, obj *model.ResolutionVote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ResolutionVote_supplierVotes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SupplierVotes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Vote) graphql.Marshaler {
+			return ec.marshalNVote2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐVoteᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ResolutionVote_supplierVotes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ResolutionVote",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Vote(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SearchConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5712,6 +7657,359 @@ func (ec *executionContext) fieldContext_TimelineEdge_node(_ context.Context, fi
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Entity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ViolationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ViolationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ViolationConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ViolationEdge) graphql.Marshaler {
+			return ec.marshalNViolationEdge2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐViolationEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ViolationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ViolationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ViolationEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ViolationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ViolationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ViolationConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ViolationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ViolationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ViolationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ViolationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ViolationConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ViolationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ViolationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ViolationConnection_assessed(ctx context.Context, field graphql.CollectedField, obj *model.ViolationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ViolationConnection_assessed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Assessed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ViolationConnection_assessed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ViolationConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ViolationConnection_truncated(ctx context.Context, field graphql.CollectedField, obj *model.ViolationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ViolationConnection_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ViolationConnection_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ViolationConnection", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _ViolationConnection_notAssessed(ctx context.Context, field graphql.CollectedField, obj *model.ViolationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ViolationConnection_notAssessed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NotAssessed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.NotAssessed) graphql.Marshaler {
+			return ec.marshalNNotAssessed2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐNotAssessedᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ViolationConnection_notAssessed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ViolationConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NotAssessed(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ViolationConnection_rules(ctx context.Context, field graphql.CollectedField, obj *model.ViolationConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ViolationConnection_rules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rules, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ViolationConnection_rules(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ViolationConnection", field, false, false, "String")
+}
+
+func (ec *executionContext) _ViolationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ViolationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ViolationEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ViolationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ViolationEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ViolationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ViolationEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ViolationEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PotentialViolation) graphql.Marshaler {
+			return ec.marshalNPotentialViolation2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPotentialViolation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ViolationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ViolationEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PotentialViolation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Vote_state(ctx context.Context, field graphql.CollectedField, obj *model.Vote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Vote_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Vote_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Vote",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Entity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Vote_role(ctx context.Context, field graphql.CollectedField, obj *model.Vote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Vote_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.PartyRole) graphql.Marshaler {
+			return ec.marshalNPartyRole2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPartyRole(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Vote_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Vote", field, false, false, "PartyRole")
+}
+
+func (ec *executionContext) _Vote_vote(ctx context.Context, field graphql.CollectedField, obj *model.Vote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Vote_vote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Vote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Vote_vote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Vote", field, false, false, "String")
+}
+
+func (ec *executionContext) _Vote_relationship(ctx context.Context, field graphql.CollectedField, obj *model.Vote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Vote_relationship(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relationship, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Relationship) graphql.Marshaler {
+			return ec.marshalORelationship2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationship(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Vote_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Vote",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
 		},
 	}
 	return fc, nil
@@ -7046,6 +9344,90 @@ func UnmarshalNeighbourFilter(ctx context.Context, raw any) (model.NeighbourFilt
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputViolationFilter(ctx context.Context, obj any) (model.ViolationFilter, error) {
+	var it model.ViolationFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"supplier", "recipient", "resolution", "category", "from", "to", "minStatus"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "supplier":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("supplier"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Supplier = data
+		case "recipient":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recipient"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Recipient = data
+		case "resolution":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("resolution"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Resolution = data
+		case "category":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("category"))
+			data, err := ec.unmarshalOGoodsCategory2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐGoodsCategory(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Category = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalODate2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODate2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "minStatus":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minStatus"))
+			data, err := ec.unmarshalOStatus2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋschemaᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinStatus = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalViolationFilter unmarshals raw into the ViolationFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalViolationFilter(ctx context.Context, raw any) (model.ViolationFilter, error) {
+	var out model.ViolationFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ViolationFilter", raw, &out)
+	return out, err
+}
+
 // endregion **************************** input.gotpl *****************************
 
 // region    ************************** interface.gotpl ***************************
@@ -7080,6 +9462,84 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 // endregion ************************** interface.gotpl ***************************
 
 // region    **************************** object.gotpl ****************************
+
+var breachImplementors = []string{"Breach"}
+
+func (ec *executionContext) _Breach(ctx context.Context, sel ast.SelectionSet, obj *model.Breach) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, breachImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Breach")
+		case "measure":
+			out.Values[i] = ec._Breach_measure(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "paragraph":
+			out.Values[i] = ec._Breach_paragraph(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "annex":
+			out.Values[i] = ec._Breach_annex(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "resolutions":
+			out.Values[i] = ec._Breach_resolutions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "goods":
+			out.Values[i] = ec._Breach_goods(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "targets":
+			out.Values[i] = ec._Breach_targets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "extendedBy":
+			out.Values[i] = ec._Breach_extendedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "matchedBy":
+			out.Values[i] = ec._Breach_matchedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inForce":
+			out.Values[i] = ec._Breach_inForce(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weakestStatus":
+			out.Values[i] = ec._Breach_weakestStatus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
 
 var countsImplementors = []string{"Counts"}
 
@@ -7438,6 +9898,54 @@ func (ec *executionContext) _Evidence(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var factImplementors = []string{"Fact"}
+
+func (ec *executionContext) _Fact(ctx context.Context, sel ast.SelectionSet, obj *model.Fact) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, factImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Fact")
+		case "role":
+			out.Values[i] = ec._Fact_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entity":
+			out.Values[i] = ec._Fact_entity(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "relationship":
+			out.Values[i] = ec._Fact_relationship(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._Fact_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var hopImplementors = []string{"Hop"}
 
 func (ec *executionContext) _Hop(ctx context.Context, sel ast.SelectionSet, obj *model.Hop) graphql.Marshaler {
@@ -7633,6 +10141,49 @@ func (ec *executionContext) _NeighbourEdge(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var notAssessedImplementors = []string{"NotAssessed"}
+
+func (ec *executionContext) _NotAssessed(ctx context.Context, sel ast.SelectionSet, obj *model.NotAssessed) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, notAssessedImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NotAssessed")
+		case "transfer":
+			out.Values[i] = ec._NotAssessed_transfer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._NotAssessed_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "explanation":
+			out.Values[i] = ec._NotAssessed_explanation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
@@ -7662,6 +10213,64 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		case "endCursor":
 			out.Values[i] = ec._PageInfo_endCursor(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var partyImplementors = []string{"Party"}
+
+func (ec *executionContext) _Party(ctx context.Context, sel ast.SelectionSet, obj *model.Party) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, partyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Party")
+		case "entity":
+			out.Values[i] = ec._Party_entity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._Party_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relationship":
+			out.Values[i] = ec._Party_relationship(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "onBehalfOf":
+			out.Values[i] = ec._Party_onBehalfOf(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "states":
+			out.Values[i] = ec._Party_states(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "ties":
+			out.Values[i] = ec._Party_ties(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		default:
@@ -7782,6 +10391,94 @@ func (ec *executionContext) _PathResult(ctx context.Context, sel ast.SelectionSe
 			}
 		case "explanation":
 			out.Values[i] = ec._PathResult_explanation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var potentialViolationImplementors = []string{"PotentialViolation"}
+
+func (ec *executionContext) _PotentialViolation(ctx context.Context, sel ast.SelectionSet, obj *model.PotentialViolation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, potentialViolationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("PotentialViolation")
+		case "transfer":
+			out.Values[i] = ec._PotentialViolation_transfer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "date":
+			out.Values[i] = ec._PotentialViolation_date(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "goods":
+			out.Values[i] = ec._PotentialViolation_goods(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "suppliers":
+			out.Values[i] = ec._PotentialViolation_suppliers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recipients":
+			out.Values[i] = ec._PotentialViolation_recipients(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "route":
+			out.Values[i] = ec._PotentialViolation_route(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "breaches":
+			out.Values[i] = ec._PotentialViolation_breaches(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weakestStatus":
+			out.Values[i] = ec._PotentialViolation_weakestStatus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "facts":
+			out.Values[i] = ec._PotentialViolation_facts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reactions":
+			out.Values[i] = ec._PotentialViolation_reactions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "explanation":
+			out.Values[i] = ec._PotentialViolation_explanation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "caveat":
+			out.Values[i] = ec._PotentialViolation_caveat(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -7930,6 +10627,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_paths(ctx, field)
 				})
+		case "potentialViolations":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_potentialViolations(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -8069,6 +10772,44 @@ func (ec *executionContext) _RelationshipTypeCount(ctx context.Context, sel ast.
 			}
 		case "count":
 			out.Values[i] = ec._RelationshipTypeCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var resolutionVoteImplementors = []string{"ResolutionVote"}
+
+func (ec *executionContext) _ResolutionVote(ctx context.Context, sel ast.SelectionSet, obj *model.ResolutionVote) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, resolutionVoteImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ResolutionVote")
+		case "resolution":
+			out.Values[i] = ec._ResolutionVote_resolution(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "supplierVotes":
+			out.Values[i] = ec._ResolutionVote_supplierVotes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -8285,6 +11026,155 @@ func (ec *executionContext) _TimelineEdge(ctx context.Context, sel ast.Selection
 		case "node":
 			out.Values[i] = ec._TimelineEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var violationConnectionImplementors = []string{"ViolationConnection"}
+
+func (ec *executionContext) _ViolationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ViolationConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, violationConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ViolationConnection")
+		case "edges":
+			out.Values[i] = ec._ViolationConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ViolationConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ViolationConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assessed":
+			out.Values[i] = ec._ViolationConnection_assessed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "truncated":
+			out.Values[i] = ec._ViolationConnection_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "notAssessed":
+			out.Values[i] = ec._ViolationConnection_notAssessed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rules":
+			out.Values[i] = ec._ViolationConnection_rules(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var violationEdgeImplementors = []string{"ViolationEdge"}
+
+func (ec *executionContext) _ViolationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ViolationEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, violationEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ViolationEdge")
+		case "cursor":
+			out.Values[i] = ec._ViolationEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ViolationEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var voteImplementors = []string{"Vote"}
+
+func (ec *executionContext) _Vote(ctx context.Context, sel ast.SelectionSet, obj *model.Vote) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, voteImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Vote")
+		case "state":
+			out.Values[i] = ec._Vote_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._Vote_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "vote":
+			out.Values[i] = ec._Vote_vote(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "relationship":
+			out.Values[i] = ec._Vote_relationship(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -8680,6 +11570,30 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalNBreach2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐBreachᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Breach) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBreach2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐBreach(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNBreach2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐBreach(ctx context.Context, sel ast.SelectionSet, v *model.Breach) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Breach!")
+		return graphql.Null
+	}
+	return ec._Breach(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNCounts2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐCounts(ctx context.Context, sel ast.SelectionSet, v *model.Counts) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Counts!")
@@ -8811,6 +11725,80 @@ func (ec *executionContext) marshalNEvidence2ᚖgithubᚗcomᚋsanctiongraphᚋs
 	}
 	return ec._Evidence(ctx, sel, v)
 }
+
+func (ec *executionContext) marshalNFact2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐFactᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Fact) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNFact2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐFact(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNFact2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐFact(ctx context.Context, sel ast.SelectionSet, v *model.Fact) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Fact!")
+		return graphql.Null
+	}
+	return ec._Fact(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNFactRole2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐFactRole(ctx context.Context, v any) (model.FactRole, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNFactRole2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐFactRole[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFactRole2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐFactRole(ctx context.Context, sel ast.SelectionSet, v model.FactRole) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNFactRole2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐFactRole[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "FactRole!")
+	}
+	return res
+}
+
+var (
+	unmarshalNFactRole2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐFactRole = map[string]model.FactRole{
+		"TRANSFER":      model.FactTransfer,
+		"GOODS":         model.FactGoods,
+		"INCLUDES":      model.FactIncludes,
+		"MEASURE":       model.FactMeasure,
+		"IMPOSES":       model.FactImposes,
+		"RESOLUTION":    model.FactResolution,
+		"TARGETS":       model.FactTargets,
+		"EXTENDS":       model.FactExtends,
+		"RECEIVED":      model.FactReceived,
+		"RECIPIENT_TIE": model.FactRecipientTie,
+		"SENT":          model.FactSent,
+		"ORIGIN":        model.FactOrigin,
+		"SUPPLIER_TIE":  model.FactSupplierTie,
+		"VOTED_ON":      model.FactVotedOn,
+	}
+	marshalNFactRole2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐFactRole = map[model.FactRole]string{
+		model.FactTransfer:     "TRANSFER",
+		model.FactGoods:        "GOODS",
+		model.FactIncludes:     "INCLUDES",
+		model.FactMeasure:      "MEASURE",
+		model.FactImposes:      "IMPOSES",
+		model.FactResolution:   "RESOLUTION",
+		model.FactTargets:      "TARGETS",
+		model.FactExtends:      "EXTENDS",
+		model.FactReceived:     "RECEIVED",
+		model.FactRecipientTie: "RECIPIENT_TIE",
+		model.FactSent:         "SENT",
+		model.FactOrigin:       "ORIGIN",
+		model.FactSupplierTie:  "SUPPLIER_TIE",
+		model.FactVotedOn:      "VOTED_ON",
+	}
+)
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
 	res, err := graphql.UnmarshalFloatContext(ctx, v)
@@ -8972,6 +11960,60 @@ func (ec *executionContext) marshalNNeighbourEdge2ᚖgithubᚗcomᚋsanctiongrap
 	return ec._NeighbourEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNNotAssessed2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐNotAssessedᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NotAssessed) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNotAssessed2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐNotAssessed(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNotAssessed2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐNotAssessed(ctx context.Context, sel ast.SelectionSet, v *model.NotAssessed) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NotAssessed!")
+		return graphql.Null
+	}
+	return ec._NotAssessed(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNNotAssessedReason2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐNotAssessedReason(ctx context.Context, v any) (model.NotAssessedReason, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNNotAssessedReason2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐNotAssessedReason[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNotAssessedReason2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐNotAssessedReason(ctx context.Context, sel ast.SelectionSet, v model.NotAssessedReason) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNNotAssessedReason2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐNotAssessedReason[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "NotAssessedReason!")
+	}
+	return res
+}
+
+var (
+	unmarshalNNotAssessedReason2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐNotAssessedReason = map[string]model.NotAssessedReason{
+		"NO_DATE":            model.NoDate,
+		"NO_GOODS":           model.NoGoods,
+		"UNCLASSIFIED_GOODS": model.UnclassifiedGoods,
+		"NO_RECIPIENT":       model.NoRecipient,
+	}
+	marshalNNotAssessedReason2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐNotAssessedReason = map[model.NotAssessedReason]string{
+		model.NoDate:            "NO_DATE",
+		model.NoGoods:           "NO_GOODS",
+		model.UnclassifiedGoods: "UNCLASSIFIED_GOODS",
+		model.NoRecipient:       "NO_RECIPIENT",
+	}
+)
+
 func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PageInfo!")
@@ -8979,6 +12021,58 @@ func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋsanctiongraphᚋs
 	}
 	return ec._PageInfo(ctx, sel, v)
 }
+
+func (ec *executionContext) marshalNParty2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPartyᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Party) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNParty2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐParty(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNParty2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐParty(ctx context.Context, sel ast.SelectionSet, v *model.Party) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Party!")
+		return graphql.Null
+	}
+	return ec._Party(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPartyRole2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPartyRole(ctx context.Context, v any) (model.PartyRole, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNPartyRole2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPartyRole[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPartyRole2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPartyRole(ctx context.Context, sel ast.SelectionSet, v model.PartyRole) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNPartyRole2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPartyRole[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "PartyRole!")
+	}
+	return res
+}
+
+var (
+	unmarshalNPartyRole2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPartyRole = map[string]model.PartyRole{
+		"SUPPLIER":  model.RoleSupplier,
+		"ORIGIN":    model.RoleOrigin,
+		"RECIPIENT": model.RoleRecipient,
+	}
+	marshalNPartyRole2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPartyRole = map[model.PartyRole]string{
+		model.RoleSupplier:  "SUPPLIER",
+		model.RoleOrigin:    "ORIGIN",
+		model.RoleRecipient: "RECIPIENT",
+	}
+)
 
 func (ec *executionContext) marshalNPath2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPathᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Path) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
@@ -9010,6 +12104,14 @@ func (ec *executionContext) marshalNPathResult2ᚖgithubᚗcomᚋsanctiongraph�
 		return graphql.Null
 	}
 	return ec._PathResult(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNPotentialViolation2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPotentialViolation(ctx context.Context, sel ast.SelectionSet, v *model.PotentialViolation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "PotentialViolation!")
+		return graphql.Null
+	}
+	return ec._PotentialViolation(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNProperty2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPropertyᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Property) graphql.Marshaler {
@@ -9044,6 +12146,22 @@ func (ec *executionContext) unmarshalNPropertyType2githubᚗcomᚋsanctiongraph�
 
 func (ec *executionContext) marshalNPropertyType2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPropertyType(ctx context.Context, sel ast.SelectionSet, v model.PropertyType) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNRelationship2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRelationship2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationship(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNRelationship2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationship(ctx context.Context, sel ast.SelectionSet, v *model.Relationship) graphql.Marshaler {
@@ -9087,6 +12205,30 @@ func (ec *executionContext) marshalNRelationshipTypeCount2ᚕgithubᚗcomᚋsanc
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNResolutionVote2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐResolutionVoteᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ResolutionVote) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNResolutionVote2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐResolutionVote(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNResolutionVote2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐResolutionVote(ctx context.Context, sel ast.SelectionSet, v *model.ResolutionVote) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ResolutionVote!")
+		return graphql.Null
+	}
+	return ec._ResolutionVote(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSearchConnection2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐSearchConnection(ctx context.Context, sel ast.SelectionSet, v *model.SearchConnection) graphql.Marshaler {
@@ -9244,6 +12386,62 @@ func (ec *executionContext) marshalNTimelineEdge2ᚖgithubᚗcomᚋsanctiongraph
 		return graphql.Null
 	}
 	return ec._TimelineEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNViolationConnection2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐViolationConnection(ctx context.Context, sel ast.SelectionSet, v *model.ViolationConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ViolationConnection!")
+		return graphql.Null
+	}
+	return ec._ViolationConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNViolationEdge2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐViolationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ViolationEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNViolationEdge2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐViolationEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNViolationEdge2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐViolationEdge(ctx context.Context, sel ast.SelectionSet, v *model.ViolationEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ViolationEdge!")
+		return graphql.Null
+	}
+	return ec._ViolationEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNVote2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐVoteᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Vote) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNVote2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐVote(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNVote2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐVote(ctx context.Context, sel ast.SelectionSet, v *model.Vote) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Vote!")
+		return graphql.Null
+	}
+	return ec._Vote(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
@@ -9493,6 +12691,22 @@ func (ec *executionContext) unmarshalOEntitySort2ᚖgithubᚗcomᚋsanctiongraph
 }
 
 func (ec *executionContext) marshalOEntitySort2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntitySort(ctx context.Context, sel ast.SelectionSet, v *model.EntitySort) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
+func (ec *executionContext) unmarshalOGoodsCategory2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐGoodsCategory(ctx context.Context, v any) (*model.GoodsCategory, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.GoodsCategory)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOGoodsCategory2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐGoodsCategory(ctx context.Context, sel ast.SelectionSet, v *model.GoodsCategory) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
@@ -9767,6 +12981,14 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOViolationFilter2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐViolationFilter(ctx context.Context, v any) (*model.ViolationFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputViolationFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.EnumValue) graphql.Marshaler {

@@ -93,6 +93,9 @@ func setComplexity(c *ComplexityRoot) {
 	c.Entity.Neighbours = func(child int, _ *model.NeighbourFilter, first *int, _ *string) int {
 		return 1 + size(first, 20)*child
 	}
+	c.Query.PotentialViolations = func(child int, _ *model.ViolationFilter, first *int, _ *string) int {
+		return 1 + size(first, 20)*child
+	}
 	c.Query.Timeline = func(child int, _ *string, _ *string, _ []schema.Kind, _ *schema.Status, first *int, _ *string) int {
 		return 1 + size(first, 20)*child
 	}

@@ -29,6 +29,9 @@ type Store interface {
 	Counts(ctx context.Context, q model.CountQuery) (*model.Counts, error)
 	Paths(ctx context.Context, q model.PathQuery) (model.PathSearch, error)
 	ResolveEntity(ctx context.Context, ref string) (*model.Entity, error)
+	// ViolationFacts gathers the facts the potential-violation rules
+	// (graph/breach) look at.
+	ViolationFacts(ctx context.Context, q model.ViolationQuery) (*model.ViolationFacts, error)
 }
 
 // Resolver holds the resolvers' dependencies. It is never regenerated.

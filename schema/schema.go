@@ -212,13 +212,25 @@ type StatusDecl struct {
 	Description string `yaml:"description"`
 }
 
+// CategoryDecl declares a goods category (a value of Product.category) and
+// the broader categories it belongs to.
+type CategoryDecl struct {
+	Name        string   `yaml:"-"`
+	Description string   `yaml:"description"`
+	Broader     []string `yaml:"broader"`
+}
+
 // Model is model.yaml, parsed.
 type Model struct {
-	Statuses      []StatusDecl         `yaml:"statuses"`
-	Provenance    map[string]Prop      `yaml:"provenance"`
-	Evidence      evidenceDecl         `yaml:"evidence"`
-	Kinds         map[Kind]*KindDecl   `yaml:"kinds"`
-	Relationships map[RelType]*RelDecl `yaml:"relationships"`
+	Statuses      []StatusDecl             `yaml:"statuses"`
+	Categories    map[string]*CategoryDecl `yaml:"categories"`
+	Provenance    map[string]Prop          `yaml:"provenance"`
+	Evidence      evidenceDecl             `yaml:"evidence"`
+	Kinds         map[Kind]*KindDecl       `yaml:"kinds"`
+	Relationships map[RelType]*RelDecl     `yaml:"relationships"`
+
+	// broader is the transitive closure of Categories' broader lists.
+	broader map[string][]string
 }
 
 type evidenceDecl struct {
@@ -230,9 +242,14 @@ type evidenceDecl struct {
 func (m *Model) EvidenceProps() map[string]Prop { return m.Evidence.Properties }
 
 // LoadModel parses the embedded model.yaml.
-func LoadModel() (*Model, error) {
+func LoadModel() (*Model, error) { return ParseModel(modelYAML) }
+
+// ParseModel parses a model declaration in the form of model.yaml. Errors:
+// YAML that does not parse, and a category hierarchy that names undeclared
+// categories or goes round in a circle.
+func ParseModel(b []byte) (*Model, error) {
 	var m Model
-	if err := yaml.Unmarshal(modelYAML, &m); err != nil {
+	if err := yaml.Unmarshal(b, &m); err != nil {
 		return nil, fmt.Errorf("schema: parse model.yaml: %w", err)
 	}
 	for name, k := range m.Kinds {
@@ -253,7 +270,74 @@ func LoadModel() (*Model, error) {
 		p.Name = pn
 		m.Provenance[pn] = p
 	}
+	if err := m.closeCategories(); err != nil {
+		return nil, fmt.Errorf("schema: model.yaml: %w", err)
+	}
 	return &m, nil
+}
+
+// closeCategories names the category declarations and computes, for each,
+// every broader category it belongs to, directly or through others. A
+// broader name that is not declared, or a category that ends up broader
+// than itself, is an error.
+func (m *Model) closeCategories() error {
+	m.broader = make(map[string][]string, len(m.Categories))
+	for name, c := range m.Categories {
+		if c == nil {
+			c = &CategoryDecl{}
+			m.Categories[name] = c
+		}
+		c.Name = name
+		for _, b := range c.Broader {
+			if _, ok := m.Categories[b]; !ok {
+				return fmt.Errorf("category %s: broader category %q is not declared", name, b)
+			}
+		}
+	}
+	for name := range m.Categories {
+		seen := map[string]bool{}
+		queue := slices.Clone(m.Categories[name].Broader)
+		for len(queue) > 0 {
+			b := queue[0]
+			queue = queue[1:]
+			if b == name {
+				return fmt.Errorf("category %s is broader than itself", name)
+			}
+			if seen[b] {
+				continue
+			}
+			seen[b] = true
+			queue = append(queue, m.Categories[b].Broader...)
+		}
+		out := make([]string, 0, len(seen))
+		for b := range seen {
+			out = append(out, b)
+		}
+		sort.Strings(out)
+		m.broader[name] = out
+	}
+	return nil
+}
+
+// Category returns the declaration of a goods category.
+func (m *Model) Category(name string) (*CategoryDecl, bool) {
+	c, ok := m.Categories[name]
+	return c, ok
+}
+
+// BroaderCategories returns every category that name belongs to, directly
+// or through others, sorted, without name itself: for "luxury_vehicle",
+// luxury_goods and motor_vehicle. Nil for an undeclared category.
+func (m *Model) BroaderCategories(name string) []string { return slices.Clone(m.broader[name]) }
+
+// CategoryNames returns the declared goods categories, sorted.
+func (m *Model) CategoryNames() []string {
+	out := make([]string, 0, len(m.Categories))
+	for n := range m.Categories {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // MustModel is LoadModel for the embedded file, which tests keep valid.

@@ -175,3 +175,81 @@ func TestStatusRank(t *testing.T) {
 		t.Error("unknown status is valid")
 	}
 }
+
+// TestCategoriesAreProductCategories checks the category hierarchy of
+// model.yaml against Product.category: every value has an entry, every
+// entry and every broader name is a value, and the SDL's GoodsCategory enum
+// offers the same values.
+func TestCategoriesAreProductCategories(t *testing.T) {
+	m := schema.MustModel()
+	product, _ := m.Kind(schema.Product)
+	values := product.Properties["category"].Values
+	if len(values) == 0 {
+		t.Fatal("Product.category declares no values")
+	}
+	if a, b := sorted(values), m.CategoryNames(); !slices.Equal(a, b) {
+		t.Errorf("Product.category values %v != categories %v", a, b)
+	}
+	for name, c := range m.Categories {
+		if c.Description == "" {
+			t.Errorf("category %s has no description", name)
+		}
+		for _, b := range c.Broader {
+			if !slices.Contains(values, b) {
+				t.Errorf("category %s: broader %q is not a Product.category value", name, b)
+			}
+		}
+		if slices.Contains(m.BroaderCategories(name), name) {
+			t.Errorf("category %s is broader than itself", name)
+		}
+	}
+	var sdl []string
+	for _, v := range values {
+		sdl = append(sdl, schema.EnumName(v))
+	}
+	if a, b := enumValues(t, loadSDL(t), "GoodsCategory"), sorted(sdl); !slices.Equal(a, b) {
+		t.Errorf("SDL GoodsCategory %v != Product.category values %v", a, b)
+	}
+}
+
+func TestBroaderCategories(t *testing.T) {
+	m := schema.MustModel()
+	tests := []struct {
+		name string
+		want []string
+	}{
+		{"luxury_vehicle", []string{"luxury_goods", "motor_vehicle"}},
+		{"armoured_vehicle", []string{"motor_vehicle"}},
+		{"missile", []string{"weapon"}},
+		{"other", []string{}},
+		{"spaceship", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := m.BroaderCategories(tt.name)
+			if !slices.Equal(got, tt.want) || (tt.want == nil) != (got == nil) {
+				t.Errorf("BroaderCategories(%s) = %#v, want %#v", tt.name, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCategoryHierarchyErrors(t *testing.T) {
+	tests := []struct {
+		name, yaml string
+	}{
+		{"ErrUndeclaredBroader", "categories:\n  car: {broader: [vehicle]}\n"},
+		{"ErrCycle", "categories:\n  a: {broader: [b]}\n  b: {broader: [c]}\n  c: {broader: [a]}\n"},
+		{"ErrSelf", "categories:\n  a: {broader: [a]}\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := schema.ParseModel([]byte(tt.yaml)); err == nil {
+				t.Error("parsed without error")
+			}
+		})
+	}
+	if _, err := schema.ParseModel([]byte("categories:\n  a: {broader: [b]}\n  b: {}\n")); err != nil {
+		t.Errorf("valid hierarchy: %v", err)
+	}
+}

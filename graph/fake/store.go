@@ -33,6 +33,14 @@ type Store struct {
 	CountsFn            func(ctx context.Context, q model.CountQuery) (*model.Counts, error)
 	PathsFn             func(ctx context.Context, q model.PathQuery) (model.PathSearch, error)
 	ResolveEntityFn     func(ctx context.Context, ref string) (*model.Entity, error)
+	ViolationFactsFn    func(ctx context.Context, q model.ViolationQuery) (*model.ViolationFacts, error)
+}
+
+func (s *Store) ViolationFacts(ctx context.Context, q model.ViolationQuery) (*model.ViolationFacts, error) {
+	if s.ViolationFactsFn == nil {
+		return nil, ErrUnset
+	}
+	return s.ViolationFactsFn(ctx, q)
 }
 
 func (s *Store) Paths(ctx context.Context, q model.PathQuery) (model.PathSearch, error) {

@@ -127,6 +127,43 @@ type TimelineEdge struct {
 	Node   *Entity `json:"node"`
 }
 
+type ViolationConnection struct {
+	Edges      []*ViolationEdge `json:"edges"`
+	PageInfo   *PageInfo        `json:"pageInfo"`
+	TotalCount int              `json:"totalCount"`
+	// Transfers assessed (dated, in the date range; at most 5000).
+	Assessed int `json:"assessed"`
+	// More transfers are in the date range than were assessed; the latest were left out. Narrow from/to.
+	Truncated bool `json:"truncated"`
+	// Transfers in the date range the rules could not assess, and why (at most 100; supplier and recipient filters apply).
+	NotAssessed []*NotAssessed `json:"notAssessed"`
+	// The rules applied, in words.
+	Rules []string `json:"rules"`
+}
+
+type ViolationEdge struct {
+	Cursor string              `json:"cursor"`
+	Node   *PotentialViolation `json:"node"`
+}
+
+// Filters for potentialViolations.
+type ViolationFilter struct {
+	// A supplier (SENT), route origin or supplier state, by id or name.
+	Supplier *string `json:"supplier,omitempty"`
+	// A recipient (RECEIVED), the party it received for, or the target it is tied to, by id or name.
+	Recipient *string `json:"recipient,omitempty"`
+	// Only breaches of measures imposed by this UN Security Council resolution, e.g. 2397.
+	Resolution *int `json:"resolution,omitempty"`
+	// Only breaches whose goods are of this category or a narrower one.
+	Category *GoodsCategory `json:"category,omitempty"`
+	// Transfers dated on or after this day.
+	From *string `json:"from,omitempty"`
+	// Transfers dated on or before this day.
+	To *string `json:"to,omitempty"`
+	// Use only facts at least this well established.
+	MinStatus *schema.Status `json:"minStatus,omitempty"`
+}
+
 // Which way a relationship is traversed, seen from the entity asked about.
 type Direction string
 
@@ -240,6 +277,80 @@ func (e *EntitySort) UnmarshalJSON(b []byte) error {
 }
 
 func (e EntitySort) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The goods categories of products (schema/model.yaml `categories`).
+type GoodsCategory string
+
+const (
+	GoodsCategoryLuxuryVehicle   GoodsCategory = "LUXURY_VEHICLE"
+	GoodsCategoryMotorVehicle    GoodsCategory = "MOTOR_VEHICLE"
+	GoodsCategoryArmouredVehicle GoodsCategory = "ARMOURED_VEHICLE"
+	GoodsCategoryVessel          GoodsCategory = "VESSEL"
+	GoodsCategoryAircraft        GoodsCategory = "AIRCRAFT"
+	GoodsCategoryMissile         GoodsCategory = "MISSILE"
+	GoodsCategoryWeapon          GoodsCategory = "WEAPON"
+	GoodsCategoryLuxuryGoods     GoodsCategory = "LUXURY_GOODS"
+	GoodsCategoryMachinery       GoodsCategory = "MACHINERY"
+	GoodsCategoryParts           GoodsCategory = "PARTS"
+	GoodsCategoryOther           GoodsCategory = "OTHER"
+)
+
+var AllGoodsCategory = []GoodsCategory{
+	GoodsCategoryLuxuryVehicle,
+	GoodsCategoryMotorVehicle,
+	GoodsCategoryArmouredVehicle,
+	GoodsCategoryVessel,
+	GoodsCategoryAircraft,
+	GoodsCategoryMissile,
+	GoodsCategoryWeapon,
+	GoodsCategoryLuxuryGoods,
+	GoodsCategoryMachinery,
+	GoodsCategoryParts,
+	GoodsCategoryOther,
+}
+
+func (e GoodsCategory) IsValid() bool {
+	switch e {
+	case GoodsCategoryLuxuryVehicle, GoodsCategoryMotorVehicle, GoodsCategoryArmouredVehicle, GoodsCategoryVessel, GoodsCategoryAircraft, GoodsCategoryMissile, GoodsCategoryWeapon, GoodsCategoryLuxuryGoods, GoodsCategoryMachinery, GoodsCategoryParts, GoodsCategoryOther:
+		return true
+	}
+	return false
+}
+
+func (e GoodsCategory) String() string {
+	return string(e)
+}
+
+func (e *GoodsCategory) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = GoodsCategory(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid GoodsCategory", str)
+	}
+	return nil
+}
+
+func (e GoodsCategory) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *GoodsCategory) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e GoodsCategory) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

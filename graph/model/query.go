@@ -192,8 +192,10 @@ const (
 	// entity with more relationships than this (its ends and waypoints may
 	// have any number).
 	DefaultMaxDegree = 5000
-	// MaxDegreeCap is the largest hub guard a query may ask for.
-	MaxDegreeCap = 50000
+	// MaxDegreeCap is the largest hub guard a query may ask for: on the
+	// 1M-relationship benchmark graph a guard of 50,000 let 3-hop searches
+	// through 12,000-edge hubs take 4–5 s.
+	MaxDegreeCap = 10000
 )
 
 // PathSearchMode says which paths to find.

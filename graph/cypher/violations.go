@@ -1,0 +1,357 @@
+package cypher
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
+
+	"github.com/sanctiongraph/sanctiongraph/graph/model"
+	"github.com/sanctiongraph/sanctiongraph/schema"
+)
+
+// The potential-violation facts are read in one read transaction, by
+// statements that are each bounded: the transfers of the date range (a
+// range seek on the Node.when index in date order, capped) with their
+// goods, senders, recipients, route and reactions gathered by COLLECT
+// subqueries; the measures with their resolutions, targets and extensions;
+// then the parties' ties and the supplier states' votes. The rules run in Go
+// (graph/breach).
+
+// transferFacts is the RETURN of the transfer statements: one row per
+// transfer, its neighbours in lists of {r, x}.
+const transferFacts = `
+RETURN t,
+  COLLECT { MATCH (t)-[r:` + string(schema.Includes) + `]->(x:` + schema.NodeLabel + `) RETURN {r: r, x: x} LIMIT $links } AS goods,
+  COLLECT { MATCH (x:` + schema.NodeLabel + `)-[r:` + string(schema.Sent) + `]->(t) RETURN {r: r, x: x} LIMIT $links } AS senders,
+  COLLECT { MATCH (x:` + schema.NodeLabel + `)-[r:` + string(schema.Received) + `]->(t) RETURN {r: r, x: x} LIMIT $links } AS recipients,
+  COLLECT { MATCH (t)-[r:` + string(schema.Via) + `]->(x:` + schema.NodeLabel + `) RETURN {r: r, x: x} LIMIT $links } AS route,
+  COLLECT { MATCH (x:` + schema.NodeLabel + `)-[r:` + string(schema.ReactedTo) + `]->(t) RETURN {r: r, x: x} LIMIT $links } AS reactions`
+
+const (
+	// cypherViolationTransfers reads one more than the cap, to tell when
+	// the range holds more. Transfer.when is the first day of its date;
+	// both bounds are always given so the planner can seek the index.
+	cypherViolationTransfers = `MATCH (t:` + schema.NodeLabel + `:` + string(schema.Transfer) + `)
+WHERE t.when >= $from AND t.when <= $to
+WITH t ORDER BY t.when, t.id LIMIT $limit` + transferFacts
+	cypherUndatedTransfers = `MATCH (t:` + schema.NodeLabel + `:` + string(schema.Transfer) + `)
+WHERE t.when IS NULL
+WITH t ORDER BY t.id LIMIT $limit` + transferFacts
+	cypherViolationMeasures = `MATCH (m:` + schema.NodeLabel + `:` + string(schema.Measure) + `)
+WHERE m.goodsCategories IS NOT NULL OR m.hsCodes IS NOT NULL
+   OR EXISTS { (m)<-[:` + string(schema.Extends) + `]-(:` + string(schema.Measure) + `) }
+WITH m ORDER BY m.id LIMIT $limit
+RETURN m,
+  COLLECT { MATCH (x:` + schema.NodeLabel + `:` + string(schema.Resolution) + `)-[r:` + string(schema.Imposes) + `]->(m) RETURN {r: r, x: x} } AS imposedBy,
+  COLLECT { MATCH (m)-[r:` + string(schema.Targets) + `]->(x:` + schema.NodeLabel + `) RETURN {r: r, x: x} } AS targets,
+  COLLECT { MATCH (m)-[r:` + string(schema.Extends) + `]->(x:` + schema.NodeLabel + `:` + string(schema.Measure) + `) RETURN {r: r, x: x} } AS extends`
+)
+
+// The parties' ties are read in statements only as wide as their rules
+// need: recipients (and the parties they received for) are tied only to the
+// measures' targets (rule 4); suppliers and route origins only to states
+// (rule 5), whose votes on the measures' resolutions are read last, once per
+// state (reading them per party repeats a state's votes for each of its
+// nationals).
+var (
+	cypherRecipientTies = `UNWIND $ids AS id
+MATCH (x:` + schema.NodeLabel + ` {id: id})
+RETURN x,
+  COLLECT { MATCH (x)-[r:` + relAlternatives(model.PartyTieTypes()) + `]->(y:` + schema.NodeLabel + `) WHERE y.id IN $targets
+            RETURN {r: r, x: y} LIMIT $links } AS ties`
+	cypherSupplierTies = `UNWIND $ids AS id
+MATCH (x:` + schema.NodeLabel + ` {id: id})
+RETURN x,
+  COLLECT { MATCH (x)-[r:` + relAlternatives(model.StateTieTypes()) + `]->(y:` + schema.NodeLabel + `:` + string(schema.State) + `)
+            RETURN {r: r, x: y} LIMIT $links } AS ties`
+	cypherStateVotes = `UNWIND $ids AS id
+MATCH (s:` + schema.NodeLabel + `:` + string(schema.State) + ` {id: id})-[r:` + string(schema.VotedOn) + `]->(res:` + schema.NodeLabel + `)
+WHERE res.id IN $resolutions
+RETURN r, s.id AS from, res.id AS to`
+)
+
+// relAlternatives writes relationship types as a Cypher alternation,
+// LEADS|WORKS_FOR; the types are schema constants.
+func relAlternatives(ts []schema.RelType) string {
+	names := make([]string, len(ts))
+	for i, t := range ts {
+		names[i] = string(t)
+	}
+	return strings.Join(names, "|")
+}
+
+// ViolationFacts gathers what the potential-violation rules look at: the
+// dated transfers in q's date range (by date and id, at most
+// q.TransferLimit(), Truncated when there are more) with their goods,
+// senders, recipients, route and reactions; the transfers without a date
+// when no range is given; the measures with goods or extended by others
+// (at most MaxViolationMeasures) with their resolutions, targets and
+// extensions; the ties of recipients to those targets and of senders and
+// origins to states; and those states' votes on the measures' resolutions.
+// One read transaction of up to six statements, each bounded by the caps
+// (transfers, measures, links per transfer or party), not by the graph.
+//
+// Errors: BAD_USER_INPUT for a bad date or a reversed range, TIMEOUT,
+// UNAVAILABLE.
+func (s *Store) ViolationFacts(ctx context.Context, q model.ViolationQuery) (*model.ViolationFacts, error) {
+	const op = "cypher.Store.ViolationFacts"
+	from, to, err := violationRange(q)
+	if err != nil {
+		return nil, &model.Error{Code: model.BadUserInput, Message: err.Error(), Op: op}
+	}
+	limit := q.TransferLimit()
+	return read(ctx, s, op, func(tx neo4j.ManagedTransaction) (*model.ViolationFacts, error) {
+		f := &model.ViolationFacts{Parties: map[string]*model.PartyFacts{}, Votes: map[string][]*model.Relationship{}}
+		ts, err := s.transferFacts(ctx, tx, cypherViolationTransfers, map[string]any{
+			"from": from, "to": to, "limit": int64(limit + 1), "links": int64(model.MaxTransferLinks),
+		})
+		if err != nil {
+			return nil, err
+		}
+		if len(ts) > limit {
+			ts, f.Truncated = ts[:limit], true
+		}
+		f.Transfers = ts
+		if q.From == "" && q.To == "" {
+			f.Undated, err = s.transferFacts(ctx, tx, cypherUndatedTransfers, map[string]any{
+				"limit": int64(model.MaxNotAssessed), "links": int64(model.MaxTransferLinks),
+			})
+			if err != nil {
+				return nil, err
+			}
+		}
+		if err := s.measureFacts(ctx, tx, f); err != nil {
+			return nil, err
+		}
+		return f, s.partyFacts(ctx, tx, f)
+	})
+}
+
+// violationRange turns the query's dates into index bounds; an open end is
+// the earliest or latest day a Date holds, so the bounds are always values.
+func violationRange(q model.ViolationQuery) (from, to dbtype.Date, err error) {
+	from, to = dbtype.Date(time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)), dbtype.Date(time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC))
+	if q.From != "" {
+		t, err := model.ParseDay(q.From)
+		if err != nil {
+			return from, to, fmt.Errorf("from: %v", err)
+		}
+		from = dbtype.Date(t)
+	}
+	if q.To != "" {
+		t, err := model.ParseDay(q.To)
+		if err != nil {
+			return from, to, fmt.Errorf("to: %v", err)
+		}
+		to = dbtype.Date(t)
+	}
+	if q.From != "" && q.To != "" && q.To < q.From {
+		return from, to, fmt.Errorf("to: must not be before from")
+	}
+	return from, to, nil
+}
+
+func (s *Store) transferFacts(ctx context.Context, tx neo4j.ManagedTransaction, query string, params map[string]any) ([]model.TransferFacts, error) {
+	res, err := tx.Run(ctx, query, params)
+	if err != nil {
+		return nil, err
+	}
+	var out []model.TransferFacts
+	for res.Next(ctx) {
+		rec := res.Record()
+		n, _, err := neo4j.GetRecordValue[neo4j.Node](rec, "t")
+		if err != nil {
+			return nil, err
+		}
+		t := s.decodeEntity(n)
+		tf := model.TransferFacts{Transfer: t}
+		tf.Goods = s.links(rec, "goods", t.ID, true)
+		tf.Senders = s.links(rec, "senders", t.ID, false)
+		tf.Recipients = s.links(rec, "recipients", t.ID, false)
+		tf.Route = s.links(rec, "route", t.ID, true)
+		tf.Reactions = s.links(rec, "reactions", t.ID, false)
+		out = append(out, tf)
+	}
+	return out, res.Err()
+}
+
+// links decodes a list of {r, x} maps: relationships between the entity
+// with id self and the x at their other end, outgoing from self or not.
+func (s *Store) links(rec *neo4j.Record, key, self string, outgoing bool) []model.Link {
+	items, _, _ := neo4j.GetRecordValue[[]any](rec, key)
+	out := make([]model.Link, 0, len(items))
+	for _, it := range items {
+		m, _ := it.(map[string]any)
+		r, ok1 := m["r"].(neo4j.Relationship)
+		x, ok2 := m["x"].(neo4j.Node)
+		if !ok1 || !ok2 {
+			continue
+		}
+		other := s.decodeEntity(x)
+		from, to := self, other.ID
+		if !outgoing {
+			from, to = to, from
+		}
+		out = append(out, model.Link{Rel: s.decodeRel(r, from, to), Other: other})
+	}
+	return out
+}
+
+func (s *Store) measureFacts(ctx context.Context, tx neo4j.ManagedTransaction, f *model.ViolationFacts) error {
+	res, err := tx.Run(ctx, cypherViolationMeasures, map[string]any{"limit": int64(model.MaxViolationMeasures + 1)})
+	if err != nil {
+		return err
+	}
+	for res.Next(ctx) {
+		rec := res.Record()
+		n, _, err := neo4j.GetRecordValue[neo4j.Node](rec, "m")
+		if err != nil {
+			return err
+		}
+		m := s.decodeEntity(n)
+		f.Measures = append(f.Measures, model.MeasureFacts{
+			Measure:   m,
+			ImposedBy: s.links(rec, "imposedBy", m.ID, false),
+			Targets:   s.links(rec, "targets", m.ID, true),
+			Extends:   s.links(rec, "extends", m.ID, true),
+		})
+	}
+	if err := res.Err(); err != nil {
+		return err
+	}
+	if len(f.Measures) > model.MaxViolationMeasures {
+		f.Measures, f.MeasuresTruncated = f.Measures[:model.MaxViolationMeasures], true
+	}
+	return nil
+}
+
+// partyFacts reads what the rules follow from the parties: the ties of
+// recipients and of those received for to the measures' targets, the ties of
+// senders and route origins to states, and the votes of those states on the
+// resolutions imposing measures.
+func (s *Store) partyFacts(ctx context.Context, tx neo4j.ManagedTransaction, f *model.ViolationFacts) error {
+	var recipients, suppliers idSet
+	for _, list := range [][]model.TransferFacts{f.Transfers, f.Undated} {
+		for _, tf := range list {
+			for _, l := range tf.Senders {
+				suppliers.add(l.Other.ID)
+			}
+			for _, l := range tf.Recipients {
+				recipients.add(l.Other.ID)
+				recipients.add(l.Rel.Properties.First("onBehalfOf"))
+			}
+			for _, l := range tf.Route {
+				if l.Rel.Properties.First("leg") == "0" {
+					suppliers.add(l.Other.ID)
+				}
+			}
+		}
+	}
+	var targets, resolutions idSet
+	for _, m := range f.Measures {
+		for _, l := range m.Targets {
+			targets.add(l.Other.ID)
+		}
+		for _, l := range m.ImposedBy {
+			resolutions.add(l.Other.ID)
+		}
+	}
+	links := int64(model.MaxTransferLinks)
+	if len(recipients.ids) > 0 && len(targets.ids) > 0 {
+		if err := s.readTies(ctx, tx, f, cypherRecipientTies, map[string]any{"ids": recipients.ids, "targets": targets.ids, "links": links}); err != nil {
+			return err
+		}
+	}
+	if len(suppliers.ids) == 0 {
+		return nil
+	}
+	if err := s.readTies(ctx, tx, f, cypherSupplierTies, map[string]any{"ids": suppliers.ids, "links": links}); err != nil {
+		return err
+	}
+	if len(resolutions.ids) == 0 {
+		return nil
+	}
+	var states idSet
+	for _, id := range suppliers.ids {
+		p := f.Parties[id]
+		if p == nil {
+			continue
+		}
+		if p.Entity.Kind == schema.State {
+			states.add(id)
+		}
+		for _, l := range p.Ties {
+			if l.Other.Kind == schema.State {
+				states.add(l.Other.ID)
+			}
+		}
+	}
+	if len(states.ids) == 0 {
+		return nil
+	}
+	res, err := tx.Run(ctx, cypherStateVotes, map[string]any{"ids": states.ids, "resolutions": resolutions.ids})
+	if err != nil {
+		return err
+	}
+	for res.Next(ctx) {
+		rec := res.Record()
+		r, _, err := neo4j.GetRecordValue[neo4j.Relationship](rec, "r")
+		if err != nil {
+			return err
+		}
+		from, _, _ := neo4j.GetRecordValue[string](rec, "from")
+		to, _, _ := neo4j.GetRecordValue[string](rec, "to")
+		f.Votes[from] = append(f.Votes[from], s.decodeRel(r, from, to))
+	}
+	return res.Err()
+}
+
+// readTies reads parties with their ties into f.Parties, merging with what
+// an earlier statement read of the same party.
+func (s *Store) readTies(ctx context.Context, tx neo4j.ManagedTransaction, f *model.ViolationFacts, query string, params map[string]any) error {
+	res, err := tx.Run(ctx, query, params)
+	if err != nil {
+		return err
+	}
+	for res.Next(ctx) {
+		rec := res.Record()
+		n, _, err := neo4j.GetRecordValue[neo4j.Node](rec, "x")
+		if err != nil {
+			return err
+		}
+		e := s.decodeEntity(n)
+		p := f.Parties[e.ID]
+		if p == nil {
+			p = &model.PartyFacts{Entity: e}
+			f.Parties[e.ID] = p
+		}
+		for _, l := range s.links(rec, "ties", e.ID, true) {
+			if !slices.ContainsFunc(p.Ties, func(t model.Link) bool { return t.Rel.ID == l.Rel.ID }) {
+				p.Ties = append(p.Ties, l)
+			}
+		}
+	}
+	return res.Err()
+}
+
+// idSet collects distinct ids in the order first seen.
+type idSet struct {
+	ids  []string
+	seen map[string]bool
+}
+
+func (s *idSet) add(id string) {
+	if id == "" || s.seen[id] {
+		return
+	}
+	if s.seen == nil {
+		s.seen = map[string]bool{}
+	}
+	s.seen[id] = true
+	s.ids = append(s.ids, id)
+}
