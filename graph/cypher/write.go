@@ -536,33 +536,9 @@ func (s *Store) writeRels(ctx context.Context, tx neo4j.ManagedTransaction, rows
 		if len(rs) == 0 {
 			continue
 		}
-		res, err := tx.Run(ctx, relState[t], map[string]any{"ids": ids(rs)})
+		created, updated, err := classify(ctx, tx, relState[t], rs, &sum)
 		if err != nil {
 			return sum, err
-		}
-		recs, err := res.Collect(ctx)
-		if err != nil {
-			return sum, err
-		}
-		have := make(map[string]string, len(recs))
-		for _, r := range recs {
-			id, _, _ := neo4j.GetRecordValue[string](r, "id")
-			h, _, _ := neo4j.GetRecordValue[string](r, "hash")
-			have[id] = h
-		}
-		var created, updated []row
-		for _, r := range rs {
-			h, exists := have[r.id]
-			switch {
-			case !exists:
-				sum.Created++
-				created = append(created, r)
-			case h == r.hash:
-				sum.Unchanged++
-			default:
-				sum.Updated++
-				updated = append(updated, r)
-			}
 		}
 		decl, _ := s.model.Rel(t)
 		if len(created) > 0 {
@@ -639,33 +615,9 @@ func writeEvidence(ctx context.Context, tx neo4j.ManagedTransaction, rows []row)
 	if len(rows) == 0 {
 		return sum, nil
 	}
-	res, err := tx.Run(ctx, cypherEvidenceState, map[string]any{"ids": ids(rows)})
+	created, updated, err := classify(ctx, tx, cypherEvidenceState, rows, &sum)
 	if err != nil {
 		return sum, err
-	}
-	recs, err := res.Collect(ctx)
-	if err != nil {
-		return sum, err
-	}
-	have := make(map[string]string, len(recs))
-	for _, r := range recs {
-		id, _, _ := neo4j.GetRecordValue[string](r, "id")
-		h, _, _ := neo4j.GetRecordValue[string](r, "hash")
-		have[id] = h
-	}
-	var created, updated []row
-	for _, r := range rows {
-		h, exists := have[r.id]
-		switch {
-		case !exists:
-			sum.Created++
-			created = append(created, r)
-		case h == r.hash:
-			sum.Unchanged++
-		default:
-			sum.Updated++
-			updated = append(updated, r)
-		}
 	}
 	for _, st := range []struct {
 		rows  []row
@@ -683,6 +635,40 @@ func writeEvidence(ctx context.Context, tx neo4j.ManagedTransaction, rows []row)
 		}
 	}
 	return sum, nil
+}
+
+// classify reads the stored hashes of rows (stateQuery returns id and hash
+// for $ids) and splits them into new and changed ones, counting each outcome;
+// unchanged rows are dropped.
+func classify(ctx context.Context, tx neo4j.ManagedTransaction, stateQuery string, rows []row, sum *model.WriteSummary) (created, updated []row, err error) {
+	res, err := tx.Run(ctx, stateQuery, map[string]any{"ids": ids(rows)})
+	if err != nil {
+		return nil, nil, err
+	}
+	recs, err := res.Collect(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	have := make(map[string]string, len(recs))
+	for _, r := range recs {
+		id, _, _ := neo4j.GetRecordValue[string](r, "id")
+		h, _, _ := neo4j.GetRecordValue[string](r, "hash")
+		have[id] = h
+	}
+	for _, r := range rows {
+		h, exists := have[r.id]
+		switch {
+		case !exists:
+			sum.Created++
+			created = append(created, r)
+		case h == r.hash:
+			sum.Unchanged++
+		default:
+			sum.Updated++
+			updated = append(updated, r)
+		}
+	}
+	return created, updated, nil
 }
 
 // missingSources explains why evidence could not be written.
