@@ -18,7 +18,8 @@
 //
 // Each entry becomes one loaders.Record, written whole or not at all: the
 // party (Person for individuals, Organization for entities, Product for
-// vessels and aircraft) with id "ofac:"+ent_num; a Sanction
+// vessels and aircraft) with id "ofac:"+ent_num ("ofac-cons:" on the
+// consolidated list; see idPrefix); a Sanction
 // "ofac-sanction:"+ent_num that DESIGNATES it; BASED_IN from each address
 // country and NATIONAL_OF from each nationality or citizenship; and an
 // Evidence record for every entity and relationship, citing the list's
@@ -351,6 +352,18 @@ func (l *loader) propEvidence(factID, prop, value, quote string) model.Evidence 
 	return ev
 }
 
+// idPrefix starts the ids of a list's records: "ofac" for the SDN list
+// ("ofac:47956", "ofac-sanction:47956"), "ofac-cons" for the consolidated
+// (non-SDN) list. OFAC numbers entries of both lists in one sequence, and an
+// entity on both lists keeps a record per list (linked by SAME_AS on the
+// shared listing id) rather than one list's load overwriting the other's.
+func (l *loader) idPrefix() string {
+	if l.dataset == DatasetConsolidated {
+		return "ofac-cons"
+	}
+	return "ofac"
+}
+
 // country resolves a country name as OFAC writes it; unknown names are
 // counted. "None Identified", "Unknown" and "undetermined" are no country.
 func (l *loader) country(name string) (string, bool) {
@@ -440,7 +453,7 @@ func (l *loader) record(e *entry) (rec loaders.Record, reason string) {
 	}
 	e.parseRemarks()
 
-	partyID := "ofac:" + e.uid
+	partyID := l.idPrefix() + ":" + e.uid
 	prov := model.Provenance{Status: schema.Confirmed, Dataset: l.dataset, RecordID: e.uid}
 	b := &recordBuilder{l: l, partyID: partyID, prov: prov, seen: map[string]bool{}}
 	b.ev(l.evidence(partyID)) // the party's own evidence first
@@ -527,7 +540,7 @@ func (l *loader) record(e *entry) (rec loaders.Record, reason string) {
 	b.entity(party)
 
 	// The sanction.
-	sanctionID := "ofac-sanction:" + e.uid
+	sanctionID := l.idPrefix() + "-sanction:" + e.uid
 	sp := model.Properties{}
 	sp.Set("authority", Authority)
 	sp.Set("authorityId", e.uid)

@@ -277,11 +277,11 @@ func TestLoadXMLFixture(t *testing.T) {
 			t.Errorf("AURUS: %v", a.Properties)
 		}
 		old, _ := loadXML(t, "testdata/xml/consolidated-2018ns.xml", ofac.Options{})
-		p := old.entity(t, "ofac:7777")
+		p := old.entity(t, "ofac-cons:7777")
 		if p.Properties.First("birthDate") != "1953" || !slices.Equal(p.Properties["position"], []string{"Director, Fixture Oil Company", "Director, Fixture Trading"}) {
 			t.Errorf("TESTER: %v", p.Properties)
 		}
-		if v := old.entity(t, "ofac:7778"); v.Properties.First("flag") != "" || v.Properties.First("tonnage") != "318000" {
+		if v := old.entity(t, "ofac-cons:7778"); v.Properties.First("flag") != "" || v.Properties.First("tonnage") != "318000" {
 			t.Errorf("ATLANTIC STAR: %v", v.Properties)
 		}
 	})

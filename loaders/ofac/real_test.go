@@ -214,16 +214,16 @@ func TestRealConsolidatedXML(t *testing.T) {
 			sum.Records, sum.Relationships, sum.Links, len(sum.Unlinked), sum.Aliases, sum.Addresses, sum.UnresolvedCountries)
 	})
 	checkProps(t, s, []propCase{
-		{"VTBPrograms", "ofac-sanction:17013", "program", []string{"UKRAINE-EO13662", "RUSSIA-EO14024"}},
-		{"VTBListType", "ofac-sanction:17013", "listType", []string{"Non-SDN Consolidated"}},
-		{"HANIYABirthDate", "ofac:9639", "birthDate", []string{"1962"}},
-		{"HANIYABirthPlace", "ofac:9639", "birthPlace", []string{"Shati"}},
+		{"VTBPrograms", "ofac-cons-sanction:17013", "program", []string{"UKRAINE-EO13662", "RUSSIA-EO14024"}},
+		{"VTBListType", "ofac-cons-sanction:17013", "listType", []string{"Non-SDN Consolidated"}},
+		{"HANIYABirthDate", "ofac-cons:9639", "birthDate", []string{"1962"}},
+		{"HANIYABirthPlace", "ofac-cons:9639", "birthPlace", []string{"Shati"}},
 	})
 	t.Run("Names", func(t *testing.T) {
-		if v := s.entity(t, "ofac:17013"); v.Name != "VTB BANK PUBLIC JOINT STOCK COMPANY" || v.Kind != "Organization" {
+		if v := s.entity(t, "ofac-cons:17013"); v.Name != "VTB BANK PUBLIC JOINT STOCK COMPANY" || v.Kind != "Organization" {
 			t.Errorf("17013 %s %q", v.Kind, v.Name)
 		}
-		if h := s.entity(t, "ofac:9639"); h.Name != "Ismail Abdul Salah HANIYA" || h.Kind != "Person" || !slices.Contains(h.Aliases, "HANIYA, Ismail Abdul Salah") {
+		if h := s.entity(t, "ofac-cons:9639"); h.Name != "Ismail Abdul Salah HANIYA" || h.Kind != "Person" || !slices.Contains(h.Aliases, "HANIYA, Ismail Abdul Salah") {
 			t.Errorf("9639 %s %q %q", h.Kind, h.Name, h.Aliases)
 		}
 	})
@@ -248,17 +248,17 @@ func TestRealConsolidatedXML2018(t *testing.T) {
 			sum.Records, sum.Relationships, sum.Links, len(sum.Unlinked), sum.Aliases, sum.Addresses, sum.UnresolvedCountries)
 	})
 	t.Run("BankMarkazi", func(t *testing.T) {
-		e := s.entity(t, "ofac:4632")
+		e := s.entity(t, "ofac-cons:4632")
 		want := []string{"CENTRAL BANK OF THE ISLAMIC REPUBLIC OF IRAN", "BANK MARKAZI IRAN", "CENTRAL BANK OF IRAN"}
 		if e.Name != "BANK MARKAZI JOMHOURI ISLAMI IRAN" || !slices.Equal(e.Aliases, want) {
 			t.Errorf("4632 %q aliases %q", e.Name, e.Aliases)
 		}
-		checkRels(t, s, "BASED_IN|ofac:4632|state:IR")
-		if p := s.entity(t, "ofac-sanction:4632").Properties["program"]; !slices.Equal(p, []string{"IRAN"}) {
+		checkRels(t, s, "BASED_IN|ofac-cons:4632|state:IR")
+		if p := s.entity(t, "ofac-cons-sanction:4632").Properties["program"]; !slices.Equal(p, []string{"IRAN"}) {
 			t.Errorf("program %q", p)
 		}
 	})
 	checkProps(t, s, []propCase{
-		{"HANIYABirthDate", "ofac:9639", "birthDate", []string{"1962"}},
+		{"HANIYABirthDate", "ofac-cons:9639", "birthDate", []string{"1962"}},
 	})
 }
