@@ -16,19 +16,8 @@ import (
 // cli runs `sanctiongraph ARGS` against the test's Neo4j.
 func cli(tb testing.TB, args ...string) (code int, stdout, stderr string) {
 	tb.Helper()
-	getenv := func(k string) string {
-		switch k {
-		case "NEO4J_URI":
-			return env.Config.URI
-		case "NEO4J_USER":
-			return env.Config.User
-		case "NEO4J_PASSWORD":
-			return env.Config.Password
-		}
-		return ""
-	}
 	var out, errOut bytes.Buffer
-	code = run(context.Background(), args, getenv, &out, &errOut)
+	code = run(context.Background(), args, testEnv, &out, &errOut)
 	return code, out.String(), errOut.String()
 }
 

@@ -22,21 +22,8 @@ func TestMain(m *testing.M) { cyphertest.Main(m, &env) }
 // Neo4j, bound to a free port, and stops it when the test ends.
 func startService(tb testing.TB, extra ...string) (*App, func() error) {
 	tb.Helper()
-	getenv := func(k string) string {
-		switch k {
-		case "NEO4J_URI":
-			return env.Config.URI
-		case "NEO4J_USER":
-			return env.Config.User
-		case "NEO4J_PASSWORD":
-			return env.Config.Password
-		case "NEO4J_DATABASE":
-			return env.Config.Database
-		}
-		return ""
-	}
 	args := append([]string{"-addr", "127.0.0.1:0", "-log-level", "warn", "-shutdown-timeout", "10s"}, extra...)
-	cfg, err := parseFlags("serve", args, getenv, io.Discard, false)
+	cfg, err := parseFlags("serve", args, testEnv, io.Discard, false)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -61,6 +48,21 @@ func startService(tb testing.TB, extra ...string) (*App, func() error) {
 	}
 	tb.Cleanup(func() { _ = stop() })
 	return app, stop
+}
+
+// testEnv is the environment the service sees in tests: the test's Neo4j.
+func testEnv(k string) string {
+	switch k {
+	case "NEO4J_URI":
+		return env.Config.URI
+	case "NEO4J_USER":
+		return env.Config.User
+	case "NEO4J_PASSWORD":
+		return env.Config.Password
+	case "NEO4J_DATABASE":
+		return env.Config.Database
+	}
+	return ""
 }
 
 type syncWriter struct {

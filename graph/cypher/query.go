@@ -243,26 +243,32 @@ func (s *Store) Entities(ctx context.Context, q model.EntityQuery) (model.Entity
 	pageQuery := entityFilter + `RETURN n ` + order + ` SKIP $skip LIMIT $limit`
 	return read(ctx, s, op, func(tx neo4j.ManagedTransaction) (model.EntityPage, error) {
 		var page model.EntityPage
-		res, err := tx.Run(ctx, cypherCountEntities, p)
-		if err != nil {
-			return page, err
-		}
-		rec, err := res.Single(ctx)
-		if err != nil {
-			return page, err
-		}
-		total, _, _ := neo4j.GetRecordValue[int64](rec, "total")
-		page.Total = int(total)
-		res, err = tx.Run(ctx, pageQuery, p)
-		if err != nil {
-			return page, err
-		}
-		for res.Next(ctx) {
-			n, _, _ := neo4j.GetRecordValue[neo4j.Node](res.Record(), "n")
+		total, nodes, err := countAndPage(ctx, tx, cypherCountEntities, pageQuery, p)
+		page.Total = total
+		for _, n := range nodes {
 			page.Entities = append(page.Entities, s.decodeEntity(n))
 		}
-		return page, res.Err()
+		return page, err
 	})
+}
+
+// countAndPage runs a count query (returning total) and a page query
+// (returning nodes n) with the same parameters, in one transaction.
+func countAndPage(ctx context.Context, tx neo4j.ManagedTransaction, countQuery, pageQuery string, p map[string]any) (int, []neo4j.Node, error) {
+	total, err := single[int64](ctx, tx, countQuery, p, "total")
+	if err != nil {
+		return 0, nil, err
+	}
+	res, err := tx.Run(ctx, pageQuery, p)
+	if err != nil {
+		return 0, nil, err
+	}
+	var nodes []neo4j.Node
+	for res.Next(ctx) {
+		n, _, _ := neo4j.GetRecordValue[neo4j.Node](res.Record(), "n")
+		nodes = append(nodes, n)
+	}
+	return int(total), nodes, res.Err()
 }
 
 const timelineFilter = `MATCH (n:` + schema.NodeLabel + `)
@@ -299,26 +305,12 @@ func (s *Store) Timeline(ctx context.Context, q model.TimelineQuery) (model.Time
 	}
 	return read(ctx, s, op, func(tx neo4j.ManagedTransaction) (model.TimelinePage, error) {
 		var page model.TimelinePage
-		res, err := tx.Run(ctx, cypherTimelineCount, p)
-		if err != nil {
-			return page, err
+		total, nodes, err := countAndPage(ctx, tx, cypherTimelineCount, cypherTimelinePage, p)
+		page.Total = total
+		for _, n := range nodes {
+			page.Items = append(page.Items, model.TimelineItem{Date: dateStr(n.Props["when"]), Entity: s.decodeEntity(n)})
 		}
-		rec, err := res.Single(ctx)
-		if err != nil {
-			return page, err
-		}
-		total, _, _ := neo4j.GetRecordValue[int64](rec, "total")
-		page.Total = int(total)
-		res, err = tx.Run(ctx, cypherTimelinePage, p)
-		if err != nil {
-			return page, err
-		}
-		for res.Next(ctx) {
-			n, _, _ := neo4j.GetRecordValue[neo4j.Node](res.Record(), "n")
-			e := s.decodeEntity(n)
-			page.Items = append(page.Items, model.TimelineItem{Date: dateStr(n.Props["when"]), Entity: e})
-		}
-		return page, res.Err()
+		return page, err
 	})
 }
 
