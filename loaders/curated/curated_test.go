@@ -5,13 +5,14 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/sanctiongraph/sanctiongraph/loaders/loadertest"
 
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
 	"github.com/sanctiongraph/sanctiongraph/loaders"
@@ -903,31 +904,7 @@ func TestGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := normalise(recs, sum, set.Unverified)
-	path := filepath.Join("testdata", "dataset.golden")
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./loaders/curated -update)", err)
-	}
-	if got != string(want) {
-		gl, wl := strings.Split(got, "\n"), strings.Split(string(want), "\n")
-		for i := 0; i < len(gl) || i < len(wl); i++ {
-			var g, w string
-			if i < len(gl) {
-				g = gl[i]
-			}
-			if i < len(wl) {
-				w = wl[i]
-			}
-			if g != w {
-				t.Fatalf("output differs from %s at line %d:\n got: %s\nwant: %s\n(run go test ./loaders/curated -update after checking the change)", path, i+1, g, w)
-			}
-		}
-	}
+	loadertest.Golden(t, filepath.Join("testdata", "dataset.golden"), []byte(got), *update)
 }
 
 // normalise renders records as stable text, one field a line.

@@ -5,12 +5,13 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/sanctiongraph/sanctiongraph/loaders/loadertest"
 
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
 )
@@ -83,30 +84,5 @@ func render(c *collector, sum Summary) []byte {
 // golden compares got with testdata/name, or rewrites it with -update.
 func golden(tb testing.TB, name string, got []byte) {
 	tb.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			tb.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatalf("%v (run go test ./loaders/ftm -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
-		for i := 0; i < len(gl) || i < len(wl); i++ {
-			var g, w string
-			if i < len(gl) {
-				g = gl[i]
-			}
-			if i < len(wl) {
-				w = wl[i]
-			}
-			if g != w {
-				tb.Fatalf("%s differs at line %d (run go test ./loaders/ftm -update if the change is intended):\n got: %s\nwant: %s", path, i+1, g, w)
-			}
-		}
-	}
+	loadertest.Golden(tb, filepath.Join("testdata", name), got, *update)
 }

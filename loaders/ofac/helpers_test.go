@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sanctiongraph/sanctiongraph/loaders/loadertest"
+
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
 	"github.com/sanctiongraph/sanctiongraph/loaders"
 	"github.com/sanctiongraph/sanctiongraph/loaders/ofac"
@@ -318,31 +320,6 @@ func dump(s *memSink, sum ofac.Summary) []byte {
 	return b.Bytes()
 }
 
-// golden compares got with testdata/name, or rewrites it with -update.
-func golden(tb testing.TB, name string, got []byte) {
-	tb.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			tb.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		tb.Fatalf("%v (run go test ./loaders/ofac -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
-		for i := range min(len(gl), len(wl)) {
-			if gl[i] != wl[i] {
-				tb.Fatalf("%s differs at line %d:\n got: %s\nwant: %s\n(run go test ./loaders/ofac -update after checking)", path, i+1, gl[i], wl[i])
-			}
-		}
-		tb.Fatalf("%s differs in length: got %d lines, want %d", path, len(gl), len(wl))
-	}
-}
-
 // openCSVSet opens the four files of a CSV set in dir; absent side files
 // are left nil.
 func openCSVSet(tb testing.TB, dir string) ofac.CSVFiles {
@@ -384,4 +361,10 @@ func loadXML(tb testing.TB, path string, opts ofac.Options) (*memSink, ofac.Summ
 		tb.Fatalf("LoadXMLFile(%s): %v", path, err)
 	}
 	return s, sum
+}
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(tb testing.TB, name string, got []byte) {
+	tb.Helper()
+	loadertest.Golden(tb, filepath.Join("testdata", name), got, *update)
 }

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sanctiongraph/sanctiongraph/loaders/loadertest"
+
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
 	"github.com/sanctiongraph/sanctiongraph/loaders"
 	"github.com/sanctiongraph/sanctiongraph/schema"
@@ -39,35 +41,6 @@ func readFile(tb testing.TB, path string) []byte {
 	return b
 }
 
-// checkGolden compares got with testdata/name.golden, or rewrites it with
-// -update.
-func checkGolden(tb testing.TB, name string, got []byte) {
-	tb.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			tb.Fatal(err)
-		}
-		return
-	}
-	want := readFile(tb, path)
-	if !bytes.Equal(got, want) {
-		gl, wl := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
-		for i := 0; i < max(len(gl), len(wl)); i++ {
-			var g, w string
-			if i < len(gl) {
-				g = gl[i]
-			}
-			if i < len(wl) {
-				w = wl[i]
-			}
-			if g != w {
-				tb.Fatalf("%s differs at line %d (run go test -update to accept):\ngot:  %s\nwant: %s", path, i+1, g, w)
-			}
-		}
-	}
-}
-
 // TestGolden loads each hand-made fixture and compares the normalised
 // output with its golden file.
 func TestGolden(t *testing.T) {
@@ -79,7 +52,7 @@ func TestGolden(t *testing.T) {
 			}
 			var buf bytes.Buffer
 			dump(&buf, c, sum)
-			checkGolden(t, name, buf.Bytes())
+			loadertest.Golden(t, filepath.Join("testdata", name+".golden"), buf.Bytes(), *update)
 			checkModel(t, c)
 		})
 	}
