@@ -10,7 +10,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/sanctiongraph/sanctiongraph/graph"
 	"github.com/sanctiongraph/sanctiongraph/graph/fake"
@@ -40,8 +42,14 @@ func (r response) code(i int) string {
 // query runs one GraphQL request against a handler over the fake store.
 func query(tb testing.TB, st *fake.Store, q string, vars map[string]any) (response, string) {
 	tb.Helper()
+	return queryWith(tb, st, graph.Options{}, q, vars)
+}
+
+func queryWith(tb testing.TB, st *fake.Store, opts graph.Options, q string, vars map[string]any) (response, string) {
+	tb.Helper()
 	var logs bytes.Buffer
-	h := graph.NewHandler(st, graph.Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	opts.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+	h := graph.NewHandler(st, opts)
 	body, _ := json.Marshal(map[string]any{"query": q, "variables": vars})
 	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
@@ -211,7 +219,7 @@ func TestComplexityLimit(t *testing.T) {
 }
 
 func TestNestedFieldsAreBatched(t *testing.T) {
-	batches := 0
+	var batches atomic.Int32
 	rel := func(i int) model.Neighbour {
 		e := kim()
 		e.ID = "org:" + string(rune('a'+i))
@@ -223,7 +231,7 @@ func TestNestedFieldsAreBatched(t *testing.T) {
 			return model.NeighbourPage{Neighbours: []model.Neighbour{rel(0), rel(1), rel(2), rel(3)}, Total: 4}, nil
 		},
 		EntitiesByIDFn: func(ctx context.Context, ids []string) (map[string]*model.Entity, error) {
-			batches++
+			batches.Add(1)
 			m := map[string]*model.Entity{}
 			for _, id := range ids {
 				e := kim()
@@ -233,16 +241,19 @@ func TestNestedFieldsAreBatched(t *testing.T) {
 			return m, nil
 		},
 		EvidenceByFactFn: func(ctx context.Context, ids []string) (map[string][]model.Evidence, error) {
-			batches++
+			batches.Add(1)
 			return map[string][]model.Evidence{}, nil
 		},
 	}
-	resp, _ := query(t, st, `{ neighbours(id: "x") { edges { relationship { from { id } to { id } evidence { id } } } } }`, nil)
+	// A generous wait: on a loaded 2-core CI machine the concurrent field
+	// resolvers may start more than the default 2 ms apart.
+	resp, _ := queryWith(t, st, graph.Options{BatchWait: 100 * time.Millisecond},
+		`{ neighbours(id: "x") { edges { relationship { from { id } to { id } evidence { id } } } } }`, nil)
 	if len(resp.Errors) > 0 {
 		t.Fatal(resp.Errors)
 	}
-	if batches != 2 {
-		t.Errorf("4 relationships made %d store calls for from/to/evidence, want 2 (one per loader)", batches)
+	if n := batches.Load(); n != 2 {
+		t.Errorf("4 relationships made %d store calls for from/to/evidence, want 2 (one per loader)", n)
 	}
 }
 

@@ -34,6 +34,9 @@ type Options struct {
 	RequestID       RequestIDFunc
 	ComplexityLimit int
 	MaxDepth        int
+	// BatchWait is how long the dataloaders collect keys; default
+	// dataloader.DefaultWait.
+	BatchWait time.Duration
 }
 
 // StoreWithLoaders is a Store that can also back the dataloaders.
@@ -70,7 +73,7 @@ func NewHandler(store StoreWithLoaders, opts Options) http.Handler {
 	srv.Use(depthLimit{max: opts.MaxDepth})
 	srv.SetErrorPresenter(ErrorPresenter(opts.Logger, opts.RequestID))
 	srv.SetRecoverFunc(Recover(opts.Logger, opts.RequestID))
-	return dataloader.Middleware(store, srv)
+	return dataloader.Middleware(store, opts.BatchWait, srv)
 }
 
 // setComplexity makes list fields cost their page size times their selection.

@@ -28,13 +28,18 @@ type Loaders struct {
 	Evidence *dataloadgen.Loader[string, []model.Evidence]
 }
 
-// wait is how long a loader collects keys before it fetches; the resolvers
-// of one level of a response run concurrently within it.
-const wait = time.Millisecond
+// DefaultWait is how long a loader collects keys before it fetches; the
+// resolvers of one level of a response run concurrently within it. A
+// resolver that starts later (a busy machine) only costs one more query.
+const DefaultWait = 2 * time.Millisecond
 
-// New returns fresh loaders over f. A fetch runs with the first caller's
-// context, so it reads no per-caller values from it.
-func New(f Fetcher) *Loaders {
+// New returns fresh loaders over f that collect keys for wait (DefaultWait
+// when 0). A fetch runs with the first caller's context, so it reads no
+// per-caller values from it.
+func New(f Fetcher, wait time.Duration) *Loaders {
+	if wait <= 0 {
+		wait = DefaultWait
+	}
 	return &Loaders{
 		Entities: dataloadgen.NewMappedLoader(f.EntitiesByID, dataloadgen.WithWait(wait), dataloadgen.WithBatchCapacity(500)),
 		Evidence: dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string][]model.Evidence, error) {
@@ -54,10 +59,10 @@ func New(f Fetcher) *Loaders {
 
 type ctxKey struct{}
 
-// Middleware gives each request its own loaders.
-func Middleware(f Fetcher, next http.Handler) http.Handler {
+// Middleware gives each request its own loaders (see New for wait).
+func Middleware(f Fetcher, wait time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		next.ServeHTTP(w, r.WithContext(With(r.Context(), New(f))))
+		next.ServeHTTP(w, r.WithContext(With(r.Context(), New(f, wait))))
 	})
 }
 
