@@ -43,6 +43,10 @@ func (r *entityResolver) Neighbours(ctx context.Context, obj *model.Entity, filt
 	return r.neighbours(ctx, obj.ID, filter, first, after)
 }
 
+func (r *entityResolver) Retraction(ctx context.Context, obj *model.Entity) (*model.Retraction, error) {
+	return obj.Retracted, nil
+}
+
 func (r *evidenceResolver) Source(ctx context.Context, obj *model.Evidence) (*model.Entity, error) {
 	return r.entity(ctx, obj.SourceID)
 }

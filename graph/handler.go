@@ -37,6 +37,8 @@ type Options struct {
 	// BatchWait is how long the dataloaders collect keys; default
 	// dataloader.DefaultWait.
 	BatchWait time.Duration
+	// Extensions are added after the built-in ones (metrics, tracing).
+	Extensions []graphql.HandlerExtension
 }
 
 // StoreWithLoaders is a Store that can also back the dataloaders.
@@ -46,8 +48,8 @@ type StoreWithLoaders interface {
 }
 
 // NewHandler returns the GraphQL endpoint: POST and GET transports,
-// introspection, a query cache, complexity and depth limits, the error
-// presenter and request-scoped dataloaders.
+// introspection, automatic persisted queries, a query cache, complexity and
+// depth limits, the error presenter and request-scoped dataloaders.
 func NewHandler(store StoreWithLoaders, opts Options) http.Handler {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
@@ -61,7 +63,9 @@ func NewHandler(store StoreWithLoaders, opts Options) http.Handler {
 	if opts.MaxDepth == 0 {
 		opts.MaxDepth = DefaultMaxDepth
 	}
-	cfg := Config{Resolvers: NewResolver(store)}
+	res := NewResolver(store)
+	res.requestID = opts.RequestID
+	cfg := Config{Resolvers: res}
 	setComplexity(&cfg.Complexity)
 	srv := handler.New(NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})
@@ -69,8 +73,12 @@ func NewHandler(store StoreWithLoaders, opts Options) http.Handler {
 	srv.AddTransport(transport.POST{})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: newAPQCache()}) // apq.go
 	srv.Use(extension.FixedComplexityLimit(opts.ComplexityLimit))
 	srv.Use(depthLimit{max: opts.MaxDepth})
+	for _, ext := range opts.Extensions {
+		srv.Use(ext)
+	}
 	srv.SetErrorPresenter(ErrorPresenter(opts.Logger, opts.RequestID))
 	srv.SetRecoverFunc(Recover(opts.Logger, opts.RequestID))
 	return dataloader.Middleware(store, opts.BatchWait, srv)

@@ -43,6 +43,10 @@ func (r *relationshipResolver) Evidence(ctx context.Context, obj *model.Relation
 	return r.evidence(ctx, obj.ID)
 }
 
+func (r *relationshipResolver) Retraction(ctx context.Context, obj *model.Relationship) (*model.Retraction, error) {
+	return obj.Retracted, nil
+}
+
 func (r *Resolver) Relationship() RelationshipResolver { return &relationshipResolver{r} }
 
 type relationshipResolver struct{ *Resolver }

@@ -32,15 +32,30 @@ type Store interface {
 	// ViolationFacts gathers the facts the potential-violation rules
 	// (graph/breach) look at.
 	ViolationFacts(ctx context.Context, q model.ViolationQuery) (*model.ViolationFacts, error)
+	Curator
+}
+
+// Curator is the write side of the store: curator writes, each one
+// transaction recorded in the change log, and the log itself.
+type Curator interface {
+	UpsertEntity(ctx context.Context, e model.Entity, evidence []model.Evidence, action string, who model.Actor, reason string) (*model.Entity, model.WriteResult, error)
+	UpsertRelationship(ctx context.Context, r model.Relationship, evidence []model.Evidence, who model.Actor, reason string) (*model.Relationship, model.WriteResult, error)
+	AttachEvidence(ctx context.Context, ev model.Evidence, who model.Actor, reason string) (model.Evidence, model.WriteResult, error)
+	SetStatus(ctx context.Context, id string, status schema.Status, who model.Actor, reason string) (model.CuratedFact, model.WriteResult, error)
+	Retract(ctx context.Context, id string, who model.Actor, reason string) (model.CuratedFact, model.WriteResult, error)
+	Restore(ctx context.Context, id string, who model.Actor, reason string) (model.CuratedFact, model.WriteResult, error)
+	History(ctx context.Context, q model.ChangeQuery) (model.ChangePage, error)
 }
 
 // Resolver holds the resolvers' dependencies. It is never regenerated.
 type Resolver struct {
 	Store Store
 	model *schema.Model
+	// requestID names the request in change records.
+	requestID RequestIDFunc
 }
 
 // NewResolver returns a Resolver over store.
 func NewResolver(store Store) *Resolver {
-	return &Resolver{Store: store, model: schema.MustModel()}
+	return &Resolver{Store: store, model: schema.MustModel(), requestID: func(context.Context) string { return "" }}
 }

@@ -62,6 +62,12 @@ const (
 	EvidenceLabel = "Evidence"
 	// MigrationLabel marks applied schema migrations.
 	MigrationLabel = "Migration"
+	// ChangeLabel marks the change log: one node per curator write, with
+	// who, when, why and the record before and after.
+	ChangeLabel = "Change"
+	// APIKeyLabel marks API keys (hashed secrets and roles); never part of
+	// the traversable graph.
+	APIKeyLabel = "ApiKey"
 )
 
 // RelType is a relationship type.

@@ -12,7 +12,9 @@ import (
 
 	neo4jembedded "github.com/sanctiongraph/sanctiongraph/cmd/neo4j-embedded"
 	"github.com/sanctiongraph/sanctiongraph/graph/cypher"
+	"github.com/sanctiongraph/sanctiongraph/graph/metrics"
 	"github.com/sanctiongraph/sanctiongraph/graph/server"
+	"github.com/sanctiongraph/sanctiongraph/graph/telemetry"
 )
 
 // App is a running service: the store, optionally the local Neo4j, and the
@@ -23,6 +25,10 @@ type App struct {
 	Store  *cypher.Store
 	Local  *neo4jembedded.Instance
 	Server *server.Server
+	// Metrics and Tracing observe the service (observe.go); Metrics is nil
+	// with -metrics=false, Tracing disabled without OTEL_* settings.
+	Metrics *metrics.Metrics
+	Tracing *telemetry.Tracing
 }
 
 // serve runs the service until ctx is cancelled (SIGTERM/SIGINT), then
@@ -35,10 +41,19 @@ func serve(ctx context.Context, cfg Config, logOut io.Writer, started func(*App)
 		defer cancel()
 		err = errors.Join(err, app.close(cctx))
 	}()
+	if err := app.instrument(ctx); err != nil {
+		return err
+	}
 	if err := app.open(ctx); err != nil {
 		return err
 	}
-	app.Server = server.New(server.Config{Addr: cfg.Addr, Store: app.Store, Logger: app.Log, RequestTimeout: cfg.RequestTimeout})
+	if app.Metrics != nil {
+		app.Metrics.SetPoolSize(app.Store.MaxPoolSize())
+	}
+	app.Server = server.New(server.Config{Addr: cfg.Addr, Store: app.Store, Logger: app.Log, RequestTimeout: cfg.RequestTimeout,
+		Metrics: app.Metrics, Tracing: app.Tracing,
+		Auth: app.Store, AuthCacheTTL: cfg.AuthCacheTTL, RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst,
+		TrustedProxyHeader: cfg.TrustedProxyHeader, CORSOrigins: cfg.CORSOrigins})
 	if err := app.Server.Open(); err != nil {
 		return err
 	}
@@ -140,6 +155,7 @@ func (a *App) supervise(ctx context.Context) {
 }
 
 func (a *App) close(ctx context.Context) error {
+	a.flushTracing(ctx)
 	var errs []error
 	if a.Store != nil {
 		errs = append(errs, a.Store.Close(ctx))

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sanctiongraph/sanctiongraph/graph/cypher"
+	"github.com/sanctiongraph/sanctiongraph/graph/telemetry"
 )
 
 // Config is everything the service needs, from the environment with flags
@@ -33,6 +34,18 @@ type Config struct {
 	Neo4jHeapMB int
 	LogLevel    slog.Level
 	LogFormat   string
+	// Metrics serves Prometheus metrics at /metrics.
+	Metrics bool
+	// Tracing is the OpenTelemetry tracing, from the OTEL_* variables.
+	Tracing telemetry.Config
+	// Access to /graphql (access.go): per-client rate limits (0 disables),
+	// CORS origins, the header a trusted proxy passes the client address in,
+	// and how long an accepted API key is cached (negative: not at all).
+	RateLimit          float64
+	RateBurst          int
+	CORSOrigins        []string
+	TrustedProxyHeader string
+	AuthCacheTTL       time.Duration
 }
 
 // env lists the environment variables the service reads.
@@ -44,6 +57,10 @@ var envVars = []struct{ name, flag, desc string }{
 	{"LISTEN_ADDR", "addr", "HTTP listen address"},
 	{"LOG_LEVEL", "log-level", "debug, info, warn or error"},
 	{"LOG_FORMAT", "log-format", "text or json"},
+	{"RATE_LIMIT", "rate-limit", "requests/s per anonymous client on /graphql (keys 5×); 0: no limit"},
+	{"RATE_BURST", "rate-burst", "burst per anonymous client (keys 5×)"},
+	{"CORS_ORIGINS", "cors-origins", "comma-separated origins allowed cross-origin (* for any)"},
+	{"TRUSTED_PROXY_HEADER", "trusted-proxy-header", "header with the client address from a trusted proxy"},
 }
 
 // parseFlags reads the environment, then flags, into a Config.
@@ -80,6 +97,9 @@ func parseFlagSet(fs *flag.FlagSet, name string, args []string, getenv func(stri
 	fs.IntVar(&c.Neo4jHeapMB, "neo4j-heap-mb", 1024, "JVM heap of the local Neo4j in MiB (dev mode)")
 	level := fs.String("log-level", or(getenv("LOG_LEVEL"), "info"), "debug, info, warn or error [LOG_LEVEL]")
 	fs.StringVar(&c.LogFormat, "log-format", or(getenv("LOG_FORMAT"), "text"), "text or json [LOG_FORMAT]")
+	fs.BoolVar(&c.Metrics, "metrics", true, "serve Prometheus metrics at /metrics")
+	c.Tracing = telemetry.ConfigFromEnv(getenv)
+	checkAccess := c.accessFlags(fs, getenv)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: sanctiongraph %s [flags]%s\n\nflags (environment variables in brackets; flags win):\n", name, usageArgs[name])
 		fs.PrintDefaults()
@@ -90,14 +110,18 @@ func parseFlagSet(fs *flag.FlagSet, name string, args []string, getenv func(stri
 	if err := c.LogLevel.UnmarshalText([]byte(*level)); err != nil {
 		return c, fmt.Errorf("log-level %q: want debug, info, warn or error", *level)
 	}
+	if err := checkAccess(); err != nil {
+		return c, err
+	}
 	return c, c.validate(dev)
 }
 
 // usageArgs names the positional arguments of commands that take some.
 var usageArgs = map[string]string{
-	"load un":   " FILE…",
-	"load ofac": " PATH…  (a directory or sdn.csv with add/alt/sdn_comments beside it, or an sdnList .xml)",
-	"load ftm":  " FILE…",
+	"load un":     " FILE…",
+	"load ofac":   " PATH…  (a directory or sdn.csv with add/alt/sdn_comments beside it, or an sdnList .xml)",
+	"load ftm":    " FILE…",
+	"keys revoke": " ID",
 }
 
 func (c *Config) validate(dev bool) error {

@@ -5,6 +5,7 @@
 //	sanctiongraph neo4j      only the local Neo4j, until interrupted
 //	sanctiongraph migrate    apply the graph schema to NEO4J_URI
 //	sanctiongraph load …     import data (see `sanctiongraph load -h`)
+//	sanctiongraph keys …     create, list and revoke API keys (see `sanctiongraph keys -h`)
 //	sanctiongraph healthcheck -url URL   exit 0 if URL answers 200 (for containers)
 //
 // main only wires: flags and environment into a validated Config, then the
@@ -38,6 +39,7 @@ commands:
   neo4j        run only the local Neo4j until interrupted (prints its Bolt URI)
   migrate      apply the graph schema (constraints and indexes) to NEO4J_URI
   load         import data into NEO4J_URI: load curated | load un FILE | load ofac FILE | load ftm FILE
+  keys         API keys in NEO4J_URI: keys create -name NAME -role ROLE | keys list | keys revoke ID
   healthcheck  exit 0 if -url answers 200 (container health checks)
 
 Run 'sanctiongraph <command> -h' for the flags of a command.
@@ -67,6 +69,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 	case "load":
 		err = runLoad(ctx, rest, getenv, stdout, stderr)
+	case "keys":
+		err = runKeys(ctx, rest, getenv, stdout, stderr)
 	case "healthcheck":
 		err = healthcheck(ctx, rest, stderr)
 	case "-h", "-help", "--help", "help":

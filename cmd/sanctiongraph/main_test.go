@@ -22,7 +22,8 @@ func TestMain(m *testing.M) { cyphertest.Main(m, &env) }
 // Neo4j, bound to a free port, and stops it when the test ends.
 func startService(tb testing.TB, extra ...string) (*App, func() error) {
 	tb.Helper()
-	args := append([]string{"-addr", "127.0.0.1:0", "-log-level", "warn", "-shutdown-timeout", "10s"}, extra...)
+	// No rate limits unless a test asks for them (extra flags win).
+	args := append([]string{"-addr", "127.0.0.1:0", "-log-level", "warn", "-shutdown-timeout", "10s", "-rate-limit", "0"}, extra...)
 	cfg, err := parseFlags("serve", args, testEnv, io.Discard, false)
 	if err != nil {
 		tb.Fatal(err)

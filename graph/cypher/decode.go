@@ -63,13 +63,17 @@ func decodeEvidence(n neo4j.Node) model.Evidence {
 }
 
 func decodeProvenance(p map[string]any) model.Provenance {
-	return model.Provenance{
+	pv := model.Provenance{
 		Status:     schema.Status(str(p["status"])),
 		ValidFrom:  dateStr(p["validFrom"]),
 		ValidUntil: dateStr(p["validUntil"]),
 		Dataset:    str(p["dataset"]),
 		RecordID:   str(p["recordId"]),
 	}
+	if at, ok := p["retractedAt"].(time.Time); ok {
+		pv.Retracted = &model.Retraction{At: at.UTC(), By: str(p["retractedBy"]), Reason: str(p["retractionReason"])}
+	}
+	return pv
 }
 
 func decodeProps(decl map[string]schema.Prop, stored map[string]any, out model.Properties) {

@@ -52,7 +52,8 @@ func buildPathQuery(types []schema.RelType, segments, perSegment int, mode model
        AND ($hi IS NULL OR r%[1]d.validFrom IS NULL OR r%[1]d.validFrom <= $hi)
        AND ($lo IS NULL OR r%[1]d.validUntil IS NULL OR r%[1]d.validUntil >= $lo)
        AND (m%[1]d.id IN $ends OR (
-             ($kinds IS NULL OR m%[1]d.kind IN $kinds)
+             m%[1]d.statusRank >= 0
+             AND ($kinds IS NULL OR m%[1]d.kind IN $kinds)
              AND NOT m%[1]d.kind IN $excludeKinds
              AND COUNT { (m%[1]d)--() } <= $maxDegree))
   ){1,%[3]d} (n%[1]d)`, i, typeExpr, perSegment)

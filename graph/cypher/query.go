@@ -16,7 +16,7 @@ import (
 const neighbourFilter = `
 WHERE type(r) IN $types
   AND ($kinds IS NULL OR m.kind IN $kinds)
-  AND r.statusRank >= $minRank
+  AND r.statusRank >= $minRank AND m.statusRank >= 0
   AND ($statuses IS NULL OR r.status IN $statuses)
   AND ($at IS NULL OR ((r.validFrom IS NULL OR r.validFrom <= $at) AND (r.validUntil IS NULL OR r.validUntil >= $at)))
 WITH n, r, m ORDER BY type(r), m.sortName, m.id, r.id
@@ -103,7 +103,7 @@ func (s *Store) Neighbours(ctx context.Context, q model.NeighbourQuery) (model.N
 // start with it, then by full-text relevance (which favours short names, so
 // "Aurus gift to Kim Jong Un" must not beat "Kim Jong Un" itself).
 const cypherSearch = `CALL db.index.fulltext.queryNodes('node_names', $q, {limit: $max}) YIELD node, score
-WHERE $kinds IS NULL OR node.kind IN $kinds
+WHERE ($kinds IS NULL OR node.kind IN $kinds) AND node.statusRank >= 0
 WITH node, score, split(node.searchText, '\n') AS names
 WITH node, score + CASE WHEN $norm IN names THEN 100.0
                         WHEN any(x IN names WHERE x STARTS WITH $norm) THEN 50.0

@@ -41,8 +41,17 @@ type Config struct {
 	QueryTimeout time.Duration
 	// MaxPoolSize caps open connections; default 50.
 	MaxPoolSize int
+	// RetryTime bounds how long the driver retries a transaction that
+	// failed transiently (connection lost or refused, deadlock, database
+	// unavailable); default 1s. The driver first waits about 2s (1s
+	// doubled, ±20%) before a retry, then about 4s, 8s…, so 1s allows one
+	// retry and fails after about 2s while Neo4j is down. Dead pooled
+	// connections are retried at once, without that wait.
+	RetryTime time.Duration
 	// AppName is sent as transaction metadata; default "sanctiongraph".
 	AppName string
+	// Observer, when set, watches every transaction (metrics, tracing).
+	Observer Observer
 }
 
 // Validate checks the configuration and fills defaults.
@@ -67,6 +76,9 @@ func (c *Config) Validate() error {
 	}
 	if c.MaxPoolSize <= 0 {
 		c.MaxPoolSize = 50
+	}
+	if c.RetryTime <= 0 {
+		c.RetryTime = time.Second
 	}
 	if c.AppName == "" {
 		c.AppName = "sanctiongraph"
@@ -97,8 +109,10 @@ func Open(cfg Config) (*Store, error) {
 		c.ConnectionAcquisitionTimeout = 5 * time.Second
 		c.SocketConnectTimeout = 3 * time.Second
 		// Retry transient failures briefly; while Neo4j is down requests
-		// should fail fast with UNAVAILABLE rather than hang.
-		c.MaxTransactionRetryTime = 2 * time.Second
+		// should fail fast with UNAVAILABLE rather than hang. (2s here let
+		// the driver's back-off run two retries: errors came after ~6s and
+		// a request straddling an outage took 11s; see Config.RetryTime.)
+		c.MaxTransactionRetryTime = cfg.RetryTime
 		c.UserAgent = cfg.AppName
 		// Test pooled connections idle for a while before reuse, so a Neo4j
 		// restart costs no failed request.
@@ -119,10 +133,9 @@ func (s *Store) Close(ctx context.Context) error { return s.driver.Close(ctx) }
 
 // Verify checks that Neo4j answers. Error code: UNAVAILABLE.
 func (s *Store) Verify(ctx context.Context) error {
-	if err := s.driver.VerifyConnectivity(ctx); err != nil {
-		return translate("cypher.Store.Verify", err)
-	}
-	return nil
+	err := translate("cypher.Store.Verify", s.driver.VerifyConnectivity(ctx))
+	s.observeVerify(err)
+	return err
 }
 
 // QueryCount returns how many transactions the store has run; tests use it
@@ -140,11 +153,13 @@ func (s *Store) txConfig(op string) func(*neo4j.TransactionConfig) {
 }
 
 // read runs work in a managed read transaction.
-func read[T any](ctx context.Context, s *Store, op string, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+func read[T any](ctx context.Context, s *Store, op string, work func(tx neo4j.ManagedTransaction) (T, error)) (v T, err error) {
 	s.queries.Add(1)
+	ctx, done := s.observe(ctx, op, ModeRead)
+	defer func() { done(err) }()
 	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.cfg.Database, AccessMode: neo4j.AccessModeRead})
 	defer sess.Close(ctx)
-	v, err := neo4j.ExecuteRead(ctx, sess, work, s.txConfig(op))
+	v, err = neo4j.ExecuteRead(ctx, sess, work, s.txConfig(op))
 	if err != nil {
 		var zero T
 		return zero, translate(op, err)
@@ -153,11 +168,13 @@ func read[T any](ctx context.Context, s *Store, op string, work func(tx neo4j.Ma
 }
 
 // write runs work in a managed write transaction: all of it or nothing.
-func write[T any](ctx context.Context, s *Store, op string, work func(tx neo4j.ManagedTransaction) (T, error)) (T, error) {
+func write[T any](ctx context.Context, s *Store, op string, work func(tx neo4j.ManagedTransaction) (T, error)) (v T, err error) {
 	s.queries.Add(1)
+	ctx, done := s.observe(ctx, op, ModeWrite)
+	defer func() { done(err) }()
 	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.cfg.Database, AccessMode: neo4j.AccessModeWrite})
 	defer sess.Close(ctx)
-	v, err := neo4j.ExecuteWrite(ctx, sess, work, s.txConfig(op))
+	v, err = neo4j.ExecuteWrite(ctx, sess, work, s.txConfig(op))
 	if err != nil {
 		var zero T
 		return zero, translate(op, err)
@@ -202,6 +219,8 @@ func translate(op string, err error) error {
 			return &model.Error{Code: model.Conflict, Message: "the write conflicts with a stored record", Op: op, Err: err}
 		case strings.Contains(ne.Code, "TransactionTimedOut"):
 			return &model.Error{Code: model.Timeout, Message: "the query took too long and was cancelled", Op: op, Err: err}
+		case ne.Code == "Neo.TransientError.General.DatabaseUnavailable": // stopping or starting, not busy
+			return &model.Error{Code: model.Unavailable, Message: "the graph database is unavailable; retry later", Op: op, Err: err}
 		case strings.HasPrefix(ne.Code, "Neo.TransientError"), strings.HasPrefix(ne.Code, "Neo.ClientError.Cluster"):
 			return &model.Error{Code: model.Unavailable, Message: "the graph database is busy; retry later", Op: op, Err: err}
 		case strings.HasPrefix(ne.Code, "Neo.ClientError.Security"):

@@ -37,14 +37,14 @@ const (
 	// the range holds more. Transfer.when is the first day of its date;
 	// both bounds are always given so the planner can seek the index.
 	cypherViolationTransfers = `MATCH (t:` + schema.NodeLabel + `:` + string(schema.Transfer) + `)
-WHERE t.when >= $from AND t.when <= $to
+WHERE t.when >= $from AND t.when <= $to AND t.statusRank >= 0
 WITH t ORDER BY t.when, t.id LIMIT $limit` + transferFacts
 	cypherUndatedTransfers = `MATCH (t:` + schema.NodeLabel + `:` + string(schema.Transfer) + `)
-WHERE t.when IS NULL
+WHERE t.when IS NULL AND t.statusRank >= 0
 WITH t ORDER BY t.id LIMIT $limit` + transferFacts
 	cypherViolationMeasures = `MATCH (m:` + schema.NodeLabel + `:` + string(schema.Measure) + `)
-WHERE m.goodsCategories IS NOT NULL OR m.hsCodes IS NOT NULL
-   OR EXISTS { (m)<-[:` + string(schema.Extends) + `]-(:` + string(schema.Measure) + `) }
+WHERE m.statusRank >= 0 AND (m.goodsCategories IS NOT NULL OR m.hsCodes IS NOT NULL
+   OR EXISTS { (m)<-[:` + string(schema.Extends) + `]-(:` + string(schema.Measure) + `) })
 WITH m ORDER BY m.id LIMIT $limit
 RETURN m,
   COLLECT { MATCH (x:` + schema.NodeLabel + `:` + string(schema.Resolution) + `)-[r:` + string(schema.Imposes) + `]->(m) RETURN {r: r, x: x} } AS imposedBy,
@@ -197,7 +197,11 @@ func (s *Store) links(rec *neo4j.Record, key, self string, outgoing bool) []mode
 		if !outgoing {
 			from, to = to, from
 		}
-		out = append(out, model.Link{Rel: s.decodeRel(r, from, to), Other: other})
+		rel := s.decodeRel(r, from, to)
+		if rel.Retracted != nil || other.Retracted != nil { // withdrawn by a curator
+			continue
+		}
+		out = append(out, model.Link{Rel: rel, Other: other})
 	}
 	return out
 }
@@ -306,7 +310,9 @@ func (s *Store) partyFacts(ctx context.Context, tx neo4j.ManagedTransaction, f *
 		}
 		from, _, _ := neo4j.GetRecordValue[string](rec, "from")
 		to, _, _ := neo4j.GetRecordValue[string](rec, "to")
-		f.Votes[from] = append(f.Votes[from], s.decodeRel(r, from, to))
+		if v := s.decodeRel(r, from, to); v.Retracted == nil {
+			f.Votes[from] = append(f.Votes[from], v)
+		}
 	}
 	return res.Err()
 }

@@ -30,6 +30,20 @@ var reserved = []string{"id", "kind", "name", "aliases", "description", "status"
 	"validFrom", "validUntil", "dataset", "recordId", "searchText", "sortName", "when", "hash",
 	"factId", "sourceId"}
 
+// keepRetraction follows an update of v's stored properties: the props of a
+// record hold every stored field (undeclared ones as null, which removes
+// them), so `SET v += props` replaces the record but keeps what curators
+// added on top — a retraction, which must also keep statusRank below every
+// status so retracted facts stay out of lists and analyses.
+func keepRetraction(v string) string {
+	return `
+SET ` + v + `.statusRank = CASE WHEN ` + v + `.retractedAt IS NULL THEN ` + v + `.statusRank ELSE ` + retractedRank + ` END`
+}
+
+// retractedRank is the statusRank of a retracted fact: below every status
+// (schema.Status.Rank is 1 to 4, and lists ask for statusRank >= 0 at least).
+const retractedRank = "-1"
+
 // Statements that depend on a label or relationship type are built once from
 // the schema constants; request text never reaches them.
 // New records are CREATEd and changed ones MATCHed by id and SET: the
@@ -51,7 +65,7 @@ CREATE (n:` + schema.NodeLabel + `:` + string(k) + `)
 SET n = row.props`
 		updateEntity[k] = `UNWIND $rows AS row
 MATCH (n:` + schema.NodeLabel + ` {id: row.id})
-SET n = row.props`
+SET n += row.props` + keepRetraction("n")
 	}
 	for _, t := range schema.RelTypes {
 		createRel[t] = `UNWIND $rows AS row
@@ -63,7 +77,7 @@ SET r = row.props
 RETURN count(r) AS n`
 		updateRel[t] = `UNWIND $rows AS row
 MATCH ()-[r:` + string(t) + ` {id: row.id}]->()
-SET r = row.props
+SET r += row.props` + keepRetraction("r") + `
 RETURN count(r) AS n`
 		relState[t] = `UNWIND $ids AS id
 MATCH ()-[r:` + string(t) + ` {id: id}]->()

@@ -10,6 +10,7 @@ import (
 
 	"github.com/sanctiongraph/sanctiongraph/graph"
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
+	"github.com/sanctiongraph/sanctiongraph/schema"
 )
 
 var _ graph.StoreWithLoaders = (*Store)(nil)
@@ -34,6 +35,60 @@ type Store struct {
 	PathsFn             func(ctx context.Context, q model.PathQuery) (model.PathSearch, error)
 	ResolveEntityFn     func(ctx context.Context, ref string) (*model.Entity, error)
 	ViolationFactsFn    func(ctx context.Context, q model.ViolationQuery) (*model.ViolationFacts, error)
+
+	UpsertEntityFn       func(ctx context.Context, e model.Entity, evidence []model.Evidence, action string, who model.Actor, reason string) (*model.Entity, model.WriteResult, error)
+	UpsertRelationshipFn func(ctx context.Context, r model.Relationship, evidence []model.Evidence, who model.Actor, reason string) (*model.Relationship, model.WriteResult, error)
+	AttachEvidenceFn     func(ctx context.Context, ev model.Evidence, who model.Actor, reason string) (model.Evidence, model.WriteResult, error)
+	// FactFn serves SetStatus, Retract and Restore; action says which.
+	FactFn    func(ctx context.Context, action, id string, status schema.Status, who model.Actor, reason string) (model.CuratedFact, model.WriteResult, error)
+	HistoryFn func(ctx context.Context, q model.ChangeQuery) (model.ChangePage, error)
+}
+
+func (s *Store) UpsertEntity(ctx context.Context, e model.Entity, evidence []model.Evidence, action string, who model.Actor, reason string) (*model.Entity, model.WriteResult, error) {
+	if s.UpsertEntityFn == nil {
+		return nil, model.WriteResult{}, ErrUnset
+	}
+	return s.UpsertEntityFn(ctx, e, evidence, action, who, reason)
+}
+
+func (s *Store) UpsertRelationship(ctx context.Context, r model.Relationship, evidence []model.Evidence, who model.Actor, reason string) (*model.Relationship, model.WriteResult, error) {
+	if s.UpsertRelationshipFn == nil {
+		return nil, model.WriteResult{}, ErrUnset
+	}
+	return s.UpsertRelationshipFn(ctx, r, evidence, who, reason)
+}
+
+func (s *Store) AttachEvidence(ctx context.Context, ev model.Evidence, who model.Actor, reason string) (model.Evidence, model.WriteResult, error) {
+	if s.AttachEvidenceFn == nil {
+		return model.Evidence{}, model.WriteResult{}, ErrUnset
+	}
+	return s.AttachEvidenceFn(ctx, ev, who, reason)
+}
+
+func (s *Store) fact(ctx context.Context, action, id string, status schema.Status, who model.Actor, reason string) (model.CuratedFact, model.WriteResult, error) {
+	if s.FactFn == nil {
+		return model.CuratedFact{}, model.WriteResult{}, ErrUnset
+	}
+	return s.FactFn(ctx, action, id, status, who, reason)
+}
+
+func (s *Store) SetStatus(ctx context.Context, id string, status schema.Status, who model.Actor, reason string) (model.CuratedFact, model.WriteResult, error) {
+	return s.fact(ctx, model.ActionSetStatus, id, status, who, reason)
+}
+
+func (s *Store) Retract(ctx context.Context, id string, who model.Actor, reason string) (model.CuratedFact, model.WriteResult, error) {
+	return s.fact(ctx, model.ActionRetract, id, "", who, reason)
+}
+
+func (s *Store) Restore(ctx context.Context, id string, who model.Actor, reason string) (model.CuratedFact, model.WriteResult, error) {
+	return s.fact(ctx, model.ActionRestore, id, "", who, reason)
+}
+
+func (s *Store) History(ctx context.Context, q model.ChangeQuery) (model.ChangePage, error) {
+	if s.HistoryFn == nil {
+		return model.ChangePage{}, ErrUnset
+	}
+	return s.HistoryFn(ctx, q)
 }
 
 func (s *Store) ViolationFacts(ctx context.Context, q model.ViolationQuery) (*model.ViolationFacts, error) {

@@ -70,6 +70,8 @@ type Provenance struct {
 	Dataset string
 	// RecordID is the id of the record in that dataset.
 	RecordID string
+	// Retracted is set when a curator has withdrawn the fact.
+	Retracted *Retraction
 }
 
 // Entity is a node of the graph: a state, person, organisation, product,

@@ -16,6 +16,17 @@ type Node interface {
 	IsNode()
 }
 
+type ChangeConnection struct {
+	Edges      []*ChangeEdge `json:"edges"`
+	PageInfo   *PageInfo     `json:"pageInfo"`
+	TotalCount int           `json:"totalCount"`
+}
+
+type ChangeEdge struct {
+	Cursor string  `json:"cursor"`
+	Node   *Change `json:"node"`
+}
+
 // Filters for counts.
 type CountFilter struct {
 	Kinds     []schema.Kind  `json:"kinds,omitempty"`
@@ -48,6 +59,78 @@ type EntityFilter struct {
 	Dataset   *string        `json:"dataset,omitempty"`
 	// Only entities whose validity period contains this date.
 	ActiveAt *string `json:"activeAt,omitempty"`
+}
+
+type EntityInput struct {
+	// Stable id, e.g. person:kim-jong-un: letters, digits and . _ : / @ + -; no |.
+	ID          string           `json:"id"`
+	Kind        schema.Kind      `json:"kind"`
+	Name        string           `json:"name"`
+	Aliases     []string         `json:"aliases,omitempty"`
+	Description *string          `json:"description,omitempty"`
+	Properties  []*PropertyInput `json:"properties,omitempty"`
+	Status      schema.Status    `json:"status"`
+	ValidFrom   *string          `json:"validFrom,omitempty"`
+	ValidUntil  *string          `json:"validUntil,omitempty"`
+	// Evidence for the entity; required for a new entity.
+	Evidence []*FactEvidenceInput `json:"evidence,omitempty"`
+}
+
+type EntityWrite struct {
+	Outcome WriteOutcome `json:"outcome"`
+	Entity  *Entity      `json:"entity"`
+	// The change recorded; null when nothing changed.
+	Change *Change `json:"change,omitempty"`
+}
+
+// One source's support for an existing fact.
+type EvidenceInput struct {
+	// The entity or relationship id.
+	FactID   string        `json:"factId"`
+	ID       *string       `json:"id,omitempty"`
+	SourceID string        `json:"sourceId"`
+	Status   schema.Status `json:"status"`
+	Basis    *string       `json:"basis,omitempty"`
+	Quote    *string       `json:"quote,omitempty"`
+	Claim    *string       `json:"claim,omitempty"`
+	Property *string       `json:"property,omitempty"`
+	Value    *string       `json:"value,omitempty"`
+	StatedOn *string       `json:"statedOn,omitempty"`
+}
+
+type EvidenceWrite struct {
+	Outcome  WriteOutcome `json:"outcome"`
+	Evidence *Evidence    `json:"evidence"`
+	Change   *Change      `json:"change,omitempty"`
+}
+
+// One source's support for the fact it is given with.
+type FactEvidenceInput struct {
+	// Defaults to a stable id derived from the fact, the source and what it says.
+	ID       *string       `json:"id,omitempty"`
+	SourceID string        `json:"sourceId"`
+	Status   schema.Status `json:"status"`
+	Basis    *string       `json:"basis,omitempty"`
+	Quote    *string       `json:"quote,omitempty"`
+	Claim    *string       `json:"claim,omitempty"`
+	Property *string       `json:"property,omitempty"`
+	Value    *string       `json:"value,omitempty"`
+	StatedOn *string       `json:"statedOn,omitempty"`
+}
+
+type FactWrite struct {
+	Outcome WriteOutcome `json:"outcome"`
+	// The entity or relationship after the write.
+	Node   Node    `json:"node"`
+	Change *Change `json:"change,omitempty"`
+}
+
+// Curator writes. Records are upserted on stable ids: the input replaces the
+// stored record (a field left out is removed), and re-sending the same input
+// changes nothing (outcome UNCHANGED, no change recorded). A new fact needs
+// evidence — at least one item citing a source — except a source itself.
+// Retracted facts stay retracted through upserts; restoreFact lifts that.
+type Mutation struct {
 }
 
 type NeighbourConnection struct {
@@ -96,7 +179,33 @@ type Property struct {
 	Values []string     `json:"values"`
 }
 
+// One declared property and its values (see schema/model.yaml for names and types).
+type PropertyInput struct {
+	Name   string   `json:"name"`
+	Values []string `json:"values"`
+}
+
 type Query struct {
+}
+
+type RelationshipInput struct {
+	// Defaults to TYPE|from|to; must start with TYPE|.
+	ID         *string          `json:"id,omitempty"`
+	Type       schema.RelType   `json:"type"`
+	From       string           `json:"from"`
+	To         string           `json:"to"`
+	Properties []*PropertyInput `json:"properties,omitempty"`
+	Status     schema.Status    `json:"status"`
+	ValidFrom  *string          `json:"validFrom,omitempty"`
+	ValidUntil *string          `json:"validUntil,omitempty"`
+	// Evidence for the relationship; required for a new relationship.
+	Evidence []*FactEvidenceInput `json:"evidence,omitempty"`
+}
+
+type RelationshipWrite struct {
+	Outcome      WriteOutcome  `json:"outcome"`
+	Relationship *Relationship `json:"relationship"`
+	Change       *Change       `json:"change,omitempty"`
 }
 
 type SearchConnection struct {
@@ -112,6 +221,18 @@ type SearchHit struct {
 	// Relevance: a name equal to the query scores above 100, one starting with it above 50, then full-text relevance.
 	Score       float64 `json:"score"`
 	MatchedName string  `json:"matchedName"`
+}
+
+type SourceInput struct {
+	// Stable id, e.g. source:reuters-2024-02-20.
+	ID string `json:"id"`
+	// Title of the article, statement or document.
+	Name      string  `json:"name"`
+	Publisher *string `json:"publisher,omitempty"`
+	// Absolute http(s) URL.
+	URL         *string        `json:"url,omitempty"`
+	PublishedOn *string        `json:"publishedOn,omitempty"`
+	Status      *schema.Status `json:"status,omitempty"`
 }
 
 type TimelineConnection struct {
@@ -162,6 +283,128 @@ type ViolationFilter struct {
 	To *string `json:"to,omitempty"`
 	// Use only facts at least this well established.
 	MinStatus *schema.Status `json:"minStatus,omitempty"`
+}
+
+type ChangeAction string
+
+const (
+	ChangeActionUpsertEntity       ChangeAction = "UPSERT_ENTITY"
+	ChangeActionUpsertRelationship ChangeAction = "UPSERT_RELATIONSHIP"
+	ChangeActionUpsertSource       ChangeAction = "UPSERT_SOURCE"
+	ChangeActionAttachEvidence     ChangeAction = "ATTACH_EVIDENCE"
+	ChangeActionSetStatus          ChangeAction = "SET_STATUS"
+	ChangeActionRetract            ChangeAction = "RETRACT"
+	ChangeActionRestore            ChangeAction = "RESTORE"
+)
+
+var AllChangeAction = []ChangeAction{
+	ChangeActionUpsertEntity,
+	ChangeActionUpsertRelationship,
+	ChangeActionUpsertSource,
+	ChangeActionAttachEvidence,
+	ChangeActionSetStatus,
+	ChangeActionRetract,
+	ChangeActionRestore,
+}
+
+func (e ChangeAction) IsValid() bool {
+	switch e {
+	case ChangeActionUpsertEntity, ChangeActionUpsertRelationship, ChangeActionUpsertSource, ChangeActionAttachEvidence, ChangeActionSetStatus, ChangeActionRetract, ChangeActionRestore:
+		return true
+	}
+	return false
+}
+
+func (e ChangeAction) String() string {
+	return string(e)
+}
+
+func (e *ChangeAction) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ChangeAction(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ChangeAction", str)
+	}
+	return nil
+}
+
+func (e ChangeAction) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ChangeAction) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ChangeAction) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type ChangeTarget string
+
+const (
+	ChangeTargetEntity       ChangeTarget = "ENTITY"
+	ChangeTargetRelationship ChangeTarget = "RELATIONSHIP"
+	ChangeTargetEvidence     ChangeTarget = "EVIDENCE"
+)
+
+var AllChangeTarget = []ChangeTarget{
+	ChangeTargetEntity,
+	ChangeTargetRelationship,
+	ChangeTargetEvidence,
+}
+
+func (e ChangeTarget) IsValid() bool {
+	switch e {
+	case ChangeTargetEntity, ChangeTargetRelationship, ChangeTargetEvidence:
+		return true
+	}
+	return false
+}
+
+func (e ChangeTarget) String() string {
+	return string(e)
+}
+
+func (e *ChangeTarget) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ChangeTarget(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ChangeTarget", str)
+	}
+	return nil
+}
+
+func (e ChangeTarget) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ChangeTarget) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ChangeTarget) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // Which way a relationship is traversed, seen from the entity asked about.
@@ -491,6 +734,64 @@ func (e *PropertyType) UnmarshalJSON(b []byte) error {
 }
 
 func (e PropertyType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+type WriteOutcome string
+
+const (
+	WriteOutcomeCreated WriteOutcome = "CREATED"
+	WriteOutcomeUpdated WriteOutcome = "UPDATED"
+	// The record was already stored exactly so; nothing was recorded.
+	WriteOutcomeUnchanged WriteOutcome = "UNCHANGED"
+)
+
+var AllWriteOutcome = []WriteOutcome{
+	WriteOutcomeCreated,
+	WriteOutcomeUpdated,
+	WriteOutcomeUnchanged,
+}
+
+func (e WriteOutcome) IsValid() bool {
+	switch e {
+	case WriteOutcomeCreated, WriteOutcomeUpdated, WriteOutcomeUnchanged:
+		return true
+	}
+	return false
+}
+
+func (e WriteOutcome) String() string {
+	return string(e)
+}
+
+func (e *WriteOutcome) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = WriteOutcome(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid WriteOutcome", str)
+	}
+	return nil
+}
+
+func (e WriteOutcome) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *WriteOutcome) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e WriteOutcome) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -19,7 +19,9 @@ import (
 
 	"github.com/sanctiongraph/sanctiongraph/graph"
 	"github.com/sanctiongraph/sanctiongraph/graph/explorer"
+	"github.com/sanctiongraph/sanctiongraph/graph/metrics"
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
+	"github.com/sanctiongraph/sanctiongraph/graph/telemetry"
 )
 
 // Store is what the server needs: the GraphQL store plus a health check.
@@ -41,6 +43,36 @@ type Config struct {
 	MaxBodyBytes int64
 	// ReadyTimeout bounds the Neo4j check of /readyz; default 2s.
 	ReadyTimeout time.Duration
+	// Metrics, when set, serves /metrics and counts HTTP requests and
+	// GraphQL operations (observe.go).
+	Metrics *metrics.Metrics
+	// Tracing, when enabled, traces requests and GraphQL operations.
+	Tracing *telemetry.Tracing
+
+	// Access to /graphql (auth.go, ratelimit.go, cors.go).
+
+	// Auth checks API keys sent as `Authorization: Bearer <key>`
+	// (cypher.Store implements it); nil refuses every key with 401.
+	Auth Authenticator
+	// AuthCacheTTL is how long an accepted key is trusted without checking
+	// it again, so a revocation takes effect within it; default 30s,
+	// negative checks every request.
+	AuthCacheTTL time.Duration
+	// RateLimit is the sustained requests per second of one anonymous client
+	// (address); 0 disables rate limiting.
+	RateLimit float64
+	// RateBurst is the anonymous bucket size; default 2×RateLimit.
+	RateBurst int
+	// KeyRateFactor multiplies RateLimit and RateBurst for clients with an
+	// API key; default 5.
+	KeyRateFactor float64
+	// TrustedProxyHeader names a header set by a trusted reverse proxy that
+	// carries the client address (X-Forwarded-For, X-Real-IP); empty uses
+	// the connection's address.
+	TrustedProxyHeader string
+	// CORSOrigins are the origins browsers may call /graphql from ("*" for
+	// any); empty allows none.
+	CORSOrigins []string
 }
 
 // Server serves the API.
@@ -79,8 +111,8 @@ func New(cfg Config) *Server {
 
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	gql := graph.NewHandler(s.cfg.Store, graph.Options{Logger: s.cfg.Logger, RequestID: RequestID})
-	mux.Handle("/graphql", graph.Timeout(s.cfg.RequestTimeout, s.limitBody(gql)))
+	gql := graph.NewHandler(s.cfg.Store, graph.Options{Logger: s.cfg.Logger, RequestID: RequestID, Extensions: s.extensions()})
+	mux.Handle("/graphql", withCORS(s.cfg.CORSOrigins, newGuard(s.cfg).wrap(graph.Timeout(s.cfg.RequestTimeout, s.limitBody(gql)))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -89,7 +121,10 @@ func (s *Server) routes() http.Handler {
 	explore := explorer.Handler()
 	mux.Handle("/explore", explore)
 	mux.Handle("/explore/", explore)
-	return s.requestIDs(s.accessLog(mux))
+	if s.cfg.Metrics != nil {
+		mux.Handle("GET /metrics", s.cfg.Metrics.Handler())
+	}
+	return s.observe(mux, s.requestIDs(s.accessLog(mux)))
 }
 
 // ready answers 200 while Neo4j answers and 503 while it does not; the
@@ -186,7 +221,7 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
 		level := slog.LevelInfo
-		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
+		if r.URL.Path == "/healthz" || r.URL.Path == "/readyz" || r.URL.Path == "/metrics" {
 			level = slog.LevelDebug
 		}
 		s.cfg.Logger.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "status", sw.code,

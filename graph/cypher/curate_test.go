@@ -1,0 +1,282 @@
+package cypher_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/sanctiongraph/sanctiongraph/graph/cypher"
+	"github.com/sanctiongraph/sanctiongraph/graph/model"
+	"github.com/sanctiongraph/sanctiongraph/schema"
+)
+
+var alice = model.Actor{Name: "alice (sgk_1)", Role: "editor", RequestID: "req-1"}
+
+func TestCuratorWrites(t *testing.T) {
+	ctx := env.Reset(t)
+	st := env.Store
+	if _, err := st.Write(ctx, story()); err != nil {
+		t.Fatal(err)
+	}
+	nodes0, rels0 := graphCounts(t)
+
+	t.Run("NewEntityNeedsEvidence", func(t *testing.T) {
+		e := model.Entity{ID: "org:zil", Kind: schema.Organization, Name: "ZiL", Provenance: model.Provenance{Status: schema.Reported}}
+		_, _, err := st.UpsertEntity(ctx, e, nil, model.ActionUpsertEntity, alice, "add ZiL")
+		if model.ErrorCode(err) != model.BadUserInput || !strings.Contains(err.Error(), "needs evidence") {
+			t.Fatalf("err = %v", err)
+		}
+		if n, r := graphCounts(t); n != nodes0 || r != rels0 {
+			t.Fatalf("a refused write changed the graph: %d/%d nodes, %d/%d rels", n, nodes0, r, rels0)
+		}
+	})
+
+	var created *model.Change
+	t.Run("CreateEntityWithEvidence", func(t *testing.T) {
+		e := model.Entity{ID: "org:zil", Kind: schema.Organization, Name: "ZiL", Aliases: []string{"Zavod imeni Likhachova"},
+			Properties: model.Properties{"country": {"RU"}}, Provenance: model.Provenance{Status: schema.Reported}}
+		ev := []model.Evidence{{FactID: "org:zil", SourceID: "source:tass", Status: schema.Reported, Quote: "ZiL built limousines"}}
+		got, res, err := st.UpsertEntity(ctx, e, ev, model.ActionUpsertEntity, alice, "add ZiL")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Outcome != model.Created || res.Change == nil || got.Dataset != cypher.CuratorDataset || got.Name != "ZiL" {
+			t.Fatalf("got %+v, %+v", got, res)
+		}
+		created = res.Change
+		if created.Before != "" || !strings.Contains(created.After, `"name":"ZiL"`) || created.Actor != alice.Name || created.RequestID != "req-1" {
+			t.Fatalf("change = %+v", created)
+		}
+		// Searchable under its alias at once.
+		page, err := st.Search(ctx, model.SearchQuery{Text: "zavod imeni likhachova", Page: model.Page{Limit: 5}})
+		if err != nil || page.Total != 1 {
+			t.Fatalf("search: %+v %v", page, err)
+		}
+	})
+
+	t.Run("UpsertSameIsUnchanged", func(t *testing.T) {
+		e := model.Entity{ID: "org:zil", Kind: schema.Organization, Name: "ZiL", Aliases: []string{"Zavod imeni Likhachova"},
+			Properties: model.Properties{"country": {"RU"}}, Provenance: model.Provenance{Status: schema.Reported}}
+		ev := []model.Evidence{{FactID: "org:zil", SourceID: "source:tass", Status: schema.Reported, Quote: "ZiL built limousines"}}
+		_, res, err := st.UpsertEntity(ctx, e, ev, model.ActionUpsertEntity, alice, "again")
+		if err != nil || res.Outcome != model.Unchanged || res.Change != nil {
+			t.Fatalf("res = %+v, %v", res, err)
+		}
+	})
+
+	t.Run("UpdateKeepsDatasetOfLoadedRecord", func(t *testing.T) {
+		e := model.Entity{ID: "org:aurus", Kind: schema.Organization, Name: "Aurus Motors", Properties: model.Properties{"country": {"RU"}},
+			Provenance: model.Provenance{Status: schema.Confirmed}}
+		got, res, err := st.UpsertEntity(ctx, e, nil, model.ActionUpsertEntity, alice, "rename")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Outcome != model.Updated || got.Dataset != "test" || got.RecordID != "org:aurus" {
+			t.Fatalf("got %+v %+v", got, res)
+		}
+		d := model.Diff(*res.Change)
+		var fields []string
+		for _, f := range d {
+			fields = append(fields, f.Field)
+		}
+		if !strings.Contains(strings.Join(fields, ","), "name") || !strings.Contains(strings.Join(fields, ","), "aliases") {
+			t.Fatalf("diff fields = %v", fields)
+		}
+	})
+
+	t.Run("KindConflict", func(t *testing.T) {
+		e := model.Entity{ID: "org:aurus", Kind: schema.Person, Name: "Aurus", Provenance: model.Provenance{Status: schema.Confirmed}}
+		_, _, err := st.UpsertEntity(ctx, e, nil, model.ActionUpsertEntity, alice, "x")
+		if model.ErrorCode(err) != model.Conflict {
+			t.Fatalf("err = %v", err)
+		}
+	})
+
+	t.Run("Validation", func(t *testing.T) {
+		for name, e := range map[string]model.Entity{
+			"BadID":      {ID: "org:a b", Kind: schema.Organization, Name: "A", Provenance: model.Provenance{Status: schema.Reported}},
+			"PipeInID":   {ID: "org:a|b", Kind: schema.Organization, Name: "A", Provenance: model.Provenance{Status: schema.Reported}},
+			"NoName":     {ID: "org:a", Kind: schema.Organization, Name: " ", Provenance: model.Provenance{Status: schema.Reported}},
+			"BadCountry": {ID: "org:a", Kind: schema.Organization, Name: "A", Properties: model.Properties{"country": {"Russia"}}, Provenance: model.Provenance{Status: schema.Reported}},
+			"BadURL":     {ID: "source:a", Kind: schema.Source, Name: "A", Properties: model.Properties{"url": {"javascript:alert(1)"}}, Provenance: model.Provenance{Status: schema.Reported}},
+			"BadDate":    {ID: "org:a", Kind: schema.Organization, Name: "A", Provenance: model.Provenance{Status: schema.Reported, ValidFrom: "2024-13-01"}},
+			"Undeclared": {ID: "org:a", Kind: schema.Organization, Name: "A", Properties: model.Properties{"shoeSize": {"42"}}, Provenance: model.Provenance{Status: schema.Reported}},
+			"NUL":        {ID: "org:a", Kind: schema.Organization, Name: "A\x00", Provenance: model.Provenance{Status: schema.Reported}},
+		} {
+			_, _, err := st.UpsertEntity(ctx, e, nil, model.ActionUpsertEntity, alice, "x")
+			if model.ErrorCode(err) != model.BadUserInput {
+				t.Errorf("%s: err = %v", name, err)
+			}
+		}
+		_, _, err := st.UpsertEntity(ctx, model.Entity{ID: "source:b", Kind: schema.Source, Name: "B", Provenance: model.Provenance{Status: schema.Reported}}, nil, model.ActionUpsertSource, alice, "  ")
+		if model.ErrorCode(err) != model.BadUserInput || !strings.Contains(err.Error(), "reason") {
+			t.Errorf("empty reason: %v", err)
+		}
+	})
+
+	relID := "SUPPLIES|org:zil|state:KP"
+	t.Run("Relationship", func(t *testing.T) {
+		r := model.Relationship{Type: schema.Supplies, FromID: "org:zil", ToID: "state:KP", Provenance: model.Provenance{Status: schema.Alleged, ValidFrom: "1990"}}
+		if _, _, err := st.UpsertRelationship(ctx, r, nil, alice, "x"); model.ErrorCode(err) != model.BadUserInput {
+			t.Fatalf("without evidence: %v", err)
+		}
+		ev := []model.Evidence{{SourceID: "source:kcna", Status: schema.Alleged, Claim: "supplied trucks"}}
+		got, res, err := st.UpsertRelationship(ctx, r, ev, alice, "trucks")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.ID != relID || res.Outcome != model.Created || !strings.Contains(res.Change.After, `"from":"org:zil"`) {
+			t.Fatalf("got %+v %+v", got, res.Change)
+		}
+		evs, _ := st.EvidenceByFact(ctx, []string{relID})
+		if len(evs[relID]) != 1 || evs[relID][0].ID != cypher.EvidenceID(model.Evidence{FactID: relID, SourceID: "source:kcna", Claim: "supplied trucks"}) {
+			t.Fatalf("evidence = %+v", evs[relID])
+		}
+		bad := r
+		bad.ID, bad.ToID = relID, "state:RU"
+		if _, _, err := st.UpsertRelationship(ctx, bad, nil, alice, "move"); model.ErrorCode(err) != model.BadUserInput || !strings.Contains(err.Error(), "ends cannot change") {
+			t.Fatalf("moved ends: %v", err)
+		}
+		wrongKind := model.Relationship{Type: schema.Leads, FromID: "org:zil", ToID: "state:KP", Provenance: model.Provenance{Status: schema.Alleged}}
+		if _, _, err := st.UpsertRelationship(ctx, wrongKind, ev, alice, "x"); model.ErrorCode(err) != model.BadUserInput || !strings.Contains(err.Error(), "cannot start at") {
+			t.Fatalf("wrong kind: %v", err)
+		}
+	})
+
+	t.Run("AttachEvidence", func(t *testing.T) {
+		ev := model.Evidence{FactID: relID, SourceID: "source:tass", Status: schema.Reported, Quote: "ZiL trucks seen in Pyongyang", StatedOn: "2024-03-01"}
+		got, res, err := st.AttachEvidence(ctx, ev, alice, "second source")
+		if err != nil || res.Outcome != model.Created || got.ID == "" {
+			t.Fatalf("attach: %+v %+v %v", got, res, err)
+		}
+		if _, res, err := st.AttachEvidence(ctx, ev, alice, "again"); err != nil || res.Outcome != model.Unchanged {
+			t.Fatalf("re-attach: %+v %v", res, err)
+		}
+		ev.FactID = "SUPPLIES|org:zil|state:RU"
+		if _, _, err := st.AttachEvidence(ctx, ev, alice, "x"); model.ErrorCode(err) != model.NotFound {
+			t.Fatalf("missing fact: %v", err)
+		}
+		ev.FactID, ev.SourceID = relID, "source:nowhere"
+		if _, _, err := st.AttachEvidence(ctx, ev, alice, "x"); model.ErrorCode(err) != model.BadUserInput {
+			t.Fatalf("missing source: %v", err)
+		}
+	})
+
+	t.Run("SetStatus", func(t *testing.T) {
+		f, res, err := st.SetStatus(ctx, relID, schema.Reported, alice, "two sources now")
+		if err != nil || res.Outcome != model.Updated || f.Relationship == nil || f.Relationship.Status != schema.Reported {
+			t.Fatalf("%+v %+v %v", f, res, err)
+		}
+		if _, res, _ := st.SetStatus(ctx, relID, schema.Reported, alice, "again"); res.Outcome != model.Unchanged {
+			t.Fatalf("same status: %+v", res)
+		}
+		if _, _, err := st.SetStatus(ctx, "person:nobody", schema.Reported, alice, "x"); model.ErrorCode(err) != model.NotFound {
+			t.Fatalf("unknown: %v", err)
+		}
+		if _, _, err := st.SetStatus(ctx, "NOPE|a|b", schema.Reported, alice, "x"); model.ErrorCode(err) != model.NotFound {
+			t.Fatalf("unknown type: %v", err)
+		}
+	})
+
+	t.Run("RetractAndRestore", func(t *testing.T) {
+		uses := "USES|person:kim-jong-un|product:aurus-senat"
+		f, res, err := st.Retract(ctx, uses, alice, "wrong car")
+		if err != nil || res.Outcome != model.Updated || f.Relationship.Retracted == nil || f.Relationship.Retracted.Reason != "wrong car" {
+			t.Fatalf("%+v %+v %v", f, res, err)
+		}
+		// Kept and readable by id …
+		r, err := st.Relationship(ctx, uses)
+		if err != nil || r.Retracted == nil || r.Retracted.By != alice.Name {
+			t.Fatalf("read back: %+v %v", r, err)
+		}
+		// … but out of neighbours and paths.
+		nb, err := st.Neighbours(ctx, model.NeighbourQuery{ID: "person:kim-jong-un", Page: model.Page{Limit: 50}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range nb.Neighbours {
+			if n.Relationship.ID == uses {
+				t.Fatal("retracted relationship listed among neighbours")
+			}
+		}
+		// A loader reloading the record does not undo the retraction.
+		b := story()
+		b.Relationships[2].Properties = model.Properties{"context": {"changed upstream"}}
+		if _, err := st.Write(ctx, b); err != nil {
+			t.Fatal(err)
+		}
+		if r, _ := st.Relationship(ctx, uses); r.Retracted == nil || r.Properties.First("context") != "changed upstream" {
+			t.Fatalf("after reload: %+v", r)
+		}
+		nb, _ = st.Neighbours(ctx, model.NeighbourQuery{ID: "person:kim-jong-un", Page: model.Page{Limit: 50}})
+		for _, n := range nb.Neighbours {
+			if n.Relationship.ID == uses {
+				t.Fatal("reload brought the retracted relationship back into neighbours")
+			}
+		}
+		if _, res, _ := st.Retract(ctx, uses, alice, "again"); res.Outcome != model.Unchanged {
+			t.Fatalf("second retraction: %+v", res)
+		}
+		f, res, err = st.Restore(ctx, uses, alice, "it was the right car")
+		if err != nil || res.Outcome != model.Updated || f.Relationship.Retracted != nil {
+			t.Fatalf("restore: %+v %+v %v", f, res, err)
+		}
+		nb, _ = st.Neighbours(ctx, model.NeighbourQuery{ID: "person:kim-jong-un", Page: model.Page{Limit: 50}})
+		found := false
+		for _, n := range nb.Neighbours {
+			found = found || n.Relationship.ID == uses
+		}
+		if !found {
+			t.Fatal("restored relationship missing from neighbours")
+		}
+		// Retracted entities leave search.
+		if _, _, err := st.Retract(ctx, "org:zil", alice, "duplicate"); err != nil {
+			t.Fatal(err)
+		}
+		page, _ := st.Search(ctx, model.SearchQuery{Text: "ZiL", Page: model.Page{Limit: 5}})
+		if page.Total != 0 {
+			t.Fatalf("retracted entity found by search: %+v", page)
+		}
+	})
+
+	t.Run("History", func(t *testing.T) {
+		h, err := st.History(ctx, model.ChangeQuery{FactID: relID, Page: model.Page{Limit: 20}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// created (relationship + its evidence), second evidence, status.
+		var actions []string
+		for _, c := range h.Changes {
+			actions = append(actions, c.Action)
+		}
+		want := []string{model.ActionSetStatus, model.ActionAttachEvidence, model.ActionUpsertRelationship, model.ActionAttachEvidence}
+		if h.Total != 4 || len(actions) != 4 {
+			t.Fatalf("history = %v (total %d)", actions, h.Total)
+		}
+		if actions[0] != want[0] {
+			t.Errorf("newest first: %v", actions)
+		}
+		var before map[string]any
+		if err := json.Unmarshal([]byte(h.Changes[0].Before), &before); err != nil || before["status"] != "alleged" {
+			t.Errorf("status change before = %s", h.Changes[0].Before)
+		}
+		all, err := st.History(ctx, model.ChangeQuery{Actor: alice.Name, Page: model.Page{Limit: 100}})
+		if err != nil || all.Total < 8 {
+			t.Fatalf("all by alice: %d %v", all.Total, err)
+		}
+		none, _ := st.History(ctx, model.ChangeQuery{Actor: "mallory", Page: model.Page{Limit: 100}})
+		if none.Total != 0 {
+			t.Fatalf("mallory: %d", none.Total)
+		}
+	})
+}
+
+// graphCounts counts entities and relationships.
+func graphCounts(t *testing.T) (nodes, rels int) {
+	t.Helper()
+	c, err := env.Store.Counts(t.Context(), model.CountQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c.Entities, c.Relationships
+}
