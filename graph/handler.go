@@ -107,6 +107,12 @@ func setComplexity(c *ComplexityRoot) {
 	c.Query.PotentialViolations = func(child int, _ *model.ViolationFilter, first *int, _ *string) int {
 		return 1 + size(first, 20)*child
 	}
+	c.Query.History = func(child int, _ string, first *int, _ *string) int {
+		return 1 + size(first, 20)*child
+	}
+	c.Query.Changes = func(child int, _ *string, _ *string, first *int, _ *string) int {
+		return 1 + size(first, 20)*child
+	}
 	c.Query.Timeline = func(child int, _ *string, _ *string, _ []schema.Kind, _ *schema.Status, first *int, _ *string) int {
 		return 1 + size(first, 20)*child
 	}

@@ -162,7 +162,7 @@ func read[T any](ctx context.Context, s *Store, op string, work func(tx neo4j.Ma
 	v, err = neo4j.ExecuteRead(ctx, sess, work, s.txConfig(op))
 	if err != nil {
 		var zero T
-		return zero, translate(op, err)
+		return zero, translate(op, withContext(ctx, err))
 	}
 	return v, nil
 }
@@ -177,9 +177,21 @@ func write[T any](ctx context.Context, s *Store, op string, work func(tx neo4j.M
 	v, err = neo4j.ExecuteWrite(ctx, sess, work, s.txConfig(op))
 	if err != nil {
 		var zero T
-		return zero, translate(op, err)
+		return zero, translate(op, withContext(ctx, err))
 	}
 	return v, nil
+}
+
+// withContext attributes a driver failure to the caller's context when that
+// context has ended: the driver reports a deadline that cut a query short as
+// a connectivity error (it closes the connection to stop the query), which
+// is the request's TIMEOUT, not Neo4j being unavailable.
+func withContext(ctx context.Context, err error) error {
+	var me *model.Error
+	if ctx.Err() == nil || errors.As(err, &me) || errors.Is(err, ctx.Err()) {
+		return err
+	}
+	return fmt.Errorf("%w (%w)", ctx.Err(), err)
 }
 
 // translate maps driver errors to coded model errors. Messages never carry
