@@ -5,9 +5,8 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/sanctiongraph/sanctiongraph/graph/opname"
 	"github.com/vektah/gqlparser/v2/gqlerror"
-	"github.com/vektah/gqlparser/v2/parser"
 )
 
 // GraphQL returns the gqlgen extension that counts and times operations;
@@ -45,34 +44,9 @@ func (e graphqlExtension) InterceptResponse(ctx context.Context, next graphql.Re
 // OperationLabel returns the operation label of the GraphQL request ctx
 // belongs to: its name, Anonymous, or Other (see Options.MaxOperations).
 func (m *Metrics) OperationLabel(ctx context.Context) string {
-	if !graphql.HasOperationContext(ctx) {
-		return Anonymous // the body was not a GraphQL request at all
-	}
-	oc := graphql.GetOperationContext(ctx)
-	if oc.Operation != nil {
-		return m.ops.label(oc.Operation.Name)
-	}
-	// Parsing or validation failed, so gqlgen kept no document: the name is
-	// the requested one, or that of the document's only operation.
-	name := oc.OperationName
-	if name == "" && oc.RawQuery != "" {
-		name = soleOperationName(oc.RawQuery)
-	}
+	name, _ := opname.Of(ctx)
 	return m.ops.label(name)
 }
-
-// soleOperationName parses query (only on this error path) for the name of
-// its single operation; "" if it does not parse or has several.
-func soleOperationName(query string) string {
-	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: query}, parseTokenLimit)
-	if err != nil || len(doc.Operations) != 1 {
-		return ""
-	}
-	return doc.Operations[0].Name
-}
-
-// parseTokenLimit bounds that extra parse.
-const parseTokenLimit = 15_000
 
 // Outcome is OK for a response without errors, else the first error's
 // extensions.code (Unknown when it has none or it is not a code).

@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
+	"github.com/sanctiongraph/sanctiongraph/graph/opname"
 )
 
 // Namespace prefixes every metric of the service.
@@ -246,7 +247,7 @@ func (o *operationNames) label(name string) string {
 	if name == "" {
 		return Anonymous
 	}
-	if len(name) > MaxNameLength || !validName(name) {
+	if len(name) > MaxNameLength || !opname.Valid(name) {
 		return Other
 	}
 	o.mu.RLock()
@@ -265,20 +266,6 @@ func (o *operationNames) label(name string) string {
 	}
 	o.seen[name] = struct{}{}
 	return name
-}
-
-// validName reports whether s is a GraphQL name: [_A-Za-z][_0-9A-Za-z]*.
-func validName(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '_', c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
-		case c >= '0' && c <= '9' && i > 0:
-		default:
-			return false
-		}
-	}
-	return s != ""
 }
 
 // validCode reports whether s looks like an extensions.code: UPPER_SNAKE,

@@ -4,8 +4,7 @@ import (
 	"context"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/vektah/gqlparser/v2/ast"
-	"github.com/vektah/gqlparser/v2/parser"
+	"github.com/sanctiongraph/sanctiongraph/graph/opname"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/trace"
 )
@@ -68,48 +67,12 @@ func (e graphqlExtension) InterceptResponse(ctx context.Context, next graphql.Re
 
 // operation returns the span name and type of the operation in ctx.
 func operation(ctx context.Context) (name, kind string) {
-	if !graphql.HasOperationContext(ctx) {
-		return "anonymous", ""
-	}
-	oc := graphql.GetOperationContext(ctx)
-	name = oc.OperationName
-	switch {
-	case oc.Operation != nil:
-		name, kind = oc.Operation.Name, string(oc.Operation.Operation)
-	case name == "" && oc.RawQuery != "":
-		// Parsing or validation failed and gqlgen kept no document; name
-		// the span as the metrics do, after the document's only operation.
-		name = soleOperationName(oc.RawQuery)
-	}
+	name, kind = opname.Of(ctx)
 	switch {
 	case name == "":
 		name = "anonymous"
-	case len(name) > maxSpanName || !validName(name):
+	case len(name) > maxSpanName || !opname.Valid(name):
 		name = "other"
 	}
 	return name, kind
-}
-
-// soleOperationName parses query (only on this error path) for the name of
-// its single operation; "" if it does not parse or has several.
-func soleOperationName(query string) string {
-	doc, err := parser.ParseQueryWithTokenLimit(&ast.Source{Input: query}, 15_000)
-	if err != nil || len(doc.Operations) != 1 {
-		return ""
-	}
-	return doc.Operations[0].Name
-}
-
-// validName reports whether s is a GraphQL name: [_A-Za-z][_0-9A-Za-z]*.
-func validName(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '_', c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
-		case c >= '0' && c <= '9' && i > 0:
-		default:
-			return false
-		}
-	}
-	return s != ""
 }
