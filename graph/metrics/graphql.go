@@ -5,8 +5,9 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/sanctiongraph/sanctiongraph/graph/opname"
 	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/sanctiongraph/sanctiongraph/graph/opname"
 )
 
 // GraphQL returns the gqlgen extension that counts and times operations;

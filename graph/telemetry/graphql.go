@@ -4,9 +4,10 @@ import (
 	"context"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/sanctiongraph/sanctiongraph/graph/opname"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/sanctiongraph/sanctiongraph/graph/opname"
 )
 
 // maxSpanName bounds the operation names used as span names; clients choose
