@@ -31,8 +31,8 @@ func startService(tb testing.TB, extra ...string) (*App, func() error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	started := make(chan *App, 1)
 	done := make(chan error, 1)
-	var logs bytes.Buffer
-	go func() { done <- serve(ctx, cfg, &syncWriter{w: &logs}, func(a *App) { started <- a }) }()
+	var logs syncBuffer
+	go func() { done <- serve(ctx, cfg, &logs, func(a *App) { started <- a }) }()
 	var app *App
 	select {
 	case app = <-started:
@@ -66,15 +66,23 @@ func testEnv(k string) string {
 	return ""
 }
 
-type syncWriter struct {
+// syncBuffer is a bytes.Buffer safe for a writer and a reader in different
+// goroutines.
+type syncBuffer struct {
 	mu sync.Mutex
-	w  io.Writer
+	b  bytes.Buffer
 }
 
-func (s *syncWriter) Write(p []byte) (int, error) {
+func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.w.Write(p)
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 type gqlResponse struct {

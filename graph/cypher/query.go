@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -115,6 +116,11 @@ RETURN size(hits) AS total, hits[$skip..$skip + $limit] AS page`
 // maxSearchTerms bounds the words of one search.
 const maxSearchTerms = 12
 
+// maxTermLength bounds the characters of one searched word: Lucene refuses
+// the prefix query of a word of about a thousand ("input automaton is too
+// large"), which would surface as INTERNAL; no name has such a word.
+const maxTermLength = 100
+
 // LuceneQuery turns search text into a full-text query: the text is
 // normalised like stored names (model.NormalizeName), every word is
 // required, and the last one also matches as a prefix, so results appear
@@ -127,6 +133,11 @@ func LuceneQuery(text string) (query string, terms []string, err error) {
 	}
 	if len(terms) > maxSearchTerms {
 		return "", nil, fmt.Errorf("query has %d words; at most %d are searched", len(terms), maxSearchTerms)
+	}
+	for _, t := range terms {
+		if n := utf8.RuneCountInString(t); n > maxTermLength {
+			return "", nil, fmt.Errorf("query has a word of %d characters; at most %d are searched", n, maxTermLength)
+		}
 	}
 	parts := make([]string, len(terms))
 	for i, t := range terms {
