@@ -2,6 +2,7 @@ package cypher_test
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -279,4 +280,56 @@ func graphCounts(t *testing.T) (nodes, rels int) {
 		t.Fatal(err)
 	}
 	return c.Entities, c.Relationships
+}
+
+// BenchmarkCuratorWrites measures one curator write end to end in Neo4j:
+// validation, the read of the record before, the write, the evidence check,
+// the read after and the change record, in one transaction.
+func BenchmarkCuratorWrites(b *testing.B) {
+	ctx := env.Reset(b)
+	st := env.Store
+	if _, err := st.Write(ctx, story()); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("UpsertEntityCreate", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			id := "person:bench-" + strconv.Itoa(i)
+			e := model.Entity{ID: id, Kind: schema.Person, Name: "Bench " + strconv.Itoa(i), Provenance: model.Provenance{Status: schema.Reported}}
+			ev := []model.Evidence{{FactID: id, SourceID: "source:tass", Status: schema.Reported}}
+			if _, _, err := st.UpsertEntity(ctx, e, ev, model.ActionUpsertEntity, alice, "bench"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("UpsertSourceCreate", func(b *testing.B) {
+		for i := 0; b.Loop(); i++ {
+			e := model.Entity{ID: "source:bench-" + strconv.Itoa(i), Kind: schema.Source, Name: "Bench " + strconv.Itoa(i), Provenance: model.Provenance{Status: schema.Reported}}
+			if _, _, err := st.UpsertEntity(ctx, e, nil, model.ActionUpsertSource, alice, "bench"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("UpsertEntityUnchanged", func(b *testing.B) {
+		e := model.Entity{ID: "person:bench-0", Kind: schema.Person, Name: "Bench 0", Provenance: model.Provenance{Status: schema.Reported}}
+		for b.Loop() {
+			if _, res, err := st.UpsertEntity(ctx, e, nil, model.ActionUpsertEntity, alice, "bench"); err != nil || res.Outcome != model.Unchanged {
+				b.Fatal(res, err)
+			}
+		}
+	})
+	b.Run("SetStatus", func(b *testing.B) {
+		statuses := []schema.Status{schema.Alleged, schema.Reported}
+		for i := 0; b.Loop(); i++ {
+			if _, _, err := st.SetStatus(ctx, "USES|person:kim-jong-un|product:aurus-senat", statuses[i%2], alice, "bench"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("History", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := st.History(ctx, model.ChangeQuery{FactID: "USES|person:kim-jong-un|product:aurus-senat", Page: model.Page{Limit: 20}}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
