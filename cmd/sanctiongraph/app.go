@@ -187,6 +187,24 @@ func waitForNeo4j(ctx context.Context, st *cypher.Store, timeout time.Duration, 
 	}
 }
 
+// openMigrated connects to cfg's Neo4j, waits for it and applies the graph
+// schema: what every command that reads or writes the graph needs first.
+func openMigrated(ctx context.Context, cfg Config, stderr io.Writer) (*cypher.Store, error) {
+	st, err := cypher.Open(cfg.Neo4j)
+	if err != nil {
+		return nil, err
+	}
+	if err := waitForNeo4j(ctx, st, cfg.StartupTimeout, cfg.logger(stderr)); err != nil {
+		st.Close(context.Background())
+		return nil, err
+	}
+	if _, err := st.Migrate(ctx); err != nil {
+		st.Close(context.Background())
+		return nil, err
+	}
+	return st, nil
+}
+
 func migrate(ctx context.Context, cfg Config, stdout io.Writer) error {
 	st, err := cypher.Open(cfg.Neo4j)
 	if err != nil {

@@ -71,17 +71,11 @@ func runKeys(ctx context.Context, args []string, getenv func(string) string, std
 		}
 	}
 
-	st, err := cypher.Open(cfg.Neo4j)
+	st, err := openMigrated(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}
 	defer st.Close(context.Background())
-	if err := waitForNeo4j(ctx, st, cfg.StartupTimeout, cfg.logger(stderr)); err != nil {
-		return err
-	}
-	if _, err := st.Migrate(ctx); err != nil {
-		return err
-	}
 	switch sub {
 	case "create":
 		key, info, err := st.CreateKey(ctx, name, role)

@@ -181,17 +181,11 @@ func runLoad(ctx context.Context, args []string, getenv func(string) string, std
 	if lf.batch < 1 || lf.batch > 50_000 {
 		return fmt.Errorf("-batch %d: must be between 1 and 50000", lf.batch)
 	}
-	st, err := cypher.Open(cfg.Neo4j)
+	st, err := openMigrated(ctx, cfg, stderr)
 	if err != nil {
 		return err
 	}
 	defer st.Close(context.Background())
-	if err := waitForNeo4j(ctx, st, cfg.StartupTimeout, cfg.logger(stderr)); err != nil {
-		return err
-	}
-	if _, err := st.Migrate(ctx); err != nil {
-		return err
-	}
 	if format == "curated" {
 		sum, err := loadCurated(ctx, st)
 		if err != nil {
