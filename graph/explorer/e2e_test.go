@@ -27,10 +27,21 @@ import (
 	"github.com/sanctiongraph/sanctiongraph/graph/server"
 	"github.com/sanctiongraph/sanctiongraph/loaders"
 	"github.com/sanctiongraph/sanctiongraph/loaders/curated"
+	"github.com/sanctiongraph/sanctiongraph/schema"
 )
 
 // chromiumPath is Debian's chromium (apt-get install -y chromium).
 const chromiumPath = "/usr/bin/chromium"
+
+// manufactures is the relationship the test clicks: Aurus makes the Senat.
+const manufactures = "MANUFACTURES|org:aurus|product:aurus-senat"
+
+// curator makes the test's change-log entries, as a key of role editor would.
+var curator = model.Actor{Name: "erin (test)", Role: "editor"}
+
+// hostileReason is a curator's reason with markup in it: the History section
+// must show it as text.
+const hostileReason = "Second source names another plant <img src=x onerror=alert(1)>"
 
 // stepTimeout bounds one step in the browser (a wait, a query answered).
 const stepTimeout = 20 * time.Second
@@ -59,6 +70,10 @@ func TestExplorerEndToEnd(t *testing.T) {
 	ctx := env.Reset(t)
 	loadCurated(t, ctx, env.Store)
 	t.Logf("Neo4j ready and curated dataset loaded in %s", time.Since(began).Round(10*time.Millisecond))
+	// One curator change, so the relationship clicked below has a history.
+	if _, res, err := env.Store.SetStatus(ctx, manufactures, schema.Reported, curator, hostileReason); err != nil || res.Change == nil {
+		t.Fatalf("SetStatus %s: %v (change %v)", manufactures, err, res.Change)
+	}
 
 	srv := server.New(server.Config{Addr: "127.0.0.1:0", Store: env.Store, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err := srv.Open(); err != nil {
@@ -116,7 +131,6 @@ func TestExplorerEndToEnd(t *testing.T) {
 			t.Errorf("graph nodes %v lack %s", nodes, want)
 		}
 	}
-	const manufactures = "MANUFACTURES|org:aurus|product:aurus-senat"
 	if dir := b.eval(fmt.Sprintf(`(e => e.empty() ? null : e.source().id() + ' -> ' + e.target().id() + ' ' + e.data('label'))(explorer.cy.getElementById(%q))`, manufactures)); dir != "org:aurus -> product:aurus-senat manufactures" {
 		t.Errorf("MANUFACTURES edge = %v, want org:aurus -> product:aurus-senat labelled manufactures", dir)
 	}
@@ -137,6 +151,7 @@ func TestExplorerEndToEnd(t *testing.T) {
 		t.Errorf("selected = %v, want %s", sel, manufactures)
 	}
 	b.shot(shots, "03-edge-evidence")
+	b.checkHistory(t, shots)
 
 	// The URL holds the view: loading it draws the same path and selection.
 	shared := fmt.Sprint(b.eval(`location.href`))
@@ -218,8 +233,85 @@ func TestExplorerEndToEnd(t *testing.T) {
 	}
 	b.shot(shots, "07-api-error")
 
+	// A retracted fact stays readable by id: a link to it shows who withdrew
+	// it, when and why, and the retraction heads its history.
+	const senat = "product:aurus-senat"
+	if _, _, err := env.Store.Retract(ctx, senat, curator, "Duplicate of another record"); err != nil {
+		t.Fatalf("Retract %s: %v", senat, err)
+	}
+	b.do(chromedp.Navigate(base + "/explore/?from=" + url.QueryEscape(senat) + "&sel=n:" + url.QueryEscape(senat) + "&tab=details"))
+	b.waitReady()
+	b.do(chromedp.WaitVisible(chromedp.CSS(`#panel-details #fact-retraction .retraction`)))
+	if notice := fmt.Sprint(b.eval(`document.querySelector('#fact-retraction .retraction').textContent`)); !strings.HasPrefix(notice, "Retracted on ") ||
+		!strings.Contains(notice, " by erin (test): Duplicate of another record") {
+		t.Errorf("retraction notice = %q, want Retracted on … by erin (test): Duplicate of another record", notice)
+	}
+	b.poll(`document.querySelector('#fact-history') && document.querySelector('#fact-history').getAttribute('aria-busy') === 'false'`)
+	if first := b.eval(`(document.querySelector('#fact-history .change') || {dataset: {}}).dataset.action || null`); first != "RETRACT" {
+		t.Errorf("newest history entry of the retracted entity = %v, want RETRACT", first)
+	}
+	b.shot(shots, "08-retracted")
+
 	b.checkNoExceptions()
 	t.Logf("browser part took %s, whole test %s", time.Since(browserStart).Round(10*time.Millisecond), time.Since(began).Round(10*time.Millisecond))
+}
+
+// checkHistory reads the History section of the selected MANUFACTURES
+// relationship: the curator's SetStatus, newest first, with its reason shown
+// as text (no element made of the markup in it) and the status diff.
+func (b *browser) checkHistory(t testing.TB, shots string) {
+	t.Helper()
+	b.poll(`document.querySelector('#fact-history') && document.querySelector('#fact-history').getAttribute('aria-busy') === 'false'`)
+	if notice := b.eval(`document.querySelectorAll('#panel-details .retraction').length`); notice != float64(0) {
+		t.Errorf("a standing relationship shows %v retraction notices", notice)
+	}
+	entry := b.eval(`(() => {
+		const c = document.querySelector('#fact-history .change');
+		if (!c) return null;
+		return {
+			action: c.dataset.action,
+			actionText: c.querySelector('.action').textContent,
+			reason: c.querySelector('.change-reason').textContent,
+			head: c.querySelector('.change-head').textContent,
+			diff: [...c.querySelectorAll('.diff li')].map(li => li.textContent),
+			imgs: document.querySelectorAll('#panel-details img').length,
+			heading: document.querySelector('#fact-history h3').textContent,
+		};
+	})()`)
+	m, ok := entry.(map[string]any)
+	if !ok {
+		t.Fatalf("the History section lists no change: %v", b.eval(`document.getElementById('fact-history').textContent`))
+	}
+	if m["action"] != "SET_STATUS" || m["actionText"] != "Set status" {
+		t.Errorf("history entry action = %v (%v), want SET_STATUS shown as Set status", m["action"], m["actionText"])
+	}
+	if m["reason"] != hostileReason {
+		t.Errorf("history entry reason = %q, want the text %q", m["reason"], hostileReason)
+	}
+	if m["imgs"] != float64(0) {
+		t.Errorf("the reason's markup became %v <img> elements in the panel", m["imgs"])
+	}
+	if head := fmt.Sprint(m["head"]); !strings.Contains(head, "erin (test)") || !strings.Contains(head, "(editor)") || !strings.Contains(head, " UTC") {
+		t.Errorf("history entry head = %q, want when, erin (test) and the role", head)
+	}
+	diff, _ := m["diff"].([]any)
+	if !slices.ContainsFunc(diff, func(d any) bool { return d == "status: confirmed → reported" }) {
+		t.Errorf("history entry diff = %v, want status: confirmed → reported", diff)
+	}
+	if m["heading"] != "History (1)" {
+		t.Errorf("History heading = %v, want History (1)", m["heading"])
+	}
+	b.evalVoid(`document.getElementById('fact-history').scrollIntoView()`)
+	b.shot(shots, "03b-edge-history")
+
+	// An entity without curator changes says so.
+	b.evalVoid(`explorer.select('org:aurus', {expandNode: false})`)
+	b.poll(`document.querySelector('#fact-history[data-fact="org:aurus"]') && document.querySelector('#fact-history').getAttribute('aria-busy') === 'false'`)
+	if none := fmt.Sprint(b.eval(`document.querySelector('#fact-history .history-status').textContent`)); none != "No curator changes" {
+		t.Errorf("History of an unchanged entity = %q, want No curator changes", none)
+	}
+	b.evalVoid(fmt.Sprintf(`explorer.select(%q)`, manufactures))
+	b.poll(fmt.Sprintf(`document.querySelector('#fact-history[data-fact=%q]') && document.querySelector('#fact-history .change')`, manufactures))
 }
 
 // schemaHas tells whether the API's Query type has the field.

@@ -4,8 +4,8 @@
 // The page is static HTML, CSS and JavaScript modules embedded in the
 // binary, with Cytoscape.js vendored from npm (see README.md), so it works
 // offline and needs no build step. It talks only to the public GraphQL API
-// at /graphql (search, entity, neighbours, paths, relationship and, when the
-// schema has it, potentialViolations); it has no endpoint of its own.
+// at /graphql (search, entity, neighbours, paths, relationship, history and,
+// when the schema has it, potentialViolations); it has no endpoint of its own.
 package explorer
 
 import (

@@ -60,6 +60,7 @@ fragment Rel on Relationship {
   from { id } to { id }
   properties { name type values }
   evidence { ...Ev }
+  retraction { at by reason }
 }`;
 
 export const SEARCH = `
@@ -98,6 +99,7 @@ query Entity($id: ID!) {
     id kind name aliases description status validFrom validUntil dataset recordId
     properties { name type values }
     evidence { ...Ev }
+    retraction { at by reason }
   }
 }
 ${EVIDENCE}`;
@@ -117,6 +119,26 @@ query Relationship($id: ID!) {
   relationship(id: $id) { ...Rel from { ...EntityBrief } to { ...EntityBrief } }
 }
 ${ENTITY_BRIEF}${RELATIONSHIP}${EVIDENCE}`;
+
+// The change log of one fact, newest first, with the fact's retraction read
+// afresh (the cached fact may predate it). A retracted fact stays readable by
+// id, so entity(id) and relationship(id) still answer.
+const HISTORY_PAGE = `
+  history(id: $id, first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges { node { id at actor role action target targetId reason diff { field before after } } }
+  }`;
+
+export const ENTITY_HISTORY = `
+query EntityHistory($id: ID!, $first: Int, $after: String) {
+  fact: entity(id: $id) { id retraction { at by reason } }${HISTORY_PAGE}
+}`;
+
+export const RELATIONSHIP_HISTORY = `
+query RelationshipHistory($id: ID!, $first: Int, $after: String) {
+  fact: relationship(id: $id) { id retraction { at by reason } }${HISTORY_PAGE}
+}`;
 
 /** entityEvidence fetches the evidence of many entities at once (for the JSON export). */
 export async function entitiesEvidence(ids) {

@@ -4,6 +4,7 @@
 import cytoscape from './vendor/cytoscape/cytoscape.esm.min.mjs';
 import {
   gql, APIError, PATHS, ENTITY, SEARCH, NEIGHBOURS, RELATIONSHIP_BY_ID, QUERY_FIELDS, ENTITY_BRIEF, entitiesEvidence,
+  ENTITY_HISTORY, RELATIONSHIP_HISTORY,
 } from './api.js';
 import { h, replace, download } from './dom.js';
 import { Picker } from './picker.js';
@@ -14,6 +15,7 @@ import * as violations from './violations.js';
 
 const $ = (sel) => document.querySelector(sel);
 const NEIGHBOUR_PAGE = 20;
+const HISTORY_PAGE = 20;
 const MODES = ['SHORTEST', 'ALL_SHORTEST', 'K_SHORTEST'];
 
 // ---------------------------------------------------------------- state
@@ -662,6 +664,112 @@ function evidenceList(evidence) {
   }));
 }
 
+/** when shows an RFC 3339 timestamp as YYYY-MM-DD HH:MM UTC, in a <time>. */
+function when(at) {
+  const d = new Date(at);
+  const text = Number.isNaN(d.getTime()) ? String(at) : `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return h('time', { datetime: at }, text);
+}
+
+/** retractionNotice says who withdrew the fact, when and why; null when it stands. */
+function retractionNotice(r) {
+  if (!r) return null;
+  return h('p', { class: 'retraction', role: 'note' },
+    h('strong', {}, 'Retracted'), ' on ', when(r.at), ' by ', h('span', { class: 'retracted-by' }, r.by), ': ',
+    h('span', { class: 'retraction-reason' }, r.reason));
+}
+
+/** prettyAction turns SET_STATUS into "Set status". */
+function prettyAction(a) {
+  const s = String(a || '').toLowerCase().replace(/_/g, ' ');
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** changeItem is one change-log entry: when, who, what, why and the fields changed. */
+function changeItem(c) {
+  const value = (v) => (v === null || v === undefined ? h('span', { class: 'muted' }, '(none)') : h('span', { class: 'value' }, v));
+  return h('li', { class: 'change', dataset: { id: c.id, action: c.action } },
+    h('div', { class: 'change-head' },
+      when(c.at), ' · ', h('span', { class: 'actor' }, c.actor), c.role ? h('span', { class: 'muted' }, ` (${c.role})`) : null),
+    h('p', { class: 'change-what' }, h('span', { class: 'action' }, prettyAction(c.action)),
+      c.target === 'EVIDENCE' ? h('span', { class: 'muted' }, ' of evidence ', h('code', { class: 'id' }, c.targetId)) : null),
+    h('p', { class: 'change-reason' }, c.reason),
+    c.diff && c.diff.length
+      ? h('ul', { class: 'diff' }, c.diff.map((d) => h('li', {}, h('code', { class: 'diff-field' }, d.field), ': ', value(d.before), ' → ', value(d.after))))
+      : null);
+}
+
+/**
+ * loadHistory fills the History section of the panel for the selected fact
+ * (group 'nodes' or 'edges'): its change log, newest first, a page at a time,
+ * and its retraction read afresh. It gives up quietly when the selection
+ * changed meanwhile.
+ */
+async function loadHistory(group, id, after = null) {
+  const box = () => {
+    const el = $('#fact-history');
+    return el && el.dataset.fact === id && state.selected?.id === id ? el : null;
+  };
+  const list = box()?.querySelector('.history-list');
+  if (!list) return;
+  const more = box().querySelector('.history-more');
+  const hadFocus = !!more && document.activeElement === more;
+  if (more) more.disabled = true;
+  box().setAttribute('aria-busy', 'true');
+  let data;
+  try {
+    data = await gql(group === 'edges' ? RELATIONSHIP_HISTORY : ENTITY_HISTORY, { id, first: HISTORY_PAGE, after });
+  } catch (err) {
+    const b = box();
+    if (!b) return;
+    b.setAttribute('aria-busy', 'false');
+    const e = err instanceof APIError ? err.errors[0] : { message: String(err && err.message ? err.message : err), extensions: {} };
+    b.querySelector('.history-status').replaceChildren(h('p', { class: 'warn' }, 'Could not load the history: ',
+      h('code', { class: 'code' }, e.extensions?.code || 'ERROR'), ' ', e.message || ''));
+    if (more) more.disabled = false;
+    return;
+  }
+  const b = box();
+  if (!b) return;
+  b.setAttribute('aria-busy', 'false');
+  // The fact's retraction, as it stands now.
+  const retraction = data.fact ? data.fact.retraction : null;
+  const notice = $('#fact-retraction');
+  if (notice) replace(notice, retractionNotice(retraction));
+  if (group === 'edges') {
+    const ed = cy.getElementById(id);
+    if (!ed.empty() && ed.data('rel')) ed.data('rel', { ...ed.data('rel'), retraction });
+  } else if (view.details.has(id)) {
+    view.details.set(id, { ...view.details.get(id), retraction });
+  }
+  const c = data.history;
+  // The API answers newest first; the stable sort only guards that order.
+  const changes = c.edges.map((e) => e.node).sort((x, y) => (Date.parse(y.at) || 0) - (Date.parse(x.at) || 0));
+  for (const ch of changes) list.appendChild(changeItem(ch));
+  const shown = list.children.length;
+  b.querySelector('h3').textContent = c.totalCount ? `History (${c.totalCount})` : 'History';
+  replace(b.querySelector('.history-status'),
+    !shown ? h('p', { class: 'muted' }, 'No curator changes') : null,
+    c.pageInfo.hasNextPage
+      ? h('button', { type: 'button', class: 'history-more', onclick: () => loadHistory(group, id, c.pageInfo.endCursor) },
+        `Show ${Math.min(HISTORY_PAGE, c.totalCount - shown)} more changes`)
+      : null);
+  // Keyboard users who asked for more keep their place: on the next button, or the new entries.
+  if (hadFocus) {
+    const next = b.querySelector('.history-more');
+    if (next) next.focus();
+    else { list.tabIndex = -1; list.focus(); }
+  }
+}
+
+/** historySection is the History section's frame; loadHistory fills it. */
+function historySection(id) {
+  return h('section', { id: 'fact-history', class: 'history', dataset: { fact: id }, 'aria-busy': 'true' },
+    h('h3', {}, 'History'),
+    h('ol', { class: 'history-list' }),
+    h('div', { class: 'history-status' }, h('p', { class: 'muted' }, 'Loading the change log…')));
+}
+
 function entityButton(e) {
   return h('button', { type: 'button', class: 'link', onclick: () => select(e.id, { expandNode: false }) }, e.name || e.id);
 }
@@ -686,6 +794,7 @@ async function showNode(id) {
   replace(panel,
     h('h2', { class: 'entity-title' }, e.name),
     h('div', { class: 'meta' }, kindBadge(e.kind), statusBadge(e.status), h('code', { class: 'id' }, e.id)),
+    h('div', { id: 'fact-retraction' }, retractionNotice(e.retraction)),
     dates(e.validFrom, e.validUntil) ? h('p', { class: 'dates' }, 'Valid ', dates(e.validFrom, e.validUntil)) : null,
     (n.data('roles') || []).length ? h('p', {}, 'Role in the finding: ', n.data('roles').map((r) => h('code', { class: 'code' }, r))) : null,
     e.description ? h('p', { class: 'description' }, e.description) : null,
@@ -697,8 +806,10 @@ async function showNode(id) {
     e.aliases.length ? h('section', {}, h('h3', {}, 'Also known as'), h('ul', { class: 'aliases' }, e.aliases.map((a) => h('li', {}, a)))) : null,
     propsTable(e.properties) ? h('section', {}, h('h3', {}, 'Properties'), propsTable(e.properties)) : null,
     h('section', {}, h('h3', {}, `Evidence (${e.evidence.length})`), evidenceList(e.evidence)),
+    historySection(id),
     h('p', { class: 'muted small' }, `Dataset ${e.dataset}${e.recordId ? `, record ${e.recordId}` : ''}`));
   refreshNeighbourInfo(id);
+  loadHistory('nodes', id);
 }
 
 function refreshNeighbourInfo(id) {
@@ -726,12 +837,15 @@ async function showEdge(id) {
   replace(panel,
     h('h2', { class: 'edge-title' }, entityButton(from), h('span', { class: 'rel-type' }, ` — ${prettyType(rel.type)} → `), entityButton(to)),
     h('div', { class: 'meta' }, h('span', { class: 'badge kind' }, rel.type), statusBadge(rel.status), h('code', { class: 'id' }, rel.id)),
+    h('div', { id: 'fact-retraction' }, retractionNotice(rel.retraction)),
     dates(rel.validFrom, rel.validUntil) ? h('p', { class: 'dates' }, 'Held ', dates(rel.validFrom, rel.validUntil)) : h('p', { class: 'dates muted' }, 'Undated'),
     sentences.length ? h('section', {}, h('h3', {}, 'In the path'), sentences.map((s) => h('p', { class: 'sentence' }, s))) : null,
     (ed.data('roles') || []).length ? h('p', {}, 'Role in the finding: ', ed.data('roles').map((r) => h('code', { class: 'code' }, r))) : null,
     propsTable(rel.properties) ? h('section', {}, h('h3', {}, 'Properties'), propsTable(rel.properties)) : null,
     h('section', {}, h('h3', {}, `Evidence (${rel.evidence.length})`), evidenceList(rel.evidence)),
+    historySection(id),
     h('p', { class: 'muted small' }, `Dataset ${rel.dataset}`));
+  loadHistory('edges', id);
 }
 
 function renderPaths(r) {
