@@ -35,7 +35,7 @@ const countsQuery = `{"query":"{ counts { entities } }"}`
 // a valid key is accepted, and the rate limit answers 429 and recovers.
 func TestGraphQLAccess(t *testing.T) {
 	fa := newFakeAuth()
-	h := newTestServer(t, Config{Auth: fa, RateLimit: 4, RateBurst: 2})
+	h := newTestServer(t, Config{Auth: fa, RateLimit: 1, RateBurst: 2})
 	const ip = "192.0.2.10:5555"
 
 	r := do(t, h, "POST", "/graphql", countsQuery, ip)
@@ -61,7 +61,8 @@ func TestGraphQLAccess(t *testing.T) {
 		t.Errorf("valid key: %d %s", r.code, r.raw)
 	}
 
-	// The burst of 2 at 4/s: one spent above, one left, then 429.
+	// The burst of 2 at 1/s: one spent above, one left, then 429 (a token
+	// refills only after a second, so a slow machine cannot refill it early).
 	if r := do(t, h, "POST", "/graphql", countsQuery, ip); r.code != 200 {
 		t.Fatalf("second request: %d", r.code)
 	}
@@ -78,7 +79,7 @@ func TestGraphQLAccess(t *testing.T) {
 			t.Errorf("%s is rate limited: %d", path, r.code)
 		}
 	}
-	time.Sleep(300 * time.Millisecond) // one token every 250 ms
+	time.Sleep(1100 * time.Millisecond) // one token a second
 	if r := do(t, h, "POST", "/graphql", countsQuery, ip); r.code != 200 {
 		t.Errorf("after the refill: %d %s", r.code, r.raw)
 	}
