@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sanctiongraph/sanctiongraph/graph/cypher/cyphertest"
+	"github.com/sanctiongraph/sanctiongraph/graph/hostiletest"
 )
 
 var env *cyphertest.Env
@@ -85,13 +86,8 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-type gqlResponse struct {
-	Data   json.RawMessage `json:"data"`
-	Errors []struct {
-		Message    string         `json:"message"`
-		Extensions map[string]any `json:"extensions"`
-	} `json:"errors"`
-}
+// gqlResponse is a GraphQL response body.
+type gqlResponse = hostiletest.Response
 
 func postGraphQL(tb testing.TB, url, query string, vars map[string]any) gqlResponse {
 	tb.Helper()
