@@ -36,15 +36,49 @@ func (r *entityResolver) RecordID(ctx context.Context, obj *model.Entity) (*stri
 }
 
 func (r *entityResolver) Evidence(ctx context.Context, obj *model.Entity) ([]*model.Evidence, error) {
-	return r.evidence(ctx, obj.ID)
+	var out []*model.Evidence
+	for _, id := range obj.RecordIDs() {
+		evs, err := r.evidence(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, evs...)
+	}
+	return out, nil
 }
 
 func (r *entityResolver) Neighbours(ctx context.Context, obj *model.Entity, filter *model.NeighbourFilter, first *int, after *string) (*model.NeighbourConnection, error) {
-	return r.neighbours(ctx, obj.ID, filter, first, after)
+	view := model.ViewRecords
+	if obj.Resolved() {
+		view = model.ViewResolved
+	}
+	return r.neighbours(ctx, obj.ID, filter, first, after, view)
+}
+
+func (r *entityResolver) Records(ctx context.Context, obj *model.Entity) ([]*model.Record, error) {
+	if obj.Resolved() {
+		return obj.Records, nil
+	}
+	return r.recordOf(ctx, obj)
+}
+
+func (r *entityResolver) SameAs(ctx context.Context, obj *model.Entity) ([]*model.Relationship, error) {
+	if obj.SameAs == nil {
+		return []*model.Relationship{}, nil
+	}
+	return obj.SameAs, nil
 }
 
 func (r *entityResolver) Retraction(ctx context.Context, obj *model.Entity) (*model.Retraction, error) {
 	return obj.Retracted, nil
+}
+
+func (r *entityRecordResolver) Dataset(ctx context.Context, obj *model.Record) (string, error) {
+	return obj.Entity.Dataset, nil
+}
+
+func (r *entityRecordResolver) RecordID(ctx context.Context, obj *model.Record) (*string, error) {
+	return optString(obj.Entity.RecordID), nil
 }
 
 func (r *evidenceResolver) Source(ctx context.Context, obj *model.Evidence) (*model.Entity, error) {
@@ -77,9 +111,12 @@ func (r *evidenceResolver) StatedOn(ctx context.Context, obj *model.Evidence) (*
 
 func (r *Resolver) Entity() EntityResolver { return &entityResolver{r} }
 
+func (r *Resolver) EntityRecord() EntityRecordResolver { return &entityRecordResolver{r} }
+
 func (r *Resolver) Evidence() EvidenceResolver { return &evidenceResolver{r} }
 
 type (
-	entityResolver   struct{ *Resolver }
-	evidenceResolver struct{ *Resolver }
+	entityResolver       struct{ *Resolver }
+	entityRecordResolver struct{ *Resolver }
+	evidenceResolver     struct{ *Resolver }
 )

@@ -31,6 +31,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 type ResolverRoot interface {
 	Change() ChangeResolver
 	Entity() EntityResolver
+	EntityRecord() EntityRecordResolver
 	Evidence() EvidenceResolver
 	Hop() HopResolver
 	Mutation() MutationResolver
@@ -83,6 +84,12 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	ClusterJoin struct {
+		ArrivedAt func(childComplexity int) int
+		LeftFrom  func(childComplexity int) int
+		Links     func(childComplexity int) int
+	}
+
 	Counts struct {
 		ByDataset          func(childComplexity int) int
 		ByKind             func(childComplexity int) int
@@ -108,7 +115,9 @@ type ComplexityRoot struct {
 		Neighbours  func(childComplexity int, filter *model.NeighbourFilter, first *int, after *string) int
 		Properties  func(childComplexity int, names []string) int
 		RecordID    func(childComplexity int) int
+		Records     func(childComplexity int) int
 		Retraction  func(childComplexity int) int
+		SameAs      func(childComplexity int) int
 		Status      func(childComplexity int) int
 		ValidFrom   func(childComplexity int) int
 		ValidUntil  func(childComplexity int) int
@@ -123,6 +132,13 @@ type ComplexityRoot struct {
 	EntityEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	EntityRecord struct {
+		Dataset  func(childComplexity int) int
+		Entity   func(childComplexity int) int
+		Listings func(childComplexity int) int
+		RecordID func(childComplexity int) int
 	}
 
 	EntityWrite struct {
@@ -172,10 +188,13 @@ type ComplexityRoot struct {
 		Direction    func(childComplexity int) int
 		Evidence     func(childComplexity int) int
 		From         func(childComplexity int) int
+		FromRecord   func(childComplexity int) int
+		Join         func(childComplexity int) int
 		Relationship func(childComplexity int) int
 		Sentence     func(childComplexity int) int
 		Status       func(childComplexity int) int
 		To           func(childComplexity int) int
+		ToRecord     func(childComplexity int) int
 	}
 
 	KindCount struct {
@@ -270,17 +289,17 @@ type ComplexityRoot struct {
 
 	Query struct {
 		Changes             func(childComplexity int, actor *string, since *string, first *int, after *string) int
-		Counts              func(childComplexity int, filter *model.CountFilter) int
-		Entities            func(childComplexity int, filter *model.EntityFilter, sort *model.EntitySort, first *int, after *string) int
-		Entity              func(childComplexity int, id string) int
+		Counts              func(childComplexity int, filter *model.CountFilter, view *model.View) int
+		Entities            func(childComplexity int, filter *model.EntityFilter, sort *model.EntitySort, first *int, after *string, view *model.View) int
+		Entity              func(childComplexity int, id string, view *model.View) int
 		History             func(childComplexity int, id string, first *int, after *string) int
-		Neighbours          func(childComplexity int, id string, filter *model.NeighbourFilter, first *int, after *string) int
+		Neighbours          func(childComplexity int, id string, filter *model.NeighbourFilter, first *int, after *string, view *model.View) int
 		Node                func(childComplexity int, id string) int
-		Paths               func(childComplexity int, from string, to string, via []string, maxHops *int, mode *model.PathMode, k *int, types []schema.RelType, excludeTypes []schema.RelType, kinds []schema.Kind, excludeKinds []schema.Kind, minStatus *schema.Status, at *string, during *model.DateRange, maxDegree *int) int
+		Paths               func(childComplexity int, from string, to string, via []string, maxHops *int, mode *model.PathMode, k *int, types []schema.RelType, excludeTypes []schema.RelType, kinds []schema.Kind, excludeKinds []schema.Kind, minStatus *schema.Status, at *string, during *model.DateRange, maxDegree *int, view *model.View) int
 		PotentialViolations func(childComplexity int, filter *model.ViolationFilter, first *int, after *string) int
 		Relationship        func(childComplexity int, id string) int
 		Resolution          func(childComplexity int, number int) int
-		Search              func(childComplexity int, query string, kinds []schema.Kind, first *int, after *string) int
+		Search              func(childComplexity int, query string, kinds []schema.Kind, first *int, after *string, view *model.View) int
 		State               func(childComplexity int, isoCode string) int
 		Timeline            func(childComplexity int, from *string, to *string, kinds []schema.Kind, minStatus *schema.Status, first *int, after *string) int
 	}
@@ -400,7 +419,13 @@ type EntityResolver interface {
 	RecordID(ctx context.Context, obj *model.Entity) (*string, error)
 	Evidence(ctx context.Context, obj *model.Entity) ([]*model.Evidence, error)
 	Neighbours(ctx context.Context, obj *model.Entity, filter *model.NeighbourFilter, first *int, after *string) (*model.NeighbourConnection, error)
+	Records(ctx context.Context, obj *model.Entity) ([]*model.Record, error)
+	SameAs(ctx context.Context, obj *model.Entity) ([]*model.Relationship, error)
 	Retraction(ctx context.Context, obj *model.Entity) (*model.Retraction, error)
+}
+type EntityRecordResolver interface {
+	Dataset(ctx context.Context, obj *model.Record) (string, error)
+	RecordID(ctx context.Context, obj *model.Record) (*string, error)
 }
 type EvidenceResolver interface {
 	Source(ctx context.Context, obj *model.Evidence) (*model.Entity, error)
@@ -416,6 +441,10 @@ type HopResolver interface {
 	Direction(ctx context.Context, obj *model.Hop) (model.Direction, error)
 	Sentence(ctx context.Context, obj *model.Hop) (string, error)
 	Evidence(ctx context.Context, obj *model.Hop) ([]*model.Evidence, error)
+
+	FromRecord(ctx context.Context, obj *model.Hop) (*model.Entity, error)
+	ToRecord(ctx context.Context, obj *model.Hop) (*model.Entity, error)
+	Join(ctx context.Context, obj *model.Hop) (*model.ClusterJoin, error)
 }
 type MutationResolver interface {
 	UpsertEntity(ctx context.Context, input model.EntityInput, reason string) (*model.EntityWrite, error)
@@ -428,18 +457,18 @@ type MutationResolver interface {
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
-	Entity(ctx context.Context, id string) (*model.Entity, error)
+	Entity(ctx context.Context, id string, view *model.View) (*model.Entity, error)
 	Relationship(ctx context.Context, id string) (*model.Relationship, error)
 	State(ctx context.Context, isoCode string) (*model.Entity, error)
 	Resolution(ctx context.Context, number int) (*model.Entity, error)
-	Entities(ctx context.Context, filter *model.EntityFilter, sort *model.EntitySort, first *int, after *string) (*model.EntityConnection, error)
-	Search(ctx context.Context, query string, kinds []schema.Kind, first *int, after *string) (*model.SearchConnection, error)
-	Neighbours(ctx context.Context, id string, filter *model.NeighbourFilter, first *int, after *string) (*model.NeighbourConnection, error)
-	Counts(ctx context.Context, filter *model.CountFilter) (*model.Counts, error)
+	Entities(ctx context.Context, filter *model.EntityFilter, sort *model.EntitySort, first *int, after *string, view *model.View) (*model.EntityConnection, error)
+	Search(ctx context.Context, query string, kinds []schema.Kind, first *int, after *string, view *model.View) (*model.SearchConnection, error)
+	Neighbours(ctx context.Context, id string, filter *model.NeighbourFilter, first *int, after *string, view *model.View) (*model.NeighbourConnection, error)
+	Counts(ctx context.Context, filter *model.CountFilter, view *model.View) (*model.Counts, error)
 	Timeline(ctx context.Context, from *string, to *string, kinds []schema.Kind, minStatus *schema.Status, first *int, after *string) (*model.TimelineConnection, error)
 	History(ctx context.Context, id string, first *int, after *string) (*model.ChangeConnection, error)
 	Changes(ctx context.Context, actor *string, since *string, first *int, after *string) (*model.ChangeConnection, error)
-	Paths(ctx context.Context, from string, to string, via []string, maxHops *int, mode *model.PathMode, k *int, types []schema.RelType, excludeTypes []schema.RelType, kinds []schema.Kind, excludeKinds []schema.Kind, minStatus *schema.Status, at *string, during *model.DateRange, maxDegree *int) (*model.PathResult, error)
+	Paths(ctx context.Context, from string, to string, via []string, maxHops *int, mode *model.PathMode, k *int, types []schema.RelType, excludeTypes []schema.RelType, kinds []schema.Kind, excludeKinds []schema.Kind, minStatus *schema.Status, at *string, during *model.DateRange, maxDegree *int, view *model.View) (*model.PathResult, error)
 	PotentialViolations(ctx context.Context, filter *model.ViolationFilter, first *int, after *string) (*model.ViolationConnection, error)
 }
 type RelationshipResolver interface {
@@ -648,6 +677,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ChangeEdge.Node(childComplexity), true
 
+	case "ClusterJoin.arrivedAt":
+		if e.ComplexityRoot.ClusterJoin.ArrivedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClusterJoin.ArrivedAt(childComplexity), true
+	case "ClusterJoin.leftFrom":
+		if e.ComplexityRoot.ClusterJoin.LeftFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClusterJoin.LeftFrom(childComplexity), true
+	case "ClusterJoin.links":
+		if e.ComplexityRoot.ClusterJoin.Links == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ClusterJoin.Links(childComplexity), true
+
 	case "Counts.byDataset":
 		if e.ComplexityRoot.Counts.ByDataset == nil {
 			break
@@ -768,12 +816,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Entity.RecordID(childComplexity), true
+	case "Entity.records":
+		if e.ComplexityRoot.Entity.Records == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Entity.Records(childComplexity), true
 	case "Entity.retraction":
 		if e.ComplexityRoot.Entity.Retraction == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Entity.Retraction(childComplexity), true
+	case "Entity.sameAs":
+		if e.ComplexityRoot.Entity.SameAs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Entity.SameAs(childComplexity), true
 	case "Entity.status":
 		if e.ComplexityRoot.Entity.Status == nil {
 			break
@@ -824,6 +884,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.EntityEdge.Node(childComplexity), true
+
+	case "EntityRecord.dataset":
+		if e.ComplexityRoot.EntityRecord.Dataset == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntityRecord.Dataset(childComplexity), true
+	case "EntityRecord.entity":
+		if e.ComplexityRoot.EntityRecord.Entity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntityRecord.Entity(childComplexity), true
+	case "EntityRecord.listings":
+		if e.ComplexityRoot.EntityRecord.Listings == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntityRecord.Listings(childComplexity), true
+	case "EntityRecord.recordId":
+		if e.ComplexityRoot.EntityRecord.RecordID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.EntityRecord.RecordID(childComplexity), true
 
 	case "EntityWrite.change":
 		if e.ComplexityRoot.EntityWrite.Change == nil {
@@ -999,6 +1084,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Hop.From(childComplexity), true
+	case "Hop.fromRecord":
+		if e.ComplexityRoot.Hop.FromRecord == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Hop.FromRecord(childComplexity), true
+	case "Hop.join":
+		if e.ComplexityRoot.Hop.Join == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Hop.Join(childComplexity), true
 	case "Hop.relationship":
 		if e.ComplexityRoot.Hop.Relationship == nil {
 			break
@@ -1023,6 +1120,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Hop.To(childComplexity), true
+	case "Hop.toRecord":
+		if e.ComplexityRoot.Hop.ToRecord == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Hop.ToRecord(childComplexity), true
 
 	case "KindCount.count":
 		if e.ComplexityRoot.KindCount.Count == nil {
@@ -1433,7 +1536,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Counts(childComplexity, args["filter"].(*model.CountFilter)), true
+		return e.ComplexityRoot.Query.Counts(childComplexity, args["filter"].(*model.CountFilter), args["view"].(*model.View)), true
 	case "Query.entities":
 		if e.ComplexityRoot.Query.Entities == nil {
 			break
@@ -1444,7 +1547,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Entities(childComplexity, args["filter"].(*model.EntityFilter), args["sort"].(*model.EntitySort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Entities(childComplexity, args["filter"].(*model.EntityFilter), args["sort"].(*model.EntitySort), args["first"].(*int), args["after"].(*string), args["view"].(*model.View)), true
 	case "Query.entity":
 		if e.ComplexityRoot.Query.Entity == nil {
 			break
@@ -1455,7 +1558,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Entity(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Query.Entity(childComplexity, args["id"].(string), args["view"].(*model.View)), true
 	case "Query.history":
 		if e.ComplexityRoot.Query.History == nil {
 			break
@@ -1478,7 +1581,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Neighbours(childComplexity, args["id"].(string), args["filter"].(*model.NeighbourFilter), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Neighbours(childComplexity, args["id"].(string), args["filter"].(*model.NeighbourFilter), args["first"].(*int), args["after"].(*string), args["view"].(*model.View)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -1500,7 +1603,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Paths(childComplexity, args["from"].(string), args["to"].(string), args["via"].([]string), args["maxHops"].(*int), args["mode"].(*model.PathMode), args["k"].(*int), args["types"].([]schema.RelType), args["excludeTypes"].([]schema.RelType), args["kinds"].([]schema.Kind), args["excludeKinds"].([]schema.Kind), args["minStatus"].(*schema.Status), args["at"].(*string), args["during"].(*model.DateRange), args["maxDegree"].(*int)), true
+		return e.ComplexityRoot.Query.Paths(childComplexity, args["from"].(string), args["to"].(string), args["via"].([]string), args["maxHops"].(*int), args["mode"].(*model.PathMode), args["k"].(*int), args["types"].([]schema.RelType), args["excludeTypes"].([]schema.RelType), args["kinds"].([]schema.Kind), args["excludeKinds"].([]schema.Kind), args["minStatus"].(*schema.Status), args["at"].(*string), args["during"].(*model.DateRange), args["maxDegree"].(*int), args["view"].(*model.View)), true
 	case "Query.potentialViolations":
 		if e.ComplexityRoot.Query.PotentialViolations == nil {
 			break
@@ -1544,7 +1647,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Search(childComplexity, args["query"].(string), args["kinds"].([]schema.Kind), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Search(childComplexity, args["query"].(string), args["kinds"].([]schema.Kind), args["first"].(*int), args["after"].(*string), args["view"].(*model.View)), true
 	case "Query.state":
 		if e.ComplexityRoot.Query.State == nil {
 			break
@@ -2310,8 +2413,16 @@ type Entity implements Node {
   recordId: String
   "Every source's support for this entity or one of its properties."
   evidence: [Evidence!]!
-  "The relationships around this entity."
+  "The relationships around this entity (of every record, for a resolved entity)."
   neighbours(filter: NeighbourFilter, first: Int = 20, after: String): NeighbourConnection!
+  """
+  The records that describe this entity, preferred first (curated, then the
+  most authoritative list): for a resolved entity every record, for a record
+  itself alone.
+  """
+  records: [EntityRecord!]!
+  "The SAME_AS links joining a resolved entity's records, each with its basis and evidence (empty for a record)."
+  sameAs: [Relationship!]!
   "Set when a curator has withdrawn this entity (see Mutation.retractFact)."
   retraction: Retraction
 }
@@ -2386,13 +2497,27 @@ type SearchHit {
   score: Float!
   matchedName: String!
 }
+
+"One dataset's record of a resolved entity."
+type EntityRecord {
+  "The record as its dataset describes it."
+  entity: Entity!
+  dataset: String!
+  recordId: String
+  "The listings (Sanction records) that designate this record."
+  listings: [Entity!]!
+}
 `, BuiltIn: false},
 	{Name: "../schema/graphql/paths.graphqls", Input: `extend type Query {
   """
   How are two entities connected? Returns paths as ordered hops, each with
   its relationship, direction, evidence and a readable sentence. ` + "`" + `from` + "`" + `, ` + "`" + `to` + "`" + `
-  and ` + "`" + `via` + "`" + ` take an id or a name; a name that matches several entities is
-  refused (BAD_USER_INPUT) with the candidates in extensions.candidates.
+  and ` + "`" + `via` + "`" + ` take an id or a name. A name resolves, in order, to the one
+  entity that has it exactly as the name of a person, organisation or
+  state; else exactly as another kind's; else the one person, organisation
+  or state having every word of it; else the only match. Sources are named
+  by id only. Several matches at the first tier that has any are refused
+  (BAD_USER_INPUT) with the candidates in extensions.candidates.
   When nothing is found, ` + "`" + `cut` + "`" + ` says which constraint left the answer empty.
   Limits: maxHops at most 8, k at most 10, at most 3 waypoints, at most 25
   paths; a path never passes through an entity with more than maxDegree
@@ -2425,6 +2550,13 @@ type SearchHit {
     during: DateRange
     "Hub guard: skip intermediate entities with more relationships than this (1–10000)."
     maxDegree: Int = 5000
+    """
+    RESOLVED (default): ends and hops are resolved entities, a hop never
+    spends itself on SAME_AS, and a hop that leaves an entity by another
+    record than the one the previous hop reached says so in ` + "`" + `join` + "`" + `.
+    RECORDS: the records graph, SAME_AS hops included.
+    """
+    view: View = RESOLVED
   ): PathResult!
 }
 
@@ -2496,6 +2628,25 @@ type Hop {
   sentence: String!
   evidence: [Evidence!]!
   status: Status!
+  "The record the step leaves (the relationship's end at ` + "`" + `from` + "`" + `)."
+  fromRecord: Entity!
+  "The record the step reaches."
+  toRecord: Entity!
+  """
+  Set when the path passed through ` + "`" + `from` + "`" + ` (a resolved entity) from the
+  record the previous hop reached to another of its records.
+  """
+  join: ClusterJoin
+}
+
+"How a path passed through a resolved entity from one of its records to another."
+type ClusterJoin {
+  "The record the previous hop reached."
+  arrivedAt: Entity!
+  "The record this hop leaves."
+  leftFrom: Entity!
+  "The SAME_AS links that join the two records, each with its basis and evidence."
+  links: [Relationship!]!
 }
 `, BuiltIn: false},
 	{Name: "../schema/graphql/relationship.graphqls", Input: `"The relationship types of the graph (schema/model.yaml)."
@@ -2602,8 +2753,12 @@ interface Node {
 type Query {
   "Any entity or relationship by id. Unknown id: NOT_FOUND."
   node(id: ID!): Node
-  "An entity by id. Unknown id: NOT_FOUND."
-  entity(id: ID!): Entity
+  """
+  An entity by id. In the RESOLVED view (default) the id may be a resolved
+  entity's or any of its records', and the answer is the resolved entity;
+  RECORDS gives the one record. Unknown id: NOT_FOUND.
+  """
+  entity(id: ID!, view: View = RESOLVED): Entity
   "A relationship by id. Unknown id: NOT_FOUND."
   relationship(id: ID!): Relationship
   "A state by its ISO 3166-1 alpha-2 code (case-insensitive). Unknown code: NOT_FOUND."
@@ -2612,23 +2767,36 @@ type Query {
   resolution(number: Int!): Entity
 
   "Entities with filters and sorting, for lists and dashboards."
-  entities(filter: EntityFilter, sort: EntitySort = NAME_ASC, first: Int = 20, after: String): EntityConnection!
+  entities(filter: EntityFilter, sort: EntitySort = NAME_ASC, first: Int = 20, after: String, view: View = RESOLVED): EntityConnection!
 
   """
   Full-text search over every name and alias, insensitive to case,
   diacritics, punctuation and hyphens ("Kim Jong-un", "kim jong un" and
   "Ким Чен Ын" find the same person). Ranked by relevance.
   """
-  search(query: String!, kinds: [Kind!], first: Int = 10, after: String): SearchConnection!
+  search(query: String!, kinds: [Kind!], first: Int = 10, after: String, view: View = RESOLVED): SearchConnection!
 
   "The relationships around an entity, with the entity at the other end and the evidence. Same as Entity.neighbours."
-  neighbours(id: ID!, filter: NeighbourFilter, first: Int = 20, after: String): NeighbourConnection!
+  neighbours(id: ID!, filter: NeighbourFilter, first: Int = 20, after: String, view: View = RESOLVED): NeighbourConnection!
 
   "Counts of entities and relationships, by kind, type and status."
-  counts(filter: CountFilter): Counts!
+  counts(filter: CountFilter, view: View = RESOLVED): Counts!
 
   "Events, transfers, resolutions, listings and sources in date order."
   timeline(from: Date, to: Date, kinds: [Kind!], minStatus: Status, first: Int = 20, after: String): TimelineConnection!
+}
+
+"""
+Which graph a query reads. RESOLVED (the default): one entity per
+real-world thing, joining the records of several datasets (curated, UN,
+OFAC, OpenSanctions) that SAME_AS links of status confirmed or reported
+connect; its relationships are the union of its records', each with its own
+provenance, and SAME_AS is never a hop. RECORDS: each dataset's record on
+its own, SAME_AS links included.
+"""
+enum View {
+  RESOLVED
+  RECORDS
 }
 
 "Pagination state of a connection."
@@ -3004,6 +3172,18 @@ func (ec *executionContext) childFields_ChangeEdge(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type ChangeEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_ClusterJoin(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "arrivedAt":
+		return ec.fieldContext_ClusterJoin_arrivedAt(ctx, field)
+	case "leftFrom":
+		return ec.fieldContext_ClusterJoin_leftFrom(ctx, field)
+	case "links":
+		return ec.fieldContext_ClusterJoin_links(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ClusterJoin", field.Name)
+}
+
 func (ec *executionContext) childFields_Counts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "entities":
@@ -3060,6 +3240,10 @@ func (ec *executionContext) childFields_Entity(ctx context.Context, field graphq
 		return ec.fieldContext_Entity_evidence(ctx, field)
 	case "neighbours":
 		return ec.fieldContext_Entity_neighbours(ctx, field)
+	case "records":
+		return ec.fieldContext_Entity_records(ctx, field)
+	case "sameAs":
+		return ec.fieldContext_Entity_sameAs(ctx, field)
 	case "retraction":
 		return ec.fieldContext_Entity_retraction(ctx, field)
 	}
@@ -3086,6 +3270,20 @@ func (ec *executionContext) childFields_EntityEdge(ctx context.Context, field gr
 		return ec.fieldContext_EntityEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type EntityEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_EntityRecord(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "entity":
+		return ec.fieldContext_EntityRecord_entity(ctx, field)
+	case "dataset":
+		return ec.fieldContext_EntityRecord_dataset(ctx, field)
+	case "recordId":
+		return ec.fieldContext_EntityRecord_recordId(ctx, field)
+	case "listings":
+		return ec.fieldContext_EntityRecord_listings(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type EntityRecord", field.Name)
 }
 
 func (ec *executionContext) childFields_EntityWrite(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3190,6 +3388,12 @@ func (ec *executionContext) childFields_Hop(ctx context.Context, field graphql.C
 		return ec.fieldContext_Hop_evidence(ctx, field)
 	case "status":
 		return ec.fieldContext_Hop_status(ctx, field)
+	case "fromRecord":
+		return ec.fieldContext_Hop_fromRecord(ctx, field)
+	case "toRecord":
+		return ec.fieldContext_Hop_toRecord(ctx, field)
+	case "join":
+		return ec.fieldContext_Hop_join(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Hop", field.Name)
 }
@@ -3917,6 +4121,14 @@ func (ec *executionContext) field_Query_counts_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "view",
+		func(ctx context.Context, v any) (*model.View, error) {
+			return ec.unmarshalOView2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐView(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["view"] = arg1
 	return args, nil
 }
 
@@ -3955,6 +4167,14 @@ func (ec *executionContext) field_Query_entities_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "view",
+		func(ctx context.Context, v any) (*model.View, error) {
+			return ec.unmarshalOView2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐView(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["view"] = arg4
 	return args, nil
 }
 
@@ -3969,6 +4189,14 @@ func (ec *executionContext) field_Query_entity_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "view",
+		func(ctx context.Context, v any) (*model.View, error) {
+			return ec.unmarshalOView2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐView(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["view"] = arg1
 	return args, nil
 }
 
@@ -4037,6 +4265,14 @@ func (ec *executionContext) field_Query_neighbours_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "view",
+		func(ctx context.Context, v any) (*model.View, error) {
+			return ec.unmarshalOView2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐView(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["view"] = arg4
 	return args, nil
 }
 
@@ -4169,6 +4405,14 @@ func (ec *executionContext) field_Query_paths_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["maxDegree"] = arg13
+	arg14, err := graphql.ProcessArgField(ctx, rawArgs, "view",
+		func(ctx context.Context, v any) (*model.View, error) {
+			return ec.unmarshalOView2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐView(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["view"] = arg14
 	return args, nil
 }
 
@@ -4265,6 +4509,14 @@ func (ec *executionContext) field_Query_search_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "view",
+		func(ctx context.Context, v any) (*model.View, error) {
+			return ec.unmarshalOView2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐView(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["view"] = arg4
 	return args, nil
 }
 
@@ -5149,6 +5401,102 @@ func (ec *executionContext) fieldContext_ChangeEdge_node(_ context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _ClusterJoin_arrivedAt(ctx context.Context, field graphql.CollectedField, obj *model.ClusterJoin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClusterJoin_arrivedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ArrivedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClusterJoin_arrivedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClusterJoin",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Entity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClusterJoin_leftFrom(ctx context.Context, field graphql.CollectedField, obj *model.ClusterJoin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClusterJoin_leftFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeftFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClusterJoin_leftFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClusterJoin",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Entity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ClusterJoin_links(ctx context.Context, field graphql.CollectedField, obj *model.ClusterJoin) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ClusterJoin_links(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Links, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ClusterJoin_links(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ClusterJoin",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Counts_entities(ctx context.Context, field graphql.CollectedField, obj *model.Counts) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5719,6 +6067,70 @@ func (ec *executionContext) fieldContext_Entity_neighbours(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Entity_records(ctx context.Context, field graphql.CollectedField, obj *model.Entity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Entity_records(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Entity().Records(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Record) graphql.Marshaler {
+			return ec.marshalNEntityRecord2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRecordᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Entity_records(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Entity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_EntityRecord(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Entity_sameAs(ctx context.Context, field graphql.CollectedField, obj *model.Entity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Entity_sameAs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Entity().SameAs(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Entity_sameAs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Entity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Entity_retraction(ctx context.Context, field graphql.CollectedField, obj *model.Entity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5883,6 +6295,116 @@ func (ec *executionContext) _EntityEdge_node(ctx context.Context, field graphql.
 func (ec *executionContext) fieldContext_EntityEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "EntityEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Entity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EntityRecord_entity(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EntityRecord_entity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EntityRecord_entity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EntityRecord",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Entity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _EntityRecord_dataset(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EntityRecord_dataset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EntityRecord().Dataset(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EntityRecord_dataset(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EntityRecord", field, true, true, "String")
+}
+
+func (ec *executionContext) _EntityRecord_recordId(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EntityRecord_recordId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.EntityRecord().RecordID(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_EntityRecord_recordId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("EntityRecord", field, true, true, "String")
+}
+
+func (ec *executionContext) _EntityRecord_listings(ctx context.Context, field graphql.CollectedField, obj *model.Record) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_EntityRecord_listings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Listings, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_EntityRecord_listings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "EntityRecord",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
@@ -6744,6 +7266,102 @@ func (ec *executionContext) _Hop_status(ctx context.Context, field graphql.Colle
 }
 func (ec *executionContext) fieldContext_Hop_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Hop", field, true, false, "Status")
+}
+
+func (ec *executionContext) _Hop_fromRecord(ctx context.Context, field graphql.CollectedField, obj *model.Hop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Hop_fromRecord(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Hop().FromRecord(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Hop_fromRecord(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Hop",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Entity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Hop_toRecord(ctx context.Context, field graphql.CollectedField, obj *model.Hop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Hop_toRecord(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Hop().ToRecord(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Hop_toRecord(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Hop",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Entity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Hop_join(ctx context.Context, field graphql.CollectedField, obj *model.Hop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Hop_join(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Hop().Join(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ClusterJoin) graphql.Marshaler {
+			return ec.marshalOClusterJoin2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐClusterJoin(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Hop_join(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Hop",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ClusterJoin(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _KindCount_kind(ctx context.Context, field graphql.CollectedField, obj *model.KindCount) (ret graphql.Marshaler) {
@@ -8474,7 +9092,7 @@ func (ec *executionContext) _Query_entity(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Entity(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Query().Entity(ctx, fc.Args["id"].(string), fc.Args["view"].(*model.View))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Entity) graphql.Marshaler {
@@ -8650,7 +9268,7 @@ func (ec *executionContext) _Query_entities(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Entities(ctx, fc.Args["filter"].(*model.EntityFilter), fc.Args["sort"].(*model.EntitySort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Entities(ctx, fc.Args["filter"].(*model.EntityFilter), fc.Args["sort"].(*model.EntitySort), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["view"].(*model.View))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.EntityConnection) graphql.Marshaler {
@@ -8694,7 +9312,7 @@ func (ec *executionContext) _Query_search(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Search(ctx, fc.Args["query"].(string), fc.Args["kinds"].([]schema.Kind), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Search(ctx, fc.Args["query"].(string), fc.Args["kinds"].([]schema.Kind), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["view"].(*model.View))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SearchConnection) graphql.Marshaler {
@@ -8738,7 +9356,7 @@ func (ec *executionContext) _Query_neighbours(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Neighbours(ctx, fc.Args["id"].(string), fc.Args["filter"].(*model.NeighbourFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Neighbours(ctx, fc.Args["id"].(string), fc.Args["filter"].(*model.NeighbourFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["view"].(*model.View))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.NeighbourConnection) graphql.Marshaler {
@@ -8782,7 +9400,7 @@ func (ec *executionContext) _Query_counts(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Counts(ctx, fc.Args["filter"].(*model.CountFilter))
+			return ec.Resolvers.Query().Counts(ctx, fc.Args["filter"].(*model.CountFilter), fc.Args["view"].(*model.View))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Counts) graphql.Marshaler {
@@ -8958,7 +9576,7 @@ func (ec *executionContext) _Query_paths(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Paths(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["via"].([]string), fc.Args["maxHops"].(*int), fc.Args["mode"].(*model.PathMode), fc.Args["k"].(*int), fc.Args["types"].([]schema.RelType), fc.Args["excludeTypes"].([]schema.RelType), fc.Args["kinds"].([]schema.Kind), fc.Args["excludeKinds"].([]schema.Kind), fc.Args["minStatus"].(*schema.Status), fc.Args["at"].(*string), fc.Args["during"].(*model.DateRange), fc.Args["maxDegree"].(*int))
+			return ec.Resolvers.Query().Paths(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["via"].([]string), fc.Args["maxHops"].(*int), fc.Args["mode"].(*model.PathMode), fc.Args["k"].(*int), fc.Args["types"].([]schema.RelType), fc.Args["excludeTypes"].([]schema.RelType), fc.Args["kinds"].([]schema.Kind), fc.Args["excludeKinds"].([]schema.Kind), fc.Args["minStatus"].(*schema.Status), fc.Args["at"].(*string), fc.Args["during"].(*model.DateRange), fc.Args["maxDegree"].(*int), fc.Args["view"].(*model.View))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PathResult) graphql.Marshaler {
@@ -12706,6 +13324,49 @@ func (ec *executionContext) _ChangeEdge(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var clusterJoinImplementors = []string{"ClusterJoin"}
+
+func (ec *executionContext) _ClusterJoin(ctx context.Context, sel ast.SelectionSet, obj *model.ClusterJoin) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, clusterJoinImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ClusterJoin")
+		case "arrivedAt":
+			out.Values[i] = ec._ClusterJoin_arrivedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "leftFrom":
+			out.Values[i] = ec._ClusterJoin_leftFrom(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "links":
+			out.Values[i] = ec._ClusterJoin_links(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var countsImplementors = []string{"Counts"}
 
 func (ec *executionContext) _Counts(ctx context.Context, sel ast.SelectionSet, obj *model.Counts) graphql.Marshaler {
@@ -12885,6 +13546,18 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Entity_neighbours(ctx, field, obj)
 				})
+		case "records":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Entity_records(ctx, field, obj)
+				})
+		case "sameAs":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Entity_sameAs(ctx, field, obj)
+				})
 		case "retraction":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -12971,6 +13644,56 @@ func (ec *executionContext) _EntityEdge(ctx context.Context, sel ast.SelectionSe
 			out.Values[i] = ec._EntityEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var entityRecordImplementors = []string{"EntityRecord"}
+
+func (ec *executionContext) _EntityRecord(ctx context.Context, sel ast.SelectionSet, obj *model.Record) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, entityRecordImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("EntityRecord")
+		case "entity":
+			out.Values[i] = ec._EntityRecord_entity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "dataset":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EntityRecord_dataset(ctx, field, obj)
+				})
+		case "recordId":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EntityRecord_recordId(ctx, field, obj)
+				})
+		case "listings":
+			out.Values[i] = ec._EntityRecord_listings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -13338,6 +14061,24 @@ func (ec *executionContext) _Hop(ctx context.Context, sel ast.SelectionSet, obj 
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "fromRecord":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Hop_fromRecord(ctx, field, obj)
+				})
+		case "toRecord":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Hop_toRecord(ctx, field, obj)
+				})
+		case "join":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Hop_join(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -15300,6 +16041,30 @@ func (ec *executionContext) unmarshalNEntityInput2githubᚗcomᚋsanctiongraph�
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNEntityRecord2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRecordᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Record) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEntityRecord2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRecord(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEntityRecord2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRecord(ctx context.Context, sel ast.SelectionSet, v *model.Record) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "EntityRecord!")
+		return graphql.Null
+	}
+	return ec._EntityRecord(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNEntityWrite2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntityWrite(ctx context.Context, sel ast.SelectionSet, v *model.EntityWrite) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "EntityWrite!")
@@ -16320,6 +17085,13 @@ func (ec *executionContext) marshalOChange2ᚖgithubᚗcomᚋsanctiongraphᚋsan
 	return ec._Change(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOClusterJoin2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐClusterJoin(ctx context.Context, sel ast.SelectionSet, v *model.ClusterJoin) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ClusterJoin(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOCountFilter2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐCountFilter(ctx context.Context, v any) (*model.CountFilter, error) {
 	if v == nil {
 		return nil, nil
@@ -16745,6 +17517,36 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	res := graphql.MarshalString(*v)
 	return res
 }
+
+func (ec *executionContext) unmarshalOView2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐView(ctx context.Context, v any) (*model.View, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOView2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐView[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOView2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐView(ctx context.Context, sel ast.SelectionSet, v *model.View) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOView2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐView[*v])
+	return res
+}
+
+var (
+	unmarshalOView2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐView = map[string]model.View{
+		"RESOLVED": model.ViewResolved,
+		"RECORDS":  model.ViewRecords,
+	}
+	marshalOView2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐView = map[model.View]string{
+		model.ViewResolved: "RESOLVED",
+		model.ViewRecords:  "RECORDS",
+	}
+)
 
 func (ec *executionContext) unmarshalOViolationFilter2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐViolationFilter(ctx context.Context, v any) (*model.ViolationFilter, error) {
 	if v == nil {

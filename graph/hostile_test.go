@@ -68,8 +68,8 @@ func hostileFake(tb testing.TB) (*fake.Store, func() (calls map[string]int, writ
 		}))
 	}
 	resolve := st.ResolveEntityFn
-	st.ResolveEntityFn = func(ctx context.Context, ref string) (*model.Entity, error) {
-		_, _ = resolve(ctx, ref) // recorded
+	st.ResolveEntityFn = func(ctx context.Context, ref string, view model.View) (*model.Entity, error) {
+		_, _ = resolve(ctx, ref, view) // recorded
 		return kim(), nil
 	}
 	facts := st.ViolationFactsFn

@@ -74,11 +74,11 @@ func pathQuery(maxHops *int, mode *model.PathMode, k *int, via []string, types, 
 }
 
 // resolveEnd finds the entity a path argument names; errors name the argument.
-func (r *Resolver) resolveEnd(ctx context.Context, arg, ref string) (*model.Entity, error) {
+func (r *Resolver) resolveEnd(ctx context.Context, arg, ref string, view model.View) (*model.Entity, error) {
 	if strings.TrimSpace(ref) == "" {
 		return nil, badInput(arg, "must name an entity (an id or a name)")
 	}
-	e, err := r.Store.ResolveEntity(ctx, ref)
+	e, err := r.Store.ResolveEntity(ctx, ref, view)
 	if err != nil {
 		if me, ok := err.(*model.Error); ok && (me.Code == model.BadUserInput || me.Code == model.NotFound) {
 			c := *me

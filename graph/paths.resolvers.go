@@ -40,20 +40,48 @@ func (r *hopResolver) Evidence(ctx context.Context, obj *model.Hop) ([]*model.Ev
 	return r.evidence(ctx, obj.Relationship.ID)
 }
 
-func (r *queryResolver) Paths(ctx context.Context, from string, to string, via []string, maxHops *int, mode *model.PathMode, k *int, types []schema.RelType, excludeTypes []schema.RelType, kinds []schema.Kind, excludeKinds []schema.Kind, minStatus *schema.Status, at *string, during *model.DateRange, maxDegree *int) (*model.PathResult, error) {
+func (r *hopResolver) FromRecord(ctx context.Context, obj *model.Hop) (*model.Entity, error) {
+	return r.hopRecord(ctx, obj.From, obj.FromRecord)
+}
+
+func (r *hopResolver) ToRecord(ctx context.Context, obj *model.Hop) (*model.Entity, error) {
+	return r.hopRecord(ctx, obj.To, obj.ToRecord)
+}
+
+func (r *hopResolver) Join(ctx context.Context, obj *model.Hop) (*model.ClusterJoin, error) {
+	if obj.JoinedFrom == "" {
+		return nil, nil
+	}
+	arrived, err := r.hopRecord(ctx, obj.From, obj.JoinedFrom)
+	if err != nil {
+		return nil, err
+	}
+	left, err := r.hopRecord(ctx, obj.From, obj.FromRecord)
+	if err != nil {
+		return nil, err
+	}
+	links := sameAsPath(obj.From, obj.JoinedFrom, obj.FromRecord)
+	if links == nil {
+		links = []*model.Relationship{}
+	}
+	return &model.ClusterJoin{ArrivedAt: arrived, LeftFrom: left, Links: links}, nil
+}
+
+func (r *queryResolver) Paths(ctx context.Context, from string, to string, via []string, maxHops *int, mode *model.PathMode, k *int, types []schema.RelType, excludeTypes []schema.RelType, kinds []schema.Kind, excludeKinds []schema.Kind, minStatus *schema.Status, at *string, during *model.DateRange, maxDegree *int, view *model.View) (*model.PathResult, error) {
 	q, err := pathQuery(maxHops, mode, k, via, types, excludeTypes, kinds, excludeKinds, minStatus, at, during, maxDegree)
 	if err != nil {
 		return nil, err
 	}
+	q.View = viewOf(view)
 	res := &model.PathResult{}
-	if res.From, err = r.resolveEnd(ctx, "from", from); err != nil {
+	if res.From, err = r.resolveEnd(ctx, "from", from, q.View); err != nil {
 		return nil, err
 	}
-	if res.To, err = r.resolveEnd(ctx, "to", to); err != nil {
+	if res.To, err = r.resolveEnd(ctx, "to", to, q.View); err != nil {
 		return nil, err
 	}
 	for i, v := range via {
-		e, err := r.resolveEnd(ctx, fmt.Sprintf("via[%d]", i), v)
+		e, err := r.resolveEnd(ctx, fmt.Sprintf("via[%d]", i), v, q.View)
 		if err != nil {
 			return nil, err
 		}

@@ -17,7 +17,7 @@ func pathStore(got *model.PathQuery) *fake.Store {
 		"person:kim-jong-un": kim(),
 	}
 	return &fake.Store{
-		ResolveEntityFn: func(ctx context.Context, ref string) (*model.Entity, error) {
+		ResolveEntityFn: func(ctx context.Context, ref string, view model.View) (*model.Entity, error) {
 			if e, ok := ents[ref]; ok {
 				return e, nil
 			}

@@ -47,12 +47,12 @@ func (r *Resolver) evidence(ctx context.Context, factID string) ([]*model.Eviden
 	return out, nil
 }
 
-func (r *Resolver) neighbours(ctx context.Context, id string, filter *model.NeighbourFilter, first *int, after *string) (*model.NeighbourConnection, error) {
+func (r *Resolver) neighbours(ctx context.Context, id string, filter *model.NeighbourFilter, first *int, after *string, view model.View) (*model.NeighbourConnection, error) {
 	p, err := page(first, after, 20)
 	if err != nil {
 		return nil, err
 	}
-	q := model.NeighbourQuery{ID: id, Page: p}
+	q := model.NeighbourQuery{ID: id, Page: p, View: view}
 	if filter != nil {
 		q.Types, q.Kinds, q.Statuses, q.MinStatus, q.At = filter.Types, filter.Kinds, filter.Statuses, deref(filter.MinStatus), deref(filter.At)
 		if filter.Direction != nil {
@@ -134,4 +134,93 @@ func deref[T any](p *T) T {
 		return zero
 	}
 	return *p
+}
+
+// viewOf is the view a query asked for; RESOLVED when it asked for none.
+func viewOf(v *model.View) model.View {
+	if v != nil && *v == model.ViewRecords {
+		return model.ViewRecords
+	}
+	return model.ViewResolved
+}
+
+// resolvedEntity loads the resolved entity an id names (its own or a
+// record's). Errors: NOT_FOUND.
+func (r *Resolver) resolvedEntity(ctx context.Context, id string) (*model.Entity, error) {
+	m, err := r.Store.ResolvedByID(ctx, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	if e, ok := m[id]; ok {
+		return e, nil
+	}
+	return nil, &model.Error{Code: model.NotFound, Message: fmt.Sprintf("no entity with id %q", id)}
+}
+
+// recordOf is a record's one entry in Entity.records, with its listings.
+func (r *Resolver) recordOf(ctx context.Context, e *model.Entity) ([]*model.Record, error) {
+	res, err := r.resolvedEntity(ctx, e.ID)
+	if err != nil {
+		if me, ok := err.(*model.Error); ok && me.Code == model.NotFound {
+			return []*model.Record{{Entity: e}}, nil
+		}
+		return nil, err
+	}
+	for _, rec := range res.Records {
+		if rec.Entity.ID == e.ID {
+			return []*model.Record{{Entity: e, Listings: rec.Listings}}, nil
+		}
+	}
+	return []*model.Record{{Entity: e}}, nil
+}
+
+// sameAsPath returns the SAME_AS links of a resolved entity that lead from
+// record a to record b (a shortest chain; links in id order break ties).
+func sameAsPath(e *model.Entity, a, b string) []*model.Relationship {
+	prev := map[string]*model.Relationship{a: nil}
+	queue := []string{a}
+	for len(queue) > 0 && prev[b] == nil && a != b {
+		cur := queue[0]
+		queue = queue[1:]
+		for _, l := range e.SameAs {
+			next := ""
+			switch cur {
+			case l.FromID:
+				next = l.ToID
+			case l.ToID:
+				next = l.FromID
+			default:
+				continue
+			}
+			if _, seen := prev[next]; !seen {
+				prev[next] = l
+				queue = append(queue, next)
+			}
+		}
+	}
+	var out []*model.Relationship
+	for cur := b; prev[cur] != nil; {
+		l := prev[cur]
+		out = append([]*model.Relationship{l}, out...)
+		if l.FromID == cur {
+			cur = l.ToID
+		} else {
+			cur = l.FromID
+		}
+	}
+	return out
+}
+
+// hopRecord is the record a hop leaves or reaches: the entity itself in the
+// records view, else the resolved entity's record of that id.
+func (r *Resolver) hopRecord(ctx context.Context, e *model.Entity, id string) (*model.Entity, error) {
+	if id == "" || id == e.ID && !e.Resolved() {
+		return e, nil
+	}
+	for _, rec := range e.Records {
+		if rec.Entity.ID == id {
+			return rec.Entity, nil
+		}
+	}
+	return r.entity(ctx, id)
 }

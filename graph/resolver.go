@@ -29,7 +29,8 @@ type Store interface {
 	Timeline(ctx context.Context, q model.TimelineQuery) (model.TimelinePage, error)
 	Counts(ctx context.Context, q model.CountQuery) (*model.Counts, error)
 	Paths(ctx context.Context, q model.PathQuery) (model.PathSearch, error)
-	ResolveEntity(ctx context.Context, ref string) (*model.Entity, error)
+	ResolveEntity(ctx context.Context, ref string, view model.View) (*model.Entity, error)
+	ResolvedByID(ctx context.Context, ids []string) (map[string]*model.Entity, error)
 	// ViolationFacts gathers the facts the potential-violation rules
 	// (graph/breach) look at.
 	ViolationFacts(ctx context.Context, q model.ViolationQuery) (*model.ViolationFacts, error)

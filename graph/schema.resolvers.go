@@ -20,8 +20,11 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 	return r.Store.Entity(ctx, id)
 }
 
-func (r *queryResolver) Entity(ctx context.Context, id string) (*model.Entity, error) {
-	return r.Store.Entity(ctx, id)
+func (r *queryResolver) Entity(ctx context.Context, id string, view *model.View) (*model.Entity, error) {
+	if viewOf(view) == model.ViewRecords {
+		return r.Store.Entity(ctx, id)
+	}
+	return r.resolvedEntity(ctx, id)
 }
 
 func (r *queryResolver) Relationship(ctx context.Context, id string) (*model.Relationship, error) {
@@ -42,12 +45,12 @@ func (r *queryResolver) Resolution(ctx context.Context, number int) (*model.Enti
 	return r.Store.Resolution(ctx, number)
 }
 
-func (r *queryResolver) Entities(ctx context.Context, filter *model.EntityFilter, sort *model.EntitySort, first *int, after *string) (*model.EntityConnection, error) {
+func (r *queryResolver) Entities(ctx context.Context, filter *model.EntityFilter, sort *model.EntitySort, first *int, after *string, view *model.View) (*model.EntityConnection, error) {
 	p, err := page(first, after, 20)
 	if err != nil {
 		return nil, err
 	}
-	q := model.EntityQuery{Page: p, Sort: entityOrder(sort)}
+	q := model.EntityQuery{Page: p, Sort: entityOrder(sort), View: viewOf(view)}
 	if filter != nil {
 		q.Kinds, q.Statuses, q.MinStatus = filter.Kinds, filter.Statuses, deref(filter.MinStatus)
 		q.Dataset, q.ActiveAt = deref(filter.Dataset), deref(filter.ActiveAt)
@@ -66,7 +69,7 @@ func (r *queryResolver) Entities(ctx context.Context, filter *model.EntityFilter
 	return conn, nil
 }
 
-func (r *queryResolver) Search(ctx context.Context, query string, kinds []schema.Kind, first *int, after *string) (*model.SearchConnection, error) {
+func (r *queryResolver) Search(ctx context.Context, query string, kinds []schema.Kind, first *int, after *string, view *model.View) (*model.SearchConnection, error) {
 	p, err := page(first, after, 10)
 	if err != nil {
 		return nil, err
@@ -74,7 +77,7 @@ func (r *queryResolver) Search(ctx context.Context, query string, kinds []schema
 	if len(query) > 200 {
 		return nil, badInput("query", "must be at most 200 characters")
 	}
-	res, err := r.Store.Search(ctx, model.SearchQuery{Text: query, Kinds: kinds, Page: p})
+	res, err := r.Store.Search(ctx, model.SearchQuery{Text: query, Kinds: kinds, Page: p, View: viewOf(view)})
 	if err != nil {
 		return nil, err
 	}
@@ -85,15 +88,16 @@ func (r *queryResolver) Search(ctx context.Context, query string, kinds []schema
 	return conn, nil
 }
 
-func (r *queryResolver) Neighbours(ctx context.Context, id string, filter *model.NeighbourFilter, first *int, after *string) (*model.NeighbourConnection, error) {
-	return r.neighbours(ctx, id, filter, first, after)
+func (r *queryResolver) Neighbours(ctx context.Context, id string, filter *model.NeighbourFilter, first *int, after *string, view *model.View) (*model.NeighbourConnection, error) {
+	return r.neighbours(ctx, id, filter, first, after, viewOf(view))
 }
 
-func (r *queryResolver) Counts(ctx context.Context, filter *model.CountFilter) (*model.Counts, error) {
+func (r *queryResolver) Counts(ctx context.Context, filter *model.CountFilter, view *model.View) (*model.Counts, error) {
 	var q model.CountQuery
 	if filter != nil {
 		q = model.CountQuery{Kinds: filter.Kinds, Dataset: deref(filter.Dataset), MinStatus: deref(filter.MinStatus)}
 	}
+	q.View = viewOf(view)
 	return r.Store.Counts(ctx, q)
 }
 

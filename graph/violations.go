@@ -41,14 +41,14 @@ func (r *Resolver) violationQuery(ctx context.Context, filter *model.ViolationFi
 		q.Category = strings.ToLower(string(*filter.Category))
 	}
 	if filter.Supplier != nil {
-		e, err := r.resolveEnd(ctx, "filter.supplier", *filter.Supplier)
+		e, err := r.resolveEnd(ctx, "filter.supplier", *filter.Supplier, model.ViewResolved)
 		if err != nil {
 			return q, err
 		}
 		q.SupplierID = e.ID
 	}
 	if filter.Recipient != nil {
-		e, err := r.resolveEnd(ctx, "filter.recipient", *filter.Recipient)
+		e, err := r.resolveEnd(ctx, "filter.recipient", *filter.Recipient, model.ViewResolved)
 		if err != nil {
 			return q, err
 		}

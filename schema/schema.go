@@ -65,6 +65,11 @@ const (
 	// ChangeLabel marks the change log: one node per curator write, with
 	// who, when, why and the record before and after.
 	ChangeLabel = "Change"
+	// ResolvedLabel marks resolved entities: one node per real-world thing,
+	// joined to each record that describes it by RECORD_OF (record to
+	// resolved) and HAS_RECORD (resolved to record). Built from SAME_AS
+	// clusters by cypher.Store.Resolve; never part of the records graph.
+	ResolvedLabel = "Resolved"
 	// APIKeyLabel marks API keys (hashed secrets and roles); never part of
 	// the traversable graph.
 	APIKeyLabel = "ApiKey"
@@ -117,6 +122,15 @@ var RelTypes = []RelType{
 
 // Cites is the relationship type from an Evidence record to its Source.
 const Cites RelType = "CITES"
+
+// RecordOf and HasRecord join a record (label Node) and its resolved entity
+// (label Resolved), one each way: a path through the resolved graph enters a
+// resolved entity by one record's RECORD_OF and leaves by another's (or the
+// same one's) HAS_RECORD, which a path may use only once each.
+const (
+	RecordOf  RelType = "RECORD_OF"
+	HasRecord RelType = "HAS_RECORD"
+)
 
 // Status is how well a fact is established.
 type Status string

@@ -95,6 +95,14 @@ func runLoad(ctx context.Context, args []string, getenv func(string) string, std
 			return err
 		}
 		importer.PrintSummary(stdout, "curated", sum, nil)
+		if lf.noLink {
+			return nil
+		}
+		lr, err := importer.Link(ctx, st)
+		if err != nil {
+			return err
+		}
+		lr.Print(stdout)
 		return nil
 	}
 	opts := importer.Options{
@@ -112,12 +120,11 @@ func runLoad(ctx context.Context, args []string, getenv func(string) string, std
 		res.Print(stdout)
 	}
 	if !lf.noLink {
-		ls, err := st.LinkSameAs(ctx)
+		lr, err := importer.Link(ctx, st)
 		if err != nil {
-			return fmt.Errorf("linking records across datasets: %w", err)
+			return err
 		}
-		fmt.Fprintf(stdout, "links across datasets: %s; SAME_AS %d created, %d updated, %d unchanged\n",
-			importer.Counts(ls.ByRule), ls.Write.Relationships.Created, ls.Write.Relationships.Updated, ls.Write.Relationships.Unchanged)
+		lr.Print(stdout)
 	}
 	return nil
 }

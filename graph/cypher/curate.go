@@ -342,7 +342,21 @@ func (s *Store) UpsertRelationship(ctx context.Context, r model.Relationship, ev
 		}
 		return out{s.decodeRel(rel, r.FromID, r.ToID), res}, nil
 	})
+	if err == nil && r.Type == schema.SameAs && o.res.Outcome != model.Unchanged {
+		err = s.resolveAfterCuration(ctx, op)
+	}
 	return o.r, o.res, err
+}
+
+// resolveAfterCuration brings the resolved entities up to date after a
+// curator's write to a SAME_AS link. The write itself is committed; if this
+// fails, the error says so and the next Resolve (any load, or the write
+// sent again) completes it.
+func (s *Store) resolveAfterCuration(ctx context.Context, op string) error {
+	if _, err := s.Resolve(ctx); err != nil {
+		return fmt.Errorf("%s: saved, but the resolved entities were not updated: %w", op, err)
+	}
+	return nil
 }
 
 func (s *Store) checkRelInput(r model.Relationship, evidence []model.Evidence, reason string) error {
@@ -583,6 +597,9 @@ func (s *Store) changeFact(ctx context.Context, op, id, action string, who model
 		}
 		return out{f2, model.WriteResult{Outcome: model.Updated, Change: ch}}, nil
 	})
+	if t, ok := RelType(id); err == nil && ok && t == schema.SameAs && o.res.Outcome != model.Unchanged {
+		err = s.resolveAfterCuration(ctx, op)
+	}
 	return o.f, o.res, err
 }
 

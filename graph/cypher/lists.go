@@ -3,7 +3,6 @@ package cypher
 import (
 	"context"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -112,19 +111,28 @@ RETURN CASE WHEN a.id < b.id THEN a.id ELSE b.id END AS a, CASE WHEN a.id < b.id
 // matching rules themselves.
 const MatchingSourceID = "source:sanctiongraph-matching"
 
-// LinkSummary counts the links LinkSameAs made, by rule.
+// LinkSummary counts the links LinkSameAs made, by rule, and the links it
+// removed because their rule no longer matches.
 type LinkSummary struct {
-	ByRule map[string]int
-	Write  WriteSummaries
+	ByRule  map[string]int
+	Removed int
+	Write   WriteSummaries
 }
+
+// derivedDataset is the dataset of SAME_AS links made by LinkSameAs.
+const derivedDataset = "derived"
 
 // LinkSameAs connects records of different datasets that describe the same
 // real-world entity with SAME_AS relationships, keeping both records and
 // their provenance: the same IMO number, or the same authority's listing id
 // (confirmed); the same name and birth date for people, or the same
 // multi-word name (and country, where both give one) for organisations
-// (reported). Every link cites the matching rules as its source and states
-// its basis. Reruns change nothing.
+// (reported); and between a curated record and a list's, the name rules of
+// model.PersonNameKeys and model.OrgWords with a shared country (reported).
+// Every link cites the matching rules as its source and states its basis.
+// A link it made before whose rule no longer matches (a newer list dropped
+// the IMO number, say) is removed with its evidence; links curators made
+// are never touched. Reruns change nothing. Run Resolve afterwards.
 func (s *Store) LinkSameAs(ctx context.Context) (LinkSummary, error) {
 	const op = "cypher.Store.LinkSameAs"
 	rules := []struct {
@@ -140,6 +148,24 @@ func (s *Store) LinkSameAs(ctx context.Context) (LinkSummary, error) {
 	type pair struct{ a, b string }
 	seen := map[pair]bool{}
 	var batch model.Batch
+	add := func(rule string, status schema.Status, p [3]string) {
+		if seen[pair{p[0], p[1]}] {
+			return
+		}
+		seen[pair{p[0], p[1]}] = true
+		sum.ByRule[rule]++
+		id := string(schema.SameAs) + "|" + p[0] + "|" + p[1]
+		props := model.Properties{}
+		props.Set("basis", p[2])
+		batch.Relationships = append(batch.Relationships, model.Relationship{
+			ID: id, Type: schema.SameAs, FromID: p[0], ToID: p[1], Properties: props,
+			Provenance: model.Provenance{Status: status, Dataset: derivedDataset, RecordID: rule},
+		})
+		batch.Evidence = append(batch.Evidence, model.Evidence{
+			ID: "ev:" + id + ":match", FactID: id, SourceID: MatchingSourceID, Status: status,
+			Basis: "research", Claim: "same " + strings.TrimSpace(p[2]) + " (rule " + rule + ")",
+		})
+	}
 	for _, rule := range rules {
 		pairs, err := read(ctx, s, op, func(tx neo4j.ManagedTransaction) ([][3]string, error) {
 			res, err := tx.Run(ctx, rule.query, nil)
@@ -158,26 +184,23 @@ func (s *Store) LinkSameAs(ctx context.Context) (LinkSummary, error) {
 		if err != nil {
 			return sum, err
 		}
-		sort.Slice(pairs, func(i, j int) bool { return pairs[i][0]+pairs[i][1] < pairs[j][0]+pairs[j][1] })
+		sortPairs(pairs)
 		for _, p := range pairs {
-			if seen[pair{p[0], p[1]}] {
-				continue
-			}
-			seen[pair{p[0], p[1]}] = true
-			sum.ByRule[rule.name]++
-			id := string(schema.SameAs) + "|" + p[0] + "|" + p[1]
-			props := model.Properties{}
-			props.Set("basis", p[2])
-			batch.Relationships = append(batch.Relationships, model.Relationship{
-				ID: id, Type: schema.SameAs, FromID: p[0], ToID: p[1], Properties: props,
-				Provenance: model.Provenance{Status: rule.status, Dataset: "derived", RecordID: rule.name},
-			})
-			batch.Evidence = append(batch.Evidence, model.Evidence{
-				ID: "ev:" + id + ":match", FactID: id, SourceID: MatchingSourceID, Status: rule.status,
-				Basis: "research", Claim: "same " + strings.TrimSpace(p[2]) + " (rule " + rule.name + ")",
-			})
+			add(rule.name, rule.status, p)
 		}
 	}
+	named, err := s.matchCuratedNames(ctx)
+	if err != nil {
+		return sum, err
+	}
+	for _, m := range named {
+		add(m.rule, schema.Reported, m.pair)
+	}
+	removed, err := s.removeStaleLinks(ctx, func(a, b string) bool { return seen[pair{a, b}] })
+	if err != nil {
+		return sum, err
+	}
+	sum.Removed = removed
 	if len(batch.Relationships) == 0 {
 		return sum, nil
 	}
@@ -188,7 +211,9 @@ func (s *Store) LinkSameAs(ctx context.Context) (LinkSummary, error) {
 	batch.Entities = append(batch.Entities, model.Entity{
 		ID: MatchingSourceID, Kind: schema.Source, Name: "sanctiongraph record matching rules",
 		Description: "Records of different datasets are linked as SAME_AS when they share an IMO number or an authority's listing id " +
-			"(confirmed), or, for people, a name and birth date, and for organisations a multi-word name and country (reported).",
+			"(confirmed), or, for people, a name and birth date, and for organisations a multi-word name and country (reported); " +
+			"a curated record and a list's also when their names agree by the name rules (surname first or last, transliteration " +
+			"variants, legal forms dropped, or all of the curated name's words in order) and they share a country (reported).",
 		Properties: props, Provenance: model.Provenance{Status: schema.Confirmed, Dataset: "derived"},
 	})
 	w, err := s.Write(ctx, batch)

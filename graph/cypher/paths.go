@@ -58,11 +58,66 @@ func buildPathQuery(types []schema.RelType, segments, perSegment int, mode model
              AND COUNT { (m%[1]d)--() } <= $maxDegree))
   ){1,%[3]d} (n%[1]d)`, i, typeExpr, perSegment)
 	}
+	// Ties are broken by the ids along the path, so identical calls give
+	// identical answers in identical order.
 	b.WriteString(`
 WITH p WHERE all(i IN range(0, length(p) - 1) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
-WITH p ORDER BY length(p)
+WITH p ORDER BY length(p), [n IN nodes(p) | n.id], [x IN relationships(p) | x.id]
 LIMIT $limit
 RETURN nodes(p) AS nodes, [x IN relationships(p) | {r: x, from: startNode(x).id, to: endNode(x).id}] AS rels`)
+	return b.String()
+}
+
+// buildResolvedPathQuery is buildPathQuery on the resolved graph: the ends
+// are resolved entities, and one hop is one relationship between records
+// of two resolved entities, entered by RECORD_OF and left by HAS_RECORD, so
+// passing through an entity by another of its records costs nothing and
+// SAME_AS (left out of types) is never a hop. It returns, per hop, the
+// records left (xs) and reached (ys).
+func buildResolvedPathQuery(types []schema.RelType, segments, perSegment int, mode model.PathSearchMode, k int) string {
+	names := make([]string, len(types))
+	for i, t := range types {
+		names[i] = string(t)
+	}
+	typeExpr := strings.Join(names, "|")
+	var b strings.Builder
+	for i := 0; i <= segments; i++ {
+		fmt.Fprintf(&b, "MATCH (n%d:%s {id: $ends[%d]})\n", i, schema.ResolvedLabel, i)
+	}
+	switch mode {
+	case model.AllShortest:
+		b.WriteString("MATCH p = ALL SHORTEST (n0)")
+	case model.KShortest:
+		b.WriteString("MATCH p = SHORTEST " + strconv.Itoa(3*k) + " (n0)")
+	default:
+		b.WriteString("MATCH p = SHORTEST 1 (n0)")
+	}
+	var xs, ys, rs []string
+	for i := 1; i <= segments; i++ {
+		fmt.Fprintf(&b, `
+  ((a%[1]d)-[:%[4]s]->(x%[1]d)-[r%[1]d:%[2]s]-(y%[1]d)-[:%[5]s]->(m%[1]d:%[6]s)
+     WHERE r%[1]d.statusRank >= $minRank
+       AND ($hi IS NULL OR r%[1]d.validFrom IS NULL OR r%[1]d.validFrom <= $hi)
+       AND ($lo IS NULL OR r%[1]d.validUntil IS NULL OR r%[1]d.validUntil >= $lo)
+       AND (a%[1]d.id IN $ends OR x%[1]d.statusRank >= 0)
+       AND (m%[1]d.id IN $ends OR (
+             y%[1]d.statusRank >= 0
+             AND ($kinds IS NULL OR y%[1]d.kind IN $kinds)
+             AND NOT y%[1]d.kind IN $excludeKinds
+             AND COUNT { (m%[1]d)-[:%[4]s]->()--() } <= $maxDegree))
+  ){1,%[3]d} (n%[1]d)`, i, typeExpr, perSegment, schema.HasRecord, schema.RecordOf, schema.ResolvedLabel)
+		xs = append(xs, fmt.Sprintf("x%d", i))
+		ys = append(ys, fmt.Sprintf("y%d", i))
+		rs = append(rs, fmt.Sprintf("r%d", i))
+	}
+	fmt.Fprintf(&b, `
+WITH p, [n IN nodes(p) WHERE n:%s] AS res, %s AS xs, %s AS ys, %s AS rs
+WITH p, res, xs, ys, rs WHERE all(i IN range(0, size(res) - 2) WHERE NOT res[i] IN res[i + 1..])
+WITH res, xs, ys, rs ORDER BY size(rs), [n IN res | n.id], [x IN rs | x.id]
+LIMIT $limit
+RETURN [n IN res | n.id] AS nodes, [n IN xs | n.id] AS xs, [n IN ys | n.id] AS ys,
+       [x IN rs | {r: x, from: startNode(x).id, to: endNode(x).id}] AS rels`,
+		schema.ResolvedLabel, strings.Join(xs, " + "), strings.Join(ys, " + "), strings.Join(rs, " + "))
 	return b.String()
 }
 
@@ -74,6 +129,9 @@ func pathTypes(q model.PathQuery) []schema.RelType {
 	}
 	var out []schema.RelType
 	for _, t := range schema.RelTypes { // constants only, in declaration order
+		if q.View == model.ViewResolved && t == schema.SameAs {
+			continue
+		}
 		if slices.Contains(base, t) && !slices.Contains(q.ExcludeTypes, t) {
 			out = append(out, t)
 		}
@@ -113,7 +171,7 @@ func (s *Store) Paths(ctx context.Context, q model.PathQuery) (model.PathSearch,
 		return model.PathSearch{}, bad("date: " + err.Error())
 	}
 	ends := append(append([]string{q.From}, q.Via...), q.To)
-	if err := s.checkEnds(ctx, ends); err != nil {
+	if err := s.checkEnds(ctx, ends, q.View); err != nil {
 		return model.PathSearch{}, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, pathTimeout)
@@ -169,15 +227,25 @@ func dateOrNil(s string) any {
 	return d
 }
 
-const cypherEndsExist = `UNWIND $ids AS id
+var cypherEndsExist = map[model.View]string{
+	model.ViewRecords: `UNWIND $ids AS id
 OPTIONAL MATCH (n:` + schema.NodeLabel + ` {id: id})
 WITH id, n WHERE n IS NULL
-RETURN collect(id) AS missing`
+RETURN collect(id) AS missing`,
+	model.ViewResolved: `UNWIND $ids AS id
+OPTIONAL MATCH (n:` + schema.ResolvedLabel + ` {id: id})
+WITH id, n WHERE n IS NULL
+RETURN collect(id) AS missing`,
+}
 
-func (s *Store) checkEnds(ctx context.Context, ids []string) error {
+func (s *Store) checkEnds(ctx context.Context, ids []string, view model.View) error {
 	const op = "cypher.Store.Paths"
 	missing, err := read(ctx, s, op, func(tx neo4j.ManagedTransaction) ([]any, error) {
-		res, err := tx.Run(ctx, cypherEndsExist, map[string]any{"ids": ids})
+		q := cypherEndsExist[model.ViewRecords]
+		if view == model.ViewResolved {
+			q = cypherEndsExist[model.ViewResolved]
+		}
+		res, err := tx.Run(ctx, q, map[string]any{"ids": ids})
 		if err != nil {
 			return nil, err
 		}
@@ -211,6 +279,9 @@ func (s *Store) findPaths(ctx context.Context, q model.PathQuery, ends []string,
 	case model.KShortest:
 		limit = q.K
 	}
+	if q.View == model.ViewResolved {
+		return s.findResolvedPaths(ctx, q, ends, lo, hi, types, segments, perSegment, limit)
+	}
 	query := buildPathQuery(types, segments, perSegment, q.Mode, q.K)
 	excl := kindStrings(q.ExcludeKinds)
 	p := map[string]any{
@@ -240,6 +311,10 @@ func (s *Store) findPaths(ctx context.Context, q model.PathQuery, ends []string,
 				to, _ := m["to"].(string)
 				path.Rels = append(path.Rels, s.decodeRel(r, from, to))
 				path.Forward = append(path.Forward, i < len(path.Nodes) && path.Nodes[i].ID == from)
+				if i+1 < len(path.Nodes) {
+					path.FromRecords = append(path.FromRecords, path.Nodes[i].ID)
+					path.ToRecords = append(path.ToRecords, path.Nodes[i+1].ID)
+				}
 			}
 			if len(path.Rels) <= q.MaxHops {
 				out.Paths = append(out.Paths, path)
@@ -254,12 +329,17 @@ WITH node, score, $norm IN split(node.searchText, '\n') AS exact
 ORDER BY exact DESC, score DESC, node.sortName, node.id
 RETURN node, exact LIMIT 10`
 
-// ResolveEntity finds the entity a path end names: an id, or a name or alias
-// that matches exactly one entity (after normalisation), or failing that the
-// only full-text hit. Errors: NOT_FOUND when nothing matches, BAD_USER_INPUT
+// ResolveEntity finds the entity a path end names. In the resolved view
+// (the default) it is a resolved entity, found by tiers (resolveNameResolved);
+// in the records view a record: an id, or a name or alias that matches
+// exactly one record (after normalisation), or failing that the only
+// full-text hit. Errors: NOT_FOUND when nothing matches, BAD_USER_INPUT
 // with the candidates (Details["candidates"]) when several do.
-func (s *Store) ResolveEntity(ctx context.Context, ref string) (*model.Entity, error) {
+func (s *Store) ResolveEntity(ctx context.Context, ref string, view model.View) (*model.Entity, error) {
 	const op = "cypher.Store.ResolveEntity"
+	if view == model.ViewResolved {
+		return s.resolveNameResolved(ctx, ref)
+	}
 	if m, err := s.EntitiesByID(ctx, []string{ref}); err != nil {
 		return nil, err
 	} else if e, ok := m[ref]; ok {
@@ -318,4 +398,68 @@ func (s *Store) ResolveEntity(ctx context.Context, ref string) (*model.Entity, e
 	return nil, &model.Error{Code: model.BadUserInput, Op: op,
 		Message: fmt.Sprintf("%q matches %d entities: %s; pass one of their ids", ref, len(cands), strings.Join(names, ", ")),
 		Details: map[string]any{"candidates": list}}
+}
+
+func (s *Store) findResolvedPaths(ctx context.Context, q model.PathQuery, ends []string, lo, hi any,
+	types []schema.RelType, segments, perSegment, limit int) (model.PathSearch, error) {
+	query := buildResolvedPathQuery(types, segments, perSegment, q.Mode, q.K)
+	p := map[string]any{
+		"ends": ends, "minRank": int64(q.MinStatus.Rank()), "lo": lo, "hi": hi,
+		"kinds": kindList(q.Kinds), "excludeKinds": kindStrings(q.ExcludeKinds), "maxDegree": int64(q.MaxDegree), "limit": int64(limit),
+	}
+	return read(ctx, s, "cypher.Store.Paths", func(tx neo4j.ManagedTransaction) (model.PathSearch, error) {
+		var out model.PathSearch
+		res, err := tx.Run(ctx, query, p)
+		if err != nil {
+			return out, err
+		}
+		type found struct {
+			nodes, xs, ys []string
+			rels          []any
+		}
+		var all []found
+		ids := map[string]bool{}
+		for res.Next(ctx) {
+			rec := res.Record()
+			var f found
+			n, _, _ := neo4j.GetRecordValue[[]any](rec, "nodes")
+			x, _, _ := neo4j.GetRecordValue[[]any](rec, "xs")
+			y, _, _ := neo4j.GetRecordValue[[]any](rec, "ys")
+			f.nodes, f.xs, f.ys = strs(n), strs(x), strs(y)
+			f.rels, _, _ = neo4j.GetRecordValue[[]any](rec, "rels")
+			for _, id := range f.nodes {
+				ids[id] = true
+			}
+			all = append(all, f)
+		}
+		if err := res.Err(); err != nil {
+			return out, err
+		}
+		ents, err := s.resolvedByID(ctx, tx, sortedKeys(ids))
+		if err != nil {
+			return out, err
+		}
+		for _, f := range all {
+			if len(f.rels) > q.MaxHops || len(f.xs) != len(f.rels) || len(f.nodes) != len(f.rels)+1 {
+				continue
+			}
+			var path model.Path
+			for _, id := range f.nodes {
+				path.Nodes = append(path.Nodes, ents[id])
+			}
+			for i, x := range f.rels {
+				m, _ := x.(map[string]any)
+				r, _ := m["r"].(neo4j.Relationship)
+				from, to := str(m["from"]), str(m["to"])
+				path.Rels = append(path.Rels, s.decodeRel(r, from, to))
+				path.Forward = append(path.Forward, f.xs[i] == from)
+			}
+			path.FromRecords, path.ToRecords = f.xs, f.ys
+			if slices.Contains(path.Nodes, nil) {
+				continue
+			}
+			out.Paths = append(out.Paths, path)
+		}
+		return out, nil
+	})
 }

@@ -147,17 +147,17 @@ func TestResolveEntity(t *testing.T) {
 		t.Fatal(err)
 	}
 	for ref, want := range map[string]string{"person:putin": "person:putin", "Kim Jong-un": "person:kim-jong-un", "aurus": "org:aurus", "Ким Чен Ын": "person:kim-jong-un"} {
-		e, err := env.Store.ResolveEntity(ctx, ref)
+		e, err := env.Store.ResolveEntity(ctx, ref, model.ViewRecords)
 		if err != nil || e.ID != want {
 			t.Errorf("ResolveEntity(%q) = %v, %v; want %s", ref, e, err, want)
 		}
 	}
-	_, err := env.Store.ResolveEntity(ctx, "Kim")
+	_, err := env.Store.ResolveEntity(ctx, "Kim", model.ViewRecords)
 	var me *model.Error
 	if model.ErrorCode(err) != model.BadUserInput || !asError(err, &me) || len(me.Details["candidates"].([]map[string]any)) < 2 {
 		t.Fatalf("ambiguous name: %v", err)
 	}
-	if _, err := env.Store.ResolveEntity(ctx, "Zzyzx Corporation"); model.ErrorCode(err) != model.NotFound {
+	if _, err := env.Store.ResolveEntity(ctx, "Zzyzx Corporation", model.ViewRecords); model.ErrorCode(err) != model.NotFound {
 		t.Fatalf("unknown name: %v", err)
 	}
 }

@@ -59,6 +59,9 @@ func (s *Store) Neighbours(ctx context.Context, q model.NeighbourQuery) (model.N
 		"minRank": int64(q.MinStatus.Rank()), "statuses": statusList(q.Statuses), "at": at,
 		"skip": int64(q.Offset), "limit": int64(q.Limit),
 	}
+	if q.View == model.ViewResolved {
+		return s.neighboursResolved(ctx, q, p)
+	}
 	type result struct {
 		page  model.NeighbourPage
 		found bool
@@ -162,6 +165,9 @@ func (s *Store) Search(ctx context.Context, q model.SearchQuery) (model.SearchPa
 		"q": lq, "norm": strings.Join(terms, " "), "max": int64(model.MaxSearchHits), "kinds": kindList(q.Kinds),
 		"skip": int64(q.Offset), "limit": int64(q.Limit),
 	}
+	if q.View == model.ViewResolved {
+		return s.searchResolved(ctx, p, terms)
+	}
 	return read(ctx, s, op, func(tx neo4j.ManagedTransaction) (model.SearchPage, error) {
 		res, err := tx.Run(ctx, cypherSearch, p)
 		if err != nil {
@@ -250,6 +256,9 @@ func (s *Store) Entities(ctx context.Context, q model.EntityQuery) (model.Entity
 	p := map[string]any{
 		"kinds": kindList(q.Kinds), "statuses": statusList(q.Statuses), "minRank": int64(q.MinStatus.Rank()),
 		"dataset": dataset, "at": at, "skip": int64(q.Offset), "limit": int64(q.Limit),
+	}
+	if q.View == model.ViewResolved {
+		return s.entitiesResolved(ctx, q, p)
 	}
 	pageQuery := entityFilter + `RETURN n ` + order + ` SKIP $skip LIMIT $limit`
 	return read(ctx, s, op, func(tx neo4j.ManagedTransaction) (model.EntityPage, error) {
@@ -360,11 +369,18 @@ func (s *Store) Counts(ctx context.Context, q model.CountQuery) (*model.Counts, 
 	unfiltered := len(q.Kinds) == 0 && q.Dataset == "" && q.MinStatus == ""
 	return read(ctx, s, op, func(tx neo4j.ManagedTransaction) (*model.Counts, error) {
 		c := &model.Counts{}
-		res, err := tx.Run(ctx, cypherCountNodes, p)
+		byKind, byStatus, byDataset := map[string]int{}, map[string]int{}, map[string]int{}
+		nodeQuery := cypherCountNodes
+		if q.View == model.ViewResolved {
+			if err := countResolvedNodes(ctx, tx, p, c, byKind, byStatus, byDataset); err != nil {
+				return nil, err
+			}
+			nodeQuery = `RETURN 1 LIMIT 0`
+		}
+		res, err := tx.Run(ctx, nodeQuery, p)
 		if err != nil {
 			return nil, err
 		}
-		byKind, byStatus, byDataset := map[string]int{}, map[string]int{}, map[string]int{}
 		for res.Next(ctx) {
 			rec := res.Record()
 			k, _, _ := neo4j.GetRecordValue[string](rec, "kind")
@@ -392,6 +408,9 @@ func (s *Store) Counts(ctx context.Context, q model.CountQuery) (*model.Counts, 
 			rec := res.Record()
 			t, _, _ := neo4j.GetRecordValue[string](rec, "t")
 			n, _, _ := neo4j.GetRecordValue[int64](rec, "c")
+			if q.View == model.ViewResolved && t == string(schema.SameAs) {
+				continue // joins records of one entity: not a relationship between entities
+			}
 			byType[t] += int(n)
 			c.Relationships += int(n)
 		}

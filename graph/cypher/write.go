@@ -60,9 +60,13 @@ var (
 
 func init() {
 	for _, k := range schema.Kinds {
+		// A new record is its own resolved entity until Resolve merges
+		// it into a SAME_AS cluster.
 		createEntity[k] = `UNWIND $rows AS row
 CREATE (n:` + schema.NodeLabel + `:` + string(k) + `)
-SET n = row.props`
+SET n = row.props
+MERGE (res:` + schema.ResolvedLabel + ` {id: n.id}) ON CREATE SET res.kind = n.kind
+CREATE (n)-[:` + string(schema.RecordOf) + `]->(res), (res)-[:` + string(schema.HasRecord) + `]->(n)`
 		updateEntity[k] = `UNWIND $rows AS row
 MATCH (n:` + schema.NodeLabel + ` {id: row.id})
 SET n += row.props` + keepRetraction("n")

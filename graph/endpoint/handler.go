@@ -105,13 +105,13 @@ func setComplexity(c *graph.ComplexityRoot) {
 		}
 		return *first
 	}
-	c.Query.Entities = func(child int, _ *model.EntityFilter, _ *model.EntitySort, first *int, _ *string) int {
+	c.Query.Entities = func(child int, _ *model.EntityFilter, _ *model.EntitySort, first *int, _ *string, _ *model.View) int {
 		return 1 + size(first, 20)*child
 	}
-	c.Query.Search = func(child int, _ string, _ []schema.Kind, first *int, _ *string) int {
+	c.Query.Search = func(child int, _ string, _ []schema.Kind, first *int, _ *string, _ *model.View) int {
 		return 1 + size(first, 10)*child
 	}
-	c.Query.Neighbours = func(child int, _ string, _ *model.NeighbourFilter, first *int, _ *string) int {
+	c.Query.Neighbours = func(child int, _ string, _ *model.NeighbourFilter, first *int, _ *string, _ *model.View) int {
 		return 1 + size(first, 20)*child
 	}
 	c.Entity.Neighbours = func(child int, _ *model.NeighbourFilter, first *int, _ *string) int {

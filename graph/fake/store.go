@@ -33,7 +33,8 @@ type Store struct {
 	TimelineFn          func(ctx context.Context, q model.TimelineQuery) (model.TimelinePage, error)
 	CountsFn            func(ctx context.Context, q model.CountQuery) (*model.Counts, error)
 	PathsFn             func(ctx context.Context, q model.PathQuery) (model.PathSearch, error)
-	ResolveEntityFn     func(ctx context.Context, ref string) (*model.Entity, error)
+	ResolveEntityFn     func(ctx context.Context, ref string, view model.View) (*model.Entity, error)
+	ResolvedByIDFn      func(ctx context.Context, ids []string) (map[string]*model.Entity, error)
 	ViolationFactsFn    func(ctx context.Context, q model.ViolationQuery) (*model.ViolationFacts, error)
 
 	UpsertEntityFn       func(ctx context.Context, e model.Entity, evidence []model.Evidence, action string, who model.Actor, reason string) (*model.Entity, model.WriteResult, error)
@@ -105,11 +106,18 @@ func (s *Store) Paths(ctx context.Context, q model.PathQuery) (model.PathSearch,
 	return s.PathsFn(ctx, q)
 }
 
-func (s *Store) ResolveEntity(ctx context.Context, ref string) (*model.Entity, error) {
+func (s *Store) ResolveEntity(ctx context.Context, ref string, view model.View) (*model.Entity, error) {
 	if s.ResolveEntityFn == nil {
 		return nil, ErrUnset
 	}
-	return s.ResolveEntityFn(ctx, ref)
+	return s.ResolveEntityFn(ctx, ref, view)
+}
+
+func (s *Store) ResolvedByID(ctx context.Context, ids []string) (map[string]*model.Entity, error) {
+	if s.ResolvedByIDFn == nil {
+		return nil, ErrUnset
+	}
+	return s.ResolvedByIDFn(ctx, ids)
 }
 
 func (s *Store) Entity(ctx context.Context, id string) (*model.Entity, error) {

@@ -84,7 +84,47 @@ type Entity struct {
 	Description string
 	Properties  Properties
 	Provenance
+	// Records is set on a resolved entity (the view RESOLVED): every record
+	// that describes it, preferred first. Its name, description and
+	// provenance are the preferred record's; aliases and properties are the
+	// union of all records'. Nil on a record.
+	Records []*Record
+	// SameAs are the SAME_AS links that join the records, each with its basis.
+	SameAs []*Relationship
 }
+
+// Resolved reports whether e is a resolved entity rather than one record.
+func (e *Entity) Resolved() bool { return e.Records != nil }
+
+// RecordIDs are the ids of a resolved entity's records, or the record's own id.
+func (e *Entity) RecordIDs() []string {
+	if e.Records == nil {
+		return []string{e.ID}
+	}
+	out := make([]string, len(e.Records))
+	for i, r := range e.Records {
+		out[i] = r.Entity.ID
+	}
+	return out
+}
+
+// Record is one record of a resolved entity: the entity as one dataset
+// describes it, and the listings (Sanction records) that designate it.
+type Record struct {
+	Entity   *Entity
+	Listings []*Entity
+}
+
+// View says whether a query reads resolved entities or the records as each
+// dataset stored them. The API asks for RESOLVED unless told otherwise; to
+// the store an empty View means records.
+type View string
+
+// The views.
+const (
+	ViewResolved View = "RESOLVED"
+	ViewRecords  View = "RECORDS"
+)
 
 // Relationship is a directed, typed fact between two entities.
 type Relationship struct {

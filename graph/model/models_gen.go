@@ -27,6 +27,16 @@ type ChangeEdge struct {
 	Node   *Change `json:"node"`
 }
 
+// How a path passed through a resolved entity from one of its records to another.
+type ClusterJoin struct {
+	// The record the previous hop reached.
+	ArrivedAt *Entity `json:"arrivedAt"`
+	// The record this hop leaves.
+	LeftFrom *Entity `json:"leftFrom"`
+	// The SAME_AS links that join the two records, each with its basis and evidence.
+	Links []*Relationship `json:"links"`
+}
+
 // Filters for counts.
 type CountFilter struct {
 	Kinds     []schema.Kind  `json:"kinds,omitempty"`

@@ -34,6 +34,7 @@ const (
 
 // EntityQuery selects entities for lists and dashboards.
 type EntityQuery struct {
+	View      View
 	Kinds     []schema.Kind
 	Statuses  []schema.Status
 	MinStatus schema.Status
@@ -52,6 +53,7 @@ type EntityPage struct {
 
 // SearchQuery is a full-text search over names and aliases.
 type SearchQuery struct {
+	View  View
 	Text  string
 	Kinds []schema.Kind
 	Page
@@ -75,6 +77,7 @@ const MaxSearchHits = 1000
 
 // NeighbourQuery selects the relationships around one entity.
 type NeighbourQuery struct {
+	View      View
 	ID        string
 	Types     []schema.RelType
 	Direction Dir
@@ -123,6 +126,7 @@ type TimelinePage struct {
 
 // CountQuery filters dashboard counts.
 type CountQuery struct {
+	View      View
 	Kinds     []schema.Kind
 	Dataset   string
 	MinStatus schema.Status
@@ -213,6 +217,9 @@ const (
 
 // PathQuery asks how two entities are connected.
 type PathQuery struct {
+	// View RESOLVED searches the resolved graph: ends are resolved ids and
+	// no hop is spent on SAME_AS.
+	View View
 	// From, To and Via are entity ids; Via are waypoints in order.
 	From, To string
 	Via      []string
@@ -241,6 +248,10 @@ type Path struct {
 	// traversed in its own direction.
 	Rels    []*Relationship
 	Forward []bool
+	// FromRecords[i] and ToRecords[i] are the records hop i leaves and
+	// reaches (the relationship's ends, in the direction of travel). In
+	// the records view they are the nodes' ids.
+	FromRecords, ToRecords []string
 }
 
 // PathCut says which constraint left a path query without an answer.
@@ -283,6 +294,12 @@ func (p *Path) Hops() []*Hop {
 	out := make([]*Hop, len(p.Rels))
 	for i, r := range p.Rels {
 		out[i] = &Hop{From: p.Nodes[i], To: p.Nodes[i+1], Relationship: r, Forward: p.Forward[i]}
+		if i < len(p.FromRecords) {
+			out[i].FromRecord, out[i].ToRecord = p.FromRecords[i], p.ToRecords[i]
+		}
+		if i > 0 && i < len(p.FromRecords) && p.ToRecords[i-1] != p.FromRecords[i] {
+			out[i].JoinedFrom = p.ToRecords[i-1]
+		}
 	}
 	return out
 }
@@ -333,6 +350,12 @@ type Hop struct {
 	Relationship *Relationship
 	// Forward is true when the step follows the relationship's direction.
 	Forward bool
+	// FromRecord and ToRecord are the records the hop leaves and reaches.
+	FromRecord, ToRecord string
+	// JoinedFrom is set when the hop leaves its From entity by another
+	// record than the one the previous hop reached: the path passed through
+	// the resolved entity from that record to FromRecord.
+	JoinedFrom string
 }
 
 // Status is the hop's relationship status.

@@ -1,0 +1,499 @@
+package cypher
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/sanctiongraph/sanctiongraph/graph/model"
+	"github.com/sanctiongraph/sanctiongraph/schema"
+)
+
+// Reads of the resolved graph (see resolve.go for how it is stored).
+
+// resolvedOf matches `res`, the resolved entity an id names: a resolved id,
+// or the id of one of its records.
+const resolvedOf = `OPTIONAL MATCH (r0:` + schema.ResolvedLabel + ` {id: id})
+OPTIONAL MATCH (:` + schema.NodeLabel + ` {id: id})-[:` + string(schema.RecordOf) + `]->(r1:` + schema.ResolvedLabel + `)
+WITH id, coalesce(r0, r1) AS res WHERE res IS NOT NULL
+`
+
+const cypherResolvedByID = `UNWIND $ids AS id
+` + resolvedOf + `MATCH (res)-[:` + string(schema.HasRecord) + `]->(n:` + schema.NodeLabel + `)
+CALL (n) {
+  OPTIONAL MATCH (l:` + string(schema.Sanction) + `)-[:` + string(schema.Designates) + `]->(n)
+  WITH l ORDER BY l.id LIMIT 20
+  RETURN collect(l) AS listings
+}
+CALL (n, res) {
+  OPTIONAL MATCH (n)-[s:` + string(schema.SameAs) + `]->(o:` + schema.NodeLabel + `)-[:` + string(schema.RecordOf) + `]->(res)
+  RETURN collect({s: s, to: o.id}) AS links
+}
+RETURN id, res.id AS rid, collect({n: n, listings: listings, links: links}) AS records`
+
+// ResolvedByID returns the resolved entities that these ids name (resolved
+// ids or ids of their records), keyed by the id asked for; unknown ids are
+// absent.
+func (s *Store) ResolvedByID(ctx context.Context, ids []string) (map[string]*model.Entity, error) {
+	return read(ctx, s, "cypher.Store.ResolvedByID", func(tx neo4j.ManagedTransaction) (map[string]*model.Entity, error) {
+		return s.resolvedByID(ctx, tx, ids)
+	})
+}
+
+func (s *Store) resolvedByID(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) (map[string]*model.Entity, error) {
+	out := make(map[string]*model.Entity, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	res, err := tx.Run(ctx, cypherResolvedByID, map[string]any{"ids": ids})
+	if err != nil {
+		return nil, err
+	}
+	byRID := map[string]*model.Entity{}
+	for res.Next(ctx) {
+		rec := res.Record()
+		id, _, _ := neo4j.GetRecordValue[string](rec, "id")
+		rid, _, _ := neo4j.GetRecordValue[string](rec, "rid")
+		if e, ok := byRID[rid]; ok {
+			out[id] = e
+			continue
+		}
+		items, _, _ := neo4j.GetRecordValue[[]any](rec, "records")
+		e := s.decodeResolved(rid, items)
+		byRID[rid] = e
+		out[id] = e
+	}
+	return out, res.Err()
+}
+
+// decodeResolved builds a resolved entity from its records: the preferred
+// record's id... name, description and provenance; every other name as an
+// alias; properties merged; the strongest status of any record.
+func (s *Store) decodeResolved(rid string, items []any) *model.Entity {
+	var recs []*model.Record
+	var links []*model.Relationship
+	for _, it := range items {
+		m, _ := it.(map[string]any)
+		n, _ := m["n"].(neo4j.Node)
+		r := &model.Record{Entity: s.decodeEntity(n)}
+		ls, _ := m["listings"].([]any)
+		for _, l := range ls {
+			if ln, ok := l.(neo4j.Node); ok {
+				r.Listings = append(r.Listings, s.decodeEntity(ln))
+			}
+		}
+		recs = append(recs, r)
+		lk, _ := m["links"].([]any)
+		for _, l := range lk {
+			lm, _ := l.(map[string]any)
+			rel, ok := lm["s"].(neo4j.Relationship)
+			if !ok {
+				continue
+			}
+			links = append(links, s.decodeRel(rel, r.Entity.ID, str(lm["to"])))
+		}
+	}
+	sort.Slice(recs, func(i, j int) bool {
+		a, b := recs[i].Entity, recs[j].Entity
+		if a.ID == rid || b.ID == rid {
+			return a.ID == rid
+		}
+		return preferred(a.ID, a.Dataset, b.ID, b.Dataset)
+	})
+	sort.Slice(links, func(i, j int) bool { return links[i].ID < links[j].ID })
+	if len(recs) == 0 {
+		return &model.Entity{ID: rid, Records: []*model.Record{}}
+	}
+	p := recs[0].Entity
+	e := &model.Entity{
+		ID: rid, Kind: p.Kind, Name: p.Name, Description: p.Description,
+		Properties: model.Properties{}, Provenance: p.Provenance, Records: recs, SameAs: links,
+	}
+	seen := map[string]bool{p.Name: true}
+	for _, r := range recs {
+		for _, n := range append([]string{r.Entity.Name}, r.Entity.Aliases...) {
+			if !seen[n] {
+				seen[n] = true
+				e.Aliases = append(e.Aliases, n)
+			}
+		}
+		for _, k := range sortedKeys(r.Entity.Properties) {
+			for _, v := range r.Entity.Properties[k] {
+				if !slices.Contains(e.Properties[k], v) {
+					e.Properties[k] = append(e.Properties[k], v)
+				}
+			}
+		}
+		if r.Entity.Status.Rank() > e.Status.Rank() && r.Entity.Retracted == nil {
+			e.Status = r.Entity.Status
+		}
+	}
+	if e.Description == "" {
+		for _, r := range recs {
+			if r.Entity.Description != "" {
+				e.Description = r.Entity.Description
+				break
+			}
+		}
+	}
+	return e
+}
+
+// ResolvedEntity returns the resolved entity an id names (its own id or a
+// record's). Errors: NOT_FOUND.
+func (s *Store) ResolvedEntity(ctx context.Context, id string) (*model.Entity, error) {
+	m, err := s.ResolvedByID(ctx, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	if e, ok := m[id]; ok {
+		return e, nil
+	}
+	return nil, &model.Error{Code: model.NotFound, Message: fmt.Sprintf("no entity with id %q", id), Op: "cypher.Store.ResolvedEntity"}
+}
+
+// cypherSearchResolved ranks like cypherSearch, one hit per resolved
+// entity (its best-scoring record).
+const cypherSearchResolved = `CALL db.index.fulltext.queryNodes('node_names', $q, {limit: $max}) YIELD node, score
+WHERE ($kinds IS NULL OR node.kind IN $kinds) AND node.statusRank >= 0
+WITH node, score, split(node.searchText, '\n') AS names
+WITH node, score + CASE WHEN $norm IN names THEN 100.0
+                        WHEN any(x IN names WHERE x STARTS WITH $norm) THEN 50.0
+                        ELSE 0.0 END AS score
+MATCH (node)-[:` + string(schema.RecordOf) + `]->(r:` + schema.ResolvedLabel + `)
+WITH r, max(score) AS score
+MATCH (p:` + schema.NodeLabel + ` {id: r.id})
+WITH r, score ORDER BY score DESC, p.sortName, r.id
+WITH collect({id: r.id, s: score}) AS hits
+RETURN size(hits) AS total, hits[$skip..$skip + $limit] AS page`
+
+func (s *Store) searchResolved(ctx context.Context, p map[string]any, terms []string) (model.SearchPage, error) {
+	return read(ctx, s, "cypher.Store.Search", func(tx neo4j.ManagedTransaction) (model.SearchPage, error) {
+		res, err := tx.Run(ctx, cypherSearchResolved, p)
+		if err != nil {
+			return model.SearchPage{}, err
+		}
+		rec, err := res.Single(ctx)
+		if err != nil {
+			return model.SearchPage{}, err
+		}
+		total, _, _ := neo4j.GetRecordValue[int64](rec, "total")
+		items, _, _ := neo4j.GetRecordValue[[]any](rec, "page")
+		var ids []string
+		var scores []float64
+		for _, it := range items {
+			m, _ := it.(map[string]any)
+			ids = append(ids, str(m["id"]))
+			sc, _ := m["s"].(float64)
+			scores = append(scores, sc)
+		}
+		ents, err := s.resolvedByID(ctx, tx, ids)
+		if err != nil {
+			return model.SearchPage{}, err
+		}
+		page := model.SearchPage{Total: int(total)}
+		for i, id := range ids {
+			if e, ok := ents[id]; ok {
+				page.Hits = append(page.Hits, model.SearchResult{Entity: e, Score: scores[i], MatchedName: MatchedName(e, terms)})
+			}
+		}
+		return page, nil
+	})
+}
+
+// resolvedNeighbourFilter is neighbourFilter for the resolved graph: the
+// relationships of every record of the entity, to records of other
+// resolved entities, SAME_AS left out (it joins records of one entity).
+const resolvedNeighbourFilter = `
+WHERE mr <> res AND type(r) IN $types
+  AND ($kinds IS NULL OR m.kind IN $kinds)
+  AND r.statusRank >= $minRank AND m.statusRank >= 0
+  AND ($statuses IS NULL OR r.status IN $statuses)
+  AND ($at IS NULL OR ((r.validFrom IS NULL OR r.validFrom <= $at) AND (r.validUntil IS NULL OR r.validUntil >= $at)))
+OPTIONAL MATCH (mp:` + schema.NodeLabel + ` {id: mr.id})
+WITH res, n, r, m, mr, mp ORDER BY type(r), mp.sortName, mr.id, r.id
+WITH res, collect(CASE WHEN r IS NULL THEN null ELSE {r: r, n: n.id, m: m.id, mr: mr.id, out: startNode(r) = n} END) AS items
+RETURN res.id AS rid, size(items) AS total, items[$skip..$skip + $limit] AS page`
+
+var resolvedNeighbourQueries = func() map[model.Dir]string {
+	head := `WITH $id AS id
+` + resolvedOf + `OPTIONAL MATCH (res)-[:` + string(schema.HasRecord) + `]->(n:` + schema.NodeLabel + `)`
+	tail := `(m:` + schema.NodeLabel + `)-[:` + string(schema.RecordOf) + `]->(mr:` + schema.ResolvedLabel + `)` + resolvedNeighbourFilter
+	return map[model.Dir]string{
+		model.Both:     head + `-[r]-` + tail,
+		model.Outgoing: head + `-[r]->` + tail,
+		model.Incoming: head + `<-[r]-` + tail,
+	}
+}()
+
+func withoutSameAs(ts []schema.RelType) []string {
+	var out []string
+	for _, t := range relTypeList(ts) {
+		if t != string(schema.SameAs) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func (s *Store) neighboursResolved(ctx context.Context, q model.NeighbourQuery, p map[string]any) (model.NeighbourPage, error) {
+	const op = "cypher.Store.Neighbours"
+	query, ok := resolvedNeighbourQueries[q.Direction]
+	if !ok {
+		return model.NeighbourPage{}, &model.Error{Code: model.BadUserInput, Message: "direction is not OUTGOING, INCOMING or BOTH", Op: op}
+	}
+	p["types"] = withoutSameAs(q.Types)
+	type result struct {
+		page  model.NeighbourPage
+		found bool
+	}
+	r, err := read(ctx, s, op, func(tx neo4j.ManagedTransaction) (result, error) {
+		res, err := tx.Run(ctx, query, p)
+		if err != nil {
+			return result{}, err
+		}
+		if !res.Next(ctx) {
+			return result{}, res.Err()
+		}
+		rec := res.Record()
+		total, _, _ := neo4j.GetRecordValue[int64](rec, "total")
+		items, _, _ := neo4j.GetRecordValue[[]any](rec, "page")
+		if err := res.Err(); err != nil {
+			return result{}, err
+		}
+		var ids []string
+		for _, it := range items {
+			m, _ := it.(map[string]any)
+			ids = append(ids, str(m["mr"]))
+		}
+		ents, err := s.resolvedByID(ctx, tx, ids)
+		if err != nil {
+			return result{}, err
+		}
+		out := result{found: true, page: model.NeighbourPage{Total: int(total)}}
+		for _, it := range items {
+			m, _ := it.(map[string]any)
+			rel, _ := m["r"].(neo4j.Relationship)
+			outgoing, _ := m["out"].(bool)
+			from, to := str(m["n"]), str(m["m"])
+			if !outgoing {
+				from, to = to, from
+			}
+			node := ents[str(m["mr"])]
+			if node == nil {
+				continue
+			}
+			out.page.Neighbours = append(out.page.Neighbours, model.Neighbour{
+				Relationship: s.decodeRel(rel, from, to), Node: node, Outgoing: outgoing,
+			})
+		}
+		return out, nil
+	})
+	if err != nil {
+		return model.NeighbourPage{}, err
+	}
+	if !r.found {
+		return model.NeighbourPage{}, &model.Error{Code: model.NotFound, Message: fmt.Sprintf("no entity with id %q", q.ID), Op: op}
+	}
+	return r.page, nil
+}
+
+// Entity lists and counts on the resolved graph: a resolved entity matches
+// a filter when one of its records does, and is sorted by its preferred
+// record.
+var (
+	resolvedEntityFilter = entityFilter + `MATCH (n)-[:` + string(schema.RecordOf) + `]->(r:` + schema.ResolvedLabel + `)
+WITH DISTINCT r
+MATCH (p:` + schema.NodeLabel + ` {id: r.id})
+`
+	cypherCountResolved  = resolvedEntityFilter + `RETURN count(r) AS total`
+	resolvedEntityOrders = map[model.EntityOrder]string{
+		model.ByNameAsc:  `ORDER BY p.sortName, r.id`,
+		model.ByNameDesc: `ORDER BY p.sortName DESC, r.id`,
+		model.ByDateAsc:  `ORDER BY p.when IS NULL, p.when, p.sortName, r.id`,
+		model.ByDateDesc: `ORDER BY p.when IS NULL, p.when DESC, p.sortName, r.id`,
+	}
+)
+
+func (s *Store) entitiesResolved(ctx context.Context, q model.EntityQuery, p map[string]any) (model.EntityPage, error) {
+	order := resolvedEntityOrders[q.Sort]
+	pageQuery := resolvedEntityFilter + `RETURN r.id AS id ` + order + ` SKIP $skip LIMIT $limit`
+	return read(ctx, s, "cypher.Store.Entities", func(tx neo4j.ManagedTransaction) (model.EntityPage, error) {
+		var page model.EntityPage
+		total, err := single[int64](ctx, tx, cypherCountResolved, p, "total")
+		if err != nil {
+			return page, err
+		}
+		page.Total = int(total)
+		res, err := tx.Run(ctx, pageQuery, p)
+		if err != nil {
+			return page, err
+		}
+		var ids []string
+		for res.Next(ctx) {
+			id, _, _ := neo4j.GetRecordValue[string](res.Record(), "id")
+			ids = append(ids, id)
+		}
+		if err := res.Err(); err != nil {
+			return page, err
+		}
+		ents, err := s.resolvedByID(ctx, tx, ids)
+		if err != nil {
+			return page, err
+		}
+		for _, id := range ids {
+			if e, ok := ents[id]; ok {
+				page.Entities = append(page.Entities, e)
+			}
+		}
+		return page, nil
+	})
+}
+
+const cypherCountResolvedNodes = `MATCH (n:` + schema.NodeLabel + `)
+WHERE ($kinds IS NULL OR n.kind IN $kinds)
+  AND ($dataset IS NULL OR n.dataset = $dataset)
+  AND n.statusRank >= $minRank
+MATCH (n)-[:` + string(schema.RecordOf) + `]->(r:` + schema.ResolvedLabel + `)
+WITH r, collect(DISTINCT n.dataset) AS datasets
+MATCH (p:` + schema.NodeLabel + ` {id: r.id})
+RETURN p.kind AS kind, p.status AS status, datasets, count(*) AS c`
+
+// countResolvedNodes counts resolved entities by kind, status (their
+// preferred record's) and dataset (an entity counts once in each dataset
+// that has a record of it, so byDataset may sum to more than the total).
+func countResolvedNodes(ctx context.Context, tx neo4j.ManagedTransaction, p map[string]any, c *model.Counts, byKind, byStatus, byDataset map[string]int) error {
+	res, err := tx.Run(ctx, cypherCountResolvedNodes, p)
+	if err != nil {
+		return err
+	}
+	for res.Next(ctx) {
+		rec := res.Record()
+		k, _, _ := neo4j.GetRecordValue[string](rec, "kind")
+		st, _, _ := neo4j.GetRecordValue[string](rec, "status")
+		ds, _, _ := neo4j.GetRecordValue[[]any](rec, "datasets")
+		n, _, _ := neo4j.GetRecordValue[int64](rec, "c")
+		byKind[k] += int(n)
+		byStatus[st] += int(n)
+		for _, d := range strs(ds) {
+			byDataset[d] += int(n)
+		}
+		c.Entities += int(n)
+	}
+	return res.Err()
+}
+
+// resolvedMatch is how a name matched a resolved entity, strongest first.
+type resolvedMatch int
+
+const (
+	matchExactParty resolvedMatch = iota // a Person, Organization or State named exactly so
+	matchExact                           // another kind named exactly so
+	matchWordsParty                      // a Person, Organization or State with every word of the name
+	matchAny                             // any full-text hit
+)
+
+// partyKinds are the kinds a reader means first when naming a path end.
+var partyKinds = []string{string(schema.Person), string(schema.Organization), string(schema.State)}
+
+// nameKinds are the kinds name resolution considers: sources (and evidence,
+// which is not an entity) are named by id only.
+var nameKinds = func() []string {
+	var out []string
+	for _, k := range schema.Kinds {
+		if k != schema.Source {
+			out = append(out, string(k))
+		}
+	}
+	return out
+}()
+
+const cypherResolveNameResolved = `CALL db.index.fulltext.queryNodes('node_names', $q, {limit: 200}) YIELD node, score
+WHERE node.kind IN $kinds AND node.statusRank >= 0
+WITH node, score, split(node.searchText, '\n') AS names
+WITH node, score, $norm IN names AS exact,
+     any(x IN names WHERE all(t IN $terms WHERE t IN split(x, ' '))) AS words
+MATCH (node)-[:` + string(schema.RecordOf) + `]->(r:` + schema.ResolvedLabel + `)
+WITH r, node.kind IN $party AS party, exact, words, score
+WITH r, min(CASE WHEN exact AND party THEN 0 WHEN exact THEN 1 WHEN words AND party THEN 2 ELSE 3 END) AS tier, max(score) AS score
+MATCH (p:` + schema.NodeLabel + ` {id: r.id})
+RETURN r.id AS id, tier ORDER BY tier, score DESC, p.sortName, r.id LIMIT 50`
+
+// resolveNameResolved resolves a path end's name to a resolved entity: by
+// tiers (an exact normalised name of a person, organisation or state; an
+// exact name of another kind; a person, organisation or state having every
+// word of the name; any hit), the first tier with exactly one resolved
+// entity wins; a tier with several is refused with them as candidates.
+// Sources are never candidates (name them by id).
+func (s *Store) resolveNameResolved(ctx context.Context, ref string) (*model.Entity, error) {
+	const op = "cypher.Store.ResolveEntity"
+	if m, err := s.ResolvedByID(ctx, []string{ref}); err != nil {
+		return nil, err
+	} else if e, ok := m[ref]; ok {
+		return e, nil
+	}
+	lq, terms, err := LuceneQuery(ref)
+	if err != nil {
+		return nil, &model.Error{Code: model.BadUserInput, Message: err.Error(), Op: op}
+	}
+	type hit struct {
+		id   string
+		tier resolvedMatch
+	}
+	var ents map[string]*model.Entity
+	hits, err := read(ctx, s, op, func(tx neo4j.ManagedTransaction) ([]hit, error) {
+		res, err := tx.Run(ctx, cypherResolveNameResolved, map[string]any{
+			"q": lq, "norm": strings.Join(terms, " "), "terms": terms, "kinds": nameKinds, "party": partyKinds,
+		})
+		if err != nil {
+			return nil, err
+		}
+		var out []hit
+		var ids []string
+		for res.Next(ctx) {
+			id, _, _ := neo4j.GetRecordValue[string](res.Record(), "id")
+			t, _, _ := neo4j.GetRecordValue[int64](res.Record(), "tier")
+			out = append(out, hit{id, resolvedMatch(t)})
+			ids = append(ids, id)
+		}
+		if err := res.Err(); err != nil {
+			return nil, err
+		}
+		ents, err = s.resolvedByID(ctx, tx, ids)
+		return out, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(hits) == 0 {
+		return nil, &model.Error{Code: model.NotFound, Message: fmt.Sprintf("no entity is named %q", ref), Op: op}
+	}
+	var cands []*model.Entity
+	for tier := matchExactParty; tier <= matchAny; tier++ {
+		cands = cands[:0]
+		for _, h := range hits {
+			if h.tier == tier && ents[h.id] != nil {
+				cands = append(cands, ents[h.id])
+			}
+		}
+		if len(cands) == 1 {
+			return cands[0], nil
+		}
+		if len(cands) > 1 {
+			break
+		}
+	}
+	var list []map[string]any
+	var names []string
+	for _, c := range cands {
+		list = append(list, map[string]any{"id": c.ID, "name": c.Name, "kind": schema.EnumName(string(c.Kind))})
+		names = append(names, fmt.Sprintf("%s (%s)", c.Name, c.ID))
+	}
+	return nil, &model.Error{Code: model.BadUserInput, Op: op,
+		Message: fmt.Sprintf("%q matches %d entities: %s; pass one of their ids", ref, len(cands), strings.Join(names, ", ")),
+		Details: map[string]any{"candidates": list}}
+}
