@@ -83,7 +83,7 @@ func TestEntityErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			st := &fake.Store{EntityFn: func(ctx context.Context, id string) (*model.Entity, error) { return nil, tt.err }}
-			resp, logs := query(t, st, `{ entity(id: "x") { id } }`, nil)
+			resp, logs := query(t, st, `{ entity(id: "x", view: RECORDS) { id } }`, nil)
 			if resp.code(0) != tt.code || resp.Errors[0].Message != tt.message {
 				t.Fatalf("errors = %+v, want code %s message %q", resp.Errors, tt.code, tt.message)
 			}
@@ -99,7 +99,7 @@ func TestEntityErrors(t *testing.T) {
 
 func TestPanicIsInternal(t *testing.T) {
 	st := &fake.Store{EntityFn: func(ctx context.Context, id string) (*model.Entity, error) { panic("boom: secret detail") }}
-	resp, logs := query(t, st, `{ entity(id: "x") { id } }`, nil)
+	resp, logs := query(t, st, `{ entity(id: "x", view: RECORDS) { id } }`, nil)
 	if resp.code(0) != model.Internal || strings.Contains(string(mustJSON(resp)), "secret") {
 		t.Fatalf("panic response = %s", mustJSON(resp))
 	}

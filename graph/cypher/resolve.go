@@ -302,7 +302,10 @@ func (s *Store) nameRecords(ctx context.Context, isCurated bool) ([]nameRecord, 
 			v := func(k string) any { x, _ := rec.Get(k); return x }
 			r.id, r.kind, r.dataset, r.name = str(v("id")), str(v("kind")), str(v("dataset")), str(v("name"))
 			r.names = append([]string{r.name}, strs(v("aliases"))...)
-			r.countries = append(strs(v("nationality")), strs(v("country"))...)
+			r.countries = strs(v("nationality"))
+			if c := str(v("country")); c != "" && !slices.Contains(r.countries, c) {
+				r.countries = append(r.countries, c)
+			}
 			var tags []string
 			for _, k := range []string{"programs", "listTypes"} {
 				l, _ := v(k).([]any)
