@@ -22,7 +22,7 @@ func TestVersionPinnedEverywhere(t *testing.T) {
 	if m == nil || string(m[1]) != Neo4jVersion {
 		t.Fatalf("pom.xml neo4j.version = %q, want Neo4jVersion %q", m, Neo4jVersion)
 	}
-	compose, err := os.ReadFile("../../docker-compose.yml")
+	compose, err := os.ReadFile("../../../docker-compose.yml")
 	if err != nil {
 		t.Fatal(err)
 	}
