@@ -123,6 +123,15 @@ func (a *App) open(ctx context.Context) error {
 			"entities", fmt.Sprintf("%d created, %d updated, %d unchanged", sum.Entities.Created, sum.Entities.Updated, sum.Entities.Unchanged),
 			"relationships", fmt.Sprintf("%d created, %d updated, %d unchanged", sum.Relationships.Created, sum.Relationships.Updated, sum.Relationships.Unchanged),
 			"evidence", fmt.Sprintf("%d created, %d updated, %d unchanged", sum.Evidence.Created, sum.Evidence.Updated, sum.Evidence.Unchanged))
+		if sum.Entities.Created+sum.Entities.Updated > 0 {
+			// The story changed: link it to lists loaded before and resolve.
+			lr, err := importer.Link(ctx, st)
+			if err != nil {
+				return err
+			}
+			a.Log.Info("records linked and resolved", "links", importer.Counts(lr.Links.ByRule),
+				"removed", lr.Links.Removed, "clusters", lr.Resolved.Clusters, "moved", lr.Resolved.Moved)
+		}
 	}
 	return nil
 }
