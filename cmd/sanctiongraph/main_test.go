@@ -92,15 +92,9 @@ type gqlResponse = hostiletest.Response
 
 func postGraphQL(tb testing.TB, url, query string, vars map[string]any) gqlResponse {
 	tb.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	resp, err := http.Post(url+"/graphql", "application/json", bytes.NewReader(body))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer resp.Body.Close()
 	var out gqlResponse
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		tb.Fatalf("decode response (%s): %v", resp.Status, err)
+	if b := postRaw(tb, url, query, vars); json.Unmarshal(b, &out) != nil {
+		tb.Fatalf("response is not GraphQL JSON: %s", b)
 	}
 	return out
 }

@@ -24,27 +24,8 @@ const pathTimeout = 10 * time.Second
 // segment (from → via… → to) may take up to perSegment hops; the caller
 // checks the total against maxHops.
 func buildPathQuery(types []schema.RelType, segments, perSegment int, mode model.PathSearchMode, k int) string {
-	names := make([]string, len(types))
-	for i, t := range types {
-		names[i] = string(t)
-	}
-	typeExpr := strings.Join(names, "|")
 	var b strings.Builder
-	b.WriteString("MATCH (n0:" + schema.NodeLabel + " {id: $ends[0]})\n")
-	for i := 1; i <= segments; i++ {
-		fmt.Fprintf(&b, "MATCH (n%d:%s {id: $ends[%d]})\n", i, schema.NodeLabel, i)
-	}
-	switch mode {
-	case model.AllShortest:
-		b.WriteString("MATCH p = ALL SHORTEST (n0)")
-	case model.KShortest:
-		// Neo4j 5 has no ACYCLIC path mode: the k shortest trails may
-		// revisit an entity (Russia ← A → Russia → …). Ask for more and keep
-		// the paths that visit each entity once.
-		b.WriteString("MATCH p = SHORTEST " + strconv.Itoa(3*k) + " (n0)")
-	default:
-		b.WriteString("MATCH p = SHORTEST 1 (n0)")
-	}
+	typeExpr := pathHead(&b, schema.NodeLabel, types, segments, mode, k)
 	for i := 1; i <= segments; i++ {
 		fmt.Fprintf(&b, `
   (()-[r%[1]d:%[2]s]-(m%[1]d)
@@ -75,23 +56,8 @@ RETURN nodes(p) AS nodes, [x IN relationships(p) | {r: x, from: startNode(x).id,
 // SAME_AS (left out of types) is never a hop. It returns, per hop, the
 // records left (xs) and reached (ys).
 func buildResolvedPathQuery(types []schema.RelType, segments, perSegment int, mode model.PathSearchMode, k int) string {
-	names := make([]string, len(types))
-	for i, t := range types {
-		names[i] = string(t)
-	}
-	typeExpr := strings.Join(names, "|")
 	var b strings.Builder
-	for i := 0; i <= segments; i++ {
-		fmt.Fprintf(&b, "MATCH (n%d:%s {id: $ends[%d]})\n", i, schema.ResolvedLabel, i)
-	}
-	switch mode {
-	case model.AllShortest:
-		b.WriteString("MATCH p = ALL SHORTEST (n0)")
-	case model.KShortest:
-		b.WriteString("MATCH p = SHORTEST " + strconv.Itoa(3*k) + " (n0)")
-	default:
-		b.WriteString("MATCH p = SHORTEST 1 (n0)")
-	}
+	typeExpr := pathHead(&b, schema.ResolvedLabel, types, segments, mode, k)
 	var xs, ys, rs []string
 	for i := 1; i <= segments; i++ {
 		fmt.Fprintf(&b, `
@@ -119,6 +85,31 @@ RETURN [n IN res | n.id] AS nodes, [n IN xs | n.id] AS xs, [n IN ys | n.id] AS y
        [x IN rs | {r: x, from: startNode(x).id, to: endNode(x).id}] AS rels`,
 		schema.ResolvedLabel, strings.Join(xs, " + "), strings.Join(ys, " + "), strings.Join(rs, " + "))
 	return b.String()
+}
+
+// pathHead writes the start of a path query: the ends (nodes of label,
+// $ends in order) and the shortest-path selector for mode. It returns the
+// relationship type expression of types.
+func pathHead(b *strings.Builder, label string, types []schema.RelType, segments int, mode model.PathSearchMode, k int) string {
+	names := make([]string, len(types))
+	for i, t := range types {
+		names[i] = string(t)
+	}
+	for i := 0; i <= segments; i++ {
+		fmt.Fprintf(b, "MATCH (n%d:%s {id: $ends[%d]})\n", i, label, i)
+	}
+	switch mode {
+	case model.AllShortest:
+		b.WriteString("MATCH p = ALL SHORTEST (n0)")
+	case model.KShortest:
+		// Neo4j 5 has no ACYCLIC path mode: the k shortest trails may
+		// revisit an entity (Russia ← A → Russia → …). Ask for more and keep
+		// the paths that visit each entity once.
+		b.WriteString("MATCH p = SHORTEST " + strconv.Itoa(3*k) + " (n0)")
+	default:
+		b.WriteString("MATCH p = SHORTEST 1 (n0)")
+	}
+	return strings.Join(names, "|")
 }
 
 // pathTypes is the set of relationship types a query may traverse.
@@ -389,13 +380,19 @@ func (s *Store) ResolveEntity(ctx context.Context, ref string, view model.View) 
 			cands = append(cands, h.e)
 		}
 	}
+	return nil, ambiguous(op, ref, cands)
+}
+
+// ambiguous is the BAD_USER_INPUT error of a name that matches several
+// entities, with them in Details["candidates"].
+func ambiguous(op, ref string, cands []*model.Entity) error {
 	var list []map[string]any
 	var names []string
 	for _, c := range cands {
 		list = append(list, map[string]any{"id": c.ID, "name": c.Name, "kind": schema.EnumName(string(c.Kind))})
 		names = append(names, fmt.Sprintf("%s (%s)", c.Name, c.ID))
 	}
-	return nil, &model.Error{Code: model.BadUserInput, Op: op,
+	return &model.Error{Code: model.BadUserInput, Op: op,
 		Message: fmt.Sprintf("%q matches %d entities: %s; pass one of their ids", ref, len(cands), strings.Join(names, ", ")),
 		Details: map[string]any{"candidates": list}}
 }

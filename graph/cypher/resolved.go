@@ -487,13 +487,5 @@ func (s *Store) resolveNameResolved(ctx context.Context, ref string) (*model.Ent
 			break
 		}
 	}
-	var list []map[string]any
-	var names []string
-	for _, c := range cands {
-		list = append(list, map[string]any{"id": c.ID, "name": c.Name, "kind": schema.EnumName(string(c.Kind))})
-		names = append(names, fmt.Sprintf("%s (%s)", c.Name, c.ID))
-	}
-	return nil, &model.Error{Code: model.BadUserInput, Op: op,
-		Message: fmt.Sprintf("%q matches %d entities: %s; pass one of their ids", ref, len(cands), strings.Join(names, ", ")),
-		Details: map[string]any{"candidates": list}}
+	return nil, ambiguous(op, ref, cands)
 }
