@@ -59,14 +59,14 @@ func (r *entityResolver) Records(ctx context.Context, obj *model.Entity) ([]*mod
 	if obj.Resolved() {
 		return obj.Records, nil
 	}
-	return r.recordOf(ctx, obj)
+	return []*model.Record{{Entity: obj}}, nil
 }
 
 func (r *entityResolver) SameAs(ctx context.Context, obj *model.Entity) ([]*model.Relationship, error) {
-	if obj.SameAs == nil {
+	if !obj.Resolved() || len(obj.Records) < 2 {
 		return []*model.Relationship{}, nil
 	}
-	return obj.SameAs, nil
+	return r.Store.SameAsLinks(ctx, obj.ID)
 }
 
 func (r *entityResolver) Retraction(ctx context.Context, obj *model.Entity) (*model.Retraction, error) {
@@ -79,6 +79,17 @@ func (r *entityRecordResolver) Dataset(ctx context.Context, obj *model.Record) (
 
 func (r *entityRecordResolver) RecordID(ctx context.Context, obj *model.Record) (*string, error) {
 	return optString(obj.Entity.RecordID), nil
+}
+
+func (r *entityRecordResolver) Listings(ctx context.Context, obj *model.Record) ([]*model.Entity, error) {
+	m, err := r.Store.Listings(ctx, []string{obj.Entity.ID})
+	if err != nil {
+		return nil, err
+	}
+	if m[obj.Entity.ID] == nil {
+		return []*model.Entity{}, nil
+	}
+	return m[obj.Entity.ID], nil
 }
 
 func (r *evidenceResolver) Source(ctx context.Context, obj *model.Evidence) (*model.Entity, error) {

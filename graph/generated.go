@@ -426,6 +426,7 @@ type EntityResolver interface {
 type EntityRecordResolver interface {
 	Dataset(ctx context.Context, obj *model.Record) (string, error)
 	RecordID(ctx context.Context, obj *model.Record) (*string, error)
+	Listings(ctx context.Context, obj *model.Record) ([]*model.Entity, error)
 }
 type EvidenceResolver interface {
 	Source(ctx context.Context, obj *model.Evidence) (*model.Entity, error)
@@ -6392,7 +6393,7 @@ func (ec *executionContext) _EntityRecord_listings(ctx context.Context, field gr
 			return ec.fieldContext_EntityRecord_listings(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Listings, nil
+			return ec.Resolvers.EntityRecord().Listings(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Entity) graphql.Marshaler {
@@ -6406,8 +6407,8 @@ func (ec *executionContext) fieldContext_EntityRecord_listings(_ context.Context
 	fc = &graphql.FieldContext{
 		Object:     "EntityRecord",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Entity(ctx, field)
 		},
@@ -13691,10 +13692,11 @@ func (ec *executionContext) _EntityRecord(ctx context.Context, sel ast.Selection
 					return ec._EntityRecord_recordId(ctx, field, obj)
 				})
 		case "listings":
-			out.Values[i] = ec._EntityRecord_listings(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EntityRecord_listings(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

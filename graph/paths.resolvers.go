@@ -60,7 +60,11 @@ func (r *hopResolver) Join(ctx context.Context, obj *model.Hop) (*model.ClusterJ
 	if err != nil {
 		return nil, err
 	}
-	links := sameAsPath(obj.From, obj.JoinedFrom, obj.FromRecord)
+	all, err := r.Store.SameAsLinks(ctx, obj.From.ID)
+	if err != nil {
+		return nil, err
+	}
+	links := sameAsPath(all, obj.JoinedFrom, obj.FromRecord)
 	if links == nil {
 		links = []*model.Relationship{}
 	}

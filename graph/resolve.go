@@ -157,32 +157,15 @@ func (r *Resolver) resolvedEntity(ctx context.Context, id string) (*model.Entity
 	return nil, &model.Error{Code: model.NotFound, Message: fmt.Sprintf("no entity with id %q", id)}
 }
 
-// recordOf is a record's one entry in Entity.records, with its listings.
-func (r *Resolver) recordOf(ctx context.Context, e *model.Entity) ([]*model.Record, error) {
-	res, err := r.resolvedEntity(ctx, e.ID)
-	if err != nil {
-		if me, ok := err.(*model.Error); ok && me.Code == model.NotFound {
-			return []*model.Record{{Entity: e}}, nil
-		}
-		return nil, err
-	}
-	for _, rec := range res.Records {
-		if rec.Entity.ID == e.ID {
-			return []*model.Record{{Entity: e, Listings: rec.Listings}}, nil
-		}
-	}
-	return []*model.Record{{Entity: e}}, nil
-}
-
-// sameAsPath returns the SAME_AS links of a resolved entity that lead from
-// record a to record b (a shortest chain; links in id order break ties).
-func sameAsPath(e *model.Entity, a, b string) []*model.Relationship {
+// sameAsPath returns the SAME_AS links (of one resolved entity) that lead
+// from record a to record b (a shortest chain; links in id order break ties).
+func sameAsPath(links []*model.Relationship, a, b string) []*model.Relationship {
 	prev := map[string]*model.Relationship{a: nil}
 	queue := []string{a}
 	for len(queue) > 0 && prev[b] == nil && a != b {
 		cur := queue[0]
 		queue = queue[1:]
-		for _, l := range e.SameAs {
+		for _, l := range links {
 			next := ""
 			switch cur {
 			case l.FromID:

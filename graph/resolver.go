@@ -31,6 +31,8 @@ type Store interface {
 	Paths(ctx context.Context, q model.PathQuery) (model.PathSearch, error)
 	ResolveEntity(ctx context.Context, ref string, view model.View) (*model.Entity, error)
 	ResolvedByID(ctx context.Context, ids []string) (map[string]*model.Entity, error)
+	Listings(ctx context.Context, recordIDs []string) (map[string][]*model.Entity, error)
+	SameAsLinks(ctx context.Context, id string) ([]*model.Relationship, error)
 	// ViolationFacts gathers the facts the potential-violation rules
 	// (graph/breach) look at.
 	ViolationFacts(ctx context.Context, q model.ViolationQuery) (*model.ViolationFacts, error)

@@ -15,25 +15,71 @@ import (
 
 // Reads of the resolved graph (see resolve.go for how it is stored).
 
-// resolvedOf matches `res`, the resolved entity an id names: a resolved id,
-// or the id of one of its records.
-const resolvedOf = `OPTIONAL MATCH (r0:` + schema.ResolvedLabel + ` {id: id})
-OPTIONAL MATCH (:` + schema.NodeLabel + ` {id: id})-[:` + string(schema.RecordOf) + `]->(r1:` + schema.ResolvedLabel + `)
-WITH id, coalesce(r0, r1) AS res WHERE res IS NOT NULL
+// resolvedOf matches `res`, the resolved entity an id names: a resolved id
+// is its preferred record's id, so both a resolved id and the id of any of
+// its records lead there through that record's RECORD_OF.
+const resolvedOf = `MATCH (:` + schema.NodeLabel + ` {id: id})-[:` + string(schema.RecordOf) + `]->(res:` + schema.ResolvedLabel + `)
 `
 
+// cypherResolvedByID reads each entity's records; the SAME_AS links
+// between them (SameAsLinks) and listings (Listings) are read when asked for.
 const cypherResolvedByID = `UNWIND $ids AS id
 ` + resolvedOf + `MATCH (res)-[:` + string(schema.HasRecord) + `]->(n:` + schema.NodeLabel + `)
-CALL (n) {
-  OPTIONAL MATCH (l:` + string(schema.Sanction) + `)-[:` + string(schema.Designates) + `]->(n)
-  WITH l ORDER BY l.id LIMIT 20
-  RETURN collect(l) AS listings
+RETURN id, res.id AS rid, collect({n: n}) AS records`
+
+const cypherClusterLinks = `WITH $id AS id
+` + resolvedOf + `MATCH (res)-[:` + string(schema.HasRecord) + `]->(n:` + schema.NodeLabel + `)-[s:` + string(schema.SameAs) + `]->(o:` + schema.NodeLabel + `)-[:` + string(schema.RecordOf) + `]->(res)
+RETURN s, n.id AS from, o.id AS to ORDER BY s.id`
+
+// SameAsLinks returns the SAME_AS links that join the records of the
+// resolved entity an id names, in id order (none for an unknown id).
+func (s *Store) SameAsLinks(ctx context.Context, id string) ([]*model.Relationship, error) {
+	return read(ctx, s, "cypher.Store.SameAsLinks", func(tx neo4j.ManagedTransaction) ([]*model.Relationship, error) {
+		res, err := tx.Run(ctx, cypherClusterLinks, map[string]any{"id": id})
+		if err != nil {
+			return nil, err
+		}
+		out := []*model.Relationship{}
+		for res.Next(ctx) {
+			rec := res.Record()
+			r, _, _ := neo4j.GetRecordValue[neo4j.Relationship](rec, "s")
+			from, _, _ := neo4j.GetRecordValue[string](rec, "from")
+			to, _, _ := neo4j.GetRecordValue[string](rec, "to")
+			out = append(out, s.decodeRel(r, from, to))
+		}
+		return out, res.Err()
+	})
 }
-CALL (n, res) {
-  OPTIONAL MATCH (n)-[s:` + string(schema.SameAs) + `]->(o:` + schema.NodeLabel + `)-[:` + string(schema.RecordOf) + `]->(res)
-  RETURN collect({s: s, to: o.id}) AS links
+
+const cypherListings = `UNWIND $ids AS id
+MATCH (l:` + string(schema.Sanction) + `)-[:` + string(schema.Designates) + `]->(:` + schema.NodeLabel + ` {id: id})
+WITH id, l ORDER BY l.id
+RETURN id, collect(l)[..$max] AS listings`
+
+// MaxListings bounds the listings shown per record.
+const MaxListings = 20
+
+// Listings returns, for each record id, the listings (Sanction records)
+// that designate it, by id, at most MaxListings each.
+func (s *Store) Listings(ctx context.Context, ids []string) (map[string][]*model.Entity, error) {
+	return read(ctx, s, "cypher.Store.Listings", func(tx neo4j.ManagedTransaction) (map[string][]*model.Entity, error) {
+		res, err := tx.Run(ctx, cypherListings, map[string]any{"ids": ids, "max": int64(MaxListings)})
+		if err != nil {
+			return nil, err
+		}
+		out := map[string][]*model.Entity{}
+		for res.Next(ctx) {
+			id, _, _ := neo4j.GetRecordValue[string](res.Record(), "id")
+			ls, _, _ := neo4j.GetRecordValue[[]any](res.Record(), "listings")
+			for _, l := range ls {
+				if n, ok := l.(neo4j.Node); ok {
+					out[id] = append(out[id], s.decodeEntity(n))
+				}
+			}
+		}
+		return out, res.Err()
+	})
 }
-RETURN id, res.id AS rid, collect({n: n, listings: listings, links: links}) AS records`
 
 // ResolvedByID returns the resolved entities that these ids name (resolved
 // ids or ids of their records), keyed by the id asked for; unknown ids are
@@ -75,27 +121,11 @@ func (s *Store) resolvedByID(ctx context.Context, tx neo4j.ManagedTransaction, i
 // alias; properties merged; the strongest status of any record.
 func (s *Store) decodeResolved(rid string, items []any) *model.Entity {
 	var recs []*model.Record
-	var links []*model.Relationship
 	for _, it := range items {
 		m, _ := it.(map[string]any)
 		n, _ := m["n"].(neo4j.Node)
 		r := &model.Record{Entity: s.decodeEntity(n)}
-		ls, _ := m["listings"].([]any)
-		for _, l := range ls {
-			if ln, ok := l.(neo4j.Node); ok {
-				r.Listings = append(r.Listings, s.decodeEntity(ln))
-			}
-		}
 		recs = append(recs, r)
-		lk, _ := m["links"].([]any)
-		for _, l := range lk {
-			lm, _ := l.(map[string]any)
-			rel, ok := lm["s"].(neo4j.Relationship)
-			if !ok {
-				continue
-			}
-			links = append(links, s.decodeRel(rel, r.Entity.ID, str(lm["to"])))
-		}
 	}
 	sort.Slice(recs, func(i, j int) bool {
 		a, b := recs[i].Entity, recs[j].Entity
@@ -104,14 +134,13 @@ func (s *Store) decodeResolved(rid string, items []any) *model.Entity {
 		}
 		return preferred(a.ID, a.Dataset, b.ID, b.Dataset)
 	})
-	sort.Slice(links, func(i, j int) bool { return links[i].ID < links[j].ID })
 	if len(recs) == 0 {
 		return &model.Entity{ID: rid, Records: []*model.Record{}}
 	}
 	p := recs[0].Entity
 	e := &model.Entity{
 		ID: rid, Kind: p.Kind, Name: p.Name, Description: p.Description,
-		Properties: model.Properties{}, Provenance: p.Provenance, Records: recs, SameAs: links,
+		Properties: model.Properties{}, Provenance: p.Provenance, Records: recs,
 	}
 	seen := map[string]bool{p.Name: true}
 	for _, r := range recs {
@@ -157,7 +186,7 @@ func (s *Store) ResolvedEntity(ctx context.Context, id string) (*model.Entity, e
 }
 
 // cypherSearchResolved ranks like cypherSearch, one hit per resolved
-// entity (its best-scoring record).
+// entity: its best score, ties by the first name among its hits, then id.
 const cypherSearchResolved = `CALL db.index.fulltext.queryNodes('node_names', $q, {limit: $max}) YIELD node, score
 WHERE ($kinds IS NULL OR node.kind IN $kinds) AND node.statusRank >= 0
 WITH node, score, split(node.searchText, '\n') AS names
@@ -165,10 +194,9 @@ WITH node, score + CASE WHEN $norm IN names THEN 100.0
                         WHEN any(x IN names WHERE x STARTS WITH $norm) THEN 50.0
                         ELSE 0.0 END AS score
 MATCH (node)-[:` + string(schema.RecordOf) + `]->(r:` + schema.ResolvedLabel + `)
-WITH r, max(score) AS score
-MATCH (p:` + schema.NodeLabel + ` {id: r.id})
-WITH r, score ORDER BY score DESC, p.sortName, r.id
-WITH collect({id: r.id, s: score}) AS hits
+WITH r.id AS id, max(score) AS score, min(node.sortName) AS sortName
+ORDER BY score DESC, sortName, id
+WITH collect({id: id, s: score}) AS hits
 RETURN size(hits) AS total, hits[$skip..$skip + $limit] AS page`
 
 func (s *Store) searchResolved(ctx context.Context, p map[string]any, terms []string) (model.SearchPage, error) {

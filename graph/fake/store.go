@@ -35,6 +35,8 @@ type Store struct {
 	PathsFn             func(ctx context.Context, q model.PathQuery) (model.PathSearch, error)
 	ResolveEntityFn     func(ctx context.Context, ref string, view model.View) (*model.Entity, error)
 	ResolvedByIDFn      func(ctx context.Context, ids []string) (map[string]*model.Entity, error)
+	ListingsFn          func(ctx context.Context, ids []string) (map[string][]*model.Entity, error)
+	SameAsLinksFn       func(ctx context.Context, id string) ([]*model.Relationship, error)
 	ViolationFactsFn    func(ctx context.Context, q model.ViolationQuery) (*model.ViolationFacts, error)
 
 	UpsertEntityFn       func(ctx context.Context, e model.Entity, evidence []model.Evidence, action string, who model.Actor, reason string) (*model.Entity, model.WriteResult, error)
@@ -111,6 +113,20 @@ func (s *Store) ResolveEntity(ctx context.Context, ref string, view model.View) 
 		return nil, ErrUnset
 	}
 	return s.ResolveEntityFn(ctx, ref, view)
+}
+
+func (s *Store) Listings(ctx context.Context, ids []string) (map[string][]*model.Entity, error) {
+	if s.ListingsFn == nil {
+		return nil, ErrUnset
+	}
+	return s.ListingsFn(ctx, ids)
+}
+
+func (s *Store) SameAsLinks(ctx context.Context, id string) ([]*model.Relationship, error) {
+	if s.SameAsLinksFn == nil {
+		return nil, ErrUnset
+	}
+	return s.SameAsLinksFn(ctx, id)
 }
 
 func (s *Store) ResolvedByID(ctx context.Context, ids []string) (map[string]*model.Entity, error) {

@@ -89,8 +89,6 @@ type Entity struct {
 	// provenance are the preferred record's; aliases and properties are the
 	// union of all records'. Nil on a record.
 	Records []*Record
-	// SameAs are the SAME_AS links that join the records, each with its basis.
-	SameAs []*Relationship
 }
 
 // Resolved reports whether e is a resolved entity rather than one record.
@@ -109,10 +107,9 @@ func (e *Entity) RecordIDs() []string {
 }
 
 // Record is one record of a resolved entity: the entity as one dataset
-// describes it, and the listings (Sanction records) that designate it.
+// describes it (its listings are read when asked for).
 type Record struct {
-	Entity   *Entity
-	Listings []*Entity
+	Entity *Entity
 }
 
 // View says whether a query reads resolved entities or the records as each
