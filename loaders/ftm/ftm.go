@@ -343,7 +343,7 @@ func newLoader(opts Options, sink loaders.Sink) (*loader, error) {
 	if opts.Name == "" {
 		return nil, errors.New("ftm: Options.Name is required (it names the file's Source)")
 	}
-	if opts.PublishedOn != "" && !model.ValidDate(opts.PublishedOn) {
+	if opts.PublishedOn != "" && !schema.ValidDate(opts.PublishedOn) {
 		return nil, fmt.Errorf("ftm: Options.PublishedOn %q is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", opts.PublishedOn)
 	}
 	if _, ok := convert(schema.Prop{Type: schema.TURL}, opts.URL); opts.URL != "" && !ok {
