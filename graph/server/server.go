@@ -1,5 +1,5 @@
 // Package server is the HTTP side of the service: GraphQL at /graphql,
-// GraphiQL at /, liveness at /healthz and readiness at /readyz, with request
+// the API console (GraphiQL, served from the binary) at /, liveness at /healthz and readiness at /readyz, with request
 // ids, access logs, body-size and time limits, and graceful shutdown.
 package server
 
@@ -15,9 +15,8 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
-
 	"github.com/sanctiongraph/sanctiongraph/graph"
+	"github.com/sanctiongraph/sanctiongraph/graph/console"
 	"github.com/sanctiongraph/sanctiongraph/graph/explorer"
 	"github.com/sanctiongraph/sanctiongraph/graph/metrics"
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
@@ -117,7 +116,9 @@ func (s *Server) routes() http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("GET /readyz", s.ready)
-	mux.Handle("GET /{$}", playground.Handler("sanctiongraph", "/graphql"))
+	api := console.Handler()
+	mux.Handle("GET /{$}", api)
+	mux.Handle("/console/", api)
 	explore := explorer.Handler()
 	mux.Handle("/explore", explore)
 	mux.Handle("/explore/", explore)
