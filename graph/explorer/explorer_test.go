@@ -24,6 +24,11 @@ func TestHandler(t *testing.T) {
 		{"Style", "GET", "/explore/explorer.css", 200, "text/css", "--side-width", ""},
 		{"VendoredCytoscapeModule", "GET", "/explore/vendor/cytoscape/cytoscape.esm.min.mjs", 200, "text/javascript", "export{", ""},
 		{"VendoredLicense", "GET", "/explore/vendor/cytoscape/LICENSE", 200, "text/plain", "MIT", ""},
+		{"VendoredOutlines", "GET", "/explore/vendor/world-atlas/countries-110m.json", 200, "application/json", `"type":"Topology"`, ""},
+		{"VendoredOutlinesLicense", "GET", "/explore/vendor/world-atlas/LICENSE", 200, "text/plain", "Bostock", ""},
+		{"Gazetteer", "GET", "/explore/map/places.json", 200, "application/json", `"Rotterdam"`, ""},
+		{"Timeline", "GET", "/explore/timeline.js", 200, "text/javascript", "export class Timeline", ""},
+		{"RouteMap", "GET", "/explore/routemap.js", 200, "text/javascript", "export class RouteMap", ""},
 		{"Head", "HEAD", "/explore/", 200, "text/html", "", ""},
 		{"ErrNotFound", "GET", "/explore/nope.js", 404, "", "", ""},
 		{"ErrOutsidePrefix", "GET", "/elsewhere", 404, "", "", ""},
@@ -79,7 +84,8 @@ func TestHandlerHeaders(t *testing.T) {
 // from another origin.
 func TestNoRemoteAssets(t *testing.T) {
 	h := explorer.Handler()
-	for _, p := range []string{"/explore/", "/explore/explorer.css", "/explore/explorer.js", "/explore/api.js", "/explore/picker.js", "/explore/style.js", "/explore/dom.js", "/explore/violations.js"} {
+	for _, p := range []string{"/explore/", "/explore/explorer.css", "/explore/explorer.js", "/explore/api.js", "/explore/picker.js", "/explore/style.js", "/explore/dom.js", "/explore/violations.js",
+		"/explore/timeline.js", "/explore/routemap.js", "/explore/lists.js", "/explore/map/geo.js"} {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest("GET", p, nil))
 		if rec.Code != 200 {
