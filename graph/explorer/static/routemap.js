@@ -228,13 +228,15 @@ export class RouteMap {
       const text = `${stopName(s)} · ${s.date || 'undated'}`;
       const tw = text.length * 6.4 + 6; const th = 15;
       const spots = [[14, -th / 2], [-14 - tw, -th / 2], [-tw / 2, -14 - th], [-tw / 2, 14], [14, -th - 8], [14, 8], [-14 - tw, -th - 8], [-14 - tw, 8], [-tw / 2, -30 - th], [-tw / 2, 30]];
-      let spot = spots[0];
+      let spot;
       const inside = ([dx, dy]) => x + dx >= 2 && x + dx + tw <= w - 2 && y + dy >= 2 && y + dy + th <= ht - 2;
       const free = ([dx, dy]) => {
         const b = [x + dx, y + dy, x + dx + tw, y + dy + th];
         return !boxes.some((o) => b[0] < o[2] && b[2] > o[0] && b[1] < o[3] && b[3] > o[1]);
       };
-      spot = spots.find((sp) => inside(sp) && free(sp)) || spots.find(inside) || spots[0];
+      spot = spots.find((sp) => inside(sp) && free(sp));
+      // No free spot: the number and the list beside the map say it; zoom in for the label.
+      if (!spot) return;
       const b = [x + spot[0], y + spot[1], x + spot[0] + tw, y + spot[1] + th];
       boxes.push(b);
       labels.appendChild(svg('rect', { x: b[0].toFixed(1), y: b[1].toFixed(1), width: tw.toFixed(1), height: th, rx: 3, class: `label-bg label-${s.status}` }));
