@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	neo4jembedded "github.com/sanctiongraph/sanctiongraph/cmd/neo4j-embedded"
 	"github.com/sanctiongraph/sanctiongraph/graph/cypher"
+	"github.com/sanctiongraph/sanctiongraph/graph/cypher/neo4jlocal"
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
 	"github.com/sanctiongraph/sanctiongraph/loaders/sharedtest"
 	"github.com/sanctiongraph/sanctiongraph/schema"
@@ -33,10 +33,9 @@ const (
 // TestFaultTolerance stops Neo4j while readers query the service
 // (StopMidTraffic) and while a list is loaded (StopMidLoad).
 func TestFaultTolerance(t *testing.T) {
-	if env.Local == nil {
-		t.Skip("NEO4J_URI names an external Neo4j; this test runs a local one of its own, which needs Java")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	// The test runs a local Neo4j of its own (it needs Java), whatever
+	// NEO4J_URI names, so it never skips.
+	ctx, cancel := context.WithTimeout(context.Background(), sharedtest.Timeout(4*time.Minute))
 	defer cancel()
 	inst, st := startOwnNeo4j(t, ctx)
 	t.Run("StopMidTraffic", func(t *testing.T) { testStopMidTraffic(t, ctx, inst) })
@@ -45,15 +44,15 @@ func TestFaultTolerance(t *testing.T) {
 
 // startOwnNeo4j starts a local Neo4j in a temporary directory on a free
 // port, with the schema applied, for one test.
-func startOwnNeo4j(t *testing.T, ctx context.Context) (*neo4jembedded.Instance, *cypher.Store) {
+func startOwnNeo4j(t *testing.T, ctx context.Context) (*neo4jlocal.Instance, *cypher.Store) {
 	t.Helper()
 	start := time.Now()
-	inst, err := neo4jembedded.Start(ctx, neo4jembedded.Config{Dir: t.TempDir(), Port: 0, HeapMB: 512, PageCacheMB: 64})
+	inst, err := neo4jlocal.Start(ctx, neo4jlocal.Config{Dir: t.TempDir(), Port: 0, HeapMB: 512, PageCacheMB: 64})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { // before t.TempDir's removal: cleanups run last first
-		c, cancel := context.WithTimeout(context.Background(), time.Minute)
+		c, cancel := context.WithTimeout(context.Background(), sharedtest.Timeout(time.Minute))
 		defer cancel()
 		if err := inst.Stop(c); err != nil {
 			t.Errorf("stop own Neo4j: %v", err)
@@ -73,7 +72,7 @@ func startOwnNeo4j(t *testing.T, ctx context.Context) (*neo4jembedded.Instance, 
 
 // restartNeo4j starts inst again on its store and port and waits until st
 // reaches it.
-func restartNeo4j(t *testing.T, ctx context.Context, inst *neo4jembedded.Instance, st *cypher.Store) {
+func restartNeo4j(t *testing.T, ctx context.Context, inst *neo4jlocal.Instance, st *cypher.Store) {
 	t.Helper()
 	port := inst.Port()
 	if err := inst.Restart(ctx); err != nil {
@@ -85,7 +84,7 @@ func restartNeo4j(t *testing.T, ctx context.Context, inst *neo4jembedded.Instanc
 	if st == nil {
 		return
 	}
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(sharedtest.Timeout(30 * time.Second))
 	for st.Verify(ctx) != nil {
 		if time.Now().After(deadline) {
 			t.Fatal("Neo4j restarted but does not answer")
@@ -150,7 +149,7 @@ var faultProbes = []struct {
 	{"timeline", `{ timeline(from: "2024-01-01", to: "2024-12-31", first: 20) { totalCount edges { date node { id } } } }`, nil},
 }
 
-func testStopMidTraffic(t *testing.T, ctx context.Context, inst *neo4jembedded.Instance) {
+func testStopMidTraffic(t *testing.T, ctx context.Context, inst *neo4jlocal.Instance) {
 	app, _ := startService(t, append(withoutRateLimit(), "-neo4j-uri", inst.URI(), "-load-curated", "-request-timeout", faultRequestTimeout.String())...)
 	url := app.Server.URL()
 	client := &http.Client{Timeout: faultRequestTimeout + 10*time.Second}
@@ -214,7 +213,7 @@ func testStopMidTraffic(t *testing.T, ctx context.Context, inst *neo4jembedded.I
 	restarting := time.Now()
 	restartNeo4j(t, ctx, inst, nil)
 	var ready time.Time
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+	for deadline := time.Now().Add(sharedtest.Timeout(30 * time.Second)); ; time.Sleep(100 * time.Millisecond) {
 		if code, _ := get(t, url+"/readyz"); code == http.StatusOK {
 			ready = time.Now()
 			break
@@ -225,7 +224,7 @@ func testStopMidTraffic(t *testing.T, ctx context.Context, inst *neo4jembedded.I
 	}
 	// Let the readers finish a few requests sent after recovery (the first
 	// queries after a restart are planned afresh, which takes seconds).
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+	for deadline := time.Now().Add(sharedtest.Timeout(30 * time.Second)); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
 		mu.Lock()
 		after := 0
 		for _, c := range calls {
@@ -295,7 +294,7 @@ func testStopMidTraffic(t *testing.T, ctx context.Context, inst *neo4jembedded.I
 	}
 }
 
-func testStopMidLoad(t *testing.T, ctx context.Context, inst *neo4jembedded.Instance, st *cypher.Store) {
+func testStopMidLoad(t *testing.T, ctx context.Context, inst *neo4jlocal.Instance, st *cypher.Store) {
 	// OFAC's consolidated (non-SDN) list: 442 entries, a few seconds' load.
 	list := sharedtest.Path(t, "ofac-consolidated-xml/ofac.xml")
 	getenv := func(k string) string {
@@ -331,7 +330,7 @@ func testStopMidLoad(t *testing.T, ctx context.Context, inst *neo4jembedded.Inst
 		done <- result{code, out, errOut}
 	}()
 	var written int
-	for deadline := time.Now().Add(time.Minute); written < 20; time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(sharedtest.Timeout(time.Minute)); written < 20; time.Sleep(20 * time.Millisecond) {
 		if written = sanctions(); time.Now().After(deadline) {
 			t.Fatalf("the load wrote %d sanctions in a minute", written)
 		}
@@ -348,7 +347,7 @@ func testStopMidLoad(t *testing.T, ctx context.Context, inst *neo4jembedded.Inst
 	var r result
 	select {
 	case r = <-done:
-	case <-time.After(time.Minute):
+	case <-time.After(sharedtest.Timeout(time.Minute)):
 		t.Fatal("the load still runs a minute after Neo4j stopped")
 	}
 	t.Logf("stopped Neo4j with %d sanctions written; the load ended %s later: exit %d, %s",

@@ -1,5 +1,6 @@
-// Package server is the HTTP side of the service: GraphQL at /graphql,
-// the API console (GraphiQL, served from the binary) at /, liveness at /healthz and readiness at /readyz, with request
+// Package server is the HTTP side of the service: GraphQL at /graphql, the
+// API console (GraphiQL, served from the binary) at /, the explorer at
+// /explore/, liveness at /healthz and readiness at /readyz, with request
 // ids, access logs, body-size and time limits, and graceful shutdown.
 package server
 
@@ -15,8 +16,8 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/sanctiongraph/sanctiongraph/graph"
 	"github.com/sanctiongraph/sanctiongraph/graph/console"
+	"github.com/sanctiongraph/sanctiongraph/graph/endpoint"
 	"github.com/sanctiongraph/sanctiongraph/graph/explorer"
 	"github.com/sanctiongraph/sanctiongraph/graph/metrics"
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
@@ -25,7 +26,7 @@ import (
 
 // Store is what the server needs: the GraphQL store plus a health check.
 type Store interface {
-	graph.StoreWithLoaders
+	endpoint.StoreWithLoaders
 	Verify(ctx context.Context) error
 }
 
@@ -110,8 +111,8 @@ func New(cfg Config) *Server {
 
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	gql := graph.NewHandler(s.cfg.Store, graph.Options{Logger: s.cfg.Logger, RequestID: RequestID, Extensions: s.extensions()})
-	mux.Handle("/graphql", withCORS(s.cfg.CORSOrigins, newGuard(s.cfg).wrap(graph.Timeout(s.cfg.RequestTimeout, s.limitBody(gql)))))
+	gql := endpoint.NewHandler(s.cfg.Store, endpoint.Options{Logger: s.cfg.Logger, RequestID: RequestID, Extensions: s.extensions()})
+	mux.Handle("/graphql", withCORS(s.cfg.CORSOrigins, newGuard(s.cfg).wrap(Timeout(s.cfg.RequestTimeout, s.limitBody(gql)))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})

@@ -13,8 +13,9 @@ import (
 	"testing"
 	"time"
 
-	neo4jembedded "github.com/sanctiongraph/sanctiongraph/cmd/neo4j-embedded"
 	"github.com/sanctiongraph/sanctiongraph/graph/cypher"
+	"github.com/sanctiongraph/sanctiongraph/graph/cypher/neo4jlocal"
+	"github.com/sanctiongraph/sanctiongraph/loaders/sharedtest"
 )
 
 // Env is a Neo4j for one test binary.
@@ -23,7 +24,7 @@ type Env struct {
 	// Config is how Store was opened, for tests that open their own.
 	Config cypher.Config
 	// Local is the local instance when one was started, else nil.
-	Local *neo4jembedded.Instance
+	Local *neo4jlocal.Instance
 	dir   string
 }
 
@@ -31,7 +32,7 @@ type Env struct {
 // applies the schema migrations and fails loudly if Neo4j is unreachable.
 // Call it from TestMain and Stop the Env when the tests end.
 func Start() (*Env, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), sharedtest.Timeout(5*time.Minute))
 	defer cancel()
 	env := &Env{}
 	cfg := cypher.Config{
@@ -39,6 +40,10 @@ func Start() (*Env, error) {
 		User:     os.Getenv("NEO4J_USER"),
 		Password: os.Getenv("NEO4J_PASSWORD"),
 		Database: os.Getenv("NEO4J_DATABASE"),
+		// Tests write whole datasets in one transaction on machines that
+		// may be busy: a generous server-side limit, stretched by the
+		// timeout scale (the service's default is 30s).
+		QueryTimeout: sharedtest.Timeout(2 * time.Minute),
 	}
 	if cfg.URI == "" {
 		dir, err := os.MkdirTemp("", "sanctiongraph-neo4j-test-")
@@ -51,12 +56,12 @@ func Start() (*Env, error) {
 			log = os.Stderr
 		}
 		start := time.Now()
-		inst, err := neo4jembedded.Start(ctx, neo4jembedded.Config{Dir: dir, HeapMB: 1024, PageCacheMB: 128, Log: log})
+		inst, err := neo4jlocal.Start(ctx, neo4jlocal.Config{Dir: dir, HeapMB: 1024, PageCacheMB: 128, Log: log})
 		if err != nil {
 			os.RemoveAll(dir)
 			return nil, fmt.Errorf("start local Neo4j (set NEO4J_URI to use another): %w", err)
 		}
-		fmt.Fprintf(os.Stderr, "cyphertest: local Neo4j %s at %s, ready in %s\n", neo4jembedded.Neo4jVersion, inst.URI(), time.Since(start).Round(10*time.Millisecond))
+		fmt.Fprintf(os.Stderr, "cyphertest: local Neo4j %s at %s, ready in %s\n", neo4jlocal.Neo4jVersion, inst.URI(), time.Since(start).Round(10*time.Millisecond))
 		env.Local = inst
 		cfg.URI, cfg.User, cfg.Password = inst.URI(), "", ""
 	}
@@ -110,13 +115,13 @@ func (e *Env) Stop() {
 // with each other in the same binary.
 func (e *Env) Reset(tb testing.TB) context.Context {
 	tb.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), sharedtest.Timeout(5*time.Minute))
 	tb.Cleanup(cancel)
 	if err := e.Store.Purge(ctx); err != nil {
 		tb.Fatalf("reset graph: %v", err)
 	}
 	tb.Cleanup(func() {
-		c, cancel := context.WithTimeout(context.Background(), time.Minute)
+		c, cancel := context.WithTimeout(context.Background(), sharedtest.Timeout(time.Minute))
 		defer cancel()
 		if err := e.Store.Purge(c); err != nil {
 			tb.Errorf("reset graph after test: %v", err)
