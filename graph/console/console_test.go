@@ -1,54 +1,32 @@
 package console_test
 
 import (
-	"io"
 	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/sanctiongraph/sanctiongraph/graph/console"
+	"github.com/sanctiongraph/sanctiongraph/graph/webasset/webassettest"
 )
 
 func TestHandler(t *testing.T) {
-	h := console.Handler()
-	tests := []struct {
-		name, method, path string
-		code               int
-		ctype, contains    string
-	}{
-		{"Page", "GET", "/", 200, "text/html", `<script src="/console/console.js" defer>`},
-		{"Script", "GET", "/console/console.js", 200, "text/javascript", "createFetcher"},
-		{"Style", "GET", "/console/console.css", 200, "text/css", "Noto Sans CJK KR"},
-		{"VendoredGraphiQL", "GET", "/console/vendor/graphiql/graphiql.min.js", 200, "text/javascript", "GraphiQL"},
-		{"VendoredGraphiQLStyle", "GET", "/console/vendor/graphiql/graphiql.min.css", 200, "text/css", ".graphiql-container"},
-		{"VendoredReact", "GET", "/console/vendor/react/react.production.min.js", 200, "text/javascript", "React"},
-		{"VendoredReactDOM", "GET", "/console/vendor/react/react-dom.production.min.js", 200, "text/javascript", "ReactDOM"},
-		{"GraphiQLLicense", "GET", "/console/vendor/graphiql/LICENSE", 200, "text/plain", "MIT"},
-		{"ReactLicense", "GET", "/console/vendor/react/LICENSE", 200, "text/plain", "MIT"},
-		{"Head", "HEAD", "/", 200, "text/html", ""},
-		{"ErrNotFound", "GET", "/console/nope.js", 404, "", ""},
-		{"ErrIndexOnlyAtRoot", "GET", "/console/index.html", 404, "", ""},
-		{"ErrOutsidePrefix", "GET", "/elsewhere", 404, "", ""},
-		{"ErrMethod", "POST", "/", 405, "", ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, httptest.NewRequest(tt.method, tt.path, nil))
-			res := rec.Result()
-			body, _ := io.ReadAll(res.Body)
-			if res.StatusCode != tt.code {
-				t.Fatalf("status = %d, want %d", res.StatusCode, tt.code)
-			}
-			if ct := res.Header.Get("Content-Type"); tt.ctype != "" && !strings.HasPrefix(ct, tt.ctype) {
-				t.Errorf("Content-Type = %q, want %s", ct, tt.ctype)
-			}
-			if tt.contains != "" && !strings.Contains(string(body), tt.contains) {
-				t.Errorf("body lacks %q", tt.contains)
-			}
-		})
-	}
+	webassettest.Run(t, console.Handler(), []webassettest.Case{
+		{"Page", "GET", "/", 200, "text/html", `<script src="/console/console.js" defer>`, ""},
+		{"Script", "GET", "/console/console.js", 200, "text/javascript", "createFetcher", ""},
+		{"Style", "GET", "/console/console.css", 200, "text/css", "Noto Sans CJK KR", ""},
+		{"VendoredGraphiQL", "GET", "/console/vendor/graphiql/graphiql.min.js", 200, "text/javascript", "GraphiQL", ""},
+		{"VendoredGraphiQLStyle", "GET", "/console/vendor/graphiql/graphiql.min.css", 200, "text/css", ".graphiql-container", ""},
+		{"VendoredReact", "GET", "/console/vendor/react/react.production.min.js", 200, "text/javascript", "React", ""},
+		{"VendoredReactDOM", "GET", "/console/vendor/react/react-dom.production.min.js", 200, "text/javascript", "ReactDOM", ""},
+		{"GraphiQLLicense", "GET", "/console/vendor/graphiql/LICENSE", 200, "text/plain", "MIT", ""},
+		{"ReactLicense", "GET", "/console/vendor/react/LICENSE", 200, "text/plain", "MIT", ""},
+		{"Head", "HEAD", "/", 200, "text/html", "", ""},
+		{"ErrNotFound", "GET", "/console/nope.js", 404, "", "", ""},
+		{"ErrIndexOnlyAtRoot", "GET", "/console/index.html", 404, "", "", ""},
+		{"ErrOutsidePrefix", "GET", "/elsewhere", 404, "", "", ""},
+		{"ErrMethod", "POST", "/", 405, "", "", ""},
+	})
 }
 
 // TestCSP: the page may load scripts, styles and data from its own origin

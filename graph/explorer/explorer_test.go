@@ -1,23 +1,17 @@
 package explorer_test
 
 import (
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/sanctiongraph/sanctiongraph/graph/explorer"
+	"github.com/sanctiongraph/sanctiongraph/graph/webasset/webassettest"
 )
 
 func TestHandler(t *testing.T) {
-	h := explorer.Handler()
-	tests := []struct {
-		name, method, path string
-		code               int
-		ctype, contains    string
-		location           string
-	}{
+	webassettest.Run(t, explorer.Handler(), []webassettest.Case{
 		{"Page", "GET", "/explore/", 200, "text/html", `<script type="module" src="explorer.js">`, ""},
 		{"RedirectKeepsQuery", "GET", "/explore?from=state%3ARU&to=x", 301, "", "", "/explore/?from=state%3ARU&to=x"},
 		{"Script", "GET", "/explore/explorer.js", 200, "text/javascript", "window.explorer", ""},
@@ -33,27 +27,7 @@ func TestHandler(t *testing.T) {
 		{"ErrNotFound", "GET", "/explore/nope.js", 404, "", "", ""},
 		{"ErrOutsidePrefix", "GET", "/elsewhere", 404, "", "", ""},
 		{"ErrMethod", "POST", "/explore/", 405, "", "", ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, httptest.NewRequest(tt.method, tt.path, nil))
-			res := rec.Result()
-			body, _ := io.ReadAll(res.Body)
-			if res.StatusCode != tt.code {
-				t.Fatalf("status = %d, want %d", res.StatusCode, tt.code)
-			}
-			if ct := res.Header.Get("Content-Type"); tt.ctype != "" && !strings.HasPrefix(ct, tt.ctype) {
-				t.Errorf("Content-Type = %q, want %s", ct, tt.ctype)
-			}
-			if tt.contains != "" && !strings.Contains(string(body), tt.contains) {
-				t.Errorf("body lacks %q", tt.contains)
-			}
-			if loc := res.Header.Get("Location"); loc != tt.location {
-				t.Errorf("Location = %q, want %q", loc, tt.location)
-			}
-		})
-	}
+	})
 }
 
 func TestHandlerHeaders(t *testing.T) {

@@ -585,10 +585,14 @@ function showTab(name) {
   if (name === 'violations') loadViolations();
 }
 
-function setupTabs() {
-  const tabs = () => [...document.querySelectorAll('#side [role=tab]')].filter((t) => !t.hidden);
-  for (const t of document.querySelectorAll('#side [role=tab]')) {
-    t.addEventListener('click', () => { showTab(t.id.slice(4)); saveURL(); });
+/**
+ * tablist wires a set of ARIA tabs: click activates a tab; ArrowLeft,
+ * ArrowRight, Home and End move the focus and activate. tabs() lists the
+ * visible tabs in order; activate(tab) shows its panel.
+ */
+function tablist(tabs, activate) {
+  for (const t of tabs()) {
+    t.addEventListener('click', () => activate(t));
     t.addEventListener('keydown', (e) => {
       const list = tabs();
       const i = list.indexOf(t);
@@ -597,9 +601,14 @@ function setupTabs() {
       else if (e.key === 'ArrowLeft') j = (i - 1 + list.length) % list.length;
       else if (e.key === 'Home') j = 0;
       else if (e.key === 'End') j = list.length - 1;
-      if (j >= 0) { e.preventDefault(); list[j].focus(); showTab(list[j].id.slice(4)); saveURL(); }
+      if (j >= 0) { e.preventDefault(); list[j].focus(); activate(list[j]); }
     });
   }
+}
+
+function setupTabs() {
+  tablist(() => [...document.querySelectorAll('#side [role=tab]')].filter((t) => !t.hidden),
+    (t) => { showTab(t.id.slice(4)); saveURL(); });
 }
 
 /**
@@ -1173,21 +1182,7 @@ function showView(name, { load = true } = {}) {
 }
 
 function setupViews() {
-  const tabs = () => VIEWS.map((v) => $(`#view-${v}`));
-  for (const t of tabs()) {
-    const name = t.id.slice(5);
-    t.addEventListener('click', () => showView(name));
-    t.addEventListener('keydown', (e) => {
-      const list = tabs();
-      const i = list.indexOf(t);
-      let j = -1;
-      if (e.key === 'ArrowRight') j = (i + 1) % list.length;
-      else if (e.key === 'ArrowLeft') j = (i - 1 + list.length) % list.length;
-      else if (e.key === 'Home') j = 0;
-      else if (e.key === 'End') j = list.length - 1;
-      if (j >= 0) { e.preventDefault(); list[j].focus(); showView(list[j].id.slice(5)); }
-    });
-  }
+  tablist(() => VIEWS.map((v) => $(`#view-${v}`)), (t) => showView(t.id.slice(5)));
   $('#tl-zoom-in').addEventListener('click', () => timeline.zoom(1.5));
   $('#tl-zoom-out').addEventListener('click', () => timeline.zoom(1 / 1.5));
   $('#tl-fit').addEventListener('click', () => timeline.fit());
