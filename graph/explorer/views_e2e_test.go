@@ -71,8 +71,31 @@ func (b *browser) checkTimeline(t testing.TB, base, shots string) {
 	b.do(chromedp.KeyEvent(kb.Enter))
 	b.poll(fmt.Sprintf(`explorer.state.selected && explorer.state.selected.id === %q && document.querySelector('#panel-details h2').textContent.includes('June 2024')`, aurusGiftJun))
 
+	// Filtered by a path: the gift that joins Putin and Kim, and the dated
+	// relationships drawn.
+	b.do(chromedp.Navigate(base + "/explore/?from=" + url.QueryEscape("person:vladimir-putin") + "&to=" + url.QueryEscape("person:kim-jong-un") + "&view=timeline"))
+	b.waitReady()
+	b.poll(`document.getElementById('timeline-view').dataset.state === 'ready'`)
+	items := b.strings(`[...document.querySelectorAll('#timeline-svg .tl-item')].map(g => g.dataset.id)`)
+	drawn := b.strings(`explorer.cy.nodes().filter(n => n.data('kind') === 'TRANSFER').map(n => n.id())`)
+	if len(drawn) == 0 {
+		t.Errorf("the path Putin → Kim Jong Un has no transfer: %v", b.strings(`explorer.cy.nodes().map(n => n.id())`))
+	}
+	for _, id := range drawn {
+		if !slices.Contains(items, id) {
+			t.Errorf("timeline of the path Putin → Kim Jong Un = %v, lacks the transfer %s on the path", items, id)
+		}
+	}
+	if slices.Contains(items, aurusGiftFeb) && !slices.Contains(drawn, aurusGiftFeb) {
+		t.Errorf("timeline of the path shows %s, which is not on the path", aurusGiftFeb)
+	}
+	if s := fmt.Sprint(b.eval(`document.getElementById('timeline-summary').textContent`)); !strings.HasPrefix(s, "The paths drawn") {
+		t.Errorf("timeline summary of a path = %q", s)
+	}
+
 	// Hangul: a Korean spelling finds Kim, and the suggestion shows it (the
 	// screenshot shows whether the font stack has the glyphs).
+	b.evalVoid(`(() => { const i = document.getElementById('to-input'); i.value = ''; i.dispatchEvent(new Event('input')); })()`)
 	b.do(chromedp.SendKeys(chromedp.ID("to-input"), "김정은"))
 	b.do(chromedp.WaitVisible(chromedp.CSS(`#to-listbox [role=option][data-id="person:kim-jong-un"]`)))
 	if m := fmt.Sprint(b.eval(`document.querySelector('#to-listbox [role=option][data-id="person:kim-jong-un"]').textContent`)); !strings.Contains(m, "김정은") {
@@ -212,6 +235,15 @@ func (b *browser) checkLists(t testing.TB, base string) {
 	}
 	if csv := b.eval(`explorer.lists.table().header.join(',')`); csv != "Name,Kind,Date,Status,Dataset,Id" {
 		t.Errorf("list export header = %v", csv)
+	}
+	// The other lists the API offers load too (all years: the test has
+	// retracted the Aurus Senat by now, so the 2024 gifts are no findings).
+	for _, list := range []string{"timeline", "violations"} {
+		b.evalVoid(fmt.Sprintf(`explorer.lists.open(%q, {})`, list))
+		b.poll(fmt.Sprintf(`explorer.lists.key === %q && /( of |could not)/.test(document.querySelector('#lists-view .list-status').textContent)`, list))
+		if st := fmt.Sprint(b.eval(`document.querySelector('#lists-view .list-status').textContent`)); !strings.Contains(st, " of ") || b.eval(`document.querySelectorAll('#lists-view tbody tr').length`) == float64(0) {
+			t.Errorf("list %s: %q", list, st)
+		}
 	}
 }
 

@@ -12,7 +12,9 @@ import {
   cyStyle, renderLegend, statusBadge, kindBadge, prettyKind, prettyType, prettyStatus, STATUSES,
 } from './style.js';
 import * as violations from './violations.js';
-import { Timeline, collect as collectTimeline, summary as timelineSummary, LANES } from './timeline.js';
+import {
+  Timeline, collect as collectTimeline, summary as timelineSummary, LANES, DATED_KINDS,
+} from './timeline.js';
 import { RouteMap, TRANSFERS } from './routemap.js';
 import { Lists } from './lists.js';
 
@@ -587,14 +589,15 @@ function showTab(name) {
 
 /**
  * tablist wires a set of ARIA tabs: click activates a tab; ArrowLeft,
- * ArrowRight, Home and End move the focus and activate. tabs() lists the
- * visible tabs in order; activate(tab) shows its panel.
+ * ArrowRight, Home and End move the focus among the visible tabs and
+ * activate. tabs lists every tab in order (hidden ones may appear later);
+ * activate(tab) shows its panel.
  */
 function tablist(tabs, activate) {
-  for (const t of tabs()) {
+  for (const t of tabs) {
     t.addEventListener('click', () => activate(t));
     t.addEventListener('keydown', (e) => {
-      const list = tabs();
+      const list = tabs.filter((x) => !x.hidden);
       const i = list.indexOf(t);
       let j = -1;
       if (e.key === 'ArrowRight') j = (i + 1) % list.length;
@@ -607,8 +610,7 @@ function tablist(tabs, activate) {
 }
 
 function setupTabs() {
-  tablist(() => [...document.querySelectorAll('#side [role=tab]')].filter((t) => !t.hidden),
-    (t) => { showTab(t.id.slice(4)); saveURL(); });
+  tablist([...document.querySelectorAll('#side [role=tab]')], (t) => { showTab(t.id.slice(4)); saveURL(); });
 }
 
 /**
@@ -1182,7 +1184,7 @@ function showView(name, { load = true } = {}) {
 }
 
 function setupViews() {
-  tablist(() => VIEWS.map((v) => $(`#view-${v}`)), (t) => showView(t.id.slice(5)));
+  tablist(VIEWS.map((v) => $(`#view-${v}`)), (t) => showView(t.id.slice(5)));
   $('#tl-zoom-in').addEventListener('click', () => timeline.zoom(1.5));
   $('#tl-zoom-out').addEventListener('click', () => timeline.zoom(1 / 1.5));
   $('#tl-fit').addEventListener('click', () => timeline.fit());
@@ -1213,8 +1215,10 @@ function timelineSubject() {
   if (state.tl) return { id: state.tl };
   if (state.selected?.group === 'nodes') return { id: state.selected.id };
   if (state.from && !state.to && (state.from.id || state.from.text)) return { id: state.from.id || state.from.text };
-  const ids = cy.nodes().map((n) => n.id());
-  if (ids.length) return { ids, label: view.result ? 'The paths drawn' : 'The graph drawn' };
+  const ids = cy.nodes().filter((n) => DATED_KINDS.includes(n.data('kind'))).map((n) => n.id());
+  const facts = cy.edges().map((e) => e.data('rel')).filter((r) => r && r.validFrom)
+    .map((r) => ({ rel: r, from: cy.getElementById(r.from.id).data('entity') || r.from, to: cy.getElementById(r.to.id).data('entity') || r.to }));
+  if (cy.nodes().length) return { ids, facts, label: view.result ? 'The paths drawn' : 'The graph drawn' };
   return null;
 }
 

@@ -4,7 +4,9 @@
 // entities drawn for a path or a finding. A partial date (2024, 2024-06) is
 // drawn as a span over its year or month, a full date as a point; the status
 // sets the style (solid, pale, dashed, dotted, as in the graph). Items are
-// buttons in date order, so Tab walks the timeline chronologically.
+// buttons in date order, so Tab walks the timeline chronologically. Dated
+// relationships (validFrom) of the subject, or drawn in the graph, have a
+// lane of their own: when a hop of a path began to hold.
 
 import { gql, RELATIONSHIP, EVIDENCE } from './api.js';
 import { h, svg } from './dom.js';
@@ -17,8 +19,11 @@ export const LANES = [
   { key: 'RESOLUTION', label: 'Resolutions' },
   { key: 'SANCTION', label: 'Listings' },
   { key: 'SOURCE', label: 'Sources' },
+  { key: 'FACT', label: 'Relationships' },
 ];
 const DATE_PROPS = { TRANSFER: 'date', EVENT: 'date', RESOLUTION: 'adoptedOn', SANCTION: 'listingDate', SOURCE: 'publishedOn' };
+/** DATED_KINDS are the kinds placed on the timeline by a date property. */
+export const DATED_KINDS = Object.keys(DATE_PROPS);
 const PROP_NAMES = JSON.stringify([...new Set(Object.values(DATE_PROPS))]);
 const DAY = 86_400_000;
 const MAX_ITEMS = 120; // entities on one timeline
@@ -59,20 +64,33 @@ function earliest(dates) { return dates.filter(Boolean).sort()[0] || ''; }
  */
 export async function collect(subject) {
   const ents = new Map();
+  const facts = []; // dated relationships: {rel, from, to}
   let title = subject.label || '';
   if (subject.id) {
     let after = null;
     for (let page = 0; page < 3; page++) { // at most 300 neighbours
       const data = await gql(AROUND, { id: subject.id, after });
       if (page === 0) { ents.set(data.entity.id, data.entity); title = data.entity.name; }
-      for (const e of data.neighbours.edges) ents.set(e.node.id, e.node);
+      for (const e of data.neighbours.edges) {
+        ents.set(e.node.id, e.node);
+        const r = e.relationship;
+        if (r.validFrom) {
+          const [from, to] = r.from.id === data.entity.id ? [data.entity, e.node] : [e.node, data.entity];
+          facts.push({ rel: r, from, to });
+        }
+      }
       if (!data.neighbours.pageInfo.hasNextPage) break;
       after = data.neighbours.pageInfo.endCursor;
     }
   }
   const dated = [...ents.values()].filter((e) => DATE_PROPS[e.kind] && e.kind !== 'SOURCE');
   const ids = [...new Set([...dated.map((e) => e.id), ...(subject.ids || [])])].slice(0, MAX_ITEMS);
-  if (!ids.length) return { title, items: [] };
+  for (const f of subject.facts || []) if (f.rel.validFrom) facts.push(f);
+  const factItems = facts.filter((f) => span(f.rel.validFrom)).map((f) => ({
+    group: 'edges', id: f.rel.id, rel: f.rel, from: f.from, to: f.to, lane: 'FACT', kind: 'RELATIONSHIP', status: f.rel.status, date: f.rel.validFrom,
+    name: `${f.from.name || f.from.id} — ${f.rel.type.toLowerCase().replaceAll('_', ' ')} → ${f.to.name || f.to.id}${f.rel.validUntil ? ` (until ${f.rel.validUntil})` : ''}`,
+  }));
+  if (!ids.length) return { title, items: factItems.sort((a, b) => span(a.date)[0] - span(b.date)[0]) };
   const batch = async (from) => {
     const parts = ids.slice(from, from + BATCH).map((id, j) => `e${from + j}: entity(id: ${JSON.stringify(id)}) { ...TlNode evidence { ...Ev } }
     r${from + j}: neighbours(id: ${JSON.stringify(id)}, first: 30, filter: {types: [REACTED_TO], direction: INCOMING}) { edges { node { id kind name status } relationship { ...Rel } } }`);
@@ -107,7 +125,7 @@ export async function collect(subject) {
       });
     }
   });
-  items.push(...sources.values());
+  items.push(...sources.values(), ...factItems);
   items.sort((a, b) => span(a.date)[0] - span(b.date)[0] || a.name.localeCompare(b.name));
   return { title, items };
 }
@@ -193,7 +211,8 @@ export class Timeline {
     const lanesG = svg('g', { class: 'lanes' });
     const itemsG = svg('g', { class: 'items' });
     const laneY = {};
-    for (const lane of LANES) {
+    // Lanes without items are left out (the legend names them all).
+    for (const lane of LANES.filter((l) => this.items.some((i) => i.lane === l.key))) {
       const hgt = laneRows[lane.key] * ROW + 10;
       laneY[lane.key] = y + 6;
       lanesG.appendChild(svg('rect', { x: 0, y, width: w, height: hgt, class: 'lane-bg' }));
