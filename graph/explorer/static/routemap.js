@@ -143,7 +143,8 @@ export class RouteMap {
     if (!pts.length) { this.view = { lon: 20, lat: 20, scale: w / 360 }; this.render(); return; }
     const lons = pts.map((p) => p[0]); const lats = pts.map((p) => p[1]);
     const [x0, x1, y0, y1] = [Math.min(...lons), Math.max(...lons), Math.min(...lats), Math.max(...lats)];
-    const span = Math.max((x1 - x0) / (w - 160), (y1 - y0) / (ht - 120), 20 / w);
+    // At least 40° across, so a short route keeps its surroundings.
+    const span = Math.max((x1 - x0) / (w - 160), (y1 - y0) / (ht - 120), 40 / w);
     this.view = { lon: (x0 + x1) / 2, lat: (y0 + y1) / 2, scale: Math.min(40, 1 / span) };
     this.render();
   }
