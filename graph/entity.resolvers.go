@@ -11,28 +11,12 @@ import (
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
 )
 
-func (r *entityResolver) Description(ctx context.Context, obj *model.Entity) (*string, error) {
-	return optString(obj.Description), nil
-}
-
 func (r *entityResolver) Properties(ctx context.Context, obj *model.Entity, names []string) ([]*model.Property, error) {
 	decl, _ := r.model.Kind(obj.Kind)
 	if decl == nil {
 		return nil, nil
 	}
 	return properties(decl.Properties, obj.Properties, names), nil
-}
-
-func (r *entityResolver) ValidFrom(ctx context.Context, obj *model.Entity) (*string, error) {
-	return optString(obj.ValidFrom), nil
-}
-
-func (r *entityResolver) ValidUntil(ctx context.Context, obj *model.Entity) (*string, error) {
-	return optString(obj.ValidUntil), nil
-}
-
-func (r *entityResolver) RecordID(ctx context.Context, obj *model.Entity) (*string, error) {
-	return optString(obj.RecordID), nil
 }
 
 func (r *entityResolver) Evidence(ctx context.Context, obj *model.Entity) ([]*model.Evidence, error) {
@@ -69,18 +53,6 @@ func (r *entityResolver) SameAs(ctx context.Context, obj *model.Entity) ([]*mode
 	return r.Store.SameAsLinks(ctx, obj.ID)
 }
 
-func (r *entityResolver) Retraction(ctx context.Context, obj *model.Entity) (*model.Retraction, error) {
-	return obj.Retracted, nil
-}
-
-func (r *entityRecordResolver) Dataset(ctx context.Context, obj *model.Record) (string, error) {
-	return obj.Entity.Dataset, nil
-}
-
-func (r *entityRecordResolver) RecordID(ctx context.Context, obj *model.Record) (*string, error) {
-	return optString(obj.Entity.RecordID), nil
-}
-
 func (r *entityRecordResolver) Listings(ctx context.Context, obj *model.Record) ([]*model.Entity, error) {
 	m, err := r.Store.Listings(ctx, []string{obj.Entity.ID})
 	if err != nil {
@@ -94,30 +66,6 @@ func (r *entityRecordResolver) Listings(ctx context.Context, obj *model.Record) 
 
 func (r *evidenceResolver) Source(ctx context.Context, obj *model.Evidence) (*model.Entity, error) {
 	return r.entity(ctx, obj.SourceID)
-}
-
-func (r *evidenceResolver) Basis(ctx context.Context, obj *model.Evidence) (*string, error) {
-	return optString(obj.Basis), nil
-}
-
-func (r *evidenceResolver) Quote(ctx context.Context, obj *model.Evidence) (*string, error) {
-	return optString(obj.Quote), nil
-}
-
-func (r *evidenceResolver) Claim(ctx context.Context, obj *model.Evidence) (*string, error) {
-	return optString(obj.Claim), nil
-}
-
-func (r *evidenceResolver) Property(ctx context.Context, obj *model.Evidence) (*string, error) {
-	return optString(obj.Property), nil
-}
-
-func (r *evidenceResolver) Value(ctx context.Context, obj *model.Evidence) (*string, error) {
-	return optString(obj.Value), nil
-}
-
-func (r *evidenceResolver) StatedOn(ctx context.Context, obj *model.Evidence) (*string, error) {
-	return optString(obj.StatedOn), nil
 }
 
 func (r *Resolver) Entity() EntityResolver { return &entityResolver{r} }

@@ -112,6 +112,12 @@ type Record struct {
 	Entity *Entity
 }
 
+// Dataset is the dataset of the record.
+func (r *Record) Dataset() string { return r.Entity.Dataset }
+
+// RecordIDOrNil is the record's id in its dataset, nil when it has none.
+func (r *Record) RecordIDOrNil() *string { return r.Entity.RecordIDOrNil() }
+
 // View says whether a query reads resolved entities or the records as each
 // dataset stored them. The API asks for RESOLVED unless told otherwise; to
 // the store an empty View means records.
