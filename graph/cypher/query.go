@@ -347,6 +347,26 @@ WHERE ($dataset IS NULL OR r.dataset = $dataset)
 RETURN type(r) AS t, count(*) AS c`
 )
 
+// countRecordNodes counts records by kind, status and dataset.
+func countRecordNodes(ctx context.Context, tx neo4j.ManagedTransaction, p map[string]any, c *model.Counts, byKind, byStatus, byDataset map[string]int) error {
+	res, err := tx.Run(ctx, cypherCountNodes, p)
+	if err != nil {
+		return err
+	}
+	for res.Next(ctx) {
+		rec := res.Record()
+		k, _, _ := neo4j.GetRecordValue[string](rec, "kind")
+		st, _, _ := neo4j.GetRecordValue[string](rec, "status")
+		ds, _, _ := neo4j.GetRecordValue[string](rec, "dataset")
+		n, _, _ := neo4j.GetRecordValue[int64](rec, "c")
+		byKind[k] += int(n)
+		byStatus[st] += int(n)
+		byDataset[ds] += int(n)
+		c.Entities += int(n)
+	}
+	return res.Err()
+}
+
 // cypherCountRelsFast reads per-type totals from Neo4j's count store, for
 // unfiltered dashboards: constant time whatever the graph's size.
 var cypherCountRelsFast = func() string {
@@ -370,36 +390,18 @@ func (s *Store) Counts(ctx context.Context, q model.CountQuery) (*model.Counts, 
 	return read(ctx, s, op, func(tx neo4j.ManagedTransaction) (*model.Counts, error) {
 		c := &model.Counts{}
 		byKind, byStatus, byDataset := map[string]int{}, map[string]int{}, map[string]int{}
-		nodeQuery := cypherCountNodes
+		count := countRecordNodes
 		if q.View == model.ViewResolved {
-			if err := countResolvedNodes(ctx, tx, p, c, byKind, byStatus, byDataset); err != nil {
-				return nil, err
-			}
-			nodeQuery = `RETURN 1 LIMIT 0`
+			count = countResolvedNodes
 		}
-		res, err := tx.Run(ctx, nodeQuery, p)
-		if err != nil {
-			return nil, err
-		}
-		for res.Next(ctx) {
-			rec := res.Record()
-			k, _, _ := neo4j.GetRecordValue[string](rec, "kind")
-			st, _, _ := neo4j.GetRecordValue[string](rec, "status")
-			ds, _, _ := neo4j.GetRecordValue[string](rec, "dataset")
-			n, _, _ := neo4j.GetRecordValue[int64](rec, "c")
-			byKind[k] += int(n)
-			byStatus[st] += int(n)
-			byDataset[ds] += int(n)
-			c.Entities += int(n)
-		}
-		if err := res.Err(); err != nil {
+		if err := count(ctx, tx, p, c, byKind, byStatus, byDataset); err != nil {
 			return nil, err
 		}
 		relQuery := cypherCountRels
 		if unfiltered {
 			relQuery = cypherCountRelsFast
 		}
-		res, err = tx.Run(ctx, relQuery, p)
+		res, err := tx.Run(ctx, relQuery, p)
 		if err != nil {
 			return nil, err
 		}
