@@ -339,7 +339,7 @@ const (
 WHERE ($kinds IS NULL OR n.kind IN $kinds)
   AND ($dataset IS NULL OR n.dataset = $dataset)
   AND n.statusRank >= $minRank
-RETURN n.kind AS kind, n.status AS status, n.dataset AS dataset, count(*) AS c`
+RETURN n.kind AS kind, n.status AS status, [n.dataset] AS datasets, count(*) AS c`
 	cypherCountRels = `MATCH (a:` + schema.NodeLabel + `)-[r]->(b:` + schema.NodeLabel + `)
 WHERE ($dataset IS NULL OR r.dataset = $dataset)
   AND r.statusRank >= $minRank
@@ -347,9 +347,11 @@ WHERE ($dataset IS NULL OR r.dataset = $dataset)
 RETURN type(r) AS t, count(*) AS c`
 )
 
-// countRecordNodes counts records by kind, status and dataset.
-func countRecordNodes(ctx context.Context, tx neo4j.ManagedTransaction, p map[string]any, c *model.Counts, byKind, byStatus, byDataset map[string]int) error {
-	res, err := tx.Run(ctx, cypherCountNodes, p)
+// countNodes runs a node count (cypherCountNodes, cypherCountResolvedNodes:
+// kind, status, datasets and a count per row) and adds it up by kind,
+// status and dataset.
+func countNodes(ctx context.Context, tx neo4j.ManagedTransaction, query string, p map[string]any, c *model.Counts, byKind, byStatus, byDataset map[string]int) error {
+	res, err := tx.Run(ctx, query, p)
 	if err != nil {
 		return err
 	}
@@ -357,11 +359,13 @@ func countRecordNodes(ctx context.Context, tx neo4j.ManagedTransaction, p map[st
 		rec := res.Record()
 		k, _, _ := neo4j.GetRecordValue[string](rec, "kind")
 		st, _, _ := neo4j.GetRecordValue[string](rec, "status")
-		ds, _, _ := neo4j.GetRecordValue[string](rec, "dataset")
+		ds, _, _ := neo4j.GetRecordValue[[]any](rec, "datasets")
 		n, _, _ := neo4j.GetRecordValue[int64](rec, "c")
 		byKind[k] += int(n)
 		byStatus[st] += int(n)
-		byDataset[ds] += int(n)
+		for _, d := range strs(ds) {
+			byDataset[d] += int(n)
+		}
 		c.Entities += int(n)
 	}
 	return res.Err()
@@ -390,11 +394,14 @@ func (s *Store) Counts(ctx context.Context, q model.CountQuery) (*model.Counts, 
 	return read(ctx, s, op, func(tx neo4j.ManagedTransaction) (*model.Counts, error) {
 		c := &model.Counts{}
 		byKind, byStatus, byDataset := map[string]int{}, map[string]int{}, map[string]int{}
-		count := countRecordNodes
+		// A resolved entity counts by its preferred record's kind and status,
+		// and once in each dataset that has a record of it (so byDataset
+		// may sum to more than the total).
+		nodeQuery := cypherCountNodes
 		if q.View == model.ViewResolved {
-			count = countResolvedNodes
+			nodeQuery = cypherCountResolvedNodes
 		}
-		if err := count(ctx, tx, p, c, byKind, byStatus, byDataset); err != nil {
+		if err := countNodes(ctx, tx, nodeQuery, p, c, byKind, byStatus, byDataset); err != nil {
 			return nil, err
 		}
 		relQuery := cypherCountRels

@@ -391,30 +391,6 @@ WITH r, collect(DISTINCT n.dataset) AS datasets
 MATCH (p:` + schema.NodeLabel + ` {id: r.id})
 RETURN p.kind AS kind, p.status AS status, datasets, count(*) AS c`
 
-// countResolvedNodes counts resolved entities by kind, status (their
-// preferred record's) and dataset (an entity counts once in each dataset
-// that has a record of it, so byDataset may sum to more than the total).
-func countResolvedNodes(ctx context.Context, tx neo4j.ManagedTransaction, p map[string]any, c *model.Counts, byKind, byStatus, byDataset map[string]int) error {
-	res, err := tx.Run(ctx, cypherCountResolvedNodes, p)
-	if err != nil {
-		return err
-	}
-	for res.Next(ctx) {
-		rec := res.Record()
-		k, _, _ := neo4j.GetRecordValue[string](rec, "kind")
-		st, _, _ := neo4j.GetRecordValue[string](rec, "status")
-		ds, _, _ := neo4j.GetRecordValue[[]any](rec, "datasets")
-		n, _, _ := neo4j.GetRecordValue[int64](rec, "c")
-		byKind[k] += int(n)
-		byStatus[st] += int(n)
-		for _, d := range strs(ds) {
-			byDataset[d] += int(n)
-		}
-		c.Entities += int(n)
-	}
-	return res.Err()
-}
-
 // resolvedMatch is how a name matched a resolved entity, strongest first.
 type resolvedMatch int
 
