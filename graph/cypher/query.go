@@ -13,13 +13,17 @@ import (
 	"github.com/sanctiongraph/sanctiongraph/schema"
 )
 
-// neighbourFilter is the WHERE clause shared by the three directions.
-const neighbourFilter = `
-WHERE type(r) IN $types
+// neighbourConditions select the relationships r to neighbours m, in both
+// views.
+const neighbourConditions = `type(r) IN $types
   AND ($kinds IS NULL OR m.kind IN $kinds)
   AND r.statusRank >= $minRank AND m.statusRank >= 0
   AND ($statuses IS NULL OR r.status IN $statuses)
-  AND ($atFirst IS NULL OR ((r.validFrom IS NULL OR r.validFrom <= $atLast) AND (r.validUntil IS NULL OR r.validUntil >= $atFirst)))
+  AND ($atFirst IS NULL OR ((r.validFrom IS NULL OR r.validFrom <= $atLast) AND (r.validUntil IS NULL OR r.validUntil >= $atFirst)))`
+
+// neighbourFilter is the WHERE clause shared by the three directions.
+const neighbourFilter = `
+WHERE ` + neighbourConditions + `
 WITH n, r, m ORDER BY type(r), m.sortName, m.id, r.id
 WITH n, collect(CASE WHEN r IS NULL THEN null ELSE {r: r, m: m, out: startNode(r) = n} END) AS items
 RETURN size(items) AS total, items[$skip..$skip + $limit] AS page`

@@ -237,11 +237,7 @@ func (s *Store) searchResolved(ctx context.Context, p map[string]any, terms []st
 // relationships of every record of the entity, to records of other
 // resolved entities, SAME_AS left out (it joins records of one entity).
 const resolvedNeighbourFilter = `
-WHERE mr <> res AND type(r) IN $types
-  AND ($kinds IS NULL OR m.kind IN $kinds)
-  AND r.statusRank >= $minRank AND m.statusRank >= 0
-  AND ($statuses IS NULL OR r.status IN $statuses)
-  AND ($at IS NULL OR ((r.validFrom IS NULL OR r.validFrom <= $at) AND (r.validUntil IS NULL OR r.validUntil >= $at)))
+WHERE mr <> res AND ` + neighbourConditions + `
 OPTIONAL MATCH (mp:` + schema.NodeLabel + ` {id: mr.id})
 WITH res, n, r, m, mr, mp ORDER BY type(r), mp.sortName, mr.id, r.id
 WITH res, collect(CASE WHEN r IS NULL THEN null ELSE {r: r, n: n.id, m: m.id, mr: mr.id, out: startNode(r) = n} END) AS items
