@@ -25,7 +25,12 @@ func TestMain(m *testing.M) { cyphertest.Main(m, &env) }
 func startService(tb testing.TB, extra ...string) (*App, func() error) {
 	tb.Helper()
 	// No rate limits unless a test asks for them (extra flags win).
-	args := append([]string{"-addr", "127.0.0.1:0", "-log-level", "warn", "-shutdown-timeout", "10s", "-rate-limit", "0"}, extra...)
+	// Deadlines stretched by the timeout scale, so a busy machine does not
+	// turn slow answers into TIMEOUTs (tests of the limits set their own).
+	args := append([]string{"-addr", "127.0.0.1:0", "-log-level", "warn", "-shutdown-timeout", "10s", "-rate-limit", "0",
+		"-request-timeout", sharedtest.Timeout(30 * time.Second).String(),
+		"-path-timeout", sharedtest.Timeout(10 * time.Second).String(),
+		"-neo4j-tx-timeout", sharedtest.Timeout(time.Minute).String()}, extra...)
 	cfg, err := parseFlags("serve", args, testEnv, io.Discard, false)
 	if err != nil {
 		tb.Fatal(err)

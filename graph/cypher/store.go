@@ -39,6 +39,9 @@ type Config struct {
 	Database string
 	// QueryTimeout bounds every transaction on the server side; default 30s.
 	QueryTimeout time.Duration
+	// PathTimeout bounds one path search inside Neo4j, whatever the
+	// request allows; default 10s.
+	PathTimeout time.Duration
 	// MaxPoolSize caps open connections; default 50.
 	MaxPoolSize int
 	// RetryTime bounds how long the driver retries a transaction that
@@ -73,6 +76,9 @@ func (c *Config) Validate() error {
 	}
 	if c.QueryTimeout <= 0 {
 		c.QueryTimeout = 30 * time.Second
+	}
+	if c.PathTimeout <= 0 {
+		c.PathTimeout = 10 * time.Second
 	}
 	if c.MaxPoolSize <= 0 {
 		c.MaxPoolSize = 50
