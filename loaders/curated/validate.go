@@ -560,6 +560,12 @@ func (c *checker) checkSource(e *entityDoc) {
 		}
 	}
 	if len(unknown) > 0 && props.First("unknownWhy") == "" {
-		c.add(field(e.loc, e.at, "unknown"), "source %q names unknown fields without unknownWhy", e.id)
+		l := e.loc
+		for _, p := range e.props {
+			if p.name == "unknown" {
+				l = p.loc
+			}
+		}
+		c.add(l, "source %q names unknown fields without unknownWhy", e.id)
 	}
 }
