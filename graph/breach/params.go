@@ -47,4 +47,6 @@ func directionOf(e *model.Entity) model.MeasureDirection {
 
 func supplies(d model.MeasureDirection) bool { return d == model.SupplyTo || d == model.BothWays }
 
-func procures(d model.MeasureDirection) bool { return d == model.ProcurementFrom || d == model.BothWays }
+func procures(d model.MeasureDirection) bool {
+	return d == model.ProcurementFrom || d == model.BothWays
+}
