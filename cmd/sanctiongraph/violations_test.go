@@ -83,11 +83,11 @@ type violationJSON struct {
 		Measure            struct{ ID string }
 		Paragraph, Annex   *string
 		Direction, Reading string
-		ExtendedBy       []struct{ ID string }
-		MatchedBy        []string
-		InForce          string
-		WeakestStatus    string
-		Resolutions      []struct {
+		ExtendedBy         []struct{ ID string }
+		MatchedBy          []string
+		InForce            string
+		WeakestStatus      string
+		Resolutions        []struct {
 			Resolution    struct{ ID string }
 			SupplierVotes []struct {
 				State        struct{ ID string }
