@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/sanctiongraph/sanctiongraph/graph/cypher"
+	"github.com/sanctiongraph/sanctiongraph/loaders/importer"
 )
 
 // gql sends one GraphQL request with an optional API key.
@@ -53,7 +54,7 @@ const (
 // against Neo4j: who may do what, what is written, what history keeps.
 func TestCuratorMutations(t *testing.T) {
 	ctx := env.Reset(t)
-	if _, err := loadCurated(ctx, env.Store); err != nil {
+	if _, err := importer.LoadCurated(ctx, env.Store); err != nil {
 		t.Fatal(err)
 	}
 	app, _ := startService(t, "-auth-cache-ttl", "0")
@@ -215,7 +216,7 @@ func TestCuratorMutations(t *testing.T) {
 			return string(r.Data)
 		}
 		if !strings.Contains(hops(), manufactures) {
-			t.Skipf("the curated dataset has no %s: %s", manufactures, hops())
+			t.Fatalf("the curated dataset has no %s: %s", manufactures, hops())
 		}
 		if r := gql(t, base, editor, mRetract, map[string]any{"id": manufactures, "why": "test"}); len(r.body.Errors) > 0 {
 			t.Fatal(r.body.Errors)
@@ -282,7 +283,7 @@ var hostile = []string{
 // else changes.
 func TestHostileMutationInput(t *testing.T) {
 	ctx := env.Reset(t)
-	if _, err := loadCurated(ctx, env.Store); err != nil {
+	if _, err := importer.LoadCurated(ctx, env.Store); err != nil {
 		t.Fatal(err)
 	}
 	app, _ := startService(t)

@@ -1,3 +1,9 @@
+// Package endpoint assembles the GraphQL endpoint served at /graphql: the
+// executable schema of package graph with its transports (POST, GET), the
+// query cache and automatic persisted queries, the limits that bound one
+// request's work (tokens, depth, complexity), the checks of scalar inputs,
+// the error presenter that gives every error an extensions.code, and the
+// request-scoped dataloaders. The resolvers themselves live in graph.
 package endpoint
 
 import (
