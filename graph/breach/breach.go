@@ -381,10 +381,13 @@ func (a *assessor) keep(v *model.PotentialViolation) bool {
 	if a.q.SupplierID != "" && !match(v.Suppliers, a.q.SupplierID) && !match(v.Procurers, a.q.SupplierID) {
 		return false
 	}
-	if a.q.RecipientID != "" && !match(v.Recipients, a.q.RecipientID) && !match(v.Procurers, a.q.RecipientID) &&
-		!slices.ContainsFunc(v.Breaches, func(b *model.Breach) bool {
-			return slices.ContainsFunc(b.Targets, func(e *model.Entity) bool { return e.ID == a.q.RecipientID }) && v.Attempted
-		}) {
+	// An attempt has no recipient: the target its route ends in stands for one.
+	attemptedTo := func(id string) bool {
+		return v.Attempted && slices.ContainsFunc(v.Breaches, func(b *model.Breach) bool {
+			return slices.ContainsFunc(b.Targets, func(e *model.Entity) bool { return e.ID == id })
+		})
+	}
+	if id := a.q.RecipientID; id != "" && !match(v.Recipients, id) && !match(v.Procurers, id) && !attemptedTo(id) {
 		return false
 	}
 	return true

@@ -489,7 +489,6 @@ func evidenceID(factID, sourceID, property string) string {
 // and a `list` basis a sanctions list.
 var (
 	hedged      = regexp.MustCompile(`(?i)\b(likely|possibly|probably)\b`)
-	confirmedBy = []string{"party", "record", "list", "government", "expert"}
 	recordKinds = []string{"official_record", "sanctions_list"}
 )
 
@@ -531,7 +530,6 @@ func (c *checker) calibrate(ev *evidenceDoc, st schema.Status) {
 	case ev.basis == "list" && kind != "sanctions_list":
 		c.add(field(ev.loc, ev.at, "basis"), "basis list needs a sanctions_list source; %q is %s", ev.source, kindWords(kind))
 	}
-	_ = confirmedBy
 }
 
 func kindWords(kind string) string {
