@@ -123,7 +123,7 @@ func (a *assessor) assess(tf *model.TransferFacts) (*model.PotentialViolation, *
 		return nil, &model.NotAssessed{Transfer: t, Reason: r, Explanation: why}
 	}
 	date := t.Properties.First("date")
-	first, last, err := model.DateBounds(date)
+	first, last, err := schema.DateBounds(date)
 	if err != nil {
 		return notAssessed(model.NoDate, "The transfer has no usable date, so no measure can be said to have been in force when it happened.")
 	}

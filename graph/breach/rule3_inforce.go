@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
+	"github.com/sanctiongraph/sanctiongraph/schema"
 )
 
 const ruleInForce = "3. In force: the measure was in force on the transfer's date: from the later of its inForceFrom and the adoption " +
@@ -25,7 +26,7 @@ type span struct {
 func (ms *measure) inForce() {
 	var parts []string
 	if v := ms.e.Properties.First("inForceFrom"); v != "" {
-		if first, _, err := model.DateBounds(v); err == nil {
+		if first, _, err := schema.DateBounds(v); err == nil {
 			ms.start, ms.hasStart = first, true
 			parts = append(parts, "inForceFrom "+v)
 		}
@@ -34,7 +35,7 @@ func (ms *measure) inForce() {
 	var by string
 	for _, l := range ms.imposes {
 		v := l.Other.Properties.First("adoptedOn")
-		first, _, err := model.DateBounds(v)
+		first, _, err := schema.DateBounds(v)
 		if err != nil {
 			continue
 		}
@@ -49,7 +50,7 @@ func (ms *measure) inForce() {
 		}
 	}
 	if v := ms.e.Properties.First("inForceUntil"); v != "" {
-		if _, last, err := model.DateBounds(v); err == nil {
+		if _, last, err := schema.DateBounds(v); err == nil {
 			ms.end = last
 		}
 	}
@@ -80,12 +81,12 @@ func (ms *measure) inForceWords(sp span) string {
 // holds reports whether a relationship held for the whole span.
 func holds(r *model.Relationship, sp span) bool {
 	if r.ValidFrom != "" {
-		if first, _, err := model.DateBounds(r.ValidFrom); err == nil && first.After(sp.first) {
+		if first, _, err := schema.DateBounds(r.ValidFrom); err == nil && first.After(sp.first) {
 			return false
 		}
 	}
 	if r.ValidUntil != "" {
-		if _, last, err := model.DateBounds(r.ValidUntil); err == nil && last.Before(sp.last) {
+		if _, last, err := schema.DateBounds(r.ValidUntil); err == nil && last.Before(sp.last) {
 			return false
 		}
 	}

@@ -1,8 +1,7 @@
 // Package endpoint assembles the GraphQL endpoint served at /graphql: the
 // executable schema of package graph with its transports (POST, GET), the
 // query cache and automatic persisted queries, the limits that bound one
-// request's work (tokens, depth, complexity), the checks of scalar inputs,
-// the error presenter that gives every error an extensions.code, and the
+// request's work (tokens, depth, complexity), the error presenter that gives every error an extensions.code, and the
 // request-scoped dataloaders. The resolvers themselves live in graph.
 package endpoint
 
@@ -88,7 +87,6 @@ func NewHandler(store StoreWithLoaders, opts Options) http.Handler {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: newAPQCache()}) // apq.go
 	srv.Use(extension.FixedComplexityLimit(opts.ComplexityLimit))
 	srv.Use(depthLimit{max: opts.MaxDepth})
-	srv.Use(&scalarInputs{}) // scalarinput.go
 	for _, ext := range opts.Extensions {
 		srv.Use(ext)
 	}
@@ -105,7 +103,7 @@ func setComplexity(c *graph.ComplexityRoot) {
 		}
 		return *first
 	}
-	c.Query.Entities = func(child int, _ *model.EntityFilter, _ *model.EntitySort, first *int, _ *string) int {
+	c.Query.Entities = func(child int, _ *model.EntityFilter, _ *model.EntityOrder, first *int, _ *string) int {
 		return 1 + size(first, 20)*child
 	}
 	c.Query.Search = func(child int, _ string, _ []schema.Kind, first *int, _ *string) int {
@@ -126,7 +124,7 @@ func setComplexity(c *graph.ComplexityRoot) {
 	c.Query.Changes = func(child int, _ *string, _ *string, first *int, _ *string) int {
 		return 1 + size(first, 20)*child
 	}
-	c.Query.Timeline = func(child int, _ *string, _ *string, _ []schema.Kind, _ *schema.Status, first *int, _ *string) int {
+	c.Query.Timeline = func(child int, _ *model.Date, _ *model.Date, _ []schema.Kind, _ *schema.Status, first *int, _ *string) int {
 		return 1 + size(first, 20)*child
 	}
 }

@@ -1,0 +1,4 @@
+package cypher
+
+// HashProps exposes hashProps to the package's external tests.
+var HashProps = hashProps
