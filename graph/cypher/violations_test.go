@@ -403,7 +403,7 @@ func negatives() model.Batch {
 	b := model.Batch{
 		Entities: []model.Entity{
 			ent("test:state-kp", schema.State, "Testland North", model.Properties{"isoCode": {"KP"}}),
-			ent("test:state-xx", schema.State, "Supplierland", model.Properties{"isoCode": {"XX"}}),
+			ent("test:state-xx", schema.State, "Supplierland", model.Properties{"isoCode": {"FR"}}),
 			ent("test:leader", schema.Person, "Test Leader", nil),
 			ent("test:nobody", schema.Person, "Unrelated Person", nil),
 			ent("test:resolution", schema.Resolution, "Test resolution", model.Properties{"number": {"9001"}, "adoptedOn": {"2017-12-22"}}),
