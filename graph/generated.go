@@ -43,12 +43,14 @@ type DirectiveRoot struct {
 type ComplexityRoot struct {
 	Breach struct {
 		Annex         func(childComplexity int) int
+		Direction     func(childComplexity int) int
 		ExtendedBy    func(childComplexity int) int
 		Goods         func(childComplexity int) int
 		InForce       func(childComplexity int) int
 		MatchedBy     func(childComplexity int) int
 		Measure       func(childComplexity int) int
 		Paragraph     func(childComplexity int) int
+		Reading       func(childComplexity int) int
 		Resolutions   func(childComplexity int) int
 		Targets       func(childComplexity int) int
 		WeakestStatus func(childComplexity int) int
@@ -246,18 +248,22 @@ type ComplexityRoot struct {
 	}
 
 	PotentialViolation struct {
-		Breaches      func(childComplexity int) int
-		Caveat        func(childComplexity int) int
-		Date          func(childComplexity int) int
-		Explanation   func(childComplexity int) int
-		Facts         func(childComplexity int) int
-		Goods         func(childComplexity int) int
-		Reactions     func(childComplexity int) int
-		Recipients    func(childComplexity int) int
-		Route         func(childComplexity int) int
-		Suppliers     func(childComplexity int) int
-		Transfer      func(childComplexity int) int
-		WeakestStatus func(childComplexity int) int
+		Attempted           func(childComplexity int) int
+		Breaches            func(childComplexity int) int
+		Caveat              func(childComplexity int) int
+		ContestedBySupplier func(childComplexity int) int
+		Contests            func(childComplexity int) int
+		Date                func(childComplexity int) int
+		Explanation         func(childComplexity int) int
+		Facts               func(childComplexity int) int
+		Goods               func(childComplexity int) int
+		Procurers           func(childComplexity int) int
+		Reactions           func(childComplexity int) int
+		Recipients          func(childComplexity int) int
+		Route               func(childComplexity int) int
+		Suppliers           func(childComplexity int) int
+		Transfer            func(childComplexity int) int
+		WeakestStatus       func(childComplexity int) int
 	}
 
 	Property struct {
@@ -366,6 +372,7 @@ type ComplexityRoot struct {
 	}
 
 	Vote struct {
+		Record       func(childComplexity int) int
 		Relationship func(childComplexity int) int
 		Role         func(childComplexity int) int
 		State        func(childComplexity int) int
@@ -447,6 +454,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Breach.Annex(childComplexity), true
+	case "Breach.direction":
+		if e.ComplexityRoot.Breach.Direction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Breach.Direction(childComplexity), true
 	case "Breach.extendedBy":
 		if e.ComplexityRoot.Breach.ExtendedBy == nil {
 			break
@@ -483,6 +496,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Breach.Paragraph(childComplexity), true
+	case "Breach.reading":
+		if e.ComplexityRoot.Breach.Reading == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Breach.Reading(childComplexity), true
 	case "Breach.resolutions":
 		if e.ComplexityRoot.Breach.Resolutions == nil {
 			break
@@ -1285,6 +1304,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PathResult.Via(childComplexity), true
 
+	case "PotentialViolation.attempted":
+		if e.ComplexityRoot.PotentialViolation.Attempted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PotentialViolation.Attempted(childComplexity), true
 	case "PotentialViolation.breaches":
 		if e.ComplexityRoot.PotentialViolation.Breaches == nil {
 			break
@@ -1297,6 +1322,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PotentialViolation.Caveat(childComplexity), true
+	case "PotentialViolation.contestedBySupplier":
+		if e.ComplexityRoot.PotentialViolation.ContestedBySupplier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PotentialViolation.ContestedBySupplier(childComplexity), true
+	case "PotentialViolation.contests":
+		if e.ComplexityRoot.PotentialViolation.Contests == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PotentialViolation.Contests(childComplexity), true
 	case "PotentialViolation.date":
 		if e.ComplexityRoot.PotentialViolation.Date == nil {
 			break
@@ -1321,6 +1358,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PotentialViolation.Goods(childComplexity), true
+	case "PotentialViolation.procurers":
+		if e.ComplexityRoot.PotentialViolation.Procurers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PotentialViolation.Procurers(childComplexity), true
 	case "PotentialViolation.reactions":
 		if e.ComplexityRoot.PotentialViolation.Reactions == nil {
 			break
@@ -1826,6 +1869,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ViolationEdge.Node(childComplexity), true
 
+	case "Vote.record":
+		if e.ComplexityRoot.Vote.Record == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vote.Record(childComplexity), true
 	case "Vote.relationship":
 		if e.ComplexityRoot.Vote.Relationship == nil {
 			break
@@ -2625,51 +2674,18 @@ enum Direction {
 `, BuiltIn: false},
 	{Name: "../schema/graphql/violations.graphqls", Input: `extend type Query {
   """
-  Potential sanctions breaches: transfers of goods that, by the rules below,
-  fall under a measure in force on the transfer's date and went to a
-  recipient tied to the measure's target, with the supplier's votes on the
-  resolutions imposing the measure and every fact used, so each can be asked
-  for its evidence. Findings are POTENTIAL: derived from the sources in the
-  graph, not rulings of the UN, its Panel of Experts or a court. The rules
-  work on the graph as any loader writes it; ` + "`" + `rules` + "`" + ` in the answer states
-  them in words.
-
-  1. Goods. A Transfer (gift, sale, shipment, smuggling, arms_transfer)
-     INCLUDES a Product.
-  2. Measure. The product falls under a Measure when its hsCode lies within
-     one of the measure's hsCodes (8703 is within 8703, 87 and 86-89: the
-     product's code is cut to the length of the measure's code, so a
-     chapter compares as the first 2 digits; a product coded less precisely
-     than the measure does not match), or when one of its categories, or a
-     broader category of one (schema/model.yaml ` + "`" + `categories` + "`" + `:
-     luxury_vehicle belongs to luxury_goods and motor_vehicle), is among the
-     measure's goodsCategories. A measure that EXTENDS another is a list
-     added to it, so for it only the product's own categories count, not
-     broader ones (a luxury car is not on the watches-and-jet-skis list of
-     2270 Annex V). What falls under an extending measure also falls under
-     the measure it extends (the Aurus Senat falls under the 1718 luxury ban
-     through the 2094 Annex IV list), when both are in force.
-  3. In force. The measure was in force on the transfer's date: from the
-     later of its inForceFrom and the adoption of the resolution that
-     imposes it (the earliest, if several do), until its inForceUntil, if
-     any. Partial dates count from their first day and until their last; a
-     transfer with a partial date (2020) counts as the whole period, so the
-     measure must be in force throughout it. A transfer without a date is
-     not assessed (see notAssessed).
-  4. Recipient. The measure TARGETS an entity (a state, usually), and a
-     party that RECEIVED the transfer is that entity, or LEADS it, or is
-     NATIONAL_OF, BASED_IN, WORKS_FOR or MEMBER_OF it (one hop, holding on
-     the transfer's date), or received it on behalf of (RECEIVED.onBehalfOf)
-     a party tied so.
-  5. Supplier. Parties that SENT the transfer; a supplier's state is the
-     supplier itself when a state, else the states it LEADS, is NATIONAL_OF,
-     BASED_IN or WORKS_FOR (one hop). When nobody SENT it, the route's origin
-     (VIA leg 0) is shown instead, with role ORIGIN, never as a supplier. For
-     each resolution that IMPOSES a matched measure, the votes (VOTED_ON)
-     of those states are given, or a null vote where none is recorded.
-  6. Evidence. Every fact used is in ` + "`" + `facts` + "`" + ` with its role; ` + "`" + `weakestStatus` + "`" + `
-     is the weakest of them. ` + "`" + `minStatus` + "`" + ` makes the rules use only facts at
-     least that well established, so no finding rests on a weaker one.
+  Potential sanctions breaches: transfers of goods that, by the rules of
+  graph/breach, fall under a measure in force on the transfer's date, moving
+  to a party tied to the measure's target (a ban on supply) or from one (a
+  ban on procurement, whose procurer stands where the supplier stands), with
+  the obliged states' votes on the resolutions, any contest by the
+  supplier's side, and every fact used, so each can be asked for its
+  evidence. Findings are POTENTIAL: derived from the sources in the graph,
+  not rulings of the UN, its Panel of Experts or a court. The rules work on
+  the graph as any loader writes it; ` + "`" + `rules` + "`" + ` in the answer states them in
+  words (graph/breach owns them; this description does not restate them).
+  Every goods transfer in the date range is either a finding or listed in
+  ` + "`" + `notAssessed` + "`" + ` with its reason; one breach per obligation.
 
   Filters: supplier and recipient take an id or a name (a name matching
   several entities is refused with BAD_USER_INPUT and the candidates in
@@ -2719,7 +2735,36 @@ enum GoodsCategory {
   LUXURY_GOODS
   MACHINERY
   PARTS
+  HELICOPTER
+  METALS
+  COAL
+  MINERALS
+  SEAFOOD
+  TEXTILES
+  STATUES
+  PETROLEUM
+  FOOD_AGRICULTURE
   OTHER
+}
+
+"Which way a measure bans goods to move (Measure.direction)."
+enum MeasureDirection {
+  "Supplying, selling or transferring to the target."
+  SUPPLY_TO
+  "Procuring from the target: the target's exports."
+  PROCUREMENT_FROM
+  "Both."
+  BOTH
+}
+
+"What the graph knows of a state's vote."
+enum VoteRecord {
+  "The vote is recorded (VOTED_ON)."
+  RECORDED
+  "Every member's vote on the resolution is recorded and this state's is not among them: it was not a member then."
+  NOT_A_MEMBER
+  "No vote of the state is recorded, and the resolution's roll is incomplete."
+  NOT_RECORDED
 }
 
 type ViolationConnection {
@@ -2754,8 +2799,12 @@ type PotentialViolation {
   goods: [Entity!]!
   "Who SENT it, with their states; or, when nobody is recorded, the route's origin (role ORIGIN)."
   suppliers: [Party!]!
-  "Who RECEIVED it, with the targets they are tied to."
+  "Who RECEIVED it, with the targets they are tied to (for supply)."
   recipients: [Party!]!
+  "For a breach of a measure on procurement: who RECEIVED it, role PROCURER, with their states (the obliged states)."
+  procurers: [Party!]!
+  "Nobody RECEIVED it; its route ends in a party tied to a target: assessed as an attempt."
+  attempted: Boolean!
   "The route: VIA relationships ordered by leg."
   route: [Relationship!]!
   breaches: [Breach!]!
@@ -2765,24 +2814,31 @@ type PotentialViolation {
   facts: [Fact!]!
   "Official reactions recorded in the graph (REACTED_TO, with a stance)."
   reactions: [Relationship!]!
+  "The supplier's (or procurer's) side defended, rejected or denied the transfer (see contests)."
+  contestedBySupplier: Boolean!
+  "The reactions by which the supplier's side contests it."
+  contests: [Relationship!]!
   "The finding in sentences: what matched, how, and who voted."
   explanation: [String!]!
   "Reminds that the finding is potential."
   caveat: String!
 }
 
-"One measure a transfer potentially breached."
+"One obligation a transfer potentially breached, with the measures read with it."
 type Breach {
   measure: Entity!
   paragraph: String
   annex: String
-  "The resolutions imposing the measure, each with the supplier states' votes."
+  direction: MeasureDirection!
+  "The obligation with what it is read with, e.g. \"1718 OP 8(a)(iii), read with 2094 OP 23 and Annex IV\"."
+  reading: String!
+  "The resolutions imposing the measure or a measure read with it, each with the obliged states' votes."
   resolutions: [ResolutionVote!]!
   "The goods that fall under the measure."
   goods: [Entity!]!
-  "The measure's targets a recipient is tied to."
+  "The measure's targets a party is tied to."
   targets: [Entity!]!
-  "Extending measures through which the goods fall under this one (rule 2), if any."
+  "Measures read with this obligation (EXTENDS) through which the goods fall under it, if any."
   extendedBy: [Entity!]!
   "Why the goods fall under the measure, e.g. \"Aurus Senat: HS 8703 lies within 86-89\"."
   matchedBy: [String!]!
@@ -2792,7 +2848,7 @@ type Breach {
   weakestStatus: Status!
 }
 
-"A resolution imposing a breached measure, and how the supplier's states voted on it."
+"A resolution imposing a breached measure, and how the obliged states (suppliers', or procurers') voted on it."
 type ResolutionVote {
   resolution: Entity!
   supplierVotes: [Vote!]!
@@ -2801,8 +2857,9 @@ type ResolutionVote {
 "A state's vote on a resolution."
 type Vote {
   state: Entity!
-  "SUPPLIER, or ORIGIN when the state is only the route's origin."
+  "SUPPLIER; ORIGIN when the state is only the route's origin; PROCURER for a ban on procurement."
   role: PartyRole!
+  record: VoteRecord!
   "for, against, abstain or absent; null when no vote is recorded."
   vote: String
   "The VOTED_ON relationship, for its evidence; null when no vote is recorded."
@@ -2816,6 +2873,8 @@ enum PartyRole {
   ORIGIN
   "RECEIVED the transfer."
   RECIPIENT
+  "RECEIVED goods whose procurement from the target is banned."
+  PROCURER
 }
 
 "A supplier, origin or recipient of a transfer."
@@ -2844,14 +2903,18 @@ enum FactRole {
   TARGETS
   EXTENDS
   RECEIVED
-  "Ties a recipient (or the party it received for) to a measure's target."
+  "Ties a party (recipient, the party it received for, sender, origin or route end) to a measure's target."
   RECIPIENT_TIE
   SENT
   "The route's origin (VIA leg 0), when nobody SENT the transfer."
   ORIGIN
-  "Ties a supplier or origin to its state."
+  "Ties a supplier, origin or procurer to its state."
   SUPPLIER_TIE
   VOTED_ON
+  "A reaction by which the supplier's side defended, rejected or denied the transfer."
+  CONTEST
+  "The route's last leg of an attempted transfer nobody received."
+  ROUTE_END
 }
 
 "One fact a finding uses: an entity or a relationship."
@@ -2871,8 +2934,12 @@ enum NotAssessedReason {
   NO_GOODS
   "The goods have neither an HS code nor a category."
   UNCLASSIFIED_GOODS
-  "No recipient is recorded (RECEIVED); a route's end is not a recipient."
+  "No recipient is recorded (RECEIVED) and the route has no last leg."
   NO_RECIPIENT
+  "The goods fall under no measure in force on the date (exceptions and conditions are named)."
+  NO_MEASURE
+  "The goods fall under a measure, but no party is tied to its target on the side it bans."
+  NOT_TIED
 }
 
 "A transfer the rules could not assess."
@@ -2897,6 +2964,10 @@ func (ec *executionContext) childFields_Breach(ctx context.Context, field graphq
 		return ec.fieldContext_Breach_paragraph(ctx, field)
 	case "annex":
 		return ec.fieldContext_Breach_annex(ctx, field)
+	case "direction":
+		return ec.fieldContext_Breach_direction(ctx, field)
+	case "reading":
+		return ec.fieldContext_Breach_reading(ctx, field)
 	case "resolutions":
 		return ec.fieldContext_Breach_resolutions(ctx, field)
 	case "goods":
@@ -3289,6 +3360,10 @@ func (ec *executionContext) childFields_PotentialViolation(ctx context.Context, 
 		return ec.fieldContext_PotentialViolation_suppliers(ctx, field)
 	case "recipients":
 		return ec.fieldContext_PotentialViolation_recipients(ctx, field)
+	case "procurers":
+		return ec.fieldContext_PotentialViolation_procurers(ctx, field)
+	case "attempted":
+		return ec.fieldContext_PotentialViolation_attempted(ctx, field)
 	case "route":
 		return ec.fieldContext_PotentialViolation_route(ctx, field)
 	case "breaches":
@@ -3299,6 +3374,10 @@ func (ec *executionContext) childFields_PotentialViolation(ctx context.Context, 
 		return ec.fieldContext_PotentialViolation_facts(ctx, field)
 	case "reactions":
 		return ec.fieldContext_PotentialViolation_reactions(ctx, field)
+	case "contestedBySupplier":
+		return ec.fieldContext_PotentialViolation_contestedBySupplier(ctx, field)
+	case "contests":
+		return ec.fieldContext_PotentialViolation_contests(ctx, field)
 	case "explanation":
 		return ec.fieldContext_PotentialViolation_explanation(ctx, field)
 	case "caveat":
@@ -3489,6 +3568,8 @@ func (ec *executionContext) childFields_Vote(ctx context.Context, field graphql.
 		return ec.fieldContext_Vote_state(ctx, field)
 	case "role":
 		return ec.fieldContext_Vote_role(ctx, field)
+	case "record":
+		return ec.fieldContext_Vote_record(ctx, field)
 	case "vote":
 		return ec.fieldContext_Vote_vote(ctx, field)
 	case "relationship":
@@ -4464,6 +4545,52 @@ func (ec *executionContext) _Breach_annex(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Breach_annex(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Breach", field, false, false, "String")
+}
+
+func (ec *executionContext) _Breach_direction(ctx context.Context, field graphql.CollectedField, obj *model.Breach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Breach_direction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Direction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.MeasureDirection) graphql.Marshaler {
+			return ec.marshalNMeasureDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐMeasureDirection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Breach_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Breach", field, false, false, "MeasureDirection")
+}
+
+func (ec *executionContext) _Breach_reading(ctx context.Context, field graphql.CollectedField, obj *model.Breach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Breach_reading(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reading, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Breach_reading(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Breach", field, false, false, "String")
 }
 
@@ -8119,6 +8246,61 @@ func (ec *executionContext) fieldContext_PotentialViolation_recipients(_ context
 	return fc, nil
 }
 
+func (ec *executionContext) _PotentialViolation_procurers(ctx context.Context, field graphql.CollectedField, obj *model.PotentialViolation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PotentialViolation_procurers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Procurers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Party) graphql.Marshaler {
+			return ec.marshalNParty2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPartyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PotentialViolation_procurers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PotentialViolation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Party(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PotentialViolation_attempted(ctx context.Context, field graphql.CollectedField, obj *model.PotentialViolation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PotentialViolation_attempted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attempted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PotentialViolation_attempted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PotentialViolation", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _PotentialViolation_route(ctx context.Context, field graphql.CollectedField, obj *model.PotentialViolation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8258,6 +8440,61 @@ func (ec *executionContext) _PotentialViolation_reactions(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_PotentialViolation_reactions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PotentialViolation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PotentialViolation_contestedBySupplier(ctx context.Context, field graphql.CollectedField, obj *model.PotentialViolation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PotentialViolation_contestedBySupplier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContestedBySupplier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PotentialViolation_contestedBySupplier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PotentialViolation", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PotentialViolation_contests(ctx context.Context, field graphql.CollectedField, obj *model.PotentialViolation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PotentialViolation_contests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contests, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PotentialViolation_contests(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "PotentialViolation",
 		Field:      field,
@@ -10373,6 +10610,29 @@ func (ec *executionContext) fieldContext_Vote_role(_ context.Context, field grap
 	return graphql.NewScalarFieldContext("Vote", field, false, false, "PartyRole")
 }
 
+func (ec *executionContext) _Vote_record(ctx context.Context, field graphql.CollectedField, obj *model.Vote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Vote_record(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Record, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.VoteRecord) graphql.Marshaler {
+			return ec.marshalNVoteRecord2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐVoteRecord(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Vote_record(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Vote", field, false, false, "VoteRecord")
+}
+
 func (ec *executionContext) _Vote_vote(ctx context.Context, field graphql.CollectedField, obj *model.Vote) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12438,6 +12698,16 @@ func (ec *executionContext) _Breach(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "direction":
+			out.Values[i] = ec._Breach_direction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reading":
+			out.Values[i] = ec._Breach_reading(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "resolutions":
 			out.Values[i] = ec._Breach_resolutions(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -13821,6 +14091,16 @@ func (ec *executionContext) _PotentialViolation(ctx context.Context, sel ast.Sel
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "procurers":
+			out.Values[i] = ec._PotentialViolation_procurers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "attempted":
+			out.Values[i] = ec._PotentialViolation_attempted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "route":
 			out.Values[i] = ec._PotentialViolation_route(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -13843,6 +14123,16 @@ func (ec *executionContext) _PotentialViolation(ctx context.Context, sel ast.Sel
 			}
 		case "reactions":
 			out.Values[i] = ec._PotentialViolation_reactions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contestedBySupplier":
+			out.Values[i] = ec._PotentialViolation_contestedBySupplier(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contests":
+			out.Values[i] = ec._PotentialViolation_contests(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -14641,6 +14931,11 @@ func (ec *executionContext) _Vote(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "record":
+			out.Values[i] = ec._Vote_record(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "vote":
 			out.Values[i] = ec._Vote_vote(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -15360,6 +15655,8 @@ var (
 		"ORIGIN":        model.FactOrigin,
 		"SUPPLIER_TIE":  model.FactSupplierTie,
 		"VOTED_ON":      model.FactVotedOn,
+		"CONTEST":       model.FactContest,
+		"ROUTE_END":     model.FactRouteEnd,
 	}
 	marshalNFactRole2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐFactRole = map[model.FactRole]string{
 		model.FactTransfer:     "TRANSFER",
@@ -15376,6 +15673,8 @@ var (
 		model.FactOrigin:       "ORIGIN",
 		model.FactSupplierTie:  "SUPPLIER_TIE",
 		model.FactVotedOn:      "VOTED_ON",
+		model.FactContest:      "CONTEST",
+		model.FactRouteEnd:     "ROUTE_END",
 	}
 )
 
@@ -15539,6 +15838,34 @@ func (ec *executionContext) marshalNKindCount2ᚕgithubᚗcomᚋsanctiongraphᚋ
 	return ret
 }
 
+func (ec *executionContext) unmarshalNMeasureDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐMeasureDirection(ctx context.Context, v any) (model.MeasureDirection, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNMeasureDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐMeasureDirection[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMeasureDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐMeasureDirection(ctx context.Context, sel ast.SelectionSet, v model.MeasureDirection) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNMeasureDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐMeasureDirection[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "MeasureDirection!")
+	}
+	return res
+}
+
+var (
+	unmarshalNMeasureDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐMeasureDirection = map[string]model.MeasureDirection{
+		"SUPPLY_TO":        model.SupplyTo,
+		"PROCUREMENT_FROM": model.ProcurementFrom,
+		"BOTH":             model.BothWays,
+	}
+	marshalNMeasureDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐMeasureDirection = map[model.MeasureDirection]string{
+		model.SupplyTo:        "SUPPLY_TO",
+		model.ProcurementFrom: "PROCUREMENT_FROM",
+		model.BothWays:        "BOTH",
+	}
+)
+
 func (ec *executionContext) marshalNNeighbourConnection2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐNeighbourConnection(ctx context.Context, sel ast.SelectionSet, v *model.NeighbourConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "NeighbourConnection!")
@@ -15624,12 +15951,16 @@ var (
 		"NO_GOODS":           model.NoGoods,
 		"UNCLASSIFIED_GOODS": model.UnclassifiedGoods,
 		"NO_RECIPIENT":       model.NoRecipient,
+		"NO_MEASURE":         model.NoMeasure,
+		"NOT_TIED":           model.NotTied,
 	}
 	marshalNNotAssessedReason2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐNotAssessedReason = map[model.NotAssessedReason]string{
 		model.NoDate:            "NO_DATE",
 		model.NoGoods:           "NO_GOODS",
 		model.UnclassifiedGoods: "UNCLASSIFIED_GOODS",
 		model.NoRecipient:       "NO_RECIPIENT",
+		model.NoMeasure:         "NO_MEASURE",
+		model.NotTied:           "NOT_TIED",
 	}
 )
 
@@ -15685,11 +16016,13 @@ var (
 		"SUPPLIER":  model.RoleSupplier,
 		"ORIGIN":    model.RoleOrigin,
 		"RECIPIENT": model.RoleRecipient,
+		"PROCURER":  model.RoleProcurer,
 	}
 	marshalNPartyRole2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPartyRole = map[model.PartyRole]string{
 		model.RoleSupplier:  "SUPPLIER",
 		model.RoleOrigin:    "ORIGIN",
 		model.RoleRecipient: "RECIPIENT",
+		model.RoleProcurer:  "PROCURER",
 	}
 )
 
@@ -16085,6 +16418,34 @@ func (ec *executionContext) marshalNVote2ᚖgithubᚗcomᚋsanctiongraphᚋsanct
 	}
 	return ec._Vote(ctx, sel, v)
 }
+
+func (ec *executionContext) unmarshalNVoteRecord2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐVoteRecord(ctx context.Context, v any) (model.VoteRecord, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNVoteRecord2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐVoteRecord[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNVoteRecord2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐVoteRecord(ctx context.Context, sel ast.SelectionSet, v model.VoteRecord) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNVoteRecord2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐVoteRecord[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "VoteRecord!")
+	}
+	return res
+}
+
+var (
+	unmarshalNVoteRecord2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐVoteRecord = map[string]model.VoteRecord{
+		"RECORDED":     model.VoteRecorded,
+		"NOT_A_MEMBER": model.NotAMember,
+		"NOT_RECORDED": model.VoteNotRecorded,
+	}
+	marshalNVoteRecord2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐVoteRecord = map[model.VoteRecord]string{
+		model.VoteRecorded:    "RECORDED",
+		model.NotAMember:      "NOT_A_MEMBER",
+		model.VoteNotRecorded: "NOT_RECORDED",
+	}
+)
 
 func (ec *executionContext) unmarshalNWriteOutcome2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐWriteOutcome(ctx context.Context, v any) (model.WriteOutcome, error) {
 	var res model.WriteOutcome
