@@ -15,6 +15,7 @@ import (
 	"github.com/sanctiongraph/sanctiongraph/graph/metrics"
 	"github.com/sanctiongraph/sanctiongraph/graph/server"
 	"github.com/sanctiongraph/sanctiongraph/graph/telemetry"
+	"github.com/sanctiongraph/sanctiongraph/loaders/importer"
 )
 
 // App is a running service: the store, optionally the local Neo4j, and the
@@ -114,7 +115,7 @@ func (a *App) open(ctx context.Context) error {
 		a.Log.Info("applied graph schema", "migrations", applied)
 	}
 	if cfg.LoadCurated {
-		sum, err := loadCurated(ctx, st)
+		sum, err := importer.LoadCurated(ctx, st)
 		if err != nil {
 			return fmt.Errorf("load curated dataset: %w", err)
 		}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
+	"github.com/sanctiongraph/sanctiongraph/loaders/importer"
 	"github.com/sanctiongraph/sanctiongraph/loaders/sharedtest"
 	"github.com/sanctiongraph/sanctiongraph/schema"
 )
@@ -131,7 +132,7 @@ func TestLoadFailsCleanly(t *testing.T) {
 // from Russia to Kim Jong Un through the real designations.
 func TestLoadOFACAndLinkToTheStory(t *testing.T) {
 	ctx := env.Reset(t)
-	if _, err := loadCurated(ctx, env.Store); err != nil {
+	if _, err := importer.LoadCurated(ctx, env.Store); err != nil {
 		t.Fatal(err)
 	}
 	code, out, errOut := cli(t, "load", "ofac", "-published", "2024-05-03", "-progress", "none", sharedtest.Path(t, "ofac-sdn-csv-2024/sdn.csv"))
