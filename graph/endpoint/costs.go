@@ -1,4 +1,4 @@
-package querylimit
+package endpoint
 
 // Prices of the resolvers that do more than read one record. They are
 // relative to a field read from a loaded record (1), so that the
@@ -20,8 +20,8 @@ const (
 	CountsCost = 50
 )
 
-// Resolvers prices the sanctiongraph schema's expensive fields.
-func Resolvers() Costs {
+// ResolverCosts prices the expensive fields of the sanctiongraph schema.
+func ResolverCosts() Costs {
 	page := func(base, def int64) FieldCost {
 		return func(args map[string]any) (int64, int64) { return base, Int(args, "first", def) }
 	}

@@ -1,4 +1,4 @@
-// Package querylimit refuses GraphQL operations that ask for more work than
+// Query limits: the endpoint refuses GraphQL operations that ask for more work than
 // one request may take, before any resolver runs. It measures an operation
 // in one walk that is linear in the document: each fragment is measured once
 // and its numbers reused wherever it is spread (gqlgen's complexity walker
@@ -18,7 +18,8 @@
 //     its lists by the sizes of the schema being introspected.
 //   - introspection roots: __schema and __type fields, which read the whole
 //     schema each (a 12 KB document of aliased __schema fields answered 23 MB).
-package querylimit
+
+package endpoint
 
 import (
 	"context"
@@ -40,19 +41,24 @@ const (
 	ComplexityCode = "COMPLEXITY_LIMIT_EXCEEDED"
 )
 
-// Defaults of Limits.
+// Defaults of Limits (DefaultMaxDepth and DefaultComplexityLimit are in
+// handler.go).
 const (
-	DefaultMaxDepth         = 12
-	DefaultMaxCost          = 20_000
-	DefaultMaxSelections    = 2_500
-	DefaultMaxSpreads       = 500
+	// DefaultMaxSelections caps the fields an operation selects once its
+	// fragments are expanded, as many as MaxQueryTokens allows without
+	// fragments (the explorer's JSON export aliases one entity lookup per
+	// entity in view); GraphiQL's introspection query selects about 60.
+	DefaultMaxSelections = MaxQueryTokens
+	// DefaultMaxSpreads caps the fragment spreads once expanded.
+	DefaultMaxSpreads = 500
+	// DefaultMaxIntrospection caps __schema and __type fields per operation.
 	DefaultMaxIntrospection = 2
 )
 
 // Limits are the caps of one operation; a zero field takes its default.
 type Limits struct {
 	MaxDepth         int
-	MaxCost          int
+	MaxCost          int // DefaultComplexityLimit
 	MaxSelections    int
 	MaxSpreads       int
 	MaxIntrospection int
@@ -65,7 +71,7 @@ func (l Limits) withDefaults() Limits {
 		}
 	}
 	def(&l.MaxDepth, DefaultMaxDepth)
-	def(&l.MaxCost, DefaultMaxCost)
+	def(&l.MaxCost, DefaultComplexityLimit)
 	def(&l.MaxSelections, DefaultMaxSelections)
 	def(&l.MaxSpreads, DefaultMaxSpreads)
 	def(&l.MaxIntrospection, DefaultMaxIntrospection)
@@ -301,13 +307,9 @@ func sizesOf(s *ast.Schema) introspectionSizes {
 	return sz
 }
 
-// Extension returns the gqlgen extension that checks every operation with
-// Check and refuses it before execution.
-func Extension(costs Costs, l Limits) graphql.HandlerExtension {
-	return &extension{costs: costs, limits: l}
-}
-
-type extension struct {
+// limitExtension checks every operation with Check and refuses it before
+// execution.
+type limitExtension struct {
 	costs  Costs
 	limits Limits
 	sizes  introspectionSizes // of the executable schema, set by Validate
@@ -316,17 +318,17 @@ type extension struct {
 var _ interface {
 	graphql.HandlerExtension
 	graphql.OperationContextMutator
-} = &extension{}
+} = &limitExtension{}
 
-func (*extension) ExtensionName() string { return "QueryLimit" }
+func (*limitExtension) ExtensionName() string { return "QueryLimit" }
 
 // Validate takes the sizes of the schema that introspection would read.
-func (e *extension) Validate(es graphql.ExecutableSchema) error {
+func (e *limitExtension) Validate(es graphql.ExecutableSchema) error {
 	e.sizes = sizesOf(es.Schema())
 	return nil
 }
 
-func (e *extension) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
+func (e *limitExtension) MutateOperationContext(ctx context.Context, oc *graphql.OperationContext) *gqlerror.Error {
 	if oc.Operation == nil || oc.Doc == nil {
 		return nil
 	}
