@@ -24,6 +24,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
 
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
+	"github.com/sanctiongraph/sanctiongraph/graph/reqlimit"
 	"github.com/sanctiongraph/sanctiongraph/schema"
 )
 
@@ -152,9 +153,16 @@ func (s *Store) txConfig(op string) func(*neo4j.TransactionConfig) {
 	}
 }
 
-// read runs work in a managed read transaction.
+// read runs work in a managed read transaction, within the request's
+// budget of concurrent transactions (graph/reqlimit).
 func read[T any](ctx context.Context, s *Store, op string, work func(tx neo4j.ManagedTransaction) (T, error)) (v T, err error) {
 	s.queries.Add(1)
+	release, err := reqlimit.Acquire(ctx)
+	if err != nil {
+		var zero T
+		return zero, translate(op, err)
+	}
+	defer release()
 	ctx, done := s.observe(ctx, op, ModeRead)
 	defer func() { done(err) }()
 	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.cfg.Database, AccessMode: neo4j.AccessModeRead})
@@ -170,6 +178,12 @@ func read[T any](ctx context.Context, s *Store, op string, work func(tx neo4j.Ma
 // write runs work in a managed write transaction: all of it or nothing.
 func write[T any](ctx context.Context, s *Store, op string, work func(tx neo4j.ManagedTransaction) (T, error)) (v T, err error) {
 	s.queries.Add(1)
+	release, err := reqlimit.Acquire(ctx)
+	if err != nil {
+		var zero T
+		return zero, translate(op, err)
+	}
+	defer release()
 	ctx, done := s.observe(ctx, op, ModeWrite)
 	defer func() { done(err) }()
 	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.cfg.Database, AccessMode: neo4j.AccessModeWrite})

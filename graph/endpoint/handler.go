@@ -15,6 +15,7 @@ import (
 
 	"github.com/sanctiongraph/sanctiongraph/graph"
 	"github.com/sanctiongraph/sanctiongraph/graph/dataloader"
+	"github.com/sanctiongraph/sanctiongraph/graph/reqlimit"
 )
 
 // Limits that bound the work one request can ask for.
@@ -45,6 +46,10 @@ type Options struct {
 	BatchWait time.Duration
 	// Extensions are added after the built-in ones (metrics, tracing).
 	Extensions []graphql.HandlerExtension
+	// MaxConcurrentQueries is how many Neo4j transactions one request may
+	// have in flight at once (graph/reqlimit); default
+	// reqlimit.DefaultSessions, negative for no budget.
+	MaxConcurrentQueries int
 }
 
 // StoreWithLoaders is a Store that can also back the dataloaders.
@@ -85,5 +90,11 @@ func NewHandler(store StoreWithLoaders, opts Options) http.Handler {
 	}
 	srv.SetErrorPresenter(ErrorPresenter(opts.Logger, opts.RequestID))
 	srv.SetRecoverFunc(Recover(opts.Logger, opts.RequestID))
-	return dataloader.Middleware(store, opts.BatchWait, codeTransportErrors(srv)) // transporterrors.go
+	if opts.MaxConcurrentQueries == 0 {
+		opts.MaxConcurrentQueries = reqlimit.DefaultSessions
+	}
+	h := dataloader.Middleware(store, opts.BatchWait, codeTransportErrors(srv)) // transporterrors.go
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r.WithContext(reqlimit.With(r.Context(), opts.MaxConcurrentQueries)))
+	})
 }
