@@ -139,6 +139,29 @@ func (s *Store) Verify(ctx context.Context) error {
 	return err
 }
 
+const cypherReady = `MATCH (m:` + schema.MigrationLabel + `) RETURN count(m) AS n`
+
+// Ready checks that Neo4j answers a real read of the graph, not only that
+// it accepts connections: after a restart Neo4j accepts connections (and
+// Verify succeeds) seconds before its database answers queries. Error
+// codes: UNAVAILABLE, TIMEOUT.
+func (s *Store) Ready(ctx context.Context) error {
+	_, err := read(ctx, s, "cypher.Store.Ready", func(tx neo4j.ManagedTransaction) (int64, error) {
+		res, err := tx.Run(ctx, cypherReady, nil)
+		if err != nil {
+			return 0, err
+		}
+		rec, err := res.Single(ctx)
+		if err != nil {
+			return 0, err
+		}
+		n, _, err := neo4j.GetRecordValue[int64](rec, "n")
+		return n, err
+	})
+	s.observeVerify(err)
+	return err
+}
+
 // QueryCount returns how many transactions the store has run; tests use it
 // to check that nested GraphQL fields are batched.
 func (s *Store) QueryCount() int64 { return s.queries.Load() }
