@@ -186,4 +186,3 @@ func TestErrorsEchoAnExcerpt(t *testing.T) {
 		})
 	}
 }
-
