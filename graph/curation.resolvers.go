@@ -14,6 +14,10 @@ import (
 	"github.com/sanctiongraph/sanctiongraph/schema"
 )
 
+func (r *brokenLinkResolver) ChangeID(ctx context.Context, obj *model.BrokenLink) (*string, error) {
+	return optString(obj.ChangeID), nil
+}
+
 func (r *changeResolver) At(ctx context.Context, obj *model.Change) (string, error) {
 	return obj.At.UTC().Format(time.RFC3339Nano), nil
 }
@@ -177,9 +181,22 @@ func (r *queryResolver) Changes(ctx context.Context, actor *string, since *strin
 	return r.changes(ctx, q)
 }
 
+func (r *queryResolver) VerifyChangeLog(ctx context.Context) (*model.ChangeLogCheck, error) {
+	if err := auth.Require(ctx, auth.Editor); err != nil {
+		return nil, err
+	}
+	check, err := r.Store.VerifyChangeLog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &check, nil
+}
+
 func (r *retractionResolver) At(ctx context.Context, obj *model.Retraction) (string, error) {
 	return obj.At.UTC().Format(time.RFC3339Nano), nil
 }
+
+func (r *Resolver) BrokenLink() BrokenLinkResolver { return &brokenLinkResolver{r} }
 
 func (r *Resolver) Change() ChangeResolver { return &changeResolver{r} }
 
@@ -188,6 +205,7 @@ func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 func (r *Resolver) Retraction() RetractionResolver { return &retractionResolver{r} }
 
 type (
+	brokenLinkResolver struct{ *Resolver }
 	changeResolver     struct{ *Resolver }
 	mutationResolver   struct{ *Resolver }
 	retractionResolver struct{ *Resolver }
