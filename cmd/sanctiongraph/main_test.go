@@ -197,7 +197,7 @@ func TestReadinessFollowsNeo4j(t *testing.T) {
 			if err == nil {
 				resp.Body.Close()
 				if resp.StatusCode == 200 {
-					call := callGraphQL(client, url+"/graphql", `{ counts { entities } }`, nil)
+					call := callGraphQL(client, url, `{ counts { entities } }`, nil)
 					errs := call.codes()
 					if call.err != nil {
 						errs = append(errs, call.err.Error())

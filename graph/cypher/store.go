@@ -277,7 +277,9 @@ func translate(op string, err error) error {
 		}
 		return &model.Error{Code: model.Internal, Message: "internal error", Op: op, Err: err}
 	}
-	if neo4j.IsConnectivityError(err) || neo4j.IsRetryable(err) {
+	// A Bolt handshake cut short (an overloaded server, a cancelled dial)
+	// fails on the versions read, and the driver reports a plain error.
+	if neo4j.IsConnectivityError(err) || neo4j.IsRetryable(err) || strings.Contains(err.Error(), "Bolt versions") {
 		return &model.Error{Code: model.Unavailable, Message: "the graph database is unavailable; retry later", Op: op, Err: err}
 	}
 	var pe *neo4j.TokenExpiredError

@@ -125,7 +125,7 @@ type ListStore interface {
 // the line or record.
 func LoadFile(ctx context.Context, st ListStore, format Format, path string, opts Options) (Result, error) {
 	res, err := loadFile(ctx, st, format, path, opts)
-	if err != nil {
+	if err != nil && !strings.HasPrefix(err.Error(), path+":") {
 		return res, fmt.Errorf("%s: %w", path, err)
 	}
 	return res, nil
