@@ -1,8 +1,6 @@
 package loaders
 
 import (
-	"bytes"
-	"compress/gzip"
 	"errors"
 	"io"
 	"os"
@@ -12,30 +10,13 @@ import (
 	"unicode/utf8"
 
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
+	"github.com/sanctiongraph/sanctiongraph/loaders/loadertest"
 )
 
-// gzipBomb writes a .gz of members gzip members, each 64 MiB of zeros
-// compressed (about 64 KiB), so a file of a few MB expands to GBs.
 func gzipBomb(tb testing.TB, members int) string {
 	tb.Helper()
-	var one bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&one, gzip.BestCompression)
-	zero := make([]byte, 1<<20)
-	for range 64 {
-		_, _ = zw.Write(zero)
-	}
-	_ = zw.Close()
 	path := filepath.Join(tb.TempDir(), "bomb.xml.gz")
-	f, err := os.Create(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	for range members {
-		if _, err := f.Write(one.Bytes()); err != nil {
-			tb.Fatal(err)
-		}
-	}
+	loadertest.GzipBomb(tb, path, members)
 	return path
 }
 

@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -24,6 +23,7 @@ import (
 	"github.com/sanctiongraph/sanctiongraph/graph/reqlimit"
 	"github.com/sanctiongraph/sanctiongraph/loaders"
 	"github.com/sanctiongraph/sanctiongraph/loaders/importer"
+	"github.com/sanctiongraph/sanctiongraph/loaders/loadertest"
 )
 
 // The denial-of-service probes of issue 13, against the real service over
@@ -322,7 +322,7 @@ func TestLoaderInputCaps(t *testing.T) {
 
 	t.Run("GzipBomb", func(t *testing.T) {
 		path := filepath.Join(dir, "consolidated.xml.gz")
-		writeGzipBomb(t, path, 32) // about 2 MB, expanding to 2 GiB
+		loadertest.GzipBomb(t, path, 32) // about 2 MB, expanding to 2 GiB
 		st, _ := os.Stat(path)
 		var ms runtime.MemStats
 		runtime.GC()
@@ -412,28 +412,6 @@ func TestLoaderInputCaps(t *testing.T) {
 		}
 		t.Logf("%s", strings.TrimSpace(out.String()))
 	})
-}
-
-// writeGzipBomb writes members gzip members of 64 MiB of zeros each.
-func writeGzipBomb(tb testing.TB, path string, members int) {
-	tb.Helper()
-	var one bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&one, gzip.BestCompression)
-	zero := make([]byte, 1<<20)
-	for range 64 {
-		_, _ = zw.Write(zero)
-	}
-	_ = zw.Close()
-	f, err := os.Create(path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	for range members {
-		if _, err := f.Write(one.Bytes()); err != nil {
-			tb.Fatal(err)
-		}
-	}
 }
 
 // TestRecreateRetractedFactOverGraphQL retracts a curated relationship

@@ -147,16 +147,7 @@ const cypherReady = `MATCH (m:` + schema.MigrationLabel + `) RETURN count(m) AS 
 // codes: UNAVAILABLE, TIMEOUT.
 func (s *Store) Ready(ctx context.Context) error {
 	_, err := read(ctx, s, "cypher.Store.Ready", func(tx neo4j.ManagedTransaction) (int64, error) {
-		res, err := tx.Run(ctx, cypherReady, nil)
-		if err != nil {
-			return 0, err
-		}
-		rec, err := res.Single(ctx)
-		if err != nil {
-			return 0, err
-		}
-		n, _, err := neo4j.GetRecordValue[int64](rec, "n")
-		return n, err
+		return single[int64](ctx, tx, cypherReady, nil, "n")
 	})
 	s.observeVerify(err)
 	return err
