@@ -29,15 +29,12 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
-	BrokenLink() BrokenLinkResolver
-	Change() ChangeResolver
 	Entity() EntityResolver
 	Evidence() EvidenceResolver
 	Hop() HopResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
 	Relationship() RelationshipResolver
-	Retraction() RetractionResolver
 }
 
 type DirectiveRoot struct {
@@ -58,25 +55,25 @@ type ComplexityRoot struct {
 	}
 
 	BrokenLink struct {
-		ChangeID func(childComplexity int) int
-		Problem  func(childComplexity int) int
-		Seq      func(childComplexity int) int
+		ChangeIDOrNil func(childComplexity int) int
+		Problem       func(childComplexity int) int
+		Seq           func(childComplexity int) int
 	}
 
 	Change struct {
-		Action    func(childComplexity int) int
-		Actor     func(childComplexity int) int
-		After     func(childComplexity int) int
-		At        func(childComplexity int) int
-		Before    func(childComplexity int) int
-		Diff      func(childComplexity int) int
-		FactID    func(childComplexity int) int
-		ID        func(childComplexity int) int
-		Reason    func(childComplexity int) int
-		RequestID func(childComplexity int) int
-		Role      func(childComplexity int) int
-		Target    func(childComplexity int) int
-		TargetID  func(childComplexity int) int
+		ActionEnum     func(childComplexity int) int
+		Actor          func(childComplexity int) int
+		AfterOrNil     func(childComplexity int) int
+		AtText         func(childComplexity int) int
+		BeforeOrNil    func(childComplexity int) int
+		FactID         func(childComplexity int) int
+		Fields         func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Reason         func(childComplexity int) int
+		RequestIDOrNil func(childComplexity int) int
+		Role           func(childComplexity int) int
+		TargetEnum     func(childComplexity int) int
+		TargetID       func(childComplexity int) int
 	}
 
 	ChangeConnection struct {
@@ -113,20 +110,20 @@ type ComplexityRoot struct {
 	}
 
 	Entity struct {
-		Aliases     func(childComplexity int) int
-		Dataset     func(childComplexity int) int
-		Description func(childComplexity int) int
-		Evidence    func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Kind        func(childComplexity int) int
-		Name        func(childComplexity int) int
-		Neighbours  func(childComplexity int, filter *model.NeighbourFilter, first *int, after *string) int
-		Properties  func(childComplexity int, names []string) int
-		RecordID    func(childComplexity int) int
-		Retraction  func(childComplexity int) int
-		Status      func(childComplexity int) int
-		ValidFrom   func(childComplexity int) int
-		ValidUntil  func(childComplexity int) int
+		Aliases          func(childComplexity int) int
+		Dataset          func(childComplexity int) int
+		DescriptionOrNil func(childComplexity int) int
+		Evidence         func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Kind             func(childComplexity int) int
+		Name             func(childComplexity int) int
+		Neighbours       func(childComplexity int, filter *model.NeighbourFilter, first *int, after *string) int
+		Properties       func(childComplexity int, names []string) int
+		RecordIDOrNil    func(childComplexity int) int
+		Retracted        func(childComplexity int) int
+		Status           func(childComplexity int) int
+		ValidFromOrNil   func(childComplexity int) int
+		ValidUntilOrNil  func(childComplexity int) int
 	}
 
 	EntityConnection struct {
@@ -147,15 +144,15 @@ type ComplexityRoot struct {
 	}
 
 	Evidence struct {
-		Basis    func(childComplexity int) int
-		Claim    func(childComplexity int) int
-		ID       func(childComplexity int) int
-		Property func(childComplexity int) int
-		Quote    func(childComplexity int) int
-		Source   func(childComplexity int) int
-		StatedOn func(childComplexity int) int
-		Status   func(childComplexity int) int
-		Value    func(childComplexity int) int
+		BasisOrNil    func(childComplexity int) int
+		ClaimOrNil    func(childComplexity int) int
+		ID            func(childComplexity int) int
+		PropertyOrNil func(childComplexity int) int
+		QuoteOrNil    func(childComplexity int) int
+		Source        func(childComplexity int) int
+		StatedOnOrNil func(childComplexity int) int
+		Status        func(childComplexity int) int
+		ValueOrNil    func(childComplexity int) int
 	}
 
 	EvidenceWrite struct {
@@ -286,34 +283,34 @@ type ComplexityRoot struct {
 	Query struct {
 		Changes             func(childComplexity int, actor *string, since *string, first *int, after *string) int
 		Counts              func(childComplexity int, filter *model.CountFilter) int
-		Entities            func(childComplexity int, filter *model.EntityFilter, sort *model.EntitySort, first *int, after *string) int
+		Entities            func(childComplexity int, filter *model.EntityFilter, sort *model.EntityOrder, first *int, after *string) int
 		Entity              func(childComplexity int, id string) int
 		History             func(childComplexity int, id string, first *int, after *string) int
 		Neighbours          func(childComplexity int, id string, filter *model.NeighbourFilter, first *int, after *string) int
 		Node                func(childComplexity int, id string) int
-		Paths               func(childComplexity int, from string, to string, via []string, maxHops *int, mode *model.PathMode, k *int, types []schema.RelType, excludeTypes []schema.RelType, kinds []schema.Kind, excludeKinds []schema.Kind, minStatus *schema.Status, at *string, during *model.DateRange, maxDegree *int) int
+		Paths               func(childComplexity int, from string, to string, via []string, maxHops *int, mode *model.PathSearchMode, k *int, types []schema.RelType, excludeTypes []schema.RelType, kinds []schema.Kind, excludeKinds []schema.Kind, minStatus *schema.Status, at *model.Date, during *model.DateRange, maxDegree *int) int
 		PotentialViolations func(childComplexity int, filter *model.ViolationFilter, first *int, after *string) int
 		Relationship        func(childComplexity int, id string) int
 		Resolution          func(childComplexity int, number int) int
 		Search              func(childComplexity int, query string, kinds []schema.Kind, first *int, after *string) int
 		State               func(childComplexity int, isoCode string) int
-		Timeline            func(childComplexity int, from *string, to *string, kinds []schema.Kind, minStatus *schema.Status, first *int, after *string) int
+		Timeline            func(childComplexity int, from *model.Date, to *model.Date, kinds []schema.Kind, minStatus *schema.Status, first *int, after *string) int
 		VerifyChangeLog     func(childComplexity int) int
 	}
 
 	Relationship struct {
-		Dataset    func(childComplexity int) int
-		Evidence   func(childComplexity int) int
-		From       func(childComplexity int) int
-		ID         func(childComplexity int) int
-		Properties func(childComplexity int, names []string) int
-		RecordID   func(childComplexity int) int
-		Retraction func(childComplexity int) int
-		Status     func(childComplexity int) int
-		To         func(childComplexity int) int
-		Type       func(childComplexity int) int
-		ValidFrom  func(childComplexity int) int
-		ValidUntil func(childComplexity int) int
+		Dataset         func(childComplexity int) int
+		Evidence        func(childComplexity int) int
+		From            func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Properties      func(childComplexity int, names []string) int
+		RecordIDOrNil   func(childComplexity int) int
+		Retracted       func(childComplexity int) int
+		Status          func(childComplexity int) int
+		To              func(childComplexity int) int
+		Type            func(childComplexity int) int
+		ValidFromOrNil  func(childComplexity int) int
+		ValidUntilOrNil func(childComplexity int) int
 	}
 
 	RelationshipTypeCount struct {
@@ -333,7 +330,7 @@ type ComplexityRoot struct {
 	}
 
 	Retraction struct {
-		At     func(childComplexity int) int
+		AtText func(childComplexity int) int
 		By     func(childComplexity int) int
 		Reason func(childComplexity int) int
 	}
@@ -395,44 +392,16 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
-type BrokenLinkResolver interface {
-	ChangeID(ctx context.Context, obj *model.BrokenLink) (*string, error)
-}
-type ChangeResolver interface {
-	At(ctx context.Context, obj *model.Change) (string, error)
-
-	Action(ctx context.Context, obj *model.Change) (model.ChangeAction, error)
-	Target(ctx context.Context, obj *model.Change) (model.ChangeTarget, error)
-
-	RequestID(ctx context.Context, obj *model.Change) (*string, error)
-	Before(ctx context.Context, obj *model.Change) (*string, error)
-	After(ctx context.Context, obj *model.Change) (*string, error)
-	Diff(ctx context.Context, obj *model.Change) ([]*model.FieldChange, error)
-}
 type EntityResolver interface {
-	Description(ctx context.Context, obj *model.Entity) (*string, error)
 	Properties(ctx context.Context, obj *model.Entity, names []string) ([]*model.Property, error)
 
-	ValidFrom(ctx context.Context, obj *model.Entity) (*string, error)
-	ValidUntil(ctx context.Context, obj *model.Entity) (*string, error)
-
-	RecordID(ctx context.Context, obj *model.Entity) (*string, error)
 	Evidence(ctx context.Context, obj *model.Entity) ([]*model.Evidence, error)
 	Neighbours(ctx context.Context, obj *model.Entity, filter *model.NeighbourFilter, first *int, after *string) (*model.NeighbourConnection, error)
-	Retraction(ctx context.Context, obj *model.Entity) (*model.Retraction, error)
 }
 type EvidenceResolver interface {
 	Source(ctx context.Context, obj *model.Evidence) (*model.Entity, error)
-
-	Basis(ctx context.Context, obj *model.Evidence) (*string, error)
-	Quote(ctx context.Context, obj *model.Evidence) (*string, error)
-	Claim(ctx context.Context, obj *model.Evidence) (*string, error)
-	Property(ctx context.Context, obj *model.Evidence) (*string, error)
-	Value(ctx context.Context, obj *model.Evidence) (*string, error)
-	StatedOn(ctx context.Context, obj *model.Evidence) (*string, error)
 }
 type HopResolver interface {
-	Direction(ctx context.Context, obj *model.Hop) (model.Direction, error)
 	Sentence(ctx context.Context, obj *model.Hop) (string, error)
 	Evidence(ctx context.Context, obj *model.Hop) ([]*model.Evidence, error)
 }
@@ -451,15 +420,15 @@ type QueryResolver interface {
 	Relationship(ctx context.Context, id string) (*model.Relationship, error)
 	State(ctx context.Context, isoCode string) (*model.Entity, error)
 	Resolution(ctx context.Context, number int) (*model.Entity, error)
-	Entities(ctx context.Context, filter *model.EntityFilter, sort *model.EntitySort, first *int, after *string) (*model.EntityConnection, error)
+	Entities(ctx context.Context, filter *model.EntityFilter, sort *model.EntityOrder, first *int, after *string) (*model.EntityConnection, error)
 	Search(ctx context.Context, query string, kinds []schema.Kind, first *int, after *string) (*model.SearchConnection, error)
 	Neighbours(ctx context.Context, id string, filter *model.NeighbourFilter, first *int, after *string) (*model.NeighbourConnection, error)
 	Counts(ctx context.Context, filter *model.CountFilter) (*model.Counts, error)
-	Timeline(ctx context.Context, from *string, to *string, kinds []schema.Kind, minStatus *schema.Status, first *int, after *string) (*model.TimelineConnection, error)
+	Timeline(ctx context.Context, from *model.Date, to *model.Date, kinds []schema.Kind, minStatus *schema.Status, first *int, after *string) (*model.TimelineConnection, error)
 	History(ctx context.Context, id string, first *int, after *string) (*model.ChangeConnection, error)
 	Changes(ctx context.Context, actor *string, since *string, first *int, after *string) (*model.ChangeConnection, error)
 	VerifyChangeLog(ctx context.Context) (*model.ChangeLogCheck, error)
-	Paths(ctx context.Context, from string, to string, via []string, maxHops *int, mode *model.PathMode, k *int, types []schema.RelType, excludeTypes []schema.RelType, kinds []schema.Kind, excludeKinds []schema.Kind, minStatus *schema.Status, at *string, during *model.DateRange, maxDegree *int) (*model.PathResult, error)
+	Paths(ctx context.Context, from string, to string, via []string, maxHops *int, mode *model.PathSearchMode, k *int, types []schema.RelType, excludeTypes []schema.RelType, kinds []schema.Kind, excludeKinds []schema.Kind, minStatus *schema.Status, at *model.Date, during *model.DateRange, maxDegree *int) (*model.PathResult, error)
 	PotentialViolations(ctx context.Context, filter *model.ViolationFilter, first *int, after *string) (*model.ViolationConnection, error)
 }
 type RelationshipResolver interface {
@@ -467,15 +436,7 @@ type RelationshipResolver interface {
 	To(ctx context.Context, obj *model.Relationship) (*model.Entity, error)
 	Properties(ctx context.Context, obj *model.Relationship, names []string) ([]*model.Property, error)
 
-	ValidFrom(ctx context.Context, obj *model.Relationship) (*string, error)
-	ValidUntil(ctx context.Context, obj *model.Relationship) (*string, error)
-
-	RecordID(ctx context.Context, obj *model.Relationship) (*string, error)
 	Evidence(ctx context.Context, obj *model.Relationship) ([]*model.Evidence, error)
-	Retraction(ctx context.Context, obj *model.Relationship) (*model.Retraction, error)
-}
-type RetractionResolver interface {
-	At(ctx context.Context, obj *model.Retraction) (string, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -558,11 +519,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		return e.ComplexityRoot.Breach.WeakestStatus(childComplexity), true
 
 	case "BrokenLink.changeId":
-		if e.ComplexityRoot.BrokenLink.ChangeID == nil {
+		if e.ComplexityRoot.BrokenLink.ChangeIDOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.BrokenLink.ChangeID(childComplexity), true
+		return e.ComplexityRoot.BrokenLink.ChangeIDOrNil(childComplexity), true
 	case "BrokenLink.problem":
 		if e.ComplexityRoot.BrokenLink.Problem == nil {
 			break
@@ -577,11 +538,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		return e.ComplexityRoot.BrokenLink.Seq(childComplexity), true
 
 	case "Change.action":
-		if e.ComplexityRoot.Change.Action == nil {
+		if e.ComplexityRoot.Change.ActionEnum == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Change.Action(childComplexity), true
+		return e.ComplexityRoot.Change.ActionEnum(childComplexity), true
 	case "Change.actor":
 		if e.ComplexityRoot.Change.Actor == nil {
 			break
@@ -589,35 +550,35 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Change.Actor(childComplexity), true
 	case "Change.after":
-		if e.ComplexityRoot.Change.After == nil {
+		if e.ComplexityRoot.Change.AfterOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Change.After(childComplexity), true
+		return e.ComplexityRoot.Change.AfterOrNil(childComplexity), true
 	case "Change.at":
-		if e.ComplexityRoot.Change.At == nil {
+		if e.ComplexityRoot.Change.AtText == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Change.At(childComplexity), true
+		return e.ComplexityRoot.Change.AtText(childComplexity), true
 	case "Change.before":
-		if e.ComplexityRoot.Change.Before == nil {
+		if e.ComplexityRoot.Change.BeforeOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Change.Before(childComplexity), true
-	case "Change.diff":
-		if e.ComplexityRoot.Change.Diff == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Change.Diff(childComplexity), true
+		return e.ComplexityRoot.Change.BeforeOrNil(childComplexity), true
 	case "Change.factId":
 		if e.ComplexityRoot.Change.FactID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Change.FactID(childComplexity), true
+	case "Change.diff":
+		if e.ComplexityRoot.Change.Fields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Fields(childComplexity), true
 	case "Change.id":
 		if e.ComplexityRoot.Change.ID == nil {
 			break
@@ -631,11 +592,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Change.Reason(childComplexity), true
 	case "Change.requestId":
-		if e.ComplexityRoot.Change.RequestID == nil {
+		if e.ComplexityRoot.Change.RequestIDOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Change.RequestID(childComplexity), true
+		return e.ComplexityRoot.Change.RequestIDOrNil(childComplexity), true
 	case "Change.role":
 		if e.ComplexityRoot.Change.Role == nil {
 			break
@@ -643,11 +604,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Change.Role(childComplexity), true
 	case "Change.target":
-		if e.ComplexityRoot.Change.Target == nil {
+		if e.ComplexityRoot.Change.TargetEnum == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Change.Target(childComplexity), true
+		return e.ComplexityRoot.Change.TargetEnum(childComplexity), true
 	case "Change.targetId":
 		if e.ComplexityRoot.Change.TargetID == nil {
 			break
@@ -781,11 +742,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Entity.Dataset(childComplexity), true
 	case "Entity.description":
-		if e.ComplexityRoot.Entity.Description == nil {
+		if e.ComplexityRoot.Entity.DescriptionOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Entity.Description(childComplexity), true
+		return e.ComplexityRoot.Entity.DescriptionOrNil(childComplexity), true
 	case "Entity.evidence":
 		if e.ComplexityRoot.Entity.Evidence == nil {
 			break
@@ -833,17 +794,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Entity.Properties(childComplexity, args["names"].([]string)), true
 	case "Entity.recordId":
-		if e.ComplexityRoot.Entity.RecordID == nil {
+		if e.ComplexityRoot.Entity.RecordIDOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Entity.RecordID(childComplexity), true
+		return e.ComplexityRoot.Entity.RecordIDOrNil(childComplexity), true
 	case "Entity.retraction":
-		if e.ComplexityRoot.Entity.Retraction == nil {
+		if e.ComplexityRoot.Entity.Retracted == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Entity.Retraction(childComplexity), true
+		return e.ComplexityRoot.Entity.Retracted(childComplexity), true
 	case "Entity.status":
 		if e.ComplexityRoot.Entity.Status == nil {
 			break
@@ -851,17 +812,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Entity.Status(childComplexity), true
 	case "Entity.validFrom":
-		if e.ComplexityRoot.Entity.ValidFrom == nil {
+		if e.ComplexityRoot.Entity.ValidFromOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Entity.ValidFrom(childComplexity), true
+		return e.ComplexityRoot.Entity.ValidFromOrNil(childComplexity), true
 	case "Entity.validUntil":
-		if e.ComplexityRoot.Entity.ValidUntil == nil {
+		if e.ComplexityRoot.Entity.ValidUntilOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Entity.ValidUntil(childComplexity), true
+		return e.ComplexityRoot.Entity.ValidUntilOrNil(childComplexity), true
 
 	case "EntityConnection.edges":
 		if e.ComplexityRoot.EntityConnection.Edges == nil {
@@ -915,17 +876,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		return e.ComplexityRoot.EntityWrite.Outcome(childComplexity), true
 
 	case "Evidence.basis":
-		if e.ComplexityRoot.Evidence.Basis == nil {
+		if e.ComplexityRoot.Evidence.BasisOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Evidence.Basis(childComplexity), true
+		return e.ComplexityRoot.Evidence.BasisOrNil(childComplexity), true
 	case "Evidence.claim":
-		if e.ComplexityRoot.Evidence.Claim == nil {
+		if e.ComplexityRoot.Evidence.ClaimOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Evidence.Claim(childComplexity), true
+		return e.ComplexityRoot.Evidence.ClaimOrNil(childComplexity), true
 	case "Evidence.id":
 		if e.ComplexityRoot.Evidence.ID == nil {
 			break
@@ -933,17 +894,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Evidence.ID(childComplexity), true
 	case "Evidence.property":
-		if e.ComplexityRoot.Evidence.Property == nil {
+		if e.ComplexityRoot.Evidence.PropertyOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Evidence.Property(childComplexity), true
+		return e.ComplexityRoot.Evidence.PropertyOrNil(childComplexity), true
 	case "Evidence.quote":
-		if e.ComplexityRoot.Evidence.Quote == nil {
+		if e.ComplexityRoot.Evidence.QuoteOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Evidence.Quote(childComplexity), true
+		return e.ComplexityRoot.Evidence.QuoteOrNil(childComplexity), true
 	case "Evidence.source":
 		if e.ComplexityRoot.Evidence.Source == nil {
 			break
@@ -951,11 +912,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Evidence.Source(childComplexity), true
 	case "Evidence.statedOn":
-		if e.ComplexityRoot.Evidence.StatedOn == nil {
+		if e.ComplexityRoot.Evidence.StatedOnOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Evidence.StatedOn(childComplexity), true
+		return e.ComplexityRoot.Evidence.StatedOnOrNil(childComplexity), true
 	case "Evidence.status":
 		if e.ComplexityRoot.Evidence.Status == nil {
 			break
@@ -963,11 +924,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Evidence.Status(childComplexity), true
 	case "Evidence.value":
-		if e.ComplexityRoot.Evidence.Value == nil {
+		if e.ComplexityRoot.Evidence.ValueOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Evidence.Value(childComplexity), true
+		return e.ComplexityRoot.Evidence.ValueOrNil(childComplexity), true
 
 	case "EvidenceWrite.change":
 		if e.ComplexityRoot.EvidenceWrite.Change == nil {
@@ -1514,7 +1475,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Entities(childComplexity, args["filter"].(*model.EntityFilter), args["sort"].(*model.EntitySort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Entities(childComplexity, args["filter"].(*model.EntityFilter), args["sort"].(*model.EntityOrder), args["first"].(*int), args["after"].(*string)), true
 	case "Query.entity":
 		if e.ComplexityRoot.Query.Entity == nil {
 			break
@@ -1570,7 +1531,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Paths(childComplexity, args["from"].(string), args["to"].(string), args["via"].([]string), args["maxHops"].(*int), args["mode"].(*model.PathMode), args["k"].(*int), args["types"].([]schema.RelType), args["excludeTypes"].([]schema.RelType), args["kinds"].([]schema.Kind), args["excludeKinds"].([]schema.Kind), args["minStatus"].(*schema.Status), args["at"].(*string), args["during"].(*model.DateRange), args["maxDegree"].(*int)), true
+		return e.ComplexityRoot.Query.Paths(childComplexity, args["from"].(string), args["to"].(string), args["via"].([]string), args["maxHops"].(*int), args["mode"].(*model.PathSearchMode), args["k"].(*int), args["types"].([]schema.RelType), args["excludeTypes"].([]schema.RelType), args["kinds"].([]schema.Kind), args["excludeKinds"].([]schema.Kind), args["minStatus"].(*schema.Status), args["at"].(*model.Date), args["during"].(*model.DateRange), args["maxDegree"].(*int)), true
 	case "Query.potentialViolations":
 		if e.ComplexityRoot.Query.PotentialViolations == nil {
 			break
@@ -1636,7 +1597,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Timeline(childComplexity, args["from"].(*string), args["to"].(*string), args["kinds"].([]schema.Kind), args["minStatus"].(*schema.Status), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Timeline(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date), args["kinds"].([]schema.Kind), args["minStatus"].(*schema.Status), args["first"].(*int), args["after"].(*string)), true
 	case "Query.verifyChangeLog":
 		if e.ComplexityRoot.Query.VerifyChangeLog == nil {
 			break
@@ -1680,17 +1641,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Relationship.Properties(childComplexity, args["names"].([]string)), true
 	case "Relationship.recordId":
-		if e.ComplexityRoot.Relationship.RecordID == nil {
+		if e.ComplexityRoot.Relationship.RecordIDOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Relationship.RecordID(childComplexity), true
+		return e.ComplexityRoot.Relationship.RecordIDOrNil(childComplexity), true
 	case "Relationship.retraction":
-		if e.ComplexityRoot.Relationship.Retraction == nil {
+		if e.ComplexityRoot.Relationship.Retracted == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Relationship.Retraction(childComplexity), true
+		return e.ComplexityRoot.Relationship.Retracted(childComplexity), true
 	case "Relationship.status":
 		if e.ComplexityRoot.Relationship.Status == nil {
 			break
@@ -1710,17 +1671,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Relationship.Type(childComplexity), true
 	case "Relationship.validFrom":
-		if e.ComplexityRoot.Relationship.ValidFrom == nil {
+		if e.ComplexityRoot.Relationship.ValidFromOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Relationship.ValidFrom(childComplexity), true
+		return e.ComplexityRoot.Relationship.ValidFromOrNil(childComplexity), true
 	case "Relationship.validUntil":
-		if e.ComplexityRoot.Relationship.ValidUntil == nil {
+		if e.ComplexityRoot.Relationship.ValidUntilOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Relationship.ValidUntil(childComplexity), true
+		return e.ComplexityRoot.Relationship.ValidUntilOrNil(childComplexity), true
 
 	case "RelationshipTypeCount.count":
 		if e.ComplexityRoot.RelationshipTypeCount.Count == nil {
@@ -1768,11 +1729,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		return e.ComplexityRoot.ResolutionVote.SupplierVotes(childComplexity), true
 
 	case "Retraction.at":
-		if e.ComplexityRoot.Retraction.At == nil {
+		if e.ComplexityRoot.Retraction.AtText == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Retraction.At(childComplexity), true
+		return e.ComplexityRoot.Retraction.AtText(childComplexity), true
 	case "Retraction.by":
 		if e.ComplexityRoot.Retraction.By == nil {
 			break
@@ -4066,8 +4027,8 @@ func (ec *executionContext) field_Query_entities_args(ctx context.Context, rawAr
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.EntitySort, error) {
-			return ec.unmarshalOEntitySort2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntitySort(ctx, v)
+		func(ctx context.Context, v any) (*model.EntityOrder, error) {
+			return ec.unmarshalOEntitySort2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntityOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4224,8 +4185,8 @@ func (ec *executionContext) field_Query_paths_args(ctx context.Context, rawArgs 
 	}
 	args["maxHops"] = arg3
 	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "mode",
-		func(ctx context.Context, v any) (*model.PathMode, error) {
-			return ec.unmarshalOPathMode2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPathMode(ctx, v)
+		func(ctx context.Context, v any) (*model.PathSearchMode, error) {
+			return ec.unmarshalOPathMode2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPathSearchMode(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4280,8 +4241,8 @@ func (ec *executionContext) field_Query_paths_args(ctx context.Context, rawArgs 
 	}
 	args["minStatus"] = arg10
 	arg11, err := graphql.ProcessArgField(ctx, rawArgs, "at",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalODate2ᚖstring(ctx, v)
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4420,16 +4381,16 @@ func (ec *executionContext) field_Query_timeline_args(ctx context.Context, rawAr
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalODate2ᚖstring(ctx, v)
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["from"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalODate2ᚖstring(ctx, v)
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4865,7 +4826,7 @@ func (ec *executionContext) _BrokenLink_changeId(ctx context.Context, field grap
 			return ec.fieldContext_BrokenLink_changeId(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.BrokenLink().ChangeID(ctx, obj)
+			return obj.ChangeIDOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -4876,7 +4837,7 @@ func (ec *executionContext) _BrokenLink_changeId(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_BrokenLink_changeId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BrokenLink", field, true, true, "ID")
+	return graphql.NewScalarFieldContext("BrokenLink", field, true, false, "ID")
 }
 
 func (ec *executionContext) _BrokenLink_problem(ctx context.Context, field graphql.CollectedField, obj *model.BrokenLink) (ret graphql.Marshaler) {
@@ -4934,7 +4895,7 @@ func (ec *executionContext) _Change_at(ctx context.Context, field graphql.Collec
 			return ec.fieldContext_Change_at(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Change().At(ctx, obj)
+			return obj.AtText(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -4945,7 +4906,7 @@ func (ec *executionContext) _Change_at(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Change_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Change", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Change", field, true, false, "String")
 }
 
 func (ec *executionContext) _Change_actor(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
@@ -5003,7 +4964,7 @@ func (ec *executionContext) _Change_action(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Change_action(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Change().Action(ctx, obj)
+			return obj.ActionEnum(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.ChangeAction) graphql.Marshaler {
@@ -5014,7 +4975,7 @@ func (ec *executionContext) _Change_action(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Change_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Change", field, true, true, "ChangeAction")
+	return graphql.NewScalarFieldContext("Change", field, true, false, "ChangeAction")
 }
 
 func (ec *executionContext) _Change_target(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
@@ -5026,7 +4987,7 @@ func (ec *executionContext) _Change_target(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Change_target(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Change().Target(ctx, obj)
+			return obj.TargetEnum(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.ChangeTarget) graphql.Marshaler {
@@ -5037,7 +4998,7 @@ func (ec *executionContext) _Change_target(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Change_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Change", field, true, true, "ChangeTarget")
+	return graphql.NewScalarFieldContext("Change", field, true, false, "ChangeTarget")
 }
 
 func (ec *executionContext) _Change_targetId(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
@@ -5118,7 +5079,7 @@ func (ec *executionContext) _Change_requestId(ctx context.Context, field graphql
 			return ec.fieldContext_Change_requestId(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Change().RequestID(ctx, obj)
+			return obj.RequestIDOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -5129,7 +5090,7 @@ func (ec *executionContext) _Change_requestId(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Change_requestId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Change", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Change", field, true, false, "String")
 }
 
 func (ec *executionContext) _Change_before(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
@@ -5141,7 +5102,7 @@ func (ec *executionContext) _Change_before(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Change_before(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Change().Before(ctx, obj)
+			return obj.BeforeOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -5152,7 +5113,7 @@ func (ec *executionContext) _Change_before(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Change_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Change", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Change", field, true, false, "String")
 }
 
 func (ec *executionContext) _Change_after(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
@@ -5164,7 +5125,7 @@ func (ec *executionContext) _Change_after(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Change_after(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Change().After(ctx, obj)
+			return obj.AfterOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -5175,7 +5136,7 @@ func (ec *executionContext) _Change_after(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Change_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Change", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Change", field, true, false, "String")
 }
 
 func (ec *executionContext) _Change_diff(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
@@ -5187,7 +5148,7 @@ func (ec *executionContext) _Change_diff(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Change_diff(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Change().Diff(ctx, obj)
+			return obj.Fields(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.FieldChange) graphql.Marshaler {
@@ -5202,7 +5163,7 @@ func (ec *executionContext) fieldContext_Change_diff(_ context.Context, field gr
 		Object:     "Change",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_FieldChange(ctx, field)
 		},
@@ -5797,7 +5758,7 @@ func (ec *executionContext) _Entity_description(ctx context.Context, field graph
 			return ec.fieldContext_Entity_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Entity().Description(ctx, obj)
+			return obj.DescriptionOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -5808,7 +5769,7 @@ func (ec *executionContext) _Entity_description(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Entity_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Entity", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Entity", field, true, false, "String")
 }
 
 func (ec *executionContext) _Entity_properties(ctx context.Context, field graphql.CollectedField, obj *model.Entity) (ret graphql.Marshaler) {
@@ -5887,18 +5848,18 @@ func (ec *executionContext) _Entity_validFrom(ctx context.Context, field graphql
 			return ec.fieldContext_Entity_validFrom(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Entity().ValidFrom(ctx, obj)
+			return obj.ValidFromOrNil(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalODate2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Entity_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Entity", field, true, true, "Date")
+	return graphql.NewScalarFieldContext("Entity", field, true, false, "Date")
 }
 
 func (ec *executionContext) _Entity_validUntil(ctx context.Context, field graphql.CollectedField, obj *model.Entity) (ret graphql.Marshaler) {
@@ -5910,18 +5871,18 @@ func (ec *executionContext) _Entity_validUntil(ctx context.Context, field graphq
 			return ec.fieldContext_Entity_validUntil(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Entity().ValidUntil(ctx, obj)
+			return obj.ValidUntilOrNil(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalODate2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Entity_validUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Entity", field, true, true, "Date")
+	return graphql.NewScalarFieldContext("Entity", field, true, false, "Date")
 }
 
 func (ec *executionContext) _Entity_dataset(ctx context.Context, field graphql.CollectedField, obj *model.Entity) (ret graphql.Marshaler) {
@@ -5956,7 +5917,7 @@ func (ec *executionContext) _Entity_recordId(ctx context.Context, field graphql.
 			return ec.fieldContext_Entity_recordId(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Entity().RecordID(ctx, obj)
+			return obj.RecordIDOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -5967,7 +5928,7 @@ func (ec *executionContext) _Entity_recordId(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Entity_recordId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Entity", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Entity", field, true, false, "String")
 }
 
 func (ec *executionContext) _Entity_evidence(ctx context.Context, field graphql.CollectedField, obj *model.Entity) (ret graphql.Marshaler) {
@@ -6055,7 +6016,7 @@ func (ec *executionContext) _Entity_retraction(ctx context.Context, field graphq
 			return ec.fieldContext_Entity_retraction(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Entity().Retraction(ctx, obj)
+			return obj.Retracted, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Retraction) graphql.Marshaler {
@@ -6069,8 +6030,8 @@ func (ec *executionContext) fieldContext_Entity_retraction(_ context.Context, fi
 	fc = &graphql.FieldContext{
 		Object:     "Entity",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Retraction(ctx, field)
 		},
@@ -6394,7 +6355,7 @@ func (ec *executionContext) _Evidence_basis(ctx context.Context, field graphql.C
 			return ec.fieldContext_Evidence_basis(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Evidence().Basis(ctx, obj)
+			return obj.BasisOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -6405,7 +6366,7 @@ func (ec *executionContext) _Evidence_basis(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Evidence_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Evidence", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Evidence", field, true, false, "String")
 }
 
 func (ec *executionContext) _Evidence_quote(ctx context.Context, field graphql.CollectedField, obj *model.Evidence) (ret graphql.Marshaler) {
@@ -6417,7 +6378,7 @@ func (ec *executionContext) _Evidence_quote(ctx context.Context, field graphql.C
 			return ec.fieldContext_Evidence_quote(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Evidence().Quote(ctx, obj)
+			return obj.QuoteOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -6428,7 +6389,7 @@ func (ec *executionContext) _Evidence_quote(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Evidence_quote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Evidence", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Evidence", field, true, false, "String")
 }
 
 func (ec *executionContext) _Evidence_claim(ctx context.Context, field graphql.CollectedField, obj *model.Evidence) (ret graphql.Marshaler) {
@@ -6440,7 +6401,7 @@ func (ec *executionContext) _Evidence_claim(ctx context.Context, field graphql.C
 			return ec.fieldContext_Evidence_claim(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Evidence().Claim(ctx, obj)
+			return obj.ClaimOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -6451,7 +6412,7 @@ func (ec *executionContext) _Evidence_claim(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Evidence_claim(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Evidence", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Evidence", field, true, false, "String")
 }
 
 func (ec *executionContext) _Evidence_property(ctx context.Context, field graphql.CollectedField, obj *model.Evidence) (ret graphql.Marshaler) {
@@ -6463,7 +6424,7 @@ func (ec *executionContext) _Evidence_property(ctx context.Context, field graphq
 			return ec.fieldContext_Evidence_property(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Evidence().Property(ctx, obj)
+			return obj.PropertyOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -6474,7 +6435,7 @@ func (ec *executionContext) _Evidence_property(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Evidence_property(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Evidence", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Evidence", field, true, false, "String")
 }
 
 func (ec *executionContext) _Evidence_value(ctx context.Context, field graphql.CollectedField, obj *model.Evidence) (ret graphql.Marshaler) {
@@ -6486,7 +6447,7 @@ func (ec *executionContext) _Evidence_value(ctx context.Context, field graphql.C
 			return ec.fieldContext_Evidence_value(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Evidence().Value(ctx, obj)
+			return obj.ValueOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -6497,7 +6458,7 @@ func (ec *executionContext) _Evidence_value(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Evidence_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Evidence", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Evidence", field, true, false, "String")
 }
 
 func (ec *executionContext) _Evidence_statedOn(ctx context.Context, field graphql.CollectedField, obj *model.Evidence) (ret graphql.Marshaler) {
@@ -6509,18 +6470,18 @@ func (ec *executionContext) _Evidence_statedOn(ctx context.Context, field graphq
 			return ec.fieldContext_Evidence_statedOn(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Evidence().StatedOn(ctx, obj)
+			return obj.StatedOnOrNil(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalODate2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Evidence_statedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Evidence", field, true, true, "Date")
+	return graphql.NewScalarFieldContext("Evidence", field, true, false, "Date")
 }
 
 func (ec *executionContext) _EvidenceWrite_outcome(ctx context.Context, field graphql.CollectedField, obj *model.EvidenceWrite) (ret graphql.Marshaler) {
@@ -6981,18 +6942,18 @@ func (ec *executionContext) _Hop_direction(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Hop_direction(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Hop().Direction(ctx, obj)
+			return obj.Direction(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Direction) graphql.Marshaler {
-			return ec.marshalNDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDirection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Dir) graphql.Marshaler {
+			return ec.marshalNDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDir(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Hop_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Hop", field, true, true, "Direction")
+	return graphql.NewScalarFieldContext("Hop", field, true, false, "Direction")
 }
 
 func (ec *executionContext) _Hop_sentence(ctx context.Context, field graphql.CollectedField, obj *model.Hop) (ret graphql.Marshaler) {
@@ -7613,8 +7574,8 @@ func (ec *executionContext) _NeighbourEdge_direction(ctx context.Context, field 
 			return obj.Direction, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Direction) graphql.Marshaler {
-			return ec.marshalNDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDirection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Dir) graphql.Marshaler {
+			return ec.marshalNDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDir(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8977,7 +8938,7 @@ func (ec *executionContext) _Query_entities(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Entities(ctx, fc.Args["filter"].(*model.EntityFilter), fc.Args["sort"].(*model.EntitySort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Entities(ctx, fc.Args["filter"].(*model.EntityFilter), fc.Args["sort"].(*model.EntityOrder), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.EntityConnection) graphql.Marshaler {
@@ -9153,7 +9114,7 @@ func (ec *executionContext) _Query_timeline(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Timeline(ctx, fc.Args["from"].(*string), fc.Args["to"].(*string), fc.Args["kinds"].([]schema.Kind), fc.Args["minStatus"].(*schema.Status), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Timeline(ctx, fc.Args["from"].(*model.Date), fc.Args["to"].(*model.Date), fc.Args["kinds"].([]schema.Kind), fc.Args["minStatus"].(*schema.Status), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TimelineConnection) graphql.Marshaler {
@@ -9317,7 +9278,7 @@ func (ec *executionContext) _Query_paths(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Paths(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["via"].([]string), fc.Args["maxHops"].(*int), fc.Args["mode"].(*model.PathMode), fc.Args["k"].(*int), fc.Args["types"].([]schema.RelType), fc.Args["excludeTypes"].([]schema.RelType), fc.Args["kinds"].([]schema.Kind), fc.Args["excludeKinds"].([]schema.Kind), fc.Args["minStatus"].(*schema.Status), fc.Args["at"].(*string), fc.Args["during"].(*model.DateRange), fc.Args["maxDegree"].(*int))
+			return ec.Resolvers.Query().Paths(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["via"].([]string), fc.Args["maxHops"].(*int), fc.Args["mode"].(*model.PathSearchMode), fc.Args["k"].(*int), fc.Args["types"].([]schema.RelType), fc.Args["excludeTypes"].([]schema.RelType), fc.Args["kinds"].([]schema.Kind), fc.Args["excludeKinds"].([]schema.Kind), fc.Args["minStatus"].(*schema.Status), fc.Args["at"].(*model.Date), fc.Args["during"].(*model.DateRange), fc.Args["maxDegree"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PathResult) graphql.Marshaler {
@@ -9657,18 +9618,18 @@ func (ec *executionContext) _Relationship_validFrom(ctx context.Context, field g
 			return ec.fieldContext_Relationship_validFrom(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Relationship().ValidFrom(ctx, obj)
+			return obj.ValidFromOrNil(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalODate2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Relationship_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Relationship", field, true, true, "Date")
+	return graphql.NewScalarFieldContext("Relationship", field, true, false, "Date")
 }
 
 func (ec *executionContext) _Relationship_validUntil(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
@@ -9680,18 +9641,18 @@ func (ec *executionContext) _Relationship_validUntil(ctx context.Context, field 
 			return ec.fieldContext_Relationship_validUntil(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Relationship().ValidUntil(ctx, obj)
+			return obj.ValidUntilOrNil(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalODate2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Relationship_validUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Relationship", field, true, true, "Date")
+	return graphql.NewScalarFieldContext("Relationship", field, true, false, "Date")
 }
 
 func (ec *executionContext) _Relationship_dataset(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
@@ -9726,7 +9687,7 @@ func (ec *executionContext) _Relationship_recordId(ctx context.Context, field gr
 			return ec.fieldContext_Relationship_recordId(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Relationship().RecordID(ctx, obj)
+			return obj.RecordIDOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -9737,7 +9698,7 @@ func (ec *executionContext) _Relationship_recordId(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Relationship_recordId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Relationship", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Relationship", field, true, false, "String")
 }
 
 func (ec *executionContext) _Relationship_evidence(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
@@ -9781,7 +9742,7 @@ func (ec *executionContext) _Relationship_retraction(ctx context.Context, field 
 			return ec.fieldContext_Relationship_retraction(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Relationship().Retraction(ctx, obj)
+			return obj.Retracted, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Retraction) graphql.Marshaler {
@@ -9795,8 +9756,8 @@ func (ec *executionContext) fieldContext_Relationship_retraction(_ context.Conte
 	fc = &graphql.FieldContext{
 		Object:     "Relationship",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Retraction(ctx, field)
 		},
@@ -10010,7 +9971,7 @@ func (ec *executionContext) _Retraction_at(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Retraction_at(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Retraction().At(ctx, obj)
+			return obj.AtText(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -10021,7 +9982,7 @@ func (ec *executionContext) _Retraction_at(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Retraction_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Retraction", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Retraction", field, true, false, "String")
 }
 
 func (ec *executionContext) _Retraction_by(ctx context.Context, field graphql.CollectedField, obj *model.Retraction) (ret graphql.Marshaler) {
@@ -10426,8 +10387,8 @@ func (ec *executionContext) _TimelineEdge_date(ctx context.Context, field graphq
 			return obj.Date, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNDate2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
 		},
 		true,
 		true,
@@ -11971,14 +11932,14 @@ func (ec *executionContext) unmarshalInputDateRange(ctx context.Context, obj any
 		switch k {
 		case "from":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
-			data, err := ec.unmarshalNDate2string(ctx, v)
+			data, err := ec.unmarshalNDate2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.From = data
 		case "to":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
-			data, err := ec.unmarshalNDate2string(ctx, v)
+			data, err := ec.unmarshalNDate2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -12048,7 +12009,7 @@ func (ec *executionContext) unmarshalInputEntityFilter(ctx context.Context, obj 
 			it.Dataset = data
 		case "activeAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activeAt"))
-			data, err := ec.unmarshalODate2ᚖstring(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -12139,14 +12100,14 @@ func (ec *executionContext) unmarshalInputEntityInput(ctx context.Context, obj a
 			it.Status = data
 		case "validFrom":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom"))
-			data, err := ec.unmarshalODate2ᚖstring(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ValidFrom = data
 		case "validUntil":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntil"))
-			data, err := ec.unmarshalODate2ᚖstring(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -12258,7 +12219,7 @@ func (ec *executionContext) unmarshalInputEvidenceInput(ctx context.Context, obj
 			it.Value = data
 		case "statedOn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statedOn"))
-			data, err := ec.unmarshalODate2ᚖstring(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -12356,7 +12317,7 @@ func (ec *executionContext) unmarshalInputFactEvidenceInput(ctx context.Context,
 			it.Value = data
 		case "statedOn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statedOn"))
-			data, err := ec.unmarshalODate2ᚖstring(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -12409,7 +12370,7 @@ func (ec *executionContext) unmarshalInputNeighbourFilter(ctx context.Context, o
 			it.Types = data
 		case "direction":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
-			data, err := ec.unmarshalODirection2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDirection(ctx, v)
+			data, err := ec.unmarshalODirection2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDir(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -12437,7 +12398,7 @@ func (ec *executionContext) unmarshalInputNeighbourFilter(ctx context.Context, o
 			it.MinStatus = data
 		case "at":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("at"))
-			data, err := ec.unmarshalODate2ᚖstring(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -12570,14 +12531,14 @@ func (ec *executionContext) unmarshalInputRelationshipInput(ctx context.Context,
 			it.Status = data
 		case "validFrom":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom"))
-			data, err := ec.unmarshalODate2ᚖstring(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ValidFrom = data
 		case "validUntil":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntil"))
-			data, err := ec.unmarshalODate2ᚖstring(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -12658,7 +12619,7 @@ func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj a
 			it.URL = data
 		case "publishedOn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedOn"))
-			data, err := ec.unmarshalODate2ᚖstring(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -12735,14 +12696,14 @@ func (ec *executionContext) unmarshalInputViolationFilter(ctx context.Context, o
 			it.Category = data
 		case "from":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
-			data, err := ec.unmarshalODate2ᚖstring(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.From = data
 		case "to":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
-			data, err := ec.unmarshalODate2ᚖstring(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -12898,18 +12859,17 @@ func (ec *executionContext) _BrokenLink(ctx context.Context, sel ast.SelectionSe
 		case "seq":
 			out.Values[i] = ec._BrokenLink_seq(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "changeId":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._BrokenLink_changeId(ctx, field, obj)
-				})
+			out.Values[i] = ec._BrokenLink_changeId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "problem":
 			out.Values[i] = ec._BrokenLink_problem(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -12942,75 +12902,68 @@ func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, o
 		case "id":
 			out.Values[i] = ec._Change_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "at":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Change_at(ctx, field, obj)
-				})
+			out.Values[i] = ec._Change_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "actor":
 			out.Values[i] = ec._Change_actor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "role":
 			out.Values[i] = ec._Change_role(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "action":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Change_action(ctx, field, obj)
-				})
+			out.Values[i] = ec._Change_action(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "target":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Change_target(ctx, field, obj)
-				})
+			out.Values[i] = ec._Change_target(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "targetId":
 			out.Values[i] = ec._Change_targetId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "factId":
 			out.Values[i] = ec._Change_factId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "reason":
 			out.Values[i] = ec._Change_reason(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "requestId":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Change_requestId(ctx, field, obj)
-				})
+			out.Values[i] = ec._Change_requestId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "before":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Change_before(ctx, field, obj)
-				})
+			out.Values[i] = ec._Change_before(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "after":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Change_after(ctx, field, obj)
-				})
+			out.Values[i] = ec._Change_after(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "diff":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Change_diff(ctx, field, obj)
-				})
+			out.Values[i] = ec._Change_diff(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13290,11 +13243,10 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "description":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Entity_description(ctx, field, obj)
-				})
+			out.Values[i] = ec._Entity_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "properties":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -13307,28 +13259,25 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "validFrom":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Entity_validFrom(ctx, field, obj)
-				})
+			out.Values[i] = ec._Entity_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "validUntil":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Entity_validUntil(ctx, field, obj)
-				})
+			out.Values[i] = ec._Entity_validUntil(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "dataset":
 			out.Values[i] = ec._Entity_dataset(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "recordId":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Entity_recordId(ctx, field, obj)
-				})
+			out.Values[i] = ec._Entity_recordId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "evidence":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -13342,11 +13291,10 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet, o
 					return ec._Entity_neighbours(ctx, field, obj)
 				})
 		case "retraction":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Entity_retraction(ctx, field, obj)
-				})
+			out.Values[i] = ec._Entity_retraction(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13516,41 +13464,35 @@ func (ec *executionContext) _Evidence(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "basis":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Evidence_basis(ctx, field, obj)
-				})
+			out.Values[i] = ec._Evidence_basis(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "quote":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Evidence_quote(ctx, field, obj)
-				})
+			out.Values[i] = ec._Evidence_quote(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "claim":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Evidence_claim(ctx, field, obj)
-				})
+			out.Values[i] = ec._Evidence_claim(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "property":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Evidence_property(ctx, field, obj)
-				})
+			out.Values[i] = ec._Evidence_property(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "value":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Evidence_value(ctx, field, obj)
-				})
+			out.Values[i] = ec._Evidence_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "statedOn":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Evidence_statedOn(ctx, field, obj)
-				})
+			out.Values[i] = ec._Evidence_statedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13772,11 +13714,10 @@ func (ec *executionContext) _Hop(ctx context.Context, sel ast.SelectionSet, obj 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "direction":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Hop_direction(ctx, field, obj)
-				})
+			out.Values[i] = ec._Hop_direction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "sentence":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -14611,28 +14552,25 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "validFrom":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Relationship_validFrom(ctx, field, obj)
-				})
+			out.Values[i] = ec._Relationship_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "validUntil":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Relationship_validUntil(ctx, field, obj)
-				})
+			out.Values[i] = ec._Relationship_validUntil(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "dataset":
 			out.Values[i] = ec._Relationship_dataset(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "recordId":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Relationship_recordId(ctx, field, obj)
-				})
+			out.Values[i] = ec._Relationship_recordId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "evidence":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -14640,11 +14578,10 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 					return ec._Relationship_evidence(ctx, field, obj)
 				})
 		case "retraction":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Relationship_retraction(ctx, field, obj)
-				})
+			out.Values[i] = ec._Relationship_retraction(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14793,20 +14730,19 @@ func (ec *executionContext) _Retraction(ctx context.Context, sel ast.SelectionSe
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Retraction")
 		case "at":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Retraction_at(ctx, field, obj)
-				})
+			out.Values[i] = ec._Retraction_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "by":
 			out.Values[i] = ec._Retraction_by(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "reason":
 			out.Values[i] = ec._Retraction_reason(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -15685,29 +15621,43 @@ func (ec *executionContext) marshalNDatasetCount2ᚕgithubᚗcomᚋsanctiongraph
 	return ret
 }
 
-func (ec *executionContext) unmarshalNDate2string(ctx context.Context, v any) (string, error) {
-	res, err := graphql.UnmarshalString(v)
+func (ec *executionContext) unmarshalNDate2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx context.Context, v any) (model.Date, error) {
+	var res model.Date
+	err := res.UnmarshalGQLContext(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNDate2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+func (ec *executionContext) marshalNDate2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx context.Context, sel ast.SelectionSet, v model.Date) graphql.Marshaler {
+	return graphql.WrapContextMarshaler(ctx, v)
+}
+
+func (ec *executionContext) unmarshalNDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDir(ctx context.Context, v any) (model.Dir, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDir[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDir(ctx context.Context, sel ast.SelectionSet, v model.Dir) graphql.Marshaler {
 	_ = sel
-	res := graphql.MarshalString(v)
+	res := graphql.MarshalString(marshalNDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDir[v])
 	if res == graphql.Null {
-		graphql.AddInvalidNullFromMarshaler(ctx, "Date!")
+		graphql.AddInvalidNullFromMarshaler(ctx, "Direction!")
 	}
 	return res
 }
 
-func (ec *executionContext) unmarshalNDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDirection(ctx context.Context, v any) (model.Direction, error) {
-	var res model.Direction
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDirection(ctx context.Context, sel ast.SelectionSet, v model.Direction) graphql.Marshaler {
-	return v
-}
+var (
+	unmarshalNDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDir = map[string]model.Dir{
+		"OUTGOING": model.Outgoing,
+		"INCOMING": model.Incoming,
+		"BOTH":     model.Both,
+	}
+	marshalNDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDir = map[model.Dir]string{
+		model.Outgoing: "OUTGOING",
+		model.Incoming: "INCOMING",
+		model.Both:     "BOTH",
+	}
+)
 
 func (ec *executionContext) marshalNEntity2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntityᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Entity) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
@@ -16805,6 +16755,22 @@ func (ec *executionContext) unmarshalOCountFilter2ᚖgithubᚗcomᚋsanctiongrap
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx context.Context, v any) (*model.Date, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Date)
+	err := res.UnmarshalGQLContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx context.Context, sel ast.SelectionSet, v *model.Date) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return graphql.WrapContextMarshaler(ctx, v)
+}
+
 func (ec *executionContext) unmarshalODate2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -16831,21 +16797,37 @@ func (ec *executionContext) unmarshalODateRange2ᚖgithubᚗcomᚋsanctiongraph�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalODirection2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDirection(ctx context.Context, v any) (*model.Direction, error) {
+func (ec *executionContext) unmarshalODirection2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDir(ctx context.Context, v any) (*model.Dir, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.Direction)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalODirection2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDir[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalODirection2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDirection(ctx context.Context, sel ast.SelectionSet, v *model.Direction) graphql.Marshaler {
+func (ec *executionContext) marshalODirection2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDir(ctx context.Context, sel ast.SelectionSet, v *model.Dir) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalODirection2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDir[*v])
+	return res
 }
+
+var (
+	unmarshalODirection2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDir = map[string]model.Dir{
+		"OUTGOING": model.Outgoing,
+		"INCOMING": model.Incoming,
+		"BOTH":     model.Both,
+	}
+	marshalODirection2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDir = map[model.Dir]string{
+		model.Outgoing: "OUTGOING",
+		model.Incoming: "INCOMING",
+		model.Both:     "BOTH",
+	}
+)
 
 func (ec *executionContext) marshalOEntity2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntity(ctx context.Context, sel ast.SelectionSet, v *model.Entity) graphql.Marshaler {
 	if v == nil {
@@ -16862,21 +16844,39 @@ func (ec *executionContext) unmarshalOEntityFilter2ᚖgithubᚗcomᚋsanctiongra
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOEntitySort2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntitySort(ctx context.Context, v any) (*model.EntitySort, error) {
+func (ec *executionContext) unmarshalOEntitySort2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntityOrder(ctx context.Context, v any) (*model.EntityOrder, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.EntitySort)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOEntitySort2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntityOrder[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOEntitySort2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntitySort(ctx context.Context, sel ast.SelectionSet, v *model.EntitySort) graphql.Marshaler {
+func (ec *executionContext) marshalOEntitySort2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntityOrder(ctx context.Context, sel ast.SelectionSet, v *model.EntityOrder) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOEntitySort2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntityOrder[*v])
+	return res
 }
+
+var (
+	unmarshalOEntitySort2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntityOrder = map[string]model.EntityOrder{
+		"NAME_ASC":  model.ByNameAsc,
+		"NAME_DESC": model.ByNameDesc,
+		"DATE_ASC":  model.ByDateAsc,
+		"DATE_DESC": model.ByDateDesc,
+	}
+	marshalOEntitySort2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntityOrder = map[model.EntityOrder]string{
+		model.ByNameAsc:  "NAME_ASC",
+		model.ByNameDesc: "NAME_DESC",
+		model.ByDateAsc:  "DATE_ASC",
+		model.ByDateDesc: "DATE_DESC",
+	}
+)
 
 func (ec *executionContext) unmarshalOFactEvidenceInput2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐFactEvidenceInputᚄ(ctx context.Context, v any) ([]*model.FactEvidenceInput, error) {
 	if v == nil {
@@ -17017,21 +17017,37 @@ func (ec *executionContext) marshalOPathCut2ᚖgithubᚗcomᚋsanctiongraphᚋsa
 	return res
 }
 
-func (ec *executionContext) unmarshalOPathMode2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPathMode(ctx context.Context, v any) (*model.PathMode, error) {
+func (ec *executionContext) unmarshalOPathMode2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPathSearchMode(ctx context.Context, v any) (*model.PathSearchMode, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.PathMode)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOPathMode2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPathSearchMode[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOPathMode2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPathMode(ctx context.Context, sel ast.SelectionSet, v *model.PathMode) graphql.Marshaler {
+func (ec *executionContext) marshalOPathMode2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPathSearchMode(ctx context.Context, sel ast.SelectionSet, v *model.PathSearchMode) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOPathMode2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPathSearchMode[*v])
+	return res
 }
+
+var (
+	unmarshalOPathMode2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPathSearchMode = map[string]model.PathSearchMode{
+		"SHORTEST":     model.Shortest,
+		"ALL_SHORTEST": model.AllShortest,
+		"K_SHORTEST":   model.KShortest,
+	}
+	marshalOPathMode2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPathSearchMode = map[model.PathSearchMode]string{
+		model.Shortest:    "SHORTEST",
+		model.AllShortest: "ALL_SHORTEST",
+		model.KShortest:   "K_SHORTEST",
+	}
+)
 
 func (ec *executionContext) unmarshalOPropertyInput2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPropertyInputᚄ(ctx context.Context, v any) ([]*model.PropertyInput, error) {
 	if v == nil {

@@ -62,7 +62,8 @@ func TestPotentialViolationsArguments(t *testing.T) {
 		name, filter, page, arg string
 	}{
 		{"ErrBadFrom", `{from: "2024-13-01"}`, "", "filter.from"},
-		{"ErrPartialTo", `{to: "2024-02"}`, "", "filter.to"},
+		{"ErrMonth13To", `{to: "2024-13"}`, "", "filter.to"},
+		{"ErrListFrom", `{from: ["2024-01-01"]}`, "", "filter.from"},
 		{"ErrReversed", `{from: "2024-02-01", to: "2024-01-01"}`, "", "filter.to"},
 		{"ErrResolution", `{resolution: 0}`, "", "filter.resolution"},
 		{"ErrFirstTooLarge", `{}`, "first: 101", "first"},

@@ -9,10 +9,10 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/sanctiongraph/sanctiongraph/cmd/graphgen/synth"
 	"github.com/sanctiongraph/sanctiongraph/graph/cypher"
 	"github.com/sanctiongraph/sanctiongraph/graph/cypher/neo4jlocal"
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
+	"github.com/sanctiongraph/sanctiongraph/loaders/synth"
 )
 
 // run builds the graph, starts the local Neo4j if there is no URI, writes

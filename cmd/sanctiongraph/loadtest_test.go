@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sanctiongraph/sanctiongraph/cmd/loadtest/loadtest"
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
+	"github.com/sanctiongraph/sanctiongraph/graph/server/loadtest"
 	"github.com/sanctiongraph/sanctiongraph/loaders/importer"
 	"github.com/sanctiongraph/sanctiongraph/loaders/sharedtest"
 	"github.com/sanctiongraph/sanctiongraph/schema"

@@ -162,7 +162,7 @@ func newAssessor(m *schema.Model, f *model.ViolationFacts, q model.ViolationQuer
 func (ms *measure) inForce() {
 	var parts []string
 	if v := ms.e.Properties.First("inForceFrom"); v != "" {
-		if first, _, err := model.DateBounds(v); err == nil {
+		if first, _, err := schema.DateBounds(v); err == nil {
 			ms.start, ms.hasStart = first, true
 			parts = append(parts, "inForceFrom "+v)
 		}
@@ -171,7 +171,7 @@ func (ms *measure) inForce() {
 	var by string
 	for _, l := range ms.imposes {
 		v := l.Other.Properties.First("adoptedOn")
-		first, _, err := model.DateBounds(v)
+		first, _, err := schema.DateBounds(v)
 		if err != nil {
 			continue
 		}
@@ -186,7 +186,7 @@ func (ms *measure) inForce() {
 		}
 	}
 	if v := ms.e.Properties.First("inForceUntil"); v != "" {
-		if _, last, err := model.DateBounds(v); err == nil {
+		if _, last, err := schema.DateBounds(v); err == nil {
 			ms.end = last
 		}
 	}
@@ -238,12 +238,12 @@ func (a *assessor) links(in []model.Link) []model.Link {
 // holds reports whether a relationship held for the whole span.
 func holds(r *model.Relationship, sp span) bool {
 	if r.ValidFrom != "" {
-		if first, _, err := model.DateBounds(r.ValidFrom); err == nil && first.After(sp.first) {
+		if first, _, err := schema.DateBounds(r.ValidFrom); err == nil && first.After(sp.first) {
 			return false
 		}
 	}
 	if r.ValidUntil != "" {
-		if _, last, err := model.DateBounds(r.ValidUntil); err == nil && last.Before(sp.last) {
+		if _, last, err := schema.DateBounds(r.ValidUntil); err == nil && last.Before(sp.last) {
 			return false
 		}
 	}
@@ -299,7 +299,7 @@ func (a *assessor) assess(tf *model.TransferFacts) (*model.PotentialViolation, *
 		return nil, &model.NotAssessed{Transfer: t, Reason: r, Explanation: why}
 	}
 	date := t.Properties.First("date")
-	first, last, err := model.DateBounds(date)
+	first, last, err := schema.DateBounds(date)
 	if err != nil {
 		return notAssessed(model.NoDate, "The transfer has no usable date, so no measure can be said to have been in force when it happened.")
 	}

@@ -373,10 +373,7 @@ func (s *Store) checkNotRetracted(ctx context.Context, tx neo4j.ManagedTransacti
 	if role, err := auth.ParseRole(who.Role); err == nil && role >= auth.Admin {
 		return nil
 	}
-	p, err := provenanceProps(fmt.Sprintf("relationship %q", r.ID), r.Provenance)
-	if err != nil {
-		return badInput("cypher.Store.UpsertRelationship", err)
-	}
+	p := provenanceProps(r.Provenance) // validated by checkRelInput
 	res, err := tx.Run(ctx, retractedTwin[r.Type], map[string]any{"id": r.ID, "from": r.FromID, "to": r.ToID,
 		"validFrom": p["validFrom"], "validUntil": p["validUntil"]})
 	if err != nil {
@@ -479,7 +476,7 @@ func (s *Store) writeCuratorEvidence(ctx context.Context, tx neo4j.ManagedTransa
 		if ev.ID == "" {
 			ev.ID = EvidenceID(ev)
 		}
-		rows, err := evidenceRows([]model.Evidence{ev})
+		rows, err := s.evidenceRows([]model.Evidence{ev})
 		if err != nil {
 			return nil, &model.Error{Code: model.BadUserInput, Message: err.Error()}
 		}
@@ -707,10 +704,12 @@ func evidenceProps(ctx context.Context, tx neo4j.ManagedTransaction, id string) 
 var internalProps = map[string]bool{"hash": true, "searchText": true, "sortName": true, "statusRank": true, "when": true}
 
 // recordJSON renders stored properties for the change log: internal fields
-// dropped, nulls dropped, dates and times as text, keys sorted.
-func recordJSON(p map[string]any) string {
+// dropped, nulls dropped, dates and times as text, keys sorted. A value
+// JSON cannot hold (a NaN stored before values were checked) is an error,
+// not a change-log entry without its record.
+func recordJSON(p map[string]any) (string, error) {
 	if p == nil {
-		return ""
+		return "", nil
 	}
 	m := make(map[string]any, len(p))
 	for k, v := range p {
@@ -725,8 +724,11 @@ func recordJSON(p map[string]any) string {
 		}
 		m[k] = v
 	}
-	b, _ := json.Marshal(m)
-	return string(b)
+	b, err := json.Marshal(m)
+	if err != nil {
+		return "", fmt.Errorf("change log: %w", err)
+	}
+	return string(b), nil
 }
 
 func newChangeID() string {
@@ -737,11 +739,19 @@ func newChangeID() string {
 
 // recordChange writes one change-log entry in tx.
 func recordChange(ctx context.Context, tx neo4j.ManagedTransaction, who model.Actor, action, target, targetID, factID, reason string, before, after map[string]any) (*model.Change, error) {
+	beforeJSON, err := recordJSON(before)
+	if err != nil {
+		return nil, err
+	}
+	afterJSON, err := recordJSON(after)
+	if err != nil {
+		return nil, err
+	}
 	ch := &model.Change{
 		ID: newChangeID(), At: time.Now().UTC().Truncate(time.Millisecond),
 		Actor: who.Name, Role: who.Role, RequestID: who.RequestID,
 		Action: action, Target: target, TargetID: targetID, FactID: factID, Reason: reason,
-		Before: recordJSON(before), After: recordJSON(after),
+		Before: beforeJSON, After: afterJSON,
 	}
 	props := map[string]any{
 		"id": ch.ID, "at": ch.At, "actor": ch.Actor, "role": ch.Role, "requestId": nilIfEmpty(ch.RequestID),

@@ -6,6 +6,9 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
 
+// HashProps exposes hashProps to the package's external tests.
+var HashProps = hashProps
+
 // ExecForTest runs one statement in its own write transaction, bypassing
 // every check: tests use it to tamper with records as someone with direct
 // database access could.

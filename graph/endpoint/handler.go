@@ -1,3 +1,9 @@
+// Package endpoint assembles the GraphQL endpoint served at /graphql: the
+// executable schema of package graph with its transports (POST, GET), the
+// query cache and automatic persisted queries, the limits that bound one
+// request's work (tokens, depth, fragment spreads, selections, introspection,
+// cost, concurrent Neo4j transactions), the error presenter that gives every error an extensions.code, and the
+// request-scoped dataloaders. The resolvers themselves live in graph.
 package endpoint
 
 import (
@@ -84,7 +90,6 @@ func NewHandler(store StoreWithLoaders, opts Options) http.Handler {
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: newAPQCache()})                                                         // apq.go
 	srv.Use(&limitExtension{costs: ResolverCosts(), limits: Limits{MaxDepth: opts.MaxDepth, MaxCost: opts.ComplexityLimit}}) // limits.go
-	srv.Use(&scalarInputs{})                                                                                                 // scalarinput.go
 	for _, ext := range opts.Extensions {
 		srv.Use(ext)
 	}

@@ -94,6 +94,14 @@ type BrokenLink struct {
 	Problem string
 }
 
+// ChangeIDOrNil is ChangeID, nil when the change is missing.
+func (b *BrokenLink) ChangeIDOrNil() *string {
+	if b.ChangeID == "" {
+		return nil
+	}
+	return &b.ChangeID
+}
+
 // FieldChange is one field that differs between a change's before and after.
 type FieldChange struct {
 	Field  string

@@ -1,5 +1,6 @@
-// Package server is the HTTP side of the service: GraphQL at /graphql,
-// GraphiQL at /, liveness at /healthz and readiness at /readyz, with request
+// Package server is the HTTP side of the service: GraphQL at /graphql, the
+// API console (GraphiQL, served from the binary) at /, the explorer at
+// /explore/, liveness at /healthz and readiness at /readyz, with request
 // ids, access logs, body-size and time limits, and graceful shutdown.
 package server
 
@@ -17,8 +18,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
-
+	"github.com/sanctiongraph/sanctiongraph/graph/console"
 	"github.com/sanctiongraph/sanctiongraph/graph/endpoint"
 	"github.com/sanctiongraph/sanctiongraph/graph/explorer"
 	"github.com/sanctiongraph/sanctiongraph/graph/metrics"
@@ -141,7 +141,9 @@ func (s *Server) routes() http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("GET /readyz", s.ready)
-	mux.Handle("GET /{$}", playground.Handler("sanctiongraph", "/graphql"))
+	api := console.Handler()
+	mux.Handle("GET /{$}", api)
+	mux.Handle("/console/", api)
 	explore := explorer.Handler()
 	mux.Handle("/explore", explore)
 	mux.Handle("/explore/", explore)

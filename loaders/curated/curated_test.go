@@ -848,53 +848,6 @@ func TestCancelledContext(t *testing.T) {
 	}
 }
 
-func TestCheckValue(t *testing.T) {
-	prop := func(typ schema.PropType, values ...string) schema.Prop { return schema.Prop{Type: typ, Values: values} }
-	tests := []struct {
-		name  string
-		p     schema.Prop
-		in    string
-		want  string
-		valid bool
-	}{
-		{"Year", prop(schema.TDate), "2024", "2024", true},
-		{"Month", prop(schema.TDate), "2024-02", "2024-02", true},
-		{"Day", prop(schema.TDate), "2024-02-29", "2024-02-29", true},
-		{"NotLeapDay", prop(schema.TDate), "2023-02-29", "", false},
-		{"Month13", prop(schema.TDate), "1984-13-01", "", false},
-		{"DateWithTime", prop(schema.TDate), "2024-02-18T10:00:00Z", "", false},
-		{"Int", prop(schema.TInt), "15", "15", true},
-		{"IntNotNumber", prop(schema.TInt), "1.5", "", false},
-		{"Number", prop(schema.TNumber), "63.5", "63.5", true},
-		{"NumberExponent", prop(schema.TNumber), "1.8e7", "18000000", true},
-		{"NumberInf", prop(schema.TNumber), "Inf", "", false},
-		{"Bool", prop(schema.TBool), "true", "true", true},
-		{"BoolYes", prop(schema.TBool), "yes", "", false},
-		{"URL", prop(schema.TURL), "https://tass.com/politics/1749135", "https://tass.com/politics/1749135", true},
-		{"URLRelative", prop(schema.TURL), "tass.com/politics", "", false},
-		{"Country", prop(schema.TCountry), "KP", "KP", true},
-		{"CountryLower", prop(schema.TCountry), "kp", "", false},
-		{"CountryUnassigned", prop(schema.TCountry), "UK", "", false},
-		{"HSHeading", prop(schema.THSCode), "8703", "8703", true},
-		{"HSChapter", prop(schema.THSCode), "87", "87", true},
-		{"HSRange", prop(schema.THSCodes), "86-89", "86-89", true},
-		{"HSRangeReversed", prop(schema.THSCodes), "89-86", "", false},
-		{"HSOdd", prop(schema.THSCode), "870", "", false},
-		{"Enum", prop(schema.TEnum, "gift", "sale"), "gift", "gift", true},
-		{"EnumUnknown", prop(schema.TEnum, "gift", "sale"), "Gift", "", false},
-		{"StringTwoLines", prop(schema.TString), "a\nb", "", false},
-		{"TextTwoLines", prop(schema.TText), "a\nb", "a\nb", true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := checkValue(tt.p, tt.in)
-			if (err == nil) != tt.valid || got != tt.want {
-				t.Errorf("checkValue(%s, %q) = %q, %v; want %q, valid %v", tt.p.Type, tt.in, got, err, tt.want, tt.valid)
-			}
-		})
-	}
-}
-
 // TestGolden compares the normalised emitted dataset with
 // testdata/dataset.golden; `go test ./loaders/curated -update` rewrites it.
 func TestGolden(t *testing.T) {

@@ -172,7 +172,7 @@ func (c *checker) checkState(e *entityDoc) {
 			num = p.values[0]
 		}
 	}
-	if iso2 == "" || !validCountry(iso2) {
+	if iso2 == "" || !schema.ValidCountry(iso2) {
 		return
 	}
 	if e.id != loaders.StateID(iso2) {
@@ -196,22 +196,22 @@ func (c *checker) checkProvenance(l loc, at map[string]loc, status, from, until 
 	}
 	var fromOK, untilOK bool
 	if from != "" {
-		if _, _, err := dateRange(from); err != nil {
+		if _, _, err := schema.DateBounds(from); err != nil {
 			c.add(field(l, at, "validFrom"), "%v", err)
 		} else {
 			fromOK = true
 		}
 	}
 	if until != "" {
-		if _, _, err := dateRange(until); err != nil {
+		if _, _, err := schema.DateBounds(until); err != nil {
 			c.add(field(l, at, "validUntil"), "%v", err)
 		} else {
 			untilOK = true
 		}
 	}
 	if fromOK && untilOK {
-		start, _, _ := dateRange(from)
-		_, end, _ := dateRange(until)
+		start, _, _ := schema.DateBounds(from)
+		_, end, _ := schema.DateBounds(until)
 		if end.Before(start) {
 			c.add(field(l, at, "validUntil"), "validUntil %s is before validFrom %s", until, from)
 		}
@@ -246,7 +246,7 @@ func (c *checker) checkProps(props []*propDoc, decl map[string]schema.Prop, owne
 			continue
 		}
 		for i, v := range p.values {
-			norm, err := checkValue(d, v)
+			norm, err := d.Check(v)
 			if err != nil {
 				path := p.path
 				if p.list {
@@ -287,12 +287,12 @@ func (c *checker) checkEvidence(factID string, l loc, at map[string]loc, status 
 			c.add(field(ev.loc, ev.at, "status"), "%q is not a status (%s)", ev.status, statusList())
 		}
 		if ev.basis != "" {
-			if _, err := checkValue(evDecl["basis"], ev.basis); err != nil {
+			if _, err := evDecl["basis"].Check(ev.basis); err != nil {
 				c.add(field(ev.loc, ev.at, "basis"), "%v", err)
 			}
 		}
 		if ev.statedOn != "" {
-			if _, _, err := dateRange(ev.statedOn); err != nil {
+			if _, _, err := schema.DateBounds(ev.statedOn); err != nil {
 				c.add(field(ev.loc, ev.at, "statedOn"), "%v", err)
 			}
 		}
@@ -327,7 +327,7 @@ func (c *checker) checkEvidenceProperty(ev *evidenceDoc, propDecl func(string) (
 	l := field(ev.loc, ev.at, "property")
 	if slices.Contains(factProps, ev.property) {
 		if ev.value != "" && (ev.property == "validFrom" || ev.property == "validUntil") {
-			if _, _, err := dateRange(ev.value); err != nil {
+			if _, _, err := schema.DateBounds(ev.value); err != nil {
 				c.add(field(ev.loc, ev.at, "value"), "%v", err)
 			}
 		}
@@ -339,7 +339,7 @@ func (c *checker) checkEvidenceProperty(ev *evidenceDoc, propDecl func(string) (
 		return
 	}
 	if ev.value != "" {
-		if _, err := checkValue(d, ev.value); err != nil {
+		if _, err := d.Check(ev.value); err != nil {
 			c.add(field(ev.loc, ev.at, "value"), "%v", err)
 		}
 	}
@@ -351,7 +351,7 @@ func (c *checker) kindOf(id string) (schema.Kind, bool) {
 	if e, ok := c.entities[id]; ok {
 		return schema.Kind(e.kind), true
 	}
-	if stateID.MatchString(id) && validCountry(strings.TrimPrefix(id, "state:")) {
+	if stateID.MatchString(id) && schema.ValidCountry(strings.TrimPrefix(id, "state:")) {
 		c.refStates[id] = true
 		return schema.State, true
 	}

@@ -345,7 +345,7 @@ func newLoader(opts Options, sink loaders.Sink) (*loader, error) {
 	if opts.Name == "" {
 		return nil, errors.New("ftm: Options.Name is required (it names the file's Source)")
 	}
-	if opts.PublishedOn != "" && !model.ValidDate(opts.PublishedOn) {
+	if opts.PublishedOn != "" && !schema.ValidDate(opts.PublishedOn) {
 		return nil, fmt.Errorf("ftm: Options.PublishedOn %q is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", opts.PublishedOn)
 	}
 	if _, ok := convert(schema.Prop{Type: schema.TURL}, opts.URL); opts.URL != "" && !ok {
@@ -377,7 +377,7 @@ func (l *loader) start(ctx context.Context) error {
 		l.published = l.idx.LatestChange()
 	}
 	rec := loaders.Record{ID: l.sourceID}
-	rec.Entities = append(rec.Entities, iso3166Source(), l.fileSource(l.published))
+	rec.Entities = append(rec.Entities, loaders.ISO3166Source(), l.fileSource(l.published))
 	return l.emit(ctx, 0, rec)
 }
 
@@ -423,23 +423,6 @@ func (l *loader) fileSource(published string) model.Entity {
 		Name:       name,
 		Properties: props,
 		Provenance: model.Provenance{Status: schema.Confirmed, Dataset: Dataset, RecordID: l.opts.Name},
-	}
-}
-
-// iso3166Source is the Source that loaders.StateEntity's evidence cites. It
-// belongs to the reference dataset, so the writer creates it only when
-// missing and never overwrites a curated one.
-func iso3166Source() model.Entity {
-	props := model.Properties{}
-	props.Set("publisher", "International Organization for Standardization")
-	props.Set("url", "https://www.iso.org/iso-3166-country-codes.html")
-	props.Set("sourceKind", "reference")
-	return model.Entity{
-		ID:         loaders.ISO3166SourceID,
-		Kind:       schema.Source,
-		Name:       "ISO 3166-1 country codes",
-		Properties: props,
-		Provenance: model.Provenance{Status: schema.Confirmed, Dataset: loaders.ReferenceDataset, RecordID: "ISO 3166-1"},
 	}
 }
 

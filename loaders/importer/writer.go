@@ -137,6 +137,44 @@ func (w *Writer) Flush(ctx context.Context) error {
 	return nil
 }
 
+// WriteBatch writes a batch made elsewhere (the synthetic graph) now, with
+// the same retries as loaded records: the batch is cut into records, each
+// entity or relationship with the evidence about it, in the batch's order
+// (so entities a relationship needs are written before it even when the
+// batch is split), and evidence about facts outside the batch last.
+func (w *Writer) WriteBatch(ctx context.Context, b model.Batch) error {
+	recs := recordsOf(b)
+	first := w.written + 1
+	if err := w.write(ctx, recs, first); err != nil {
+		return err
+	}
+	w.records += len(recs)
+	w.written = w.records
+	return nil
+}
+
+func recordsOf(b model.Batch) []loaders.Record {
+	about := map[string][]model.Evidence{}
+	for _, ev := range b.Evidence {
+		about[ev.FactID] = append(about[ev.FactID], ev)
+	}
+	recs := make([]loaders.Record, 0, len(b.Entities)+len(b.Relationships))
+	for _, e := range b.Entities {
+		recs = append(recs, loaders.Record{ID: e.ID, Batch: model.Batch{Entities: []model.Entity{e}, Evidence: about[e.ID]}})
+		delete(about, e.ID)
+	}
+	for _, r := range b.Relationships {
+		recs = append(recs, loaders.Record{ID: r.ID, Batch: model.Batch{Relationships: []model.Relationship{r}, Evidence: about[r.ID]}})
+		delete(about, r.ID)
+	}
+	for _, ev := range b.Evidence {
+		if _, left := about[ev.FactID]; left {
+			recs = append(recs, loaders.Record{ID: ev.ID, Batch: model.Batch{Evidence: []model.Evidence{ev}}})
+		}
+	}
+	return recs
+}
+
 // write writes recs (numbered from first) in one transaction; on a
 // retryable failure it waits and tries again, then splits.
 func (w *Writer) write(ctx context.Context, recs []loaders.Record, first int) error {
