@@ -11,9 +11,9 @@ import (
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 
-	"github.com/sanctiongraph/sanctiongraph/cmd/loadtest/loadtest"
 	"github.com/sanctiongraph/sanctiongraph/graph"
 	"github.com/sanctiongraph/sanctiongraph/graph/hostiletest"
+	"github.com/sanctiongraph/sanctiongraph/graph/server/loadtest"
 )
 
 func testSchema(tb testing.TB) *ast.Schema {
