@@ -125,10 +125,10 @@ type ListStore interface {
 // the line or record.
 func LoadFile(ctx context.Context, st ListStore, format Format, path string, opts Options) (Result, error) {
 	res, err := loadFile(ctx, st, format, path, opts)
-	if err != nil && !strings.HasPrefix(err.Error(), path+":") {
-		return res, fmt.Errorf("%s: %w", path, err)
+	if err != nil && !strings.HasPrefix(err.Error(), path+":") { // the input checks name the file already
+		err = fmt.Errorf("%s: %w", path, err)
 	}
-	return res, nil
+	return res, err
 }
 
 func loadFile(ctx context.Context, st ListStore, format Format, path string, opts Options) (Result, error) {
