@@ -56,6 +56,12 @@ type ComplexityRoot struct {
 		WeakestStatus func(childComplexity int) int
 	}
 
+	BrokenLink struct {
+		ChangeIDOrNil func(childComplexity int) int
+		Problem       func(childComplexity int) int
+		Seq           func(childComplexity int) int
+	}
+
 	Change struct {
 		ActionEnum     func(childComplexity int) int
 		Actor          func(childComplexity int) int
@@ -81,6 +87,14 @@ type ComplexityRoot struct {
 	ChangeEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ChangeLogCheck struct {
+		Broken    func(childComplexity int) int
+		Checked   func(childComplexity int) int
+		HeadHash  func(childComplexity int) int
+		HeadSeq   func(childComplexity int) int
+		Unchained func(childComplexity int) int
 	}
 
 	Counts struct {
@@ -287,6 +301,7 @@ type ComplexityRoot struct {
 		Search              func(childComplexity int, query string, kinds []schema.Kind, first *int, after *string) int
 		State               func(childComplexity int, isoCode string) int
 		Timeline            func(childComplexity int, from *model.Date, to *model.Date, kinds []schema.Kind, minStatus *schema.Status, first *int, after *string) int
+		VerifyChangeLog     func(childComplexity int) int
 	}
 
 	Relationship struct {
@@ -419,6 +434,7 @@ type QueryResolver interface {
 	Timeline(ctx context.Context, from *model.Date, to *model.Date, kinds []schema.Kind, minStatus *schema.Status, first *int, after *string) (*model.TimelineConnection, error)
 	History(ctx context.Context, id string, first *int, after *string) (*model.ChangeConnection, error)
 	Changes(ctx context.Context, actor *string, since *string, first *int, after *string) (*model.ChangeConnection, error)
+	VerifyChangeLog(ctx context.Context) (*model.ChangeLogCheck, error)
 	Paths(ctx context.Context, from string, to string, via []string, maxHops *int, mode *model.PathSearchMode, k *int, types []schema.RelType, excludeTypes []schema.RelType, kinds []schema.Kind, excludeKinds []schema.Kind, minStatus *schema.Status, at *model.Date, during *model.DateRange, maxDegree *int) (*model.PathResult, error)
 	PotentialViolations(ctx context.Context, filter *model.ViolationFilter, first *int, after *string) (*model.ViolationConnection, error)
 }
@@ -520,6 +536,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Breach.WeakestStatus(childComplexity), true
+
+	case "BrokenLink.changeId":
+		if e.ComplexityRoot.BrokenLink.ChangeIDOrNil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokenLink.ChangeIDOrNil(childComplexity), true
+	case "BrokenLink.problem":
+		if e.ComplexityRoot.BrokenLink.Problem == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokenLink.Problem(childComplexity), true
+	case "BrokenLink.seq":
+		if e.ComplexityRoot.BrokenLink.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokenLink.Seq(childComplexity), true
 
 	case "Change.action":
 		if e.ComplexityRoot.Change.ActionEnum == nil {
@@ -631,6 +666,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ChangeEdge.Node(childComplexity), true
+
+	case "ChangeLogCheck.broken":
+		if e.ComplexityRoot.ChangeLogCheck.Broken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeLogCheck.Broken(childComplexity), true
+	case "ChangeLogCheck.checked":
+		if e.ComplexityRoot.ChangeLogCheck.Checked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeLogCheck.Checked(childComplexity), true
+	case "ChangeLogCheck.headHash":
+		if e.ComplexityRoot.ChangeLogCheck.HeadHash == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeLogCheck.HeadHash(childComplexity), true
+	case "ChangeLogCheck.headSeq":
+		if e.ComplexityRoot.ChangeLogCheck.HeadSeq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeLogCheck.HeadSeq(childComplexity), true
+	case "ChangeLogCheck.unchained":
+		if e.ComplexityRoot.ChangeLogCheck.Unchained == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeLogCheck.Unchained(childComplexity), true
 
 	case "Counts.byDataset":
 		if e.ComplexityRoot.Counts.ByDataset == nil {
@@ -1575,6 +1641,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Timeline(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date), args["kinds"].([]schema.Kind), args["minStatus"].(*schema.Status), args["first"].(*int), args["after"].(*string)), true
+	case "Query.verifyChangeLog":
+		if e.ComplexityRoot.Query.VerifyChangeLog == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.VerifyChangeLog(childComplexity), true
 
 	case "Relationship.dataset":
 		if e.ComplexityRoot.Relationship.Dataset == nil {
@@ -2040,6 +2112,36 @@ extend type Query {
   history(id: ID!, first: Int = 20, after: String): ChangeConnection!
   "The whole change log, newest first, optionally by actor and since a time (EDITOR)."
   changes(actor: String, since: String, first: Int = 20, after: String): ChangeConnection!
+  """
+  Verifies the change log's hash chain from the first change to the head
+  and names the first broken link: a change edited, deleted or inserted in
+  the database behind the API's back (EDITOR).
+  """
+  verifyChangeLog: ChangeLogCheck!
+}
+
+"The result of verifying the change log's hash chain."
+type ChangeLogCheck {
+  "Changes verified, from the first on."
+  checked: Int!
+  "Changes written before the chain existed (not verified)."
+  unchained: Int!
+  "Sequence number of the last change."
+  headSeq: Int!
+  "SHA-256 of the last change; keep it elsewhere to detect a chain rebuilt after an edit."
+  headHash: String!
+  "The first broken link; null when the chain holds."
+  broken: BrokenLink
+}
+
+"Where the change log's hash chain breaks."
+type BrokenLink {
+  "Sequence number of the first change that fails."
+  seq: Int!
+  "That change's id; null when the change is missing."
+  changeId: ID
+  "What does not match."
+  problem: String!
 }
 
 "One declared property and its values (see schema/model.yaml for names and types)."
@@ -2986,6 +3088,18 @@ func (ec *executionContext) childFields_Breach(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Breach", field.Name)
 }
 
+func (ec *executionContext) childFields_BrokenLink(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "seq":
+		return ec.fieldContext_BrokenLink_seq(ctx, field)
+	case "changeId":
+		return ec.fieldContext_BrokenLink_changeId(ctx, field)
+	case "problem":
+		return ec.fieldContext_BrokenLink_problem(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BrokenLink", field.Name)
+}
+
 func (ec *executionContext) childFields_Change(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3038,6 +3152,22 @@ func (ec *executionContext) childFields_ChangeEdge(ctx context.Context, field gr
 		return ec.fieldContext_ChangeEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ChangeEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ChangeLogCheck(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "checked":
+		return ec.fieldContext_ChangeLogCheck_checked(ctx, field)
+	case "unchained":
+		return ec.fieldContext_ChangeLogCheck_unchained(ctx, field)
+	case "headSeq":
+		return ec.fieldContext_ChangeLogCheck_headSeq(ctx, field)
+	case "headHash":
+		return ec.fieldContext_ChangeLogCheck_headHash(ctx, field)
+	case "broken":
+		return ec.fieldContext_ChangeLogCheck_broken(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeLogCheck", field.Name)
 }
 
 func (ec *executionContext) childFields_Counts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4791,6 +4921,75 @@ func (ec *executionContext) fieldContext_Breach_weakestStatus(_ context.Context,
 	return graphql.NewScalarFieldContext("Breach", field, false, false, "Status")
 }
 
+func (ec *executionContext) _BrokenLink_seq(ctx context.Context, field graphql.CollectedField, obj *model.BrokenLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokenLink_seq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokenLink_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokenLink", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BrokenLink_changeId(ctx context.Context, field graphql.CollectedField, obj *model.BrokenLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokenLink_changeId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChangeIDOrNil(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BrokenLink_changeId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokenLink", field, true, false, "ID")
+}
+
+func (ec *executionContext) _BrokenLink_problem(ctx context.Context, field graphql.CollectedField, obj *model.BrokenLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokenLink_problem(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Problem, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokenLink_problem(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokenLink", field, false, false, "String")
+}
+
 func (ec *executionContext) _Change_id(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5236,6 +5435,130 @@ func (ec *executionContext) fieldContext_ChangeEdge_node(_ context.Context, fiel
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Change(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangeLogCheck_checked(ctx context.Context, field graphql.CollectedField, obj *model.ChangeLogCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeLogCheck_checked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Checked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeLogCheck_checked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeLogCheck", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChangeLogCheck_unchained(ctx context.Context, field graphql.CollectedField, obj *model.ChangeLogCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeLogCheck_unchained(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unchained, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeLogCheck_unchained(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeLogCheck", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChangeLogCheck_headSeq(ctx context.Context, field graphql.CollectedField, obj *model.ChangeLogCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeLogCheck_headSeq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HeadSeq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeLogCheck_headSeq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeLogCheck", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChangeLogCheck_headHash(ctx context.Context, field graphql.CollectedField, obj *model.ChangeLogCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeLogCheck_headHash(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HeadHash, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeLogCheck_headHash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeLogCheck", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChangeLogCheck_broken(ctx context.Context, field graphql.CollectedField, obj *model.ChangeLogCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeLogCheck_broken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Broken, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BrokenLink) graphql.Marshaler {
+			return ec.marshalOBrokenLink2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐBrokenLink(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeLogCheck_broken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeLogCheck",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BrokenLink(ctx, field)
 		},
 	}
 	return fc, nil
@@ -9150,6 +9473,38 @@ func (ec *executionContext) fieldContext_Query_changes(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_verifyChangeLog(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_verifyChangeLog(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().VerifyChangeLog(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeLogCheck) graphql.Marshaler {
+			return ec.marshalNChangeLogCheck2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐChangeLogCheck(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_verifyChangeLog(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeLogCheck(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_paths(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12760,6 +13115,49 @@ func (ec *executionContext) _Breach(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var brokenLinkImplementors = []string{"BrokenLink"}
+
+func (ec *executionContext) _BrokenLink(ctx context.Context, sel ast.SelectionSet, obj *model.BrokenLink) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, brokenLinkImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BrokenLink")
+		case "seq":
+			out.Values[i] = ec._BrokenLink_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changeId":
+			out.Values[i] = ec._BrokenLink_changeId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "problem":
+			out.Values[i] = ec._BrokenLink_problem(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var changeImplementors = []string{"Change"}
 
 func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, obj *model.Change) graphql.Marshaler {
@@ -12915,6 +13313,59 @@ func (ec *executionContext) _ChangeEdge(ctx context.Context, sel ast.SelectionSe
 		case "node":
 			out.Values[i] = ec._ChangeEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var changeLogCheckImplementors = []string{"ChangeLogCheck"}
+
+func (ec *executionContext) _ChangeLogCheck(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeLogCheck) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeLogCheckImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangeLogCheck")
+		case "checked":
+			out.Values[i] = ec._ChangeLogCheck_checked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unchained":
+			out.Values[i] = ec._ChangeLogCheck_unchained(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "headSeq":
+			out.Values[i] = ec._ChangeLogCheck_headSeq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "headHash":
+			out.Values[i] = ec._ChangeLogCheck_headHash(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "broken":
+			out.Values[i] = ec._ChangeLogCheck_broken(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -14297,6 +14748,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_changes(ctx, field)
 				})
+		case "verifyChangeLog":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_verifyChangeLog(ctx, field)
+				})
 		case "paths":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -15411,6 +15868,14 @@ func (ec *executionContext) marshalNChangeEdge2ᚖgithubᚗcomᚋsanctiongraph�
 		return graphql.Null
 	}
 	return ec._ChangeEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNChangeLogCheck2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐChangeLogCheck(ctx context.Context, sel ast.SelectionSet, v *model.ChangeLogCheck) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChangeLogCheck!")
+		return graphql.Null
+	}
+	return ec._ChangeLogCheck(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNChangeTarget2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐChangeTarget(ctx context.Context, v any) (model.ChangeTarget, error) {
@@ -16627,6 +17092,13 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOBrokenLink2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐBrokenLink(ctx context.Context, sel ast.SelectionSet, v *model.BrokenLink) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BrokenLink(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOChange2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐChange(ctx context.Context, sel ast.SelectionSet, v *model.Change) graphql.Marshaler {

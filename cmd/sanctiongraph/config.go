@@ -46,6 +46,8 @@ type Config struct {
 	CORSOrigins        []string
 	TrustedProxyHeader string
 	AuthCacheTTL       time.Duration
+	// Connection caps in total and per client address (-1: none).
+	MaxConns, MaxConnsPerAddr int
 }
 
 // env lists the environment variables the service reads.
