@@ -144,6 +144,17 @@ func (r *queryResolver) Changes(ctx context.Context, actor *string, since *strin
 	return r.changes(ctx, q)
 }
 
+func (r *queryResolver) VerifyChangeLog(ctx context.Context) (*model.ChangeLogCheck, error) {
+	if err := auth.Require(ctx, auth.Editor); err != nil {
+		return nil, err
+	}
+	check, err := r.Store.VerifyChangeLog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &check, nil
+}
+
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
 type mutationResolver struct{ *Resolver }

@@ -44,15 +44,23 @@ type DirectiveRoot struct {
 type ComplexityRoot struct {
 	Breach struct {
 		Annex         func(childComplexity int) int
+		Direction     func(childComplexity int) int
 		ExtendedBy    func(childComplexity int) int
 		Goods         func(childComplexity int) int
 		InForce       func(childComplexity int) int
 		MatchedBy     func(childComplexity int) int
 		Measure       func(childComplexity int) int
 		Paragraph     func(childComplexity int) int
+		Reading       func(childComplexity int) int
 		Resolutions   func(childComplexity int) int
 		Targets       func(childComplexity int) int
 		WeakestStatus func(childComplexity int) int
+	}
+
+	BrokenLink struct {
+		ChangeIDOrNil func(childComplexity int) int
+		Problem       func(childComplexity int) int
+		Seq           func(childComplexity int) int
 	}
 
 	Change struct {
@@ -80,6 +88,14 @@ type ComplexityRoot struct {
 	ChangeEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ChangeLogCheck struct {
+		Broken    func(childComplexity int) int
+		Checked   func(childComplexity int) int
+		HeadHash  func(childComplexity int) int
+		HeadSeq   func(childComplexity int) int
+		Unchained func(childComplexity int) int
 	}
 
 	ClusterJoin struct {
@@ -265,18 +281,22 @@ type ComplexityRoot struct {
 	}
 
 	PotentialViolation struct {
-		Breaches      func(childComplexity int) int
-		Caveat        func(childComplexity int) int
-		Date          func(childComplexity int) int
-		Explanation   func(childComplexity int) int
-		Facts         func(childComplexity int) int
-		Goods         func(childComplexity int) int
-		Reactions     func(childComplexity int) int
-		Recipients    func(childComplexity int) int
-		Route         func(childComplexity int) int
-		Suppliers     func(childComplexity int) int
-		Transfer      func(childComplexity int) int
-		WeakestStatus func(childComplexity int) int
+		Attempted           func(childComplexity int) int
+		Breaches            func(childComplexity int) int
+		Caveat              func(childComplexity int) int
+		ContestedBySupplier func(childComplexity int) int
+		Contests            func(childComplexity int) int
+		Date                func(childComplexity int) int
+		Explanation         func(childComplexity int) int
+		Facts               func(childComplexity int) int
+		Goods               func(childComplexity int) int
+		Procurers           func(childComplexity int) int
+		Reactions           func(childComplexity int) int
+		Recipients          func(childComplexity int) int
+		Route               func(childComplexity int) int
+		Suppliers           func(childComplexity int) int
+		Transfer            func(childComplexity int) int
+		WeakestStatus       func(childComplexity int) int
 	}
 
 	Property struct {
@@ -300,6 +320,7 @@ type ComplexityRoot struct {
 		Search              func(childComplexity int, query string, kinds []schema.Kind, first *int, after *string, view *model.View) int
 		State               func(childComplexity int, isoCode string) int
 		Timeline            func(childComplexity int, from *model.Date, to *model.Date, kinds []schema.Kind, minStatus *schema.Status, first *int, after *string) int
+		VerifyChangeLog     func(childComplexity int) int
 	}
 
 	Relationship struct {
@@ -385,6 +406,7 @@ type ComplexityRoot struct {
 	}
 
 	Vote struct {
+		Record       func(childComplexity int) int
 		Relationship func(childComplexity int) int
 		Role         func(childComplexity int) int
 		State        func(childComplexity int) int
@@ -440,6 +462,7 @@ type QueryResolver interface {
 	Timeline(ctx context.Context, from *model.Date, to *model.Date, kinds []schema.Kind, minStatus *schema.Status, first *int, after *string) (*model.TimelineConnection, error)
 	History(ctx context.Context, id string, first *int, after *string) (*model.ChangeConnection, error)
 	Changes(ctx context.Context, actor *string, since *string, first *int, after *string) (*model.ChangeConnection, error)
+	VerifyChangeLog(ctx context.Context) (*model.ChangeLogCheck, error)
 	Paths(ctx context.Context, from string, to string, via []string, maxHops *int, mode *model.PathSearchMode, k *int, types []schema.RelType, excludeTypes []schema.RelType, kinds []schema.Kind, excludeKinds []schema.Kind, minStatus *schema.Status, at *model.Date, during *model.DateRange, maxDegree *int, view *model.View) (*model.PathResult, error)
 	PotentialViolations(ctx context.Context, filter *model.ViolationFilter, first *int, after *string) (*model.ViolationConnection, error)
 }
@@ -475,6 +498,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Breach.Annex(childComplexity), true
+	case "Breach.direction":
+		if e.ComplexityRoot.Breach.Direction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Breach.Direction(childComplexity), true
 	case "Breach.extendedBy":
 		if e.ComplexityRoot.Breach.ExtendedBy == nil {
 			break
@@ -511,6 +540,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Breach.Paragraph(childComplexity), true
+	case "Breach.reading":
+		if e.ComplexityRoot.Breach.Reading == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Breach.Reading(childComplexity), true
 	case "Breach.resolutions":
 		if e.ComplexityRoot.Breach.Resolutions == nil {
 			break
@@ -529,6 +564,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Breach.WeakestStatus(childComplexity), true
+
+	case "BrokenLink.changeId":
+		if e.ComplexityRoot.BrokenLink.ChangeIDOrNil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokenLink.ChangeIDOrNil(childComplexity), true
+	case "BrokenLink.problem":
+		if e.ComplexityRoot.BrokenLink.Problem == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokenLink.Problem(childComplexity), true
+	case "BrokenLink.seq":
+		if e.ComplexityRoot.BrokenLink.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokenLink.Seq(childComplexity), true
 
 	case "Change.action":
 		if e.ComplexityRoot.Change.ActionEnum == nil {
@@ -640,6 +694,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ChangeEdge.Node(childComplexity), true
+
+	case "ChangeLogCheck.broken":
+		if e.ComplexityRoot.ChangeLogCheck.Broken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeLogCheck.Broken(childComplexity), true
+	case "ChangeLogCheck.checked":
+		if e.ComplexityRoot.ChangeLogCheck.Checked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeLogCheck.Checked(childComplexity), true
+	case "ChangeLogCheck.headHash":
+		if e.ComplexityRoot.ChangeLogCheck.HeadHash == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeLogCheck.HeadHash(childComplexity), true
+	case "ChangeLogCheck.headSeq":
+		if e.ComplexityRoot.ChangeLogCheck.HeadSeq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeLogCheck.HeadSeq(childComplexity), true
+	case "ChangeLogCheck.unchained":
+		if e.ComplexityRoot.ChangeLogCheck.Unchained == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeLogCheck.Unchained(childComplexity), true
 
 	case "ClusterJoin.arrivedAt":
 		if e.ComplexityRoot.ClusterJoin.ArrivedAt == nil {
@@ -1387,6 +1472,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PathResult.Via(childComplexity), true
 
+	case "PotentialViolation.attempted":
+		if e.ComplexityRoot.PotentialViolation.Attempted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PotentialViolation.Attempted(childComplexity), true
 	case "PotentialViolation.breaches":
 		if e.ComplexityRoot.PotentialViolation.Breaches == nil {
 			break
@@ -1399,6 +1490,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PotentialViolation.Caveat(childComplexity), true
+	case "PotentialViolation.contestedBySupplier":
+		if e.ComplexityRoot.PotentialViolation.ContestedBySupplier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PotentialViolation.ContestedBySupplier(childComplexity), true
+	case "PotentialViolation.contests":
+		if e.ComplexityRoot.PotentialViolation.Contests == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PotentialViolation.Contests(childComplexity), true
 	case "PotentialViolation.date":
 		if e.ComplexityRoot.PotentialViolation.Date == nil {
 			break
@@ -1423,6 +1526,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PotentialViolation.Goods(childComplexity), true
+	case "PotentialViolation.procurers":
+		if e.ComplexityRoot.PotentialViolation.Procurers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PotentialViolation.Procurers(childComplexity), true
 	case "PotentialViolation.reactions":
 		if e.ComplexityRoot.PotentialViolation.Reactions == nil {
 			break
@@ -1634,6 +1743,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Timeline(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date), args["kinds"].([]schema.Kind), args["minStatus"].(*schema.Status), args["first"].(*int), args["after"].(*string)), true
+	case "Query.verifyChangeLog":
+		if e.ComplexityRoot.Query.VerifyChangeLog == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.VerifyChangeLog(childComplexity), true
 
 	case "Relationship.dataset":
 		if e.ComplexityRoot.Relationship.Dataset == nil {
@@ -1928,6 +2043,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ViolationEdge.Node(childComplexity), true
 
+	case "Vote.record":
+		if e.ComplexityRoot.Vote.Record == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vote.Record(childComplexity), true
 	case "Vote.relationship":
 		if e.ComplexityRoot.Vote.Relationship == nil {
 			break
@@ -2093,6 +2214,36 @@ extend type Query {
   history(id: ID!, first: Int = 20, after: String): ChangeConnection!
   "The whole change log, newest first, optionally by actor and since a time (EDITOR)."
   changes(actor: String, since: String, first: Int = 20, after: String): ChangeConnection!
+  """
+  Verifies the change log's hash chain from the first change to the head
+  and names the first broken link: a change edited, deleted or inserted in
+  the database behind the API's back (EDITOR).
+  """
+  verifyChangeLog: ChangeLogCheck!
+}
+
+"The result of verifying the change log's hash chain."
+type ChangeLogCheck {
+  "Changes verified, from the first on."
+  checked: Int!
+  "Changes written before the chain existed (not verified)."
+  unchained: Int!
+  "Sequence number of the last change."
+  headSeq: Int!
+  "SHA-256 of the last change; keep it elsewhere to detect a chain rebuilt after an edit."
+  headHash: String!
+  "The first broken link; null when the chain holds."
+  broken: BrokenLink
+}
+
+"Where the change log's hash chain breaks."
+type BrokenLink {
+  "Sequence number of the first change that fails."
+  seq: Int!
+  "That change's id; null when the change is missing."
+  changeId: ID
+  "What does not match."
+  problem: String!
 }
 
 "One declared property and its values (see schema/model.yaml for names and types)."
@@ -2792,51 +2943,18 @@ enum Direction {
 `, BuiltIn: false},
 	{Name: "../schema/graphql/violations.graphqls", Input: `extend type Query {
   """
-  Potential sanctions breaches: transfers of goods that, by the rules below,
-  fall under a measure in force on the transfer's date and went to a
-  recipient tied to the measure's target, with the supplier's votes on the
-  resolutions imposing the measure and every fact used, so each can be asked
-  for its evidence. Findings are POTENTIAL: derived from the sources in the
-  graph, not rulings of the UN, its Panel of Experts or a court. The rules
-  work on the graph as any loader writes it; ` + "`" + `rules` + "`" + ` in the answer states
-  them in words.
-
-  1. Goods. A Transfer (gift, sale, shipment, smuggling, arms_transfer)
-     INCLUDES a Product.
-  2. Measure. The product falls under a Measure when its hsCode lies within
-     one of the measure's hsCodes (8703 is within 8703, 87 and 86-89: the
-     product's code is cut to the length of the measure's code, so a
-     chapter compares as the first 2 digits; a product coded less precisely
-     than the measure does not match), or when one of its categories, or a
-     broader category of one (schema/model.yaml ` + "`" + `categories` + "`" + `:
-     luxury_vehicle belongs to luxury_goods and motor_vehicle), is among the
-     measure's goodsCategories. A measure that EXTENDS another is a list
-     added to it, so for it only the product's own categories count, not
-     broader ones (a luxury car is not on the watches-and-jet-skis list of
-     2270 Annex V). What falls under an extending measure also falls under
-     the measure it extends (the Aurus Senat falls under the 1718 luxury ban
-     through the 2094 Annex IV list), when both are in force.
-  3. In force. The measure was in force on the transfer's date: from the
-     later of its inForceFrom and the adoption of the resolution that
-     imposes it (the earliest, if several do), until its inForceUntil, if
-     any. Partial dates count from their first day and until their last; a
-     transfer with a partial date (2020) counts as the whole period, so the
-     measure must be in force throughout it. A transfer without a date is
-     not assessed (see notAssessed).
-  4. Recipient. The measure TARGETS an entity (a state, usually), and a
-     party that RECEIVED the transfer is that entity, or LEADS it, or is
-     NATIONAL_OF, BASED_IN, WORKS_FOR or MEMBER_OF it (one hop, holding on
-     the transfer's date), or received it on behalf of (RECEIVED.onBehalfOf)
-     a party tied so.
-  5. Supplier. Parties that SENT the transfer; a supplier's state is the
-     supplier itself when a state, else the states it LEADS, is NATIONAL_OF,
-     BASED_IN or WORKS_FOR (one hop). When nobody SENT it, the route's origin
-     (VIA leg 0) is shown instead, with role ORIGIN, never as a supplier. For
-     each resolution that IMPOSES a matched measure, the votes (VOTED_ON)
-     of those states are given, or a null vote where none is recorded.
-  6. Evidence. Every fact used is in ` + "`" + `facts` + "`" + ` with its role; ` + "`" + `weakestStatus` + "`" + `
-     is the weakest of them. ` + "`" + `minStatus` + "`" + ` makes the rules use only facts at
-     least that well established, so no finding rests on a weaker one.
+  Potential sanctions breaches: transfers of goods that, by the rules of
+  graph/breach, fall under a measure in force on the transfer's date, moving
+  to a party tied to the measure's target (a ban on supply) or from one (a
+  ban on procurement, whose procurer stands where the supplier stands), with
+  the obliged states' votes on the resolutions, any contest by the
+  supplier's side, and every fact used, so each can be asked for its
+  evidence. Findings are POTENTIAL: derived from the sources in the graph,
+  not rulings of the UN, its Panel of Experts or a court. The rules work on
+  the graph as any loader writes it; ` + "`" + `rules` + "`" + ` in the answer states them in
+  words (graph/breach owns them; this description does not restate them).
+  Every goods transfer in the date range is either a finding or listed in
+  ` + "`" + `notAssessed` + "`" + ` with its reason; one breach per obligation.
 
   Filters: supplier and recipient take an id or a name (a name matching
   several entities is refused with BAD_USER_INPUT and the candidates in
@@ -2886,7 +3004,36 @@ enum GoodsCategory {
   LUXURY_GOODS
   MACHINERY
   PARTS
+  HELICOPTER
+  METALS
+  COAL
+  MINERALS
+  SEAFOOD
+  TEXTILES
+  STATUES
+  PETROLEUM
+  FOOD_AGRICULTURE
   OTHER
+}
+
+"Which way a measure bans goods to move (Measure.direction)."
+enum MeasureDirection {
+  "Supplying, selling or transferring to the target."
+  SUPPLY_TO
+  "Procuring from the target: the target's exports."
+  PROCUREMENT_FROM
+  "Both."
+  BOTH
+}
+
+"What the graph knows of a state's vote."
+enum VoteRecord {
+  "The vote is recorded (VOTED_ON)."
+  RECORDED
+  "Every member's vote on the resolution is recorded and this state's is not among them: it was not a member then."
+  NOT_A_MEMBER
+  "No vote of the state is recorded, and the resolution's roll is incomplete."
+  NOT_RECORDED
 }
 
 type ViolationConnection {
@@ -2921,8 +3068,12 @@ type PotentialViolation {
   goods: [Entity!]!
   "Who SENT it, with their states; or, when nobody is recorded, the route's origin (role ORIGIN)."
   suppliers: [Party!]!
-  "Who RECEIVED it, with the targets they are tied to."
+  "Who RECEIVED it, with the targets they are tied to (for supply)."
   recipients: [Party!]!
+  "For a breach of a measure on procurement: who RECEIVED it, role PROCURER, with their states (the obliged states)."
+  procurers: [Party!]!
+  "Nobody RECEIVED it; its route ends in a party tied to a target: assessed as an attempt."
+  attempted: Boolean!
   "The route: VIA relationships ordered by leg."
   route: [Relationship!]!
   breaches: [Breach!]!
@@ -2932,24 +3083,31 @@ type PotentialViolation {
   facts: [Fact!]!
   "Official reactions recorded in the graph (REACTED_TO, with a stance)."
   reactions: [Relationship!]!
+  "The supplier's (or procurer's) side defended, rejected or denied the transfer (see contests)."
+  contestedBySupplier: Boolean!
+  "The reactions by which the supplier's side contests it."
+  contests: [Relationship!]!
   "The finding in sentences: what matched, how, and who voted."
   explanation: [String!]!
   "Reminds that the finding is potential."
   caveat: String!
 }
 
-"One measure a transfer potentially breached."
+"One obligation a transfer potentially breached, with the measures read with it."
 type Breach {
   measure: Entity!
   paragraph: String
   annex: String
-  "The resolutions imposing the measure, each with the supplier states' votes."
+  direction: MeasureDirection!
+  "The obligation with what it is read with, e.g. \"1718 OP 8(a)(iii), read with 2094 OP 23 and Annex IV\"."
+  reading: String!
+  "The resolutions imposing the measure or a measure read with it, each with the obliged states' votes."
   resolutions: [ResolutionVote!]!
   "The goods that fall under the measure."
   goods: [Entity!]!
-  "The measure's targets a recipient is tied to."
+  "The measure's targets a party is tied to."
   targets: [Entity!]!
-  "Extending measures through which the goods fall under this one (rule 2), if any."
+  "Measures read with this obligation (EXTENDS) through which the goods fall under it, if any."
   extendedBy: [Entity!]!
   "Why the goods fall under the measure, e.g. \"Aurus Senat: HS 8703 lies within 86-89\"."
   matchedBy: [String!]!
@@ -2959,7 +3117,7 @@ type Breach {
   weakestStatus: Status!
 }
 
-"A resolution imposing a breached measure, and how the supplier's states voted on it."
+"A resolution imposing a breached measure, and how the obliged states (suppliers', or procurers') voted on it."
 type ResolutionVote {
   resolution: Entity!
   supplierVotes: [Vote!]!
@@ -2968,8 +3126,9 @@ type ResolutionVote {
 "A state's vote on a resolution."
 type Vote {
   state: Entity!
-  "SUPPLIER, or ORIGIN when the state is only the route's origin."
+  "SUPPLIER; ORIGIN when the state is only the route's origin; PROCURER for a ban on procurement."
   role: PartyRole!
+  record: VoteRecord!
   "for, against, abstain or absent; null when no vote is recorded."
   vote: String
   "The VOTED_ON relationship, for its evidence; null when no vote is recorded."
@@ -2983,6 +3142,8 @@ enum PartyRole {
   ORIGIN
   "RECEIVED the transfer."
   RECIPIENT
+  "RECEIVED goods whose procurement from the target is banned."
+  PROCURER
 }
 
 "A supplier, origin or recipient of a transfer."
@@ -3011,14 +3172,18 @@ enum FactRole {
   TARGETS
   EXTENDS
   RECEIVED
-  "Ties a recipient (or the party it received for) to a measure's target."
+  "Ties a party (recipient, the party it received for, sender, origin or route end) to a measure's target."
   RECIPIENT_TIE
   SENT
   "The route's origin (VIA leg 0), when nobody SENT the transfer."
   ORIGIN
-  "Ties a supplier or origin to its state."
+  "Ties a supplier, origin or procurer to its state."
   SUPPLIER_TIE
   VOTED_ON
+  "A reaction by which the supplier's side defended, rejected or denied the transfer."
+  CONTEST
+  "The route's last leg of an attempted transfer nobody received."
+  ROUTE_END
 }
 
 "One fact a finding uses: an entity or a relationship."
@@ -3038,8 +3203,12 @@ enum NotAssessedReason {
   NO_GOODS
   "The goods have neither an HS code nor a category."
   UNCLASSIFIED_GOODS
-  "No recipient is recorded (RECEIVED); a route's end is not a recipient."
+  "No recipient is recorded (RECEIVED) and the route has no last leg."
   NO_RECIPIENT
+  "The goods fall under no measure in force on the date (exceptions and conditions are named)."
+  NO_MEASURE
+  "The goods fall under a measure, but no party is tied to its target on the side it bans."
+  NOT_TIED
 }
 
 "A transfer the rules could not assess."
@@ -3064,6 +3233,10 @@ func (ec *executionContext) childFields_Breach(ctx context.Context, field graphq
 		return ec.fieldContext_Breach_paragraph(ctx, field)
 	case "annex":
 		return ec.fieldContext_Breach_annex(ctx, field)
+	case "direction":
+		return ec.fieldContext_Breach_direction(ctx, field)
+	case "reading":
+		return ec.fieldContext_Breach_reading(ctx, field)
 	case "resolutions":
 		return ec.fieldContext_Breach_resolutions(ctx, field)
 	case "goods":
@@ -3080,6 +3253,18 @@ func (ec *executionContext) childFields_Breach(ctx context.Context, field graphq
 		return ec.fieldContext_Breach_weakestStatus(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Breach", field.Name)
+}
+
+func (ec *executionContext) childFields_BrokenLink(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "seq":
+		return ec.fieldContext_BrokenLink_seq(ctx, field)
+	case "changeId":
+		return ec.fieldContext_BrokenLink_changeId(ctx, field)
+	case "problem":
+		return ec.fieldContext_BrokenLink_problem(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BrokenLink", field.Name)
 }
 
 func (ec *executionContext) childFields_Change(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3134,6 +3319,22 @@ func (ec *executionContext) childFields_ChangeEdge(ctx context.Context, field gr
 		return ec.fieldContext_ChangeEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ChangeEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ChangeLogCheck(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "checked":
+		return ec.fieldContext_ChangeLogCheck_checked(ctx, field)
+	case "unchained":
+		return ec.fieldContext_ChangeLogCheck_unchained(ctx, field)
+	case "headSeq":
+		return ec.fieldContext_ChangeLogCheck_headSeq(ctx, field)
+	case "headHash":
+		return ec.fieldContext_ChangeLogCheck_headHash(ctx, field)
+	case "broken":
+		return ec.fieldContext_ChangeLogCheck_broken(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeLogCheck", field.Name)
 }
 
 func (ec *executionContext) childFields_ClusterJoin(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3492,6 +3693,10 @@ func (ec *executionContext) childFields_PotentialViolation(ctx context.Context, 
 		return ec.fieldContext_PotentialViolation_suppliers(ctx, field)
 	case "recipients":
 		return ec.fieldContext_PotentialViolation_recipients(ctx, field)
+	case "procurers":
+		return ec.fieldContext_PotentialViolation_procurers(ctx, field)
+	case "attempted":
+		return ec.fieldContext_PotentialViolation_attempted(ctx, field)
 	case "route":
 		return ec.fieldContext_PotentialViolation_route(ctx, field)
 	case "breaches":
@@ -3502,6 +3707,10 @@ func (ec *executionContext) childFields_PotentialViolation(ctx context.Context, 
 		return ec.fieldContext_PotentialViolation_facts(ctx, field)
 	case "reactions":
 		return ec.fieldContext_PotentialViolation_reactions(ctx, field)
+	case "contestedBySupplier":
+		return ec.fieldContext_PotentialViolation_contestedBySupplier(ctx, field)
+	case "contests":
+		return ec.fieldContext_PotentialViolation_contests(ctx, field)
 	case "explanation":
 		return ec.fieldContext_PotentialViolation_explanation(ctx, field)
 	case "caveat":
@@ -3692,6 +3901,8 @@ func (ec *executionContext) childFields_Vote(ctx context.Context, field graphql.
 		return ec.fieldContext_Vote_state(ctx, field)
 	case "role":
 		return ec.fieldContext_Vote_role(ctx, field)
+	case "record":
+		return ec.fieldContext_Vote_record(ctx, field)
 	case "vote":
 		return ec.fieldContext_Vote_vote(ctx, field)
 	case "relationship":
@@ -4718,6 +4929,52 @@ func (ec *executionContext) fieldContext_Breach_annex(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Breach", field, false, false, "String")
 }
 
+func (ec *executionContext) _Breach_direction(ctx context.Context, field graphql.CollectedField, obj *model.Breach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Breach_direction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Direction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.MeasureDirection) graphql.Marshaler {
+			return ec.marshalNMeasureDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐMeasureDirection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Breach_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Breach", field, false, false, "MeasureDirection")
+}
+
+func (ec *executionContext) _Breach_reading(ctx context.Context, field graphql.CollectedField, obj *model.Breach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Breach_reading(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reading, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Breach_reading(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Breach", field, false, false, "String")
+}
+
 func (ec *executionContext) _Breach_resolutions(ctx context.Context, field graphql.CollectedField, obj *model.Breach) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4913,6 +5170,75 @@ func (ec *executionContext) _Breach_weakestStatus(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_Breach_weakestStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Breach", field, false, false, "Status")
+}
+
+func (ec *executionContext) _BrokenLink_seq(ctx context.Context, field graphql.CollectedField, obj *model.BrokenLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokenLink_seq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokenLink_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokenLink", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BrokenLink_changeId(ctx context.Context, field graphql.CollectedField, obj *model.BrokenLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokenLink_changeId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChangeIDOrNil(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BrokenLink_changeId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokenLink", field, true, false, "ID")
+}
+
+func (ec *executionContext) _BrokenLink_problem(ctx context.Context, field graphql.CollectedField, obj *model.BrokenLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokenLink_problem(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Problem, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokenLink_problem(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokenLink", field, false, false, "String")
 }
 
 func (ec *executionContext) _Change_id(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
@@ -5360,6 +5686,130 @@ func (ec *executionContext) fieldContext_ChangeEdge_node(_ context.Context, fiel
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Change(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangeLogCheck_checked(ctx context.Context, field graphql.CollectedField, obj *model.ChangeLogCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeLogCheck_checked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Checked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeLogCheck_checked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeLogCheck", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChangeLogCheck_unchained(ctx context.Context, field graphql.CollectedField, obj *model.ChangeLogCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeLogCheck_unchained(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unchained, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeLogCheck_unchained(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeLogCheck", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChangeLogCheck_headSeq(ctx context.Context, field graphql.CollectedField, obj *model.ChangeLogCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeLogCheck_headSeq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HeadSeq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeLogCheck_headSeq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeLogCheck", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChangeLogCheck_headHash(ctx context.Context, field graphql.CollectedField, obj *model.ChangeLogCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeLogCheck_headHash(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HeadHash, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeLogCheck_headHash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeLogCheck", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChangeLogCheck_broken(ctx context.Context, field graphql.CollectedField, obj *model.ChangeLogCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeLogCheck_broken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Broken, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BrokenLink) graphql.Marshaler {
+			return ec.marshalOBrokenLink2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐBrokenLink(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeLogCheck_broken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeLogCheck",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BrokenLink(ctx, field)
 		},
 	}
 	return fc, nil
@@ -8736,6 +9186,61 @@ func (ec *executionContext) fieldContext_PotentialViolation_recipients(_ context
 	return fc, nil
 }
 
+func (ec *executionContext) _PotentialViolation_procurers(ctx context.Context, field graphql.CollectedField, obj *model.PotentialViolation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PotentialViolation_procurers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Procurers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Party) graphql.Marshaler {
+			return ec.marshalNParty2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPartyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PotentialViolation_procurers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PotentialViolation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Party(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PotentialViolation_attempted(ctx context.Context, field graphql.CollectedField, obj *model.PotentialViolation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PotentialViolation_attempted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attempted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PotentialViolation_attempted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PotentialViolation", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _PotentialViolation_route(ctx context.Context, field graphql.CollectedField, obj *model.PotentialViolation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8875,6 +9380,61 @@ func (ec *executionContext) _PotentialViolation_reactions(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_PotentialViolation_reactions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PotentialViolation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PotentialViolation_contestedBySupplier(ctx context.Context, field graphql.CollectedField, obj *model.PotentialViolation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PotentialViolation_contestedBySupplier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContestedBySupplier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PotentialViolation_contestedBySupplier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PotentialViolation", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PotentialViolation_contests(ctx context.Context, field graphql.CollectedField, obj *model.PotentialViolation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PotentialViolation_contests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contests, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PotentialViolation_contests(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "PotentialViolation",
 		Field:      field,
@@ -9526,6 +10086,38 @@ func (ec *executionContext) fieldContext_Query_changes(ctx context.Context, fiel
 	if fc.Args, err = ec.field_Query_changes_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_verifyChangeLog(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_verifyChangeLog(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().VerifyChangeLog(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeLogCheck) graphql.Marshaler {
+			return ec.marshalNChangeLogCheck2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐChangeLogCheck(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_verifyChangeLog(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeLogCheck(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -10988,6 +11580,29 @@ func (ec *executionContext) _Vote_role(ctx context.Context, field graphql.Collec
 }
 func (ec *executionContext) fieldContext_Vote_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Vote", field, false, false, "PartyRole")
+}
+
+func (ec *executionContext) _Vote_record(ctx context.Context, field graphql.CollectedField, obj *model.Vote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Vote_record(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Record, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.VoteRecord) graphql.Marshaler {
+			return ec.marshalNVoteRecord2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐVoteRecord(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Vote_record(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Vote", field, false, false, "VoteRecord")
 }
 
 func (ec *executionContext) _Vote_vote(ctx context.Context, field graphql.CollectedField, obj *model.Vote) (ret graphql.Marshaler) {
@@ -13055,6 +13670,16 @@ func (ec *executionContext) _Breach(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "direction":
+			out.Values[i] = ec._Breach_direction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reading":
+			out.Values[i] = ec._Breach_reading(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "resolutions":
 			out.Values[i] = ec._Breach_resolutions(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -13087,6 +13712,49 @@ func (ec *executionContext) _Breach(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "weakestStatus":
 			out.Values[i] = ec._Breach_weakestStatus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var brokenLinkImplementors = []string{"BrokenLink"}
+
+func (ec *executionContext) _BrokenLink(ctx context.Context, sel ast.SelectionSet, obj *model.BrokenLink) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, brokenLinkImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BrokenLink")
+		case "seq":
+			out.Values[i] = ec._BrokenLink_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changeId":
+			out.Values[i] = ec._BrokenLink_changeId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "problem":
+			out.Values[i] = ec._BrokenLink_problem(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -13262,6 +13930,59 @@ func (ec *executionContext) _ChangeEdge(ctx context.Context, sel ast.SelectionSe
 		case "node":
 			out.Values[i] = ec._ChangeEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var changeLogCheckImplementors = []string{"ChangeLogCheck"}
+
+func (ec *executionContext) _ChangeLogCheck(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeLogCheck) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeLogCheckImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangeLogCheck")
+		case "checked":
+			out.Values[i] = ec._ChangeLogCheck_checked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unchained":
+			out.Values[i] = ec._ChangeLogCheck_unchained(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "headSeq":
+			out.Values[i] = ec._ChangeLogCheck_headSeq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "headHash":
+			out.Values[i] = ec._ChangeLogCheck_headHash(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "broken":
+			out.Values[i] = ec._ChangeLogCheck_broken(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -14560,6 +15281,16 @@ func (ec *executionContext) _PotentialViolation(ctx context.Context, sel ast.Sel
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "procurers":
+			out.Values[i] = ec._PotentialViolation_procurers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "attempted":
+			out.Values[i] = ec._PotentialViolation_attempted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "route":
 			out.Values[i] = ec._PotentialViolation_route(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -14582,6 +15313,16 @@ func (ec *executionContext) _PotentialViolation(ctx context.Context, sel ast.Sel
 			}
 		case "reactions":
 			out.Values[i] = ec._PotentialViolation_reactions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contestedBySupplier":
+			out.Values[i] = ec._PotentialViolation_contestedBySupplier(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contests":
+			out.Values[i] = ec._PotentialViolation_contests(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -14745,6 +15486,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_changes(ctx, field)
+				})
+		case "verifyChangeLog":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_verifyChangeLog(ctx, field)
 				})
 		case "paths":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -15380,6 +16127,11 @@ func (ec *executionContext) _Vote(ctx context.Context, sel ast.SelectionSet, obj
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "record":
+			out.Values[i] = ec._Vote_record(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "vote":
 			out.Values[i] = ec._Vote_vote(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -15857,6 +16609,14 @@ func (ec *executionContext) marshalNChangeEdge2ᚖgithubᚗcomᚋsanctiongraph�
 	return ec._ChangeEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNChangeLogCheck2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐChangeLogCheck(ctx context.Context, sel ast.SelectionSet, v *model.ChangeLogCheck) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChangeLogCheck!")
+		return graphql.Null
+	}
+	return ec._ChangeLogCheck(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNChangeTarget2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐChangeTarget(ctx context.Context, v any) (model.ChangeTarget, error) {
 	var res model.ChangeTarget
 	err := res.UnmarshalGQL(v)
@@ -16123,6 +16883,8 @@ var (
 		"ORIGIN":        model.FactOrigin,
 		"SUPPLIER_TIE":  model.FactSupplierTie,
 		"VOTED_ON":      model.FactVotedOn,
+		"CONTEST":       model.FactContest,
+		"ROUTE_END":     model.FactRouteEnd,
 	}
 	marshalNFactRole2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐFactRole = map[model.FactRole]string{
 		model.FactTransfer:     "TRANSFER",
@@ -16139,6 +16901,8 @@ var (
 		model.FactOrigin:       "ORIGIN",
 		model.FactSupplierTie:  "SUPPLIER_TIE",
 		model.FactVotedOn:      "VOTED_ON",
+		model.FactContest:      "CONTEST",
+		model.FactRouteEnd:     "ROUTE_END",
 	}
 )
 
@@ -16302,6 +17066,34 @@ func (ec *executionContext) marshalNKindCount2ᚕgithubᚗcomᚋsanctiongraphᚋ
 	return ret
 }
 
+func (ec *executionContext) unmarshalNMeasureDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐMeasureDirection(ctx context.Context, v any) (model.MeasureDirection, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNMeasureDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐMeasureDirection[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMeasureDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐMeasureDirection(ctx context.Context, sel ast.SelectionSet, v model.MeasureDirection) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNMeasureDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐMeasureDirection[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "MeasureDirection!")
+	}
+	return res
+}
+
+var (
+	unmarshalNMeasureDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐMeasureDirection = map[string]model.MeasureDirection{
+		"SUPPLY_TO":        model.SupplyTo,
+		"PROCUREMENT_FROM": model.ProcurementFrom,
+		"BOTH":             model.BothWays,
+	}
+	marshalNMeasureDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐMeasureDirection = map[model.MeasureDirection]string{
+		model.SupplyTo:        "SUPPLY_TO",
+		model.ProcurementFrom: "PROCUREMENT_FROM",
+		model.BothWays:        "BOTH",
+	}
+)
+
 func (ec *executionContext) marshalNNeighbourConnection2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐNeighbourConnection(ctx context.Context, sel ast.SelectionSet, v *model.NeighbourConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "NeighbourConnection!")
@@ -16387,12 +17179,16 @@ var (
 		"NO_GOODS":           model.NoGoods,
 		"UNCLASSIFIED_GOODS": model.UnclassifiedGoods,
 		"NO_RECIPIENT":       model.NoRecipient,
+		"NO_MEASURE":         model.NoMeasure,
+		"NOT_TIED":           model.NotTied,
 	}
 	marshalNNotAssessedReason2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐNotAssessedReason = map[model.NotAssessedReason]string{
 		model.NoDate:            "NO_DATE",
 		model.NoGoods:           "NO_GOODS",
 		model.UnclassifiedGoods: "UNCLASSIFIED_GOODS",
 		model.NoRecipient:       "NO_RECIPIENT",
+		model.NoMeasure:         "NO_MEASURE",
+		model.NotTied:           "NOT_TIED",
 	}
 )
 
@@ -16448,11 +17244,13 @@ var (
 		"SUPPLIER":  model.RoleSupplier,
 		"ORIGIN":    model.RoleOrigin,
 		"RECIPIENT": model.RoleRecipient,
+		"PROCURER":  model.RoleProcurer,
 	}
 	marshalNPartyRole2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPartyRole = map[model.PartyRole]string{
 		model.RoleSupplier:  "SUPPLIER",
 		model.RoleOrigin:    "ORIGIN",
 		model.RoleRecipient: "RECIPIENT",
+		model.RoleProcurer:  "PROCURER",
 	}
 )
 
@@ -16849,6 +17647,34 @@ func (ec *executionContext) marshalNVote2ᚖgithubᚗcomᚋsanctiongraphᚋsanct
 	return ec._Vote(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNVoteRecord2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐVoteRecord(ctx context.Context, v any) (model.VoteRecord, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNVoteRecord2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐVoteRecord[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNVoteRecord2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐVoteRecord(ctx context.Context, sel ast.SelectionSet, v model.VoteRecord) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNVoteRecord2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐVoteRecord[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "VoteRecord!")
+	}
+	return res
+}
+
+var (
+	unmarshalNVoteRecord2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐVoteRecord = map[string]model.VoteRecord{
+		"RECORDED":     model.VoteRecorded,
+		"NOT_A_MEMBER": model.NotAMember,
+		"NOT_RECORDED": model.VoteNotRecorded,
+	}
+	marshalNVoteRecord2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐVoteRecord = map[model.VoteRecord]string{
+		model.VoteRecorded:    "RECORDED",
+		model.NotAMember:      "NOT_A_MEMBER",
+		model.VoteNotRecorded: "NOT_RECORDED",
+	}
+)
+
 func (ec *executionContext) unmarshalNWriteOutcome2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐWriteOutcome(ctx context.Context, v any) (model.WriteOutcome, error) {
 	var res model.WriteOutcome
 	err := res.UnmarshalGQL(v)
@@ -17029,6 +17855,13 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	_ = ctx
 	res := graphql.MarshalBoolean(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOBrokenLink2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐBrokenLink(ctx context.Context, sel ast.SelectionSet, v *model.BrokenLink) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BrokenLink(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOChange2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐChange(ctx context.Context, sel ast.SelectionSet, v *model.Change) graphql.Marshaler {

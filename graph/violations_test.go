@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sanctiongraph/sanctiongraph/graph/breach"
 	"github.com/sanctiongraph/sanctiongraph/graph/fake"
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
 	"github.com/sanctiongraph/sanctiongraph/schema"
@@ -190,7 +191,7 @@ func TestPotentialViolationsAnswer(t *testing.T) {
 			t.Fatal(err)
 		}
 		pv := data.PotentialViolations
-		if pv.Assessed != 1 || pv.Truncated || len(pv.Rules) != 6 || len(pv.Edges) != 1 {
+		if pv.Assessed != 1 || pv.Truncated || len(pv.Rules) != len(breach.Rules) || len(pv.Edges) != 1 {
 			t.Fatalf("data = %s", resp.Data)
 		}
 		n := pv.Edges[0].Node

@@ -70,6 +70,9 @@ const (
 	// resolved) and HAS_RECORD (resolved to record). Built from SAME_AS
 	// clusters by cypher.Store.Resolve; never part of the records graph.
 	ResolvedLabel = "Resolved"
+	// ChangeLogLabel marks the head of the change log's hash chain: the
+	// last change's sequence number and hash.
+	ChangeLogLabel = "ChangeLog"
 	// APIKeyLabel marks API keys (hashed secrets and roles); never part of
 	// the traversable graph.
 	APIKeyLabel = "ApiKey"

@@ -6,16 +6,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
 	"github.com/sanctiongraph/sanctiongraph/schema"
 )
-
-// pathTimeout bounds one path search inside Neo4j, whatever the request allows.
-const pathTimeout = 10 * time.Second
 
 // buildPathQuery writes the Cypher of a path search with Neo4j's native
 // shortest-path planning (SHORTEST k / ALL SHORTEST over quantified path
@@ -165,7 +161,7 @@ func (s *Store) Paths(ctx context.Context, q model.PathQuery) (model.PathSearch,
 	if err := s.checkEnds(ctx, ends, q.View); err != nil {
 		return model.PathSearch{}, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, pathTimeout)
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.PathTimeout)
 	defer cancel()
 
 	res, err := s.findPaths(ctx, q, ends, lo, hi)

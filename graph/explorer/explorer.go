@@ -10,7 +10,10 @@ package explorer
 
 import (
 	"embed"
+	"io/fs"
 	"net/http"
+	"path"
+	"regexp"
 	"strings"
 
 	"github.com/sanctiongraph/sanctiongraph/graph/webasset"
@@ -63,4 +66,31 @@ func Handler() http.Handler {
 		}
 		files.Serve(w, r, rel)
 	})
+}
+
+// operationName finds the named operations of the page's GraphQL documents.
+var operationName = regexp.MustCompile(`\b(?:query|mutation)\s+([_A-Za-z][_0-9A-Za-z]*)\s*[({]`)
+
+// OperationNames are the names of the GraphQL operations the explorer
+// sends, read from its scripts; metrics label them whoever sends them.
+func OperationNames() []string {
+	seen := map[string]bool{}
+	var out []string
+	_ = fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || path.Ext(p) != ".js" || strings.Contains(p, "vendor") {
+			return nil
+		}
+		src, err := staticFS.ReadFile(p)
+		if err != nil {
+			return nil
+		}
+		for _, m := range operationName.FindAllSubmatch(src, -1) {
+			if n := string(m[1]); !seen[n] {
+				seen[n] = true
+				out = append(out, n)
+			}
+		}
+		return nil
+	})
+	return out
 }

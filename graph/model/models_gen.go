@@ -431,6 +431,15 @@ const (
 	GoodsCategoryLuxuryGoods     GoodsCategory = "LUXURY_GOODS"
 	GoodsCategoryMachinery       GoodsCategory = "MACHINERY"
 	GoodsCategoryParts           GoodsCategory = "PARTS"
+	GoodsCategoryHelicopter      GoodsCategory = "HELICOPTER"
+	GoodsCategoryMetals          GoodsCategory = "METALS"
+	GoodsCategoryCoal            GoodsCategory = "COAL"
+	GoodsCategoryMinerals        GoodsCategory = "MINERALS"
+	GoodsCategorySeafood         GoodsCategory = "SEAFOOD"
+	GoodsCategoryTextiles        GoodsCategory = "TEXTILES"
+	GoodsCategoryStatues         GoodsCategory = "STATUES"
+	GoodsCategoryPetroleum       GoodsCategory = "PETROLEUM"
+	GoodsCategoryFoodAgriculture GoodsCategory = "FOOD_AGRICULTURE"
 	GoodsCategoryOther           GoodsCategory = "OTHER"
 )
 
@@ -445,12 +454,21 @@ var AllGoodsCategory = []GoodsCategory{
 	GoodsCategoryLuxuryGoods,
 	GoodsCategoryMachinery,
 	GoodsCategoryParts,
+	GoodsCategoryHelicopter,
+	GoodsCategoryMetals,
+	GoodsCategoryCoal,
+	GoodsCategoryMinerals,
+	GoodsCategorySeafood,
+	GoodsCategoryTextiles,
+	GoodsCategoryStatues,
+	GoodsCategoryPetroleum,
+	GoodsCategoryFoodAgriculture,
 	GoodsCategoryOther,
 }
 
 func (e GoodsCategory) IsValid() bool {
 	switch e {
-	case GoodsCategoryLuxuryVehicle, GoodsCategoryMotorVehicle, GoodsCategoryArmouredVehicle, GoodsCategoryVessel, GoodsCategoryAircraft, GoodsCategoryMissile, GoodsCategoryWeapon, GoodsCategoryLuxuryGoods, GoodsCategoryMachinery, GoodsCategoryParts, GoodsCategoryOther:
+	case GoodsCategoryLuxuryVehicle, GoodsCategoryMotorVehicle, GoodsCategoryArmouredVehicle, GoodsCategoryVessel, GoodsCategoryAircraft, GoodsCategoryMissile, GoodsCategoryWeapon, GoodsCategoryLuxuryGoods, GoodsCategoryMachinery, GoodsCategoryParts, GoodsCategoryHelicopter, GoodsCategoryMetals, GoodsCategoryCoal, GoodsCategoryMinerals, GoodsCategorySeafood, GoodsCategoryTextiles, GoodsCategoryStatues, GoodsCategoryPetroleum, GoodsCategoryFoodAgriculture, GoodsCategoryOther:
 		return true
 	}
 	return false

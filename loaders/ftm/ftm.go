@@ -147,6 +147,8 @@ type Options struct {
 	// when there is one, otherwise the Source is emitted again after the
 	// last line with the date found.
 	PublishedOn string
+	// Limits bound decompression of the file LoadFile opens.
+	Limits loaders.Limits
 	// Index, built by BuildIndex over the same file, lets Load attach
 	// addresses and documents and check endpoints. LoadFile and LoadPasses
 	// build their own.
@@ -283,7 +285,7 @@ func LoadPasses(ctx context.Context, open func() (io.ReadCloser, error), opts Op
 
 // LoadFile is LoadPasses over a file, which may be gzip-compressed.
 func LoadFile(ctx context.Context, path string, opts Options, sink loaders.Sink) (Summary, error) {
-	return LoadPasses(ctx, func() (io.ReadCloser, error) { return loaders.Open(path) }, opts, sink)
+	return LoadPasses(ctx, func() (io.ReadCloser, error) { return loaders.OpenLimited(path, opts.Limits) }, opts, sink)
 }
 
 func withReader[T any](open func() (io.ReadCloser, error), f func(io.Reader) (T, error)) (T, error) {

@@ -58,6 +58,9 @@ type Options struct {
 	Force bool
 	// NoDelist leaves listings missing from a newer list alone.
 	NoDelist bool
+	// Limits bound decompression and record size (loaders.Limits); every
+	// file is checked against them before anything is written.
+	Limits loaders.Limits
 	// Progress, when set, receives progress lines; TTY rewrites one line.
 	Progress io.Writer
 	TTY      bool
@@ -122,10 +125,10 @@ type ListStore interface {
 // the line or record.
 func LoadFile(ctx context.Context, st ListStore, format Format, path string, opts Options) (Result, error) {
 	res, err := loadFile(ctx, st, format, path, opts)
-	if err != nil {
-		return res, fmt.Errorf("%s: %w", path, err)
+	if err != nil && !strings.HasPrefix(err.Error(), path+":") { // the input checks name the file already
+		err = fmt.Errorf("%s: %w", path, err)
 	}
-	return res, nil
+	return res, err
 }
 
 func loadFile(ctx context.Context, st ListStore, format Format, path string, opts Options) (Result, error) {
@@ -133,9 +136,12 @@ func loadFile(ctx context.Context, st ListStore, format Format, path string, opt
 		opts.BatchSize = 1000
 	}
 	res := Result{What: string(format) + " " + filepath.Base(path)}
+	if err := checkInput(format, path, opts.Limits); err != nil {
+		return res, err
+	}
 	w := NewWriter(st, opts.BatchSize, opts.Retry)
 	if opts.Progress != nil {
-		total, _ := estimateRecords(format, path)
+		total, _ := estimateRecords(format, path, opts.Limits)
 		w.progress = newProgress(opts.Progress, opts.TTY, res.What, total)
 	}
 	if format == UN || format == OFAC { // complete lists, each newer than the last
@@ -147,7 +153,7 @@ func loadFile(ctx context.Context, st ListStore, format Format, path string, opt
 	)
 	switch format {
 	case UN:
-		rc, err := loaders.Open(path)
+		rc, err := loaders.OpenLimited(path, opts.Limits)
 		if err != nil {
 			return res, err
 		}
@@ -163,7 +169,7 @@ func loadFile(ctx context.Context, st ListStore, format Format, path string, opt
 			res.Notes = append(res.Notes, "kept as text, not linked: "+Counts(sum.Unresolved))
 		}
 	case OFAC:
-		o := ofac.Options{Dataset: opts.Dataset, Published: opts.Published}
+		o := ofac.Options{Dataset: opts.Dataset, Published: opts.Published, Limits: opts.Limits}
 		var sum ofac.Summary
 		var err error
 		if strings.HasSuffix(strings.ToLower(strings.TrimSuffix(path, ".gz")), ".xml") {
@@ -187,7 +193,7 @@ func loadFile(ctx context.Context, st ListStore, format Format, path string, opt
 		if name == "" {
 			name = filepath.Base(filepath.Dir(path))
 		}
-		sum, err := ftm.LoadFile(ctx, path, ftm.Options{Name: name, PublishedOn: opts.Published, ExternalEndpoints: false}, w)
+		sum, err := ftm.LoadFile(ctx, path, ftm.Options{Name: name, PublishedOn: opts.Published, ExternalEndpoints: false, Limits: opts.Limits}, w)
 		if err != nil {
 			return res, err
 		}
@@ -204,6 +210,10 @@ func loadFile(ctx context.Context, st ListStore, format Format, path string, opt
 	}
 	w.progress.finish()
 	res.Summary, res.Skipped, res.Retries, res.Splits = w.summary, w.skipped, w.Retries, w.Splits
+	if cut, in := w.Truncated(); len(cut) > 0 {
+		res.Notes = append(res.Notes, fmt.Sprintf("text cut to %d bytes (names %d) with a note: %s; in %s",
+			loaders.MaxTextBytes, loaders.MaxNameBytes, Counts(cut), strings.Join(in, ", ")))
+	}
 	if fullList && !opts.NoDelist && sourceID != "" {
 		latest, err := st.LatestList(ctx, dataset)
 		if err != nil {
@@ -218,6 +228,38 @@ func loadFile(ctx context.Context, st ListStore, format Format, path string, opt
 		}
 	}
 	return res, nil
+}
+
+// checkInput refuses a file (every file of an OFAC CSV set) that expands
+// past the limits or holds a record longer than them, before anything is
+// written; the error names the file and the line.
+func checkInput(format Format, path string, l loaders.Limits) error {
+	var files []string
+	sep := byte(loaders.Lines)
+	switch {
+	case format == UN:
+		files, sep = []string{path}, loaders.Markup
+	case format == OFAC && strings.HasSuffix(strings.ToLower(strings.TrimSuffix(path, ".gz")), ".xml"):
+		files, sep = []string{path}, loaders.Markup
+	case format == OFAC:
+		set, err := ofac.FindCSV(path)
+		if err != nil {
+			return err
+		}
+		for _, f := range []string{set.SDN, set.Add, set.Alt, set.Comments} {
+			if f != "" {
+				files = append(files, f)
+			}
+		}
+	case format == FtM:
+		files = []string{path}
+	}
+	for _, f := range files {
+		if err := loaders.Check(f, sep, l); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // checkNotOlder refuses a list older than the newest of its dataset already
@@ -240,13 +282,13 @@ func checkNotOlder(ctx context.Context, st ListStore, r loaders.Record, force bo
 
 // estimateRecords counts what a file will yield, for the progress ETA: UN
 // records by their opening tags, CSV and JSON lines by lines.
-func estimateRecords(format Format, path string) (int, error) {
+func estimateRecords(format Format, path string, l loaders.Limits) (int, error) {
 	if format == OFAC {
 		if st, err := os.Stat(path); err == nil && st.IsDir() {
 			path = filepath.Join(path, "sdn.csv")
 		}
 	}
-	rc, err := loaders.Open(path)
+	rc, err := loaders.OpenLimited(path, l)
 	if err != nil {
 		return 0, err
 	}

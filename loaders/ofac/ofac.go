@@ -132,6 +132,9 @@ type Options struct {
 	// Name names the input in messages (XML; the CSV names are in
 	// CSVFiles). It defaults to "sdn.xml" or "consolidated.xml".
 	Name string
+	// Limits bound decompression of the files LoadXMLFile and LoadCSVSet
+	// open.
+	Limits loaders.Limits
 	// NoLinks skips resolving names between entries ("Linked To: …"): no
 	// name index or pending link is kept, so memory stays flat however long
 	// the file; the names stay in the descriptions (the remarks), and
