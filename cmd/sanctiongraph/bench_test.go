@@ -118,6 +118,9 @@ func BenchmarkLoadUNx20(b *testing.B) {
 }
 
 func BenchmarkLoadOFACCSVx20(b *testing.B) {
+	if testing.Short() {
+		b.Skip("a minute of loading even at two copies; BenchmarkLoadOFACCSV covers the path in -short runs")
+	}
 	benchLoad(b, "ofac", "-published", "2024-05-03", synthCSV(b, sharedtest.Path(b, "ofac-sdn-csv-2024/sdn.csv"), copies()))
 }
 
