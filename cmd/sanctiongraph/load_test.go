@@ -53,11 +53,11 @@ func TestLoadUNListsOverTime(t *testing.T) {
 	if !strings.Contains(out, "updated") || !strings.Contains(out, "marked delisted on 2026-05-08") {
 		t.Errorf("2026 summary:\n%s", out)
 	}
-	kpi, err := env.Store.Entity(ctx, "unsc:690734")
+	kpi, err := env.Store.Entity(ctx, "unsc:KPi.001")
 	if err != nil || !strings.Contains(kpi.Name, "YUN") {
 		t.Fatalf("KPi.001: %+v %v", kpi, err)
 	}
-	omm, err := env.Store.Entity(ctx, "unsc:6908046")
+	omm, err := env.Store.Entity(ctx, "unsc:KPe.020")
 	if err != nil || omm.Properties.First("imoNumber") != "1790183" {
 		t.Fatalf("KPe.020: %+v %v", omm, err)
 	}
