@@ -14,27 +14,6 @@ import (
 	"github.com/sanctiongraph/sanctiongraph/schema"
 )
 
-const cypherLatestList = `MATCH (s:` + string(schema.Source) + ` {dataset: $dataset})
-WHERE s.sourceKind = 'sanctions_list'
-RETURN max(s.publishedOn) AS latest`
-
-// LatestList returns the publication date of the newest list of a dataset
-// loaded so far, or "" if none was.
-func (s *Store) LatestList(ctx context.Context, dataset string) (string, error) {
-	return read(ctx, s, "cypher.Store.LatestList", func(tx neo4j.ManagedTransaction) (string, error) {
-		res, err := tx.Run(ctx, cypherLatestList, map[string]any{"dataset": dataset})
-		if err != nil {
-			return "", err
-		}
-		rec, err := res.Single(ctx)
-		if err != nil {
-			return "", err
-		}
-		v, _, _ := neo4j.GetRecordValue[string](rec, "latest")
-		return v, nil
-	})
-}
-
 // cypherDelist marks the sanctions of a dataset that the newest list no
 // longer names: no evidence of theirs cites that list. The hash is cleared so
 // a later load that lists them again rewrites them (and clears delistedOn).

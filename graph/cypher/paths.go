@@ -51,6 +51,7 @@ func buildPathQuery(types []schema.RelType, segments, perSegment int, mode model
      WHERE r%[1]d.statusRank >= $minRank
        AND ($hi IS NULL OR r%[1]d.validFrom IS NULL OR r%[1]d.validFrom <= $hi)
        AND ($lo IS NULL OR r%[1]d.validUntil IS NULL OR r%[1]d.validUntil >= $lo)
+       AND `+overlapClause("r%[1]d", "$lo", "$hi")+`
        AND (m%[1]d.id IN $ends OR (
              m%[1]d.statusRank >= 0
              AND ($kinds IS NULL OR m%[1]d.kind IN $kinds)

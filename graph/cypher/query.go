@@ -14,12 +14,12 @@ import (
 )
 
 // neighbourFilter is the WHERE clause shared by the three directions.
-const neighbourFilter = `
+var neighbourFilter = `
 WHERE type(r) IN $types
   AND ($kinds IS NULL OR m.kind IN $kinds)
   AND r.statusRank >= $minRank AND m.statusRank >= 0
   AND ($statuses IS NULL OR r.status IN $statuses)
-  AND ($at IS NULL OR ((r.validFrom IS NULL OR r.validFrom <= $at) AND (r.validUntil IS NULL OR r.validUntil >= $at)))
+  AND ($at IS NULL OR ((r.validFrom IS NULL OR r.validFrom <= $at) AND (r.validUntil IS NULL OR r.validUntil >= $at) AND ` + activeClause("r", "$at") + `))
 WITH n, r, m ORDER BY type(r), m.sortName, m.id, r.id
 WITH n, collect(CASE WHEN r IS NULL THEN null ELSE {r: r, m: m, out: startNode(r) = n} END) AS items
 RETURN size(items) AS total, items[$skip..$skip + $limit] AS page`
@@ -213,12 +213,12 @@ func MatchedName(e *model.Entity, terms []string) string {
 }
 
 // entityFilter is the WHERE clause of entity lists.
-const entityFilter = `MATCH (n:` + schema.NodeLabel + `)
+var entityFilter = `MATCH (n:` + schema.NodeLabel + `)
 WHERE ($kinds IS NULL OR n.kind IN $kinds)
   AND ($statuses IS NULL OR n.status IN $statuses)
   AND n.statusRank >= $minRank
   AND ($dataset IS NULL OR n.dataset = $dataset)
-  AND ($at IS NULL OR ((n.validFrom IS NULL OR n.validFrom <= $at) AND (n.validUntil IS NULL OR n.validUntil >= $at)))
+  AND ($at IS NULL OR ((n.validFrom IS NULL OR n.validFrom <= $at) AND (n.validUntil IS NULL OR n.validUntil >= $at) AND ` + activeClause("n", "$at") + `))
 `
 
 var (

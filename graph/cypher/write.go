@@ -28,7 +28,7 @@ const referenceDataset = "reference"
 // declared property may use one (schema tests check model.yaml).
 var reserved = []string{"id", "kind", "name", "aliases", "description", "status", "statusRank",
 	"validFrom", "validUntil", "dataset", "recordId", "searchText", "sortName", "when", "hash",
-	"factId", "sourceId"}
+	"factId", "sourceId", "periodFrom", "periodUntil", "supersededBy", "curatedFields", "loadedHash"}
 
 // keepRetraction follows an update of v's stored properties: the props of a
 // record hold every stored field (undeclared ones as null, which removes

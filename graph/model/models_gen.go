@@ -125,6 +125,23 @@ type FactWrite struct {
 	Change *Change `json:"change,omitempty"`
 }
 
+type ListChangeConnection struct {
+	From *Edition `json:"from"`
+	To   *Edition `json:"to"`
+	// Totals of the whole filtered answer, by kind.
+	Added      int                  `json:"added"`
+	Removed    int                  `json:"removed"`
+	Amended    int                  `json:"amended"`
+	TotalCount int                  `json:"totalCount"`
+	Edges      []*ListingChangeEdge `json:"edges"`
+	PageInfo   *PageInfo            `json:"pageInfo"`
+}
+
+type ListingChangeEdge struct {
+	Cursor string         `json:"cursor"`
+	Node   *ListingChange `json:"node"`
+}
+
 // Curator writes. Records are upserted on stable ids: the input replaces the
 // stored record (a field left out is removed), and re-sending the same input
 // changes nothing (outcome UNCHANGED, no change recorded). A new fact needs
