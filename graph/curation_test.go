@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sanctiongraph/sanctiongraph/graph"
 	"github.com/sanctiongraph/sanctiongraph/graph/auth"
+	"github.com/sanctiongraph/sanctiongraph/graph/endpoint"
 	"github.com/sanctiongraph/sanctiongraph/graph/fake"
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
 	"github.com/sanctiongraph/sanctiongraph/schema"
@@ -19,7 +19,7 @@ import (
 // queryAs runs one request as principal p.
 func queryAs(tb testing.TB, st *fake.Store, p auth.Principal, q string, vars map[string]any) response {
 	tb.Helper()
-	h := graph.NewHandler(st, graph.Options{RequestID: func(context.Context) string { return "req-7" }})
+	h := endpoint.NewHandler(st, endpoint.Options{RequestID: func(context.Context) string { return "req-7" }})
 	body, _ := json.Marshal(map[string]any{"query": q, "variables": vars})
 	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
@@ -145,7 +145,7 @@ func TestNoMutationOverGET(t *testing.T) {
 		t.Fatal("store called")
 		return model.CuratedFact{}, model.WriteResult{}, nil
 	}}
-	h := graph.NewHandler(st, graph.Options{})
+	h := endpoint.NewHandler(st, endpoint.Options{})
 	req := httptest.NewRequest(http.MethodGet, `/graphql?query=`+strings.ReplaceAll(`mutation{retractFact(id:"x",reason:"r"){outcome}}`, " ", "%20"), nil)
 	req = req.WithContext(auth.With(req.Context(), auth.Principal{KeyID: "k", Name: "a", Role: auth.Admin}))
 	rec := httptest.NewRecorder()

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sanctiongraph/sanctiongraph/graph"
+	"github.com/sanctiongraph/sanctiongraph/graph/endpoint"
 	"github.com/sanctiongraph/sanctiongraph/graph/fake"
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
 	"github.com/sanctiongraph/sanctiongraph/schema"
@@ -42,14 +42,14 @@ func (r response) code(i int) string {
 // query runs one GraphQL request against a handler over the fake store.
 func query(tb testing.TB, st *fake.Store, q string, vars map[string]any) (response, string) {
 	tb.Helper()
-	return queryWith(tb, st, graph.Options{}, q, vars)
+	return queryWith(tb, st, endpoint.Options{}, q, vars)
 }
 
-func queryWith(tb testing.TB, st *fake.Store, opts graph.Options, q string, vars map[string]any) (response, string) {
+func queryWith(tb testing.TB, st *fake.Store, opts endpoint.Options, q string, vars map[string]any) (response, string) {
 	tb.Helper()
 	var logs bytes.Buffer
 	opts.Logger = slog.New(slog.NewTextHandler(&logs, nil))
-	h := graph.NewHandler(st, opts)
+	h := endpoint.NewHandler(st, opts)
 	body, _ := json.Marshal(map[string]any{"query": q, "variables": vars})
 	req := httptest.NewRequest(http.MethodPost, "/graphql", bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
@@ -247,7 +247,7 @@ func TestNestedFieldsAreBatched(t *testing.T) {
 	}
 	// A generous wait: on a loaded 2-core CI machine the concurrent field
 	// resolvers may start more than the default 2 ms apart.
-	resp, _ := queryWith(t, st, graph.Options{BatchWait: 100 * time.Millisecond},
+	resp, _ := queryWith(t, st, endpoint.Options{BatchWait: 100 * time.Millisecond},
 		`{ neighbours(id: "x") { edges { relationship { from { id } to { id } evidence { id } } } } }`, nil)
 	if len(resp.Errors) > 0 {
 		t.Fatal(resp.Errors)

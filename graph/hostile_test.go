@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sanctiongraph/sanctiongraph/graph"
+	"github.com/sanctiongraph/sanctiongraph/graph/endpoint"
 	"github.com/sanctiongraph/sanctiongraph/graph/fake"
 	"github.com/sanctiongraph/sanctiongraph/graph/hostiletest"
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
@@ -91,9 +91,9 @@ type hostileHandler struct {
 	logs bytes.Buffer
 }
 
-func newHostileHandler(st graph.StoreWithLoaders) *hostileHandler {
+func newHostileHandler(st endpoint.StoreWithLoaders) *hostileHandler {
 	hh := &hostileHandler{}
-	hh.h = graph.NewHandler(st, graph.Options{Logger: slog.New(slog.NewTextHandler(hh, nil))})
+	hh.h = endpoint.NewHandler(st, endpoint.Options{Logger: slog.New(slog.NewTextHandler(hh, nil))})
 	return hh
 }
 

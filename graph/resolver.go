@@ -1,7 +1,8 @@
-// Package graph is the GraphQL layer: gqlgen's generated executor, the
-// resolvers, the error presenter and the request-scoped dataloaders.
-// Resolvers parse arguments, call the store (root fields) or a dataloader
-// (nested fields) and map errors; all Cypher lives in graph/cypher.
+// Package graph is the GraphQL layer: gqlgen's generated executor and the
+// resolvers. Resolvers parse arguments, call the store (root fields) or a
+// dataloader (nested fields) and map errors; all Cypher lives in
+// graph/cypher, and the HTTP endpoint that serves the schema (transports,
+// limits, persisted queries, error presentation) in graph/endpoint.
 package graph
 
 //go:generate go tool gqlgen generate --config gqlgen.yml
@@ -56,6 +57,10 @@ type Curator interface {
 	History(ctx context.Context, q model.ChangeQuery) (model.ChangePage, error)
 }
 
+// RequestIDFunc returns the id of the request a context belongs to, for
+// logs and change records.
+type RequestIDFunc func(ctx context.Context) string
+
 // Resolver holds the resolvers' dependencies. It is never regenerated.
 type Resolver struct {
 	Store Store
@@ -64,7 +69,11 @@ type Resolver struct {
 	requestID RequestIDFunc
 }
 
-// NewResolver returns a Resolver over store.
-func NewResolver(store Store) *Resolver {
-	return &Resolver{Store: store, model: schema.MustModel(), requestID: func(context.Context) string { return "" }}
+// NewResolver returns a Resolver over store; requestID, which may be nil,
+// names the request in change records.
+func NewResolver(store Store, requestID RequestIDFunc) *Resolver {
+	if requestID == nil {
+		requestID = func(context.Context) string { return "" }
+	}
+	return &Resolver{Store: store, model: schema.MustModel(), requestID: requestID}
 }

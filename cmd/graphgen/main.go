@@ -23,9 +23,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/sanctiongraph/sanctiongraph/cmd/graphgen/synth"
 	"github.com/sanctiongraph/sanctiongraph/graph/cypher"
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
+	"github.com/sanctiongraph/sanctiongraph/loaders/synth"
 )
 
 func main() {

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/sanctiongraph/sanctiongraph/cmd/graphgen/synth"
+	"github.com/sanctiongraph/sanctiongraph/loaders/synth"
 	"github.com/sanctiongraph/sanctiongraph/schema"
 )
 

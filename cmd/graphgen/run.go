@@ -9,10 +9,10 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/sanctiongraph/sanctiongraph/cmd/graphgen/synth"
-	neo4jembedded "github.com/sanctiongraph/sanctiongraph/cmd/neo4j-embedded"
 	"github.com/sanctiongraph/sanctiongraph/graph/cypher"
+	"github.com/sanctiongraph/sanctiongraph/graph/cypher/neo4jlocal"
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
+	"github.com/sanctiongraph/sanctiongraph/loaders/synth"
 )
 
 // run builds the graph, starts the local Neo4j if there is no URI, writes
@@ -76,16 +76,16 @@ func run(ctx context.Context, cfg Config, stdout, stderr io.Writer) (err error) 
 	return nil
 }
 
-func startLocal(ctx context.Context, cfg Config, stderr io.Writer) (*neo4jembedded.Instance, error) {
+func startLocal(ctx context.Context, cfg Config, stderr io.Writer) (*neo4jlocal.Instance, error) {
 	dir, _ := filepath.Abs(cfg.Neo4jDir)
 	fmt.Fprintf(stderr, "graphgen: starting the local Neo4j %s (store %s, heap %d MiB, page cache %d MiB)\n",
-		neo4jembedded.Neo4jVersion, dir, cfg.Neo4jHeapMB, cfg.Neo4jPageCacheMB)
+		neo4jlocal.Neo4jVersion, dir, cfg.Neo4jHeapMB, cfg.Neo4jPageCacheMB)
 	var log io.Writer = io.Discard
 	if cfg.Verbose {
 		log = stderr
 	}
 	start := time.Now()
-	inst, err := neo4jembedded.Start(ctx, neo4jembedded.Config{
+	inst, err := neo4jlocal.Start(ctx, neo4jlocal.Config{
 		Dir: cfg.Neo4jDir, Port: cfg.Neo4jPort, HeapMB: cfg.Neo4jHeapMB, PageCacheMB: cfg.Neo4jPageCacheMB, Log: log,
 	})
 	if err != nil {

@@ -21,7 +21,7 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/sanctiongraph/sanctiongraph/cmd/loadtest/loadtest"
+	"github.com/sanctiongraph/sanctiongraph/graph/server/loadtest"
 )
 
 func main() {

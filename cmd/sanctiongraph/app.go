@@ -10,11 +10,12 @@ import (
 	"strings"
 	"time"
 
-	neo4jembedded "github.com/sanctiongraph/sanctiongraph/cmd/neo4j-embedded"
 	"github.com/sanctiongraph/sanctiongraph/graph/cypher"
+	"github.com/sanctiongraph/sanctiongraph/graph/cypher/neo4jlocal"
 	"github.com/sanctiongraph/sanctiongraph/graph/metrics"
 	"github.com/sanctiongraph/sanctiongraph/graph/server"
 	"github.com/sanctiongraph/sanctiongraph/graph/telemetry"
+	"github.com/sanctiongraph/sanctiongraph/loaders/importer"
 )
 
 // App is a running service: the store, optionally the local Neo4j, and the
@@ -23,7 +24,7 @@ type App struct {
 	Config Config
 	Log    *slog.Logger
 	Store  *cypher.Store
-	Local  *neo4jembedded.Instance
+	Local  *neo4jlocal.Instance
 	Server *server.Server
 	// Metrics and Tracing observe the service (observe.go); Metrics is nil
 	// with -metrics=false, Tracing disabled without OTEL_* settings.
@@ -85,9 +86,9 @@ func (a *App) open(ctx context.Context) error {
 	cfg := &a.Config
 	if cfg.Neo4j.URI == "" {
 		dir, _ := filepath.Abs(cfg.Neo4jDir)
-		a.Log.Info("starting the local Neo4j", "version", neo4jembedded.Neo4jVersion, "dir", dir, "port", cfg.Neo4jPort)
+		a.Log.Info("starting the local Neo4j", "version", neo4jlocal.Neo4jVersion, "dir", dir, "port", cfg.Neo4jPort)
 		start := time.Now()
-		inst, err := neo4jembedded.Start(ctx, neo4jembedded.Config{
+		inst, err := neo4jlocal.Start(ctx, neo4jlocal.Config{
 			Dir: cfg.Neo4jDir, Port: cfg.Neo4jPort, HeapMB: cfg.Neo4jHeapMB, PageCacheMB: 512,
 			Log: slogWriter{a.Log},
 		})
@@ -114,7 +115,7 @@ func (a *App) open(ctx context.Context) error {
 		a.Log.Info("applied graph schema", "migrations", applied)
 	}
 	if cfg.LoadCurated {
-		sum, err := loadCurated(ctx, st)
+		sum, err := importer.LoadCurated(ctx, st)
 		if err != nil {
 			return fmt.Errorf("load curated dataset: %w", err)
 		}
@@ -231,11 +232,11 @@ func runNeo4j(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	log := cfg.logger(stderr)
-	inst, err := neo4jembedded.Start(ctx, neo4jembedded.Config{Dir: cfg.Neo4jDir, Port: cfg.Neo4jPort, HeapMB: cfg.Neo4jHeapMB, PageCacheMB: 512, Log: slogWriter{log}})
+	inst, err := neo4jlocal.Start(ctx, neo4jlocal.Config{Dir: cfg.Neo4jDir, Port: cfg.Neo4jPort, HeapMB: cfg.Neo4jHeapMB, PageCacheMB: 512, Log: slogWriter{log}})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Neo4j %s ready at %s (store %s); Ctrl-C stops it\nNEO4J_URI=%s\n", neo4jembedded.Neo4jVersion, inst.URI(), inst.Dir(), inst.URI())
+	fmt.Fprintf(stdout, "Neo4j %s ready at %s (store %s); Ctrl-C stops it\nNEO4J_URI=%s\n", neo4jlocal.Neo4jVersion, inst.URI(), inst.Dir(), inst.URI())
 	select {
 	case <-ctx.Done():
 	case <-inst.Exited():

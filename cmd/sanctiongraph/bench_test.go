@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
+	"github.com/sanctiongraph/sanctiongraph/loaders/importer"
 	"github.com/sanctiongraph/sanctiongraph/loaders/sharedtest"
 )
 
@@ -243,7 +244,7 @@ func benchGraph(b *testing.B) context.Context {
 		if err := env.Store.Purge(ctx); err != nil {
 			b.Fatal(err)
 		}
-		if _, err := loadCurated(ctx, env.Store); err != nil {
+		if _, err := importer.LoadCurated(ctx, env.Store); err != nil {
 			b.Fatal(err)
 		}
 		if code, out, errOut := cli(b, "load", "un", "-progress", "none", sharedtest.Path(b, "un-sc-consolidated/un_sanctions.xml")); code != 0 {

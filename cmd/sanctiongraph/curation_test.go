@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/sanctiongraph/sanctiongraph/graph/cypher"
+	"github.com/sanctiongraph/sanctiongraph/loaders/importer"
 )
 
 // gql sends one GraphQL request with an optional API key.
@@ -53,7 +54,7 @@ const (
 // against Neo4j: who may do what, what is written, what history keeps.
 func TestCuratorMutations(t *testing.T) {
 	ctx := env.Reset(t)
-	if _, err := loadCurated(ctx, env.Store); err != nil {
+	if _, err := importer.LoadCurated(ctx, env.Store); err != nil {
 		t.Fatal(err)
 	}
 	app, _ := startService(t, "-auth-cache-ttl", "0")
@@ -282,7 +283,7 @@ var hostile = []string{
 // else changes.
 func TestHostileMutationInput(t *testing.T) {
 	ctx := env.Reset(t)
-	if _, err := loadCurated(ctx, env.Store); err != nil {
+	if _, err := importer.LoadCurated(ctx, env.Store); err != nil {
 		t.Fatal(err)
 	}
 	app, _ := startService(t)

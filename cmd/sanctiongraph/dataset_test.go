@@ -9,6 +9,7 @@ import (
 
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
 	"github.com/sanctiongraph/sanctiongraph/loaders/curated"
+	"github.com/sanctiongraph/sanctiongraph/loaders/importer"
 	"github.com/sanctiongraph/sanctiongraph/schema"
 )
 
@@ -16,14 +17,14 @@ import (
 // Neo4j and queries it through the HTTP API as clients do.
 func TestCuratedDatasetOverGraphQL(t *testing.T) {
 	ctx := env.Reset(t)
-	first, err := loadCurated(ctx, env.Store)
+	first, err := importer.LoadCurated(ctx, env.Store)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if first.Entities.Created == 0 || first.Relationships.Created == 0 || first.Evidence.Created == 0 {
 		t.Fatalf("first load: %+v", first)
 	}
-	again, err := loadCurated(ctx, env.Store)
+	again, err := importer.LoadCurated(ctx, env.Store)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,7 +209,7 @@ func TestBrokenCuratedFileChangesNothing(t *testing.T) {
 			f.Data = []byte(strings.Replace(string(f.Data), "birthDate: 1984-01-08", "birthDate: 1984-13-08", 1))
 		}
 	}
-	w := newWriter(env.Store, 10)
+	w := importer.NewWriter(env.Store, 10, importer.Retry{})
 	_, err = curated.Load(ctx, good, w)
 	if err == nil || !strings.Contains(err.Error(), broken) || !strings.Contains(err.Error(), "birthDate") {
 		t.Fatalf("err = %v, want one naming %s and birthDate", err, broken)

@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	neo4jembedded "github.com/sanctiongraph/sanctiongraph/cmd/neo4j-embedded"
 	"github.com/sanctiongraph/sanctiongraph/graph/cypher"
+	"github.com/sanctiongraph/sanctiongraph/graph/cypher/neo4jlocal"
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
 	"github.com/sanctiongraph/sanctiongraph/loaders/sharedtest"
 	"github.com/sanctiongraph/sanctiongraph/schema"
@@ -45,10 +45,10 @@ func TestFaultTolerance(t *testing.T) {
 
 // startOwnNeo4j starts a local Neo4j in a temporary directory on a free
 // port, with the schema applied, for one test.
-func startOwnNeo4j(t *testing.T, ctx context.Context) (*neo4jembedded.Instance, *cypher.Store) {
+func startOwnNeo4j(t *testing.T, ctx context.Context) (*neo4jlocal.Instance, *cypher.Store) {
 	t.Helper()
 	start := time.Now()
-	inst, err := neo4jembedded.Start(ctx, neo4jembedded.Config{Dir: t.TempDir(), Port: 0, HeapMB: 512, PageCacheMB: 64})
+	inst, err := neo4jlocal.Start(ctx, neo4jlocal.Config{Dir: t.TempDir(), Port: 0, HeapMB: 512, PageCacheMB: 64})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func startOwnNeo4j(t *testing.T, ctx context.Context) (*neo4jembedded.Instance, 
 
 // restartNeo4j starts inst again on its store and port and waits until st
 // reaches it.
-func restartNeo4j(t *testing.T, ctx context.Context, inst *neo4jembedded.Instance, st *cypher.Store) {
+func restartNeo4j(t *testing.T, ctx context.Context, inst *neo4jlocal.Instance, st *cypher.Store) {
 	t.Helper()
 	port := inst.Port()
 	if err := inst.Restart(ctx); err != nil {
@@ -150,7 +150,7 @@ var faultProbes = []struct {
 	{"timeline", `{ timeline(from: "2024-01-01", to: "2024-12-31", first: 20) { totalCount edges { date node { id } } } }`, nil},
 }
 
-func testStopMidTraffic(t *testing.T, ctx context.Context, inst *neo4jembedded.Instance) {
+func testStopMidTraffic(t *testing.T, ctx context.Context, inst *neo4jlocal.Instance) {
 	app, _ := startService(t, append(withoutRateLimit(), "-neo4j-uri", inst.URI(), "-load-curated", "-request-timeout", faultRequestTimeout.String())...)
 	url := app.Server.URL()
 	client := &http.Client{Timeout: faultRequestTimeout + 10*time.Second}
@@ -295,7 +295,7 @@ func testStopMidTraffic(t *testing.T, ctx context.Context, inst *neo4jembedded.I
 	}
 }
 
-func testStopMidLoad(t *testing.T, ctx context.Context, inst *neo4jembedded.Instance, st *cypher.Store) {
+func testStopMidLoad(t *testing.T, ctx context.Context, inst *neo4jlocal.Instance, st *cypher.Store) {
 	// OFAC's consolidated (non-SDN) list: 442 entries, a few seconds' load.
 	list := sharedtest.Path(t, "ofac-consolidated-xml/ofac.xml")
 	getenv := func(k string) string {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sanctiongraph/sanctiongraph/graph/hostiletest"
+	"github.com/sanctiongraph/sanctiongraph/loaders/importer"
 )
 
 // TestHostileInput sends hostile values to every argument of every Query
@@ -26,7 +27,7 @@ import (
 // both ways against the fake store.
 func TestHostileInput(t *testing.T) {
 	ctx := env.Reset(t)
-	if _, err := loadCurated(ctx, env.Store); err != nil {
+	if _, err := importer.LoadCurated(ctx, env.Store); err != nil {
 		t.Fatal(err)
 	}
 	app, _ := startService(t, withoutRateLimit()...)

@@ -7,8 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sanctiongraph/sanctiongraph/cmd/loadtest/loadtest"
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
+	"github.com/sanctiongraph/sanctiongraph/graph/server/loadtest"
+	"github.com/sanctiongraph/sanctiongraph/loaders/importer"
 	"github.com/sanctiongraph/sanctiongraph/loaders/sharedtest"
 	"github.com/sanctiongraph/sanctiongraph/schema"
 )
@@ -31,7 +32,7 @@ func withoutRateLimit() []string {
 // transport errors and no GraphQL errors at all, and the import succeeds.
 func TestLoadTest(t *testing.T) {
 	ctx := env.Reset(t)
-	if _, err := loadCurated(ctx, env.Store); err != nil {
+	if _, err := importer.LoadCurated(ctx, env.Store); err != nil {
 		t.Fatal(err)
 	}
 	app, _ := startService(t, withoutRateLimit()...)

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"github.com/sanctiongraph/sanctiongraph/loaders/importer"
 )
 
 // TestRequestTimeoutCancelsTheQuery holds a lock on Russia in a transaction
@@ -15,7 +17,7 @@ import (
 // status is unchanged and no change was recorded.
 func TestRequestTimeoutCancelsTheQuery(t *testing.T) {
 	ctx := env.Reset(t)
-	if _, err := loadCurated(ctx, env.Store); err != nil {
+	if _, err := importer.LoadCurated(ctx, env.Store); err != nil {
 		t.Fatal(err)
 	}
 	app, _ := startService(t, "-request-timeout", "1s")

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
+	"github.com/sanctiongraph/sanctiongraph/loaders/importer"
 	"github.com/sanctiongraph/sanctiongraph/schema"
 )
 
@@ -133,7 +134,7 @@ func (v violationsJSON) ids() []string {
 // violations as clients do.
 func TestPotentialViolationsOverGraphQL(t *testing.T) {
 	ctx := env.Reset(t)
-	if _, err := loadCurated(ctx, env.Store); err != nil {
+	if _, err := importer.LoadCurated(ctx, env.Store); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := env.Store.Write(ctx, notViolations()); err != nil {

@@ -21,12 +21,10 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
-	"github.com/sanctiongraph/sanctiongraph/graph/cypher"
 	"github.com/sanctiongraph/sanctiongraph/graph/cypher/cyphertest"
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
 	"github.com/sanctiongraph/sanctiongraph/graph/server"
-	"github.com/sanctiongraph/sanctiongraph/loaders"
-	"github.com/sanctiongraph/sanctiongraph/loaders/curated"
+	"github.com/sanctiongraph/sanctiongraph/loaders/importer"
 	"github.com/sanctiongraph/sanctiongraph/schema"
 )
 
@@ -68,7 +66,9 @@ func TestExplorerEndToEnd(t *testing.T) {
 	}
 	t.Cleanup(env.Stop)
 	ctx := env.Reset(t)
-	loadCurated(t, ctx, env.Store)
+	if _, err := importer.LoadCurated(ctx, env.Store); err != nil {
+		t.Fatalf("curated dataset: %v", err)
+	}
 	t.Logf("Neo4j ready and curated dataset loaded in %s", time.Since(began).Round(10*time.Millisecond))
 	// One curator change, so the relationship clicked below has a history.
 	if _, res, err := env.Store.SetStatus(ctx, manufactures, schema.Reported, curator, hostileReason); err != nil || res.Change == nil {
@@ -382,30 +382,6 @@ func (b *browser) checkViolationsTab(t testing.TB, base, shots string) {
 	}
 	b.shot(shots, "06-violation")
 }
-
-// loadCurated writes the curated dataset through the store, as `sanctiongraph
-// load curated` does: validated whole, then written in one batch.
-func loadCurated(t testing.TB, ctx context.Context, st *cypher.Store) {
-	t.Helper()
-	sink := &batchSink{}
-	if _, err := curated.Load(ctx, curated.Dataset(), sink); err != nil {
-		t.Fatalf("curated dataset: %v", err)
-	}
-	if _, err := st.Write(ctx, sink.batch); err != nil {
-		t.Fatalf("write curated dataset: %v", err)
-	}
-}
-
-type batchSink struct{ batch model.Batch }
-
-func (s *batchSink) Record(_ context.Context, r loaders.Record) error {
-	s.batch.Entities = append(s.batch.Entities, r.Entities...)
-	s.batch.Relationships = append(s.batch.Relationships, r.Relationships...)
-	s.batch.Evidence = append(s.batch.Evidence, r.Evidence...)
-	return nil
-}
-
-func (s *batchSink) Skip(context.Context, loaders.Skipped) error { return nil }
 
 // artifactsDir is .artifacts/explorer at the repository root (git ignores it).
 func artifactsDir(t testing.TB) string {

@@ -8,12 +8,12 @@ import (
 	"context"
 	"errors"
 
-	"github.com/sanctiongraph/sanctiongraph/graph"
+	"github.com/sanctiongraph/sanctiongraph/graph/endpoint"
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
 	"github.com/sanctiongraph/sanctiongraph/schema"
 )
 
-var _ graph.StoreWithLoaders = (*Store)(nil)
+var _ endpoint.StoreWithLoaders = (*Store)(nil)
 
 // ErrUnset is returned by methods whose function field is nil.
 var ErrUnset = errors.New("fake: method not set by the test")

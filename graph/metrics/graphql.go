@@ -11,7 +11,7 @@ import (
 )
 
 // GraphQL returns the gqlgen extension that counts and times operations;
-// add it with graph.Options.Extensions. It sees every response, including
+// add it with endpoint.Options.Extensions. It sees every response, including
 // parse, validation, depth and complexity refusals.
 func (m *Metrics) GraphQL() graphql.HandlerExtension { return graphqlExtension{m} }
 

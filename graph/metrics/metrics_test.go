@@ -17,7 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	dto "github.com/prometheus/client_model/go"
 
-	"github.com/sanctiongraph/sanctiongraph/graph"
+	"github.com/sanctiongraph/sanctiongraph/graph/endpoint"
 	"github.com/sanctiongraph/sanctiongraph/graph/fake"
 	"github.com/sanctiongraph/sanctiongraph/graph/metrics"
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
@@ -32,11 +32,11 @@ const (
 // newHandler is the GraphQL handler over st with m's extension (none when
 // m is nil), as the server builds it.
 func newHandler(st *fake.Store, m *metrics.Metrics) http.Handler {
-	opts := graph.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	opts := endpoint.Options{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	if m != nil {
 		opts.Extensions = append(opts.Extensions, m.GraphQL())
 	}
-	return graph.NewHandler(st, opts)
+	return endpoint.NewHandler(st, opts)
 }
 
 // post sends one GraphQL request and returns the first error's code.

@@ -17,7 +17,7 @@ import (
 
 	"github.com/99designs/gqlgen/graphql/playground"
 
-	"github.com/sanctiongraph/sanctiongraph/graph"
+	"github.com/sanctiongraph/sanctiongraph/graph/endpoint"
 	"github.com/sanctiongraph/sanctiongraph/graph/explorer"
 	"github.com/sanctiongraph/sanctiongraph/graph/metrics"
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
@@ -26,7 +26,7 @@ import (
 
 // Store is what the server needs: the GraphQL store plus a health check.
 type Store interface {
-	graph.StoreWithLoaders
+	endpoint.StoreWithLoaders
 	Verify(ctx context.Context) error
 }
 
@@ -111,8 +111,8 @@ func New(cfg Config) *Server {
 
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	gql := graph.NewHandler(s.cfg.Store, graph.Options{Logger: s.cfg.Logger, RequestID: RequestID, Extensions: s.extensions()})
-	mux.Handle("/graphql", withCORS(s.cfg.CORSOrigins, newGuard(s.cfg).wrap(graph.Timeout(s.cfg.RequestTimeout, s.limitBody(gql)))))
+	gql := endpoint.NewHandler(s.cfg.Store, endpoint.Options{Logger: s.cfg.Logger, RequestID: RequestID, Extensions: s.extensions()})
+	mux.Handle("/graphql", withCORS(s.cfg.CORSOrigins, newGuard(s.cfg).wrap(Timeout(s.cfg.RequestTimeout, s.limitBody(gql)))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})

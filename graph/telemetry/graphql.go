@@ -18,7 +18,7 @@ const maxSpanName = 64
 // named after the operation ("anonymous" without a name, "other" for a
 // malformed or over-long one); the Neo4j spans
 // of its resolvers and dataloaders are its children. Disabled, it returns
-// nil (graph.NewHandler then adds nothing).
+// nil (endpoint.NewHandler then adds nothing).
 func (t *Tracing) GraphQL() graphql.HandlerExtension {
 	if !t.Enabled() {
 		return nil

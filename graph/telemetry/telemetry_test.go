@@ -16,7 +16,7 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 
-	"github.com/sanctiongraph/sanctiongraph/graph"
+	"github.com/sanctiongraph/sanctiongraph/graph/endpoint"
 	"github.com/sanctiongraph/sanctiongraph/graph/fake"
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
 	"github.com/sanctiongraph/sanctiongraph/graph/telemetry"
@@ -60,7 +60,7 @@ func TestOperationSpans(t *testing.T) {
 			st := &fake.Store{CountsFn: func(ctx context.Context, q model.CountQuery) (*model.Counts, error) {
 				return &model.Counts{}, tt.countErr
 			}}
-			h := tr.Handler(nil, graph.NewHandler(st, graph.Options{
+			h := tr.Handler(nil, endpoint.NewHandler(st, endpoint.Options{
 				Logger:     slog.New(slog.NewTextHandler(io.Discard, nil)),
 				Extensions: []graphql.HandlerExtension{tr.GraphQL()},
 			}))

@@ -13,8 +13,8 @@ import (
 	"testing"
 	"time"
 
-	neo4jembedded "github.com/sanctiongraph/sanctiongraph/cmd/neo4j-embedded"
 	"github.com/sanctiongraph/sanctiongraph/graph/cypher"
+	"github.com/sanctiongraph/sanctiongraph/graph/cypher/neo4jlocal"
 )
 
 // Env is a Neo4j for one test binary.
@@ -23,7 +23,7 @@ type Env struct {
 	// Config is how Store was opened, for tests that open their own.
 	Config cypher.Config
 	// Local is the local instance when one was started, else nil.
-	Local *neo4jembedded.Instance
+	Local *neo4jlocal.Instance
 	dir   string
 }
 
@@ -51,12 +51,12 @@ func Start() (*Env, error) {
 			log = os.Stderr
 		}
 		start := time.Now()
-		inst, err := neo4jembedded.Start(ctx, neo4jembedded.Config{Dir: dir, HeapMB: 1024, PageCacheMB: 128, Log: log})
+		inst, err := neo4jlocal.Start(ctx, neo4jlocal.Config{Dir: dir, HeapMB: 1024, PageCacheMB: 128, Log: log})
 		if err != nil {
 			os.RemoveAll(dir)
 			return nil, fmt.Errorf("start local Neo4j (set NEO4J_URI to use another): %w", err)
 		}
-		fmt.Fprintf(os.Stderr, "cyphertest: local Neo4j %s at %s, ready in %s\n", neo4jembedded.Neo4jVersion, inst.URI(), time.Since(start).Round(10*time.Millisecond))
+		fmt.Fprintf(os.Stderr, "cyphertest: local Neo4j %s at %s, ready in %s\n", neo4jlocal.Neo4jVersion, inst.URI(), time.Since(start).Round(10*time.Millisecond))
 		env.Local = inst
 		cfg.URI, cfg.User, cfg.Password = inst.URI(), "", ""
 	}

@@ -15,7 +15,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/validator"
 
-	"github.com/sanctiongraph/sanctiongraph/cmd/loadtest/loadtest"
+	"github.com/sanctiongraph/sanctiongraph/graph/server/loadtest"
 	"github.com/sanctiongraph/sanctiongraph/schema"
 )
 

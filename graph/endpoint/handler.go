@@ -1,4 +1,10 @@
-package graph
+// Package endpoint assembles the GraphQL endpoint served at /graphql: the
+// executable schema of package graph with its transports (POST, GET), the
+// query cache and automatic persisted queries, the limits that bound one
+// request's work (tokens, depth, complexity), the checks of scalar inputs,
+// the error presenter that gives every error an extensions.code, and the
+// request-scoped dataloaders. The resolvers themselves live in graph.
+package endpoint
 
 import (
 	"context"
@@ -14,6 +20,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/sanctiongraph/sanctiongraph/graph"
 	"github.com/sanctiongraph/sanctiongraph/graph/dataloader"
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
 	"github.com/sanctiongraph/sanctiongraph/schema"
@@ -37,7 +44,7 @@ const (
 // Options configure the GraphQL handler.
 type Options struct {
 	Logger          *slog.Logger
-	RequestID       RequestIDFunc
+	RequestID       graph.RequestIDFunc
 	ComplexityLimit int
 	MaxDepth        int
 	// BatchWait is how long the dataloaders collect keys; default
@@ -49,7 +56,7 @@ type Options struct {
 
 // StoreWithLoaders is a Store that can also back the dataloaders.
 type StoreWithLoaders interface {
-	Store
+	graph.Store
 	dataloader.Fetcher
 }
 
@@ -69,11 +76,9 @@ func NewHandler(store StoreWithLoaders, opts Options) http.Handler {
 	if opts.MaxDepth == 0 {
 		opts.MaxDepth = DefaultMaxDepth
 	}
-	res := NewResolver(store)
-	res.requestID = opts.RequestID
-	cfg := Config{Resolvers: res}
+	cfg := graph.Config{Resolvers: graph.NewResolver(store, opts.RequestID)}
 	setComplexity(&cfg.Complexity)
-	srv := handler.New(NewExecutableSchema(cfg))
+	srv := handler.New(graph.NewExecutableSchema(cfg))
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -93,7 +98,7 @@ func NewHandler(store StoreWithLoaders, opts Options) http.Handler {
 }
 
 // setComplexity makes list fields cost their page size times their selection.
-func setComplexity(c *ComplexityRoot) {
+func setComplexity(c *graph.ComplexityRoot) {
 	size := func(first *int, def int) int {
 		if first == nil || *first < 1 {
 			return def
@@ -176,14 +181,4 @@ func selectionDepth(set ast.SelectionSet, depth int, seen map[string]bool, frags
 		}
 	}
 	return max
-}
-
-// Timeout wraps h so every request's context ends after d; the store's
-// queries run under it, so a slow query is cancelled in Neo4j too.
-func Timeout(d time.Duration, h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), d)
-		defer cancel()
-		h.ServeHTTP(w, r.WithContext(ctx))
-	})
 }

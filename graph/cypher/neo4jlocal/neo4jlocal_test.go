@@ -1,4 +1,4 @@
-package neo4jembedded
+package neo4jlocal
 
 import (
 	"context"

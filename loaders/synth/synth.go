@@ -45,6 +45,7 @@ import (
 
 	"github.com/sanctiongraph/sanctiongraph/graph/cypher"
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
+	"github.com/sanctiongraph/sanctiongraph/loaders/importer"
 	"github.com/sanctiongraph/sanctiongraph/schema"
 )
 
@@ -225,17 +226,20 @@ func (g *Graph) Write(ctx context.Context, store *cypher.Store, progress func(do
 			}
 		}
 	}()
+	// The importer's writer retries a batch that times out or finds Neo4j
+	// busy, and splits it, as it does for loaded lists.
+	w := importer.NewWriter(store, 0, importer.Retry{})
 	done := 0
 	for b := range batches {
 		if err := ctx.Err(); err != nil {
 			return st, &model.Error{Code: model.Timeout, Message: "generation was cancelled", Op: "synth.Generate", Err: err}
 		}
-		sum, err := store.Write(ctx, b)
-		if err != nil {
+		if err := w.WriteBatch(ctx, b); err != nil {
+			st.Written = w.Summary()
 			return st, fmt.Errorf("synth: batch %d (records %d–%d): %w", st.Batches+1, done+1, done+b.Len(), err)
 		}
 		st.Batches++
-		st.Written.Add(sum)
+		st.Written = w.Summary()
 		done += b.Len()
 		st.WriteTime = time.Since(start)
 		if progress != nil {

@@ -1,4 +1,4 @@
-// Package neo4jembedded builds and runs the project's local Neo4j: Neo4j
+// Package neo4jlocal builds and runs the project's local Neo4j: Neo4j
 // Community embedded in a small Java launcher (Launcher.java beside this
 // file), for development and tests on machines without Docker.
 //
@@ -8,7 +8,7 @@
 // reuses that build on every later start; Start runs the launcher, waits for
 // its READY line and returns the Bolt URI; Stop sends SIGTERM and waits for a
 // clean shutdown.
-package neo4jembedded
+package neo4jlocal
 
 import (
 	"bufio"

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	neo4jembedded "github.com/sanctiongraph/sanctiongraph/cmd/neo4j-embedded"
 	"github.com/sanctiongraph/sanctiongraph/graph/cypher/cyphertest"
+	"github.com/sanctiongraph/sanctiongraph/graph/cypher/neo4jlocal"
 )
 
 // Test scaffolding: the Neo4j of this test binary, the benchmark graph's
@@ -49,7 +49,7 @@ func runMain(m *testing.M) (int, error) {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()
 		start := time.Now()
-		inst, err := neo4jembedded.Start(ctx, neo4jembedded.Config{Dir: dir, HeapMB: 4096, PageCacheMB: 2048})
+		inst, err := neo4jlocal.Start(ctx, neo4jlocal.Config{Dir: dir, HeapMB: 4096, PageCacheMB: 2048})
 		if err != nil {
 			return 0, fmt.Errorf("start local Neo4j for benchmarks (set NEO4J_URI to use another): %w", err)
 		}

@@ -27,7 +27,7 @@ import (
 // -short. These flags change it. A graph already in the database (NEO4J_URI,
 // or -synth.neo4j-dir from an earlier run) is reused when it is the same.
 //
-//	go test -run '^$' -bench . -benchtime 100x ./cmd/graphgen/synth
+//	go test -run '^$' -bench . -benchtime 100x ./loaders/synth
 var (
 	flagNodes     = flag.Int("synth.nodes", 0, "benchmarks: entities of the graph (default 100000, -short 10000)")
 	flagRels      = flag.Int("synth.rels", 0, "benchmarks: relationships of the graph (default 1000000, -short 100000)")

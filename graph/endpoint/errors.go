@@ -1,4 +1,4 @@
-package graph
+package endpoint
 
 import (
 	"context"
@@ -9,17 +9,15 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/sanctiongraph/sanctiongraph/graph"
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
 )
-
-// RequestIDFunc returns the id of the request a context belongs to, for logs.
-type RequestIDFunc func(ctx context.Context) string
 
 // ErrorPresenter turns resolver errors into GraphQL errors: a *model.Error
 // keeps its safe message and sets extensions.code; anything else is logged
 // with the request id and shown as "internal error", code INTERNAL. Errors
 // are logged here, once, and never carry Cypher or driver text to clients.
-func ErrorPresenter(log *slog.Logger, reqID RequestIDFunc) graphql.ErrorPresenterFunc {
+func ErrorPresenter(log *slog.Logger, reqID graph.RequestIDFunc) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		var gqlErr *gqlerror.Error
 		if errors.As(err, &gqlErr) && gqlErr.Err == nil {
@@ -62,7 +60,7 @@ func ErrorPresenter(log *slog.Logger, reqID RequestIDFunc) graphql.ErrorPresente
 
 // Recover turns a panic in a resolver into an INTERNAL error, logged with
 // its value; the client sees only "internal error".
-func Recover(log *slog.Logger, reqID RequestIDFunc) graphql.RecoverFunc {
+func Recover(log *slog.Logger, reqID graph.RequestIDFunc) graphql.RecoverFunc {
 	return func(ctx context.Context, p any) error {
 		log.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "request_id", reqID(ctx))
 		return &model.Error{Code: model.Internal, Message: "internal error"}
