@@ -2500,6 +2500,8 @@ enum ChangeAction {
   SET_STATUS
   RETRACT
   RESTORE
+  "A load would have overwritten fields a curator changed; the curator's values were kept. Actor: the loader and the list it read; before: the list's values; after: the values kept."
+  LOAD_CONFLICT
 }
 
 enum ChangeTarget {

@@ -25,10 +25,14 @@ formats:
             are joined), or an sdnList XML (sdn.xml, consolidated.xml)
   ftm       OpenSanctions FollowTheMoney entities, JSON lines (entities.ftm.json)
 
-Loads are idempotent: loading the same file again changes nothing. A newer list
-updates what changed and marks listings that disappeared as delisted; an older
-list than the one loaded is refused unless -force is given. After a load,
-records of different lists that describe the same entity are linked (SAME_AS).
+Loads are idempotent: loading the same file again changes nothing. A UN or
+OFAC list is read whole before anything is written: a malformed, empty or
+truncated file, a list older than the newest edition loaded (unless -force),
+or one that would remove more than 5 % or 50 of the listings, whichever is
+more (unless -allow-mass-removal), fails with the graph unchanged. Each list
+loaded is recorded as an edition; a listing's periods follow from the editions
+that hold it, and nothing is deleted. After a load, records of different lists
+that describe the same entity are linked (SAME_AS).
 Run 'sanctiongraph load <format> -h' for the flags.
 `
 
@@ -41,6 +45,23 @@ type loadFlags struct {
 	noLink    bool
 	noDelist  bool
 	progress  string
+
+	allowMassRemoval  bool
+	maxRemovalPercent float64
+	maxRemovalCount   int
+}
+
+// loadedBy names who runs a load, for the edition it records: the command
+// and the user (USER or USERNAME), as the environment gives them.
+func loadedBy(getenv func(string) string) string {
+	user := getenv("USER")
+	if user == "" {
+		user = getenv("USERNAME")
+	}
+	if user == "" {
+		return "sanctiongraph load"
+	}
+	return "sanctiongraph load (" + user + ")"
 }
 
 func runLoad(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -60,7 +81,10 @@ func runLoad(ctx context.Context, args []string, getenv func(string) string, std
 	fs.IntVar(&lf.batch, "batch", 1000, "records per transaction")
 	fs.BoolVar(&lf.force, "force", false, "load a list older than the newest one loaded")
 	fs.BoolVar(&lf.noLink, "no-link", false, "do not link records across datasets after the load")
-	fs.BoolVar(&lf.noDelist, "no-delist", false, "do not mark listings missing from this list as delisted")
+	fs.BoolVar(&lf.noDelist, "no-delist", false, "record no edition: listings missing from this list keep their periods open")
+	fs.BoolVar(&lf.allowMassRemoval, "allow-mass-removal", false, "load a list that removes more listings than -max-removal-percent and -max-removal-count allow")
+	fs.Float64Var(&lf.maxRemovalPercent, "max-removal-percent", importer.DefaultMaxRemovalPercent, "a load may remove this percentage of the listings of the newest edition, or -max-removal-count, whichever is more")
+	fs.IntVar(&lf.maxRemovalCount, "max-removal-count", importer.DefaultMaxRemovals, "see -max-removal-percent")
 	fs.StringVar(&lf.progress, "progress", "auto", "auto (a live line on a terminal, a line every 10 s otherwise), plain or none")
 	if format == "ofac" {
 		fs.StringVar(&lf.published, "published", "", "publication date of the list, YYYY-MM-DD (the CSV states none; default: the file's modification date)")
@@ -100,6 +124,8 @@ func runLoad(ctx context.Context, args []string, getenv func(string) string, std
 	opts := importer.Options{
 		BatchSize: lf.batch, Published: lf.published, Dataset: lf.dataset, Name: lf.name,
 		Force: lf.force, NoDelist: lf.noDelist,
+		AllowMassRemoval: lf.allowMassRemoval, MaxRemovalPercent: lf.maxRemovalPercent, MaxRemovalCount: lf.maxRemovalCount,
+		LoadedBy: loadedBy(getenv),
 	}
 	if lf.progress != "none" {
 		opts.Progress, opts.TTY = stderr, lf.progress == "auto" && isTerminal(os.Stderr)

@@ -312,6 +312,8 @@ const (
 	ChangeActionSetStatus          ChangeAction = "SET_STATUS"
 	ChangeActionRetract            ChangeAction = "RETRACT"
 	ChangeActionRestore            ChangeAction = "RESTORE"
+	// A load would have overwritten fields a curator changed; the curator's values were kept. Actor: the loader and the list it read; before: the list's values; after: the values kept.
+	ChangeActionLoadConflict ChangeAction = "LOAD_CONFLICT"
 )
 
 var AllChangeAction = []ChangeAction{
@@ -322,11 +324,12 @@ var AllChangeAction = []ChangeAction{
 	ChangeActionSetStatus,
 	ChangeActionRetract,
 	ChangeActionRestore,
+	ChangeActionLoadConflict,
 }
 
 func (e ChangeAction) IsValid() bool {
 	switch e {
-	case ChangeActionUpsertEntity, ChangeActionUpsertRelationship, ChangeActionUpsertSource, ChangeActionAttachEvidence, ChangeActionSetStatus, ChangeActionRetract, ChangeActionRestore:
+	case ChangeActionUpsertEntity, ChangeActionUpsertRelationship, ChangeActionUpsertSource, ChangeActionAttachEvidence, ChangeActionSetStatus, ChangeActionRetract, ChangeActionRestore, ChangeActionLoadConflict:
 		return true
 	}
 	return false
