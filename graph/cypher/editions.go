@@ -92,9 +92,9 @@ RETURN s.id AS id, l.reference AS reference, l.programs AS programs, l.name AS n
 	cypherListingEditions = `MATCH (s:` + schema.NodeLabel + ` {id: $id})
 OPTIONAL MATCH (s)<-[:` + schema.ListsRel + `]-(e:` + schema.EditionLabel + `)
 WITH s, collect(e.id) AS ids
-OPTIONAL MATCH (all:` + schema.EditionLabel + ` {dataset: s.dataset})
-WITH s, ids, all ORDER BY all.publishedOn, all.loadedAt, all.id
-RETURN s.kind AS kind, s.authorityId AS reference, s.listingDate AS listed, ids, collect(all) AS editions`
+OPTIONAL MATCH (ed:` + schema.EditionLabel + ` {dataset: s.dataset})
+WITH s, ids, ed ORDER BY ed.publishedOn, ed.loadedAt, ed.id
+RETURN s.kind AS kind, s.authorityId AS reference, s.listingDate AS listed, ids, collect(ed) AS editions`
 )
 
 // Editions returns the editions of a list (a dataset such as "unsc" or an
