@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
@@ -209,7 +210,8 @@ func apiChanges(tb testing.TB, base string, vars map[string]any) (by map[string]
 // 107 of 1,018 listings, so it needs -allow-mass-removal, and without it
 // changes nothing.
 func TestUNEditions2020To2026(t *testing.T) {
-	ctx := env.Reset(t)
+	env.Reset(t)
+	ctx := t.Context() // loads on a busy machine outlast Reset's deadline
 	oldPath := sharedtest.Path(t, "un-sc-consolidated-2020/consolidated.xml")
 	curPath := sharedtest.Path(t, "un-sc-consolidated/un_sanctions.xml")
 	old, cur := readUNList(t, oldPath), readUNList(t, curPath)
@@ -225,7 +227,7 @@ func TestUNEditions2020To2026(t *testing.T) {
 	if code == 0 || !strings.Contains(errOut, "allow-mass-removal") {
 		t.Fatalf("2026 without -allow-mass-removal: exit %d\n%s%s", code, out, errOut)
 	}
-	if after := fingerprint(t); !equalFingerprints(before, after) {
+	if after := fingerprint(t); len(before.Diff(after)) > 0 {
 		t.Fatalf("a refused load changed the graph:\nbefore %+v\nafter  %+v", before, after)
 	}
 	code, out, errOut = cli(t, "load", "un", "-progress", "none", "-allow-mass-removal", curPath)
@@ -329,7 +331,7 @@ func TestUNEditions2020To2026(t *testing.T) {
 	if code, out, errOut := cli(t, "load", "un", "-progress", "none", curPath); code != 0 || !strings.Contains(out, "recorded before") {
 		t.Errorf("reload 2026: exit %d\n%s%s", code, out, errOut)
 	}
-	if after := fingerprint(t); !equalFingerprints(before, after) {
+	if after := fingerprint(t); len(before.Diff(after)) > 0 {
 		t.Errorf("reloading 2026 changed the graph")
 	}
 	if code, _, errOut := cli(t, "load", "un", "-progress", "none", oldPath); code == 0 || !strings.Contains(errOut, "older than the newest edition") {
@@ -347,13 +349,6 @@ func intersect(a, b map[string]unListing) []string {
 	return out
 }
 
-// equalFingerprints compares two fingerprints field by field.
-func equalFingerprints(a, b any) bool {
-	ja, _ := json.Marshal(a)
-	jb, _ := json.Marshal(b)
-	return string(ja) == string(jb)
-}
-
 // TestOFACListGuards loads the 2024 SDN CSV, then feeds the importer an
 // empty, a row-truncated and a mid-record-truncated sdn.csv: each exits
 // non-zero naming the file and line, and the graph's fingerprint is
@@ -361,6 +356,15 @@ func equalFingerprints(a, b any) bool {
 // -allow-mass-removal (graph unchanged) and loads with it.
 func TestOFACListGuards(t *testing.T) {
 	env.Reset(t)
+	// The graph this test leaves is large: empty it with more time than
+	// Reset's cleanup gives (cleanups run last registered first).
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		defer cancel()
+		if err := env.Store.Purge(ctx); err != nil {
+			t.Errorf("purge: %v", err)
+		}
+	})
 	src := sharedtest.Path(t, "ofac-sdn-csv-2024/sdn.csv")
 	data, err := os.ReadFile(src)
 	if err != nil {
@@ -406,7 +410,7 @@ func TestOFACListGuards(t *testing.T) {
 			if !strings.Contains(errOut, p) || !strings.Contains(errOut, tc.line) {
 				t.Errorf("error does not name the file and line %s: %s", tc.line, errOut)
 			}
-			if after := fingerprint(t); !equalFingerprints(base, after) {
+			if after := fingerprint(t); len(base.Diff(after)) > 0 {
 				t.Errorf("a failed load changed the graph")
 			}
 		})
@@ -428,7 +432,7 @@ func TestOFACListGuards(t *testing.T) {
 	if code == 0 || !strings.Contains(errOut, "allow-mass-removal") {
 		t.Fatalf("6 %% removal without the flag: exit %d\n%s%s", code, out, errOut)
 	}
-	if after := fingerprint(t); !equalFingerprints(base, after) {
+	if after := fingerprint(t); len(base.Diff(after)) > 0 {
 		t.Errorf("the refused load changed the graph")
 	}
 	start = time.Now()
@@ -449,5 +453,87 @@ func TestOFACListGuards(t *testing.T) {
 	}
 	if n := countKind(t, t.Context(), schema.Sanction, "ofac-sdn"); n != 14965 {
 		t.Errorf("%d OFAC sanctions stored, want all 14,965: nothing is deleted", n)
+	}
+}
+
+// TestCuratorEditSurvivesReload: an editor's change to a loaded listing
+// survives a reload of the list, which records the conflict (actor: the
+// loader and the list) and counts it; a further reload records nothing new.
+// Editions are not writable through the API: an editor who sets the list's
+// Source to publishedOn 2099 changes no edition, and the real list still
+// loads.
+func TestCuratorEditSurvivesReload(t *testing.T) {
+	env.Reset(t)
+	ctx := t.Context() // loads on a busy machine outlast Reset's deadline
+	src := sharedtest.Path(t, "un-sc-consolidated/un_sanctions.xml")
+	if code, out, errOut := cli(t, "load", "un", "-progress", "none", "-no-link", src); code != 0 {
+		t.Fatalf("load: exit %d\n%s%s", code, out, errOut)
+	}
+	const id = "unsc:KPe.068"
+	e, err := env.Store.Entity(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loadedName := e.Name
+	e.Name = "MYOHYANG SHIPPING COMPANY (as curated)"
+	if _, _, err := env.Store.UpsertEntity(ctx, *e, nil, model.ActionUpsertEntity, model.Actor{Name: "erin", Role: "editor"}, "name as the company writes it"); err != nil {
+		t.Fatal(err)
+	}
+
+	code, out, errOut := cli(t, "load", "un", "-progress", "none", "-no-link", src)
+	if code != 0 || !strings.Contains(out, "1 fields changed by curators kept against the list") {
+		t.Fatalf("reload: exit %d\n%s%s", code, out, errOut)
+	}
+	if e, err := env.Store.Entity(ctx, id); err != nil || e.Name != "MYOHYANG SHIPPING COMPANY (as curated)" {
+		t.Fatalf("after the reload: %+v %v", e, err)
+	}
+	conflicts := func() []model.Change {
+		h, err := env.Store.History(ctx, model.ChangeQuery{FactID: id, Page: model.Page{Limit: 50}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []model.Change
+		for _, c := range h.Changes {
+			if c.Action == model.ActionLoadConflict {
+				out = append(out, c)
+			}
+		}
+		return out
+	}
+	cs := conflicts()
+	if len(cs) != 1 || cs[0].Actor != "loader unsc (source:unsc-consolidated-2026-05-08)" || cs[0].Role != "loader" ||
+		!strings.Contains(cs[0].Before, loadedName) || !strings.Contains(cs[0].After, "as curated") {
+		t.Fatalf("conflict records: %+v", cs)
+	}
+	if code, out, _ := cli(t, "load", "un", "-progress", "none", "-no-link", src); code != 0 || strings.Contains(out, "curators kept") {
+		t.Errorf("second reload:\n%s", out)
+	}
+	if n := len(conflicts()); n != 1 {
+		t.Errorf("%d conflict records after a second reload, want 1", n)
+	}
+
+	// An editor cannot move an edition: the list's Source is an entity,
+	// the Edition is not.
+	app, _ := startService(t)
+	base := app.Server.URL()
+	editor, _ := createKey(t, "erin", "editor")
+	r := gql(t, base, editor, `mutation($in: SourceInput!, $why: String!) { upsertSource(input: $in, reason: $why) { outcome } }`,
+		map[string]any{"in": map[string]any{"id": "source:unsc-consolidated-2026-05-08", "name": "UN list", "publisher": "United Nations Security Council",
+			"publishedOn": "2099-01-01"}, "why": "test"})
+	if len(r.body.Errors) > 0 {
+		t.Fatalf("upsertSource: %+v", r.body.Errors)
+	}
+	r = gql(t, base, "", `{ editions(list: "unsc") { publishedOn checksum } }`, nil)
+	if len(r.body.Errors) > 0 || !strings.Contains(string(r.body.Data), `"publishedOn":"2026-05-08"`) || strings.Contains(string(r.body.Data), "2099") {
+		t.Errorf("editions after the Source edit: %s %+v", r.body.Data, r.body.Errors)
+	}
+	if code, out, errOut := cli(t, "load", "un", "-progress", "none", "-no-link", src); code != 0 {
+		t.Errorf("the real list is refused after the Source edit: exit %d\n%s%s", code, out, errOut)
+	}
+	if r := gql(t, base, editor, `mutation { upsertSource(input: {id: "edition:unsc:2026-05-08", name: "x", publishedOn: "2099-01-01"}, reason: "x") { outcome } }`, nil); len(r.body.Errors) == 0 {
+		latest, _ := env.Store.LatestList(ctx, "unsc")
+		if latest != "2026-05-08" {
+			t.Errorf("a Source named like an edition moved the edition to %s", latest)
+		}
 	}
 }
