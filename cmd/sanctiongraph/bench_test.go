@@ -103,16 +103,26 @@ func BenchmarkLoadFtM(b *testing.B) {
 	benchLoad(b, "ftm", sharedtest.Path(b, "opensanctions-ftm/zala/entities.ftm.json"))
 }
 
+// copies is how many times the x20 variants repeat the shared file: 20, or
+// 2 under -short (CI's smoke run of every benchmark, which checks that they
+// run, not how fast).
+func copies() int {
+	if testing.Short() {
+		return 2
+	}
+	return 20
+}
+
 func BenchmarkLoadUNx20(b *testing.B) {
-	benchLoad(b, "un", synthUN(b, sharedtest.Path(b, "un-sc-consolidated/un_sanctions.xml"), 20))
+	benchLoad(b, "un", synthUN(b, sharedtest.Path(b, "un-sc-consolidated/un_sanctions.xml"), copies()))
 }
 
 func BenchmarkLoadOFACCSVx20(b *testing.B) {
-	benchLoad(b, "ofac", "-published", "2024-05-03", synthCSV(b, sharedtest.Path(b, "ofac-sdn-csv-2024/sdn.csv"), 20))
+	benchLoad(b, "ofac", "-published", "2024-05-03", synthCSV(b, sharedtest.Path(b, "ofac-sdn-csv-2024/sdn.csv"), copies()))
 }
 
 func BenchmarkLoadFtMx20(b *testing.B) {
-	benchLoad(b, "ftm", "-name", "zala-x20", synthFtM(b, sharedtest.Path(b, "opensanctions-ftm/zala/entities.ftm.json"), 20))
+	benchLoad(b, "ftm", "-name", "zala-x20", synthFtM(b, sharedtest.Path(b, "opensanctions-ftm/zala/entities.ftm.json"), copies()))
 }
 
 // synthUN repeats every INDIVIDUAL and ENTITY n times with new DATAIDs and

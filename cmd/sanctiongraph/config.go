@@ -88,6 +88,15 @@ func parseFlagSet(fs *flag.FlagSet, name string, args []string, getenv func(stri
 	fs.StringVar(&c.Neo4j.Password, "neo4j-password", getenv("NEO4J_PASSWORD"), "Neo4j password [NEO4J_PASSWORD]")
 	fs.StringVar(&c.Neo4j.Database, "neo4j-database", or(getenv("NEO4J_DATABASE"), "neo4j"), "Neo4j database [NEO4J_DATABASE]")
 	fs.StringVar(&c.Addr, "addr", or(getenv("LISTEN_ADDR"), defAddr), "HTTP listen address [LISTEN_ADDR]")
+	txTimeout := 30 * time.Second
+	if v := getenv("NEO4J_TX_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return c, fmt.Errorf("NEO4J_TX_TIMEOUT %q: want a duration such as 30s or 2m", v)
+		}
+		txTimeout = d
+	}
+	fs.DurationVar(&c.Neo4j.QueryTimeout, "neo4j-tx-timeout", txTimeout, "server-side limit of one Neo4j transaction; a load batch that passes it is retried smaller [NEO4J_TX_TIMEOUT]")
 	fs.DurationVar(&c.RequestTimeout, "request-timeout", 30*time.Second, "time limit of one GraphQL request, Neo4j queries included")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "time in-flight requests get to finish on SIGTERM")
 	fs.DurationVar(&c.StartupTimeout, "startup-timeout", 60*time.Second, "how long to wait for Neo4j at start")
@@ -126,6 +135,9 @@ var usageArgs = map[string]string{
 
 func (c *Config) validate(dev bool) error {
 	var errs []error
+	if c.Neo4j.QueryTimeout < time.Second || c.Neo4j.QueryTimeout > time.Hour {
+		errs = append(errs, fmt.Errorf("neo4j-tx-timeout %s: must be between 1s and 1h", c.Neo4j.QueryTimeout))
+	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("log-format %q: want text or json", c.LogFormat))
 	}

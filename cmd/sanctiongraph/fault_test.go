@@ -33,10 +33,9 @@ const (
 // TestFaultTolerance stops Neo4j while readers query the service
 // (StopMidTraffic) and while a list is loaded (StopMidLoad).
 func TestFaultTolerance(t *testing.T) {
-	if env.Local == nil {
-		t.Skip("NEO4J_URI names an external Neo4j; this test runs a local one of its own, which needs Java")
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	// The test runs a local Neo4j of its own (it needs Java), whatever
+	// NEO4J_URI names, so it never skips.
+	ctx, cancel := context.WithTimeout(context.Background(), sharedtest.Timeout(4*time.Minute))
 	defer cancel()
 	inst, st := startOwnNeo4j(t, ctx)
 	t.Run("StopMidTraffic", func(t *testing.T) { testStopMidTraffic(t, ctx, inst) })
@@ -53,7 +52,7 @@ func startOwnNeo4j(t *testing.T, ctx context.Context) (*neo4jlocal.Instance, *cy
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { // before t.TempDir's removal: cleanups run last first
-		c, cancel := context.WithTimeout(context.Background(), time.Minute)
+		c, cancel := context.WithTimeout(context.Background(), sharedtest.Timeout(time.Minute))
 		defer cancel()
 		if err := inst.Stop(c); err != nil {
 			t.Errorf("stop own Neo4j: %v", err)
@@ -85,7 +84,7 @@ func restartNeo4j(t *testing.T, ctx context.Context, inst *neo4jlocal.Instance, 
 	if st == nil {
 		return
 	}
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(sharedtest.Timeout(30 * time.Second))
 	for st.Verify(ctx) != nil {
 		if time.Now().After(deadline) {
 			t.Fatal("Neo4j restarted but does not answer")
@@ -214,7 +213,7 @@ func testStopMidTraffic(t *testing.T, ctx context.Context, inst *neo4jlocal.Inst
 	restarting := time.Now()
 	restartNeo4j(t, ctx, inst, nil)
 	var ready time.Time
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+	for deadline := time.Now().Add(sharedtest.Timeout(30 * time.Second)); ; time.Sleep(100 * time.Millisecond) {
 		if code, _ := get(t, url+"/readyz"); code == http.StatusOK {
 			ready = time.Now()
 			break
@@ -225,7 +224,7 @@ func testStopMidTraffic(t *testing.T, ctx context.Context, inst *neo4jlocal.Inst
 	}
 	// Let the readers finish a few requests sent after recovery (the first
 	// queries after a restart are planned afresh, which takes seconds).
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+	for deadline := time.Now().Add(sharedtest.Timeout(30 * time.Second)); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
 		mu.Lock()
 		after := 0
 		for _, c := range calls {
@@ -331,7 +330,7 @@ func testStopMidLoad(t *testing.T, ctx context.Context, inst *neo4jlocal.Instanc
 		done <- result{code, out, errOut}
 	}()
 	var written int
-	for deadline := time.Now().Add(time.Minute); written < 20; time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(sharedtest.Timeout(time.Minute)); written < 20; time.Sleep(20 * time.Millisecond) {
 		if written = sanctions(); time.Now().After(deadline) {
 			t.Fatalf("the load wrote %d sanctions in a minute", written)
 		}
@@ -348,7 +347,7 @@ func testStopMidLoad(t *testing.T, ctx context.Context, inst *neo4jlocal.Instanc
 	var r result
 	select {
 	case r = <-done:
-	case <-time.After(time.Minute):
+	case <-time.After(sharedtest.Timeout(time.Minute)):
 		t.Fatal("the load still runs a minute after Neo4j stopped")
 	}
 	t.Logf("stopped Neo4j with %d sanctions written; the load ended %s later: exit %d, %s",

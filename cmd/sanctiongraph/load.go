@@ -45,6 +45,7 @@ type loadFlags struct {
 	noLink    bool
 	noDelist  bool
 	progress  string
+	retries   int
 
 	allowMassRemoval  bool
 	maxRemovalPercent float64
@@ -79,6 +80,7 @@ func runLoad(ctx context.Context, args []string, getenv func(string) string, std
 	fs := flag.NewFlagSet("load "+format, flag.ContinueOnError)
 	var lf loadFlags
 	fs.IntVar(&lf.batch, "batch", 1000, "records per transaction")
+	fs.IntVar(&lf.retries, "retries", 3, "tries of a batch that times out, conflicts with another write or finds Neo4j busy, before it is split in halves (down to one record)")
 	fs.BoolVar(&lf.force, "force", false, "load a list older than the newest one loaded")
 	fs.BoolVar(&lf.noLink, "no-link", false, "do not link records across datasets after the load")
 	fs.BoolVar(&lf.noDelist, "no-delist", false, "record no edition: listings missing from this list keep their periods open")
@@ -105,6 +107,9 @@ func runLoad(ctx context.Context, args []string, getenv func(string) string, std
 	if format != "curated" && len(files) == 0 {
 		return fmt.Errorf("load %s: name at least one file", format)
 	}
+	if lf.retries < 1 || lf.retries > 20 {
+		return fmt.Errorf("-retries %d: must be between 1 and 20", lf.retries)
+	}
 	if lf.batch < 1 || lf.batch > 50_000 {
 		return fmt.Errorf("-batch %d: must be between 1 and 50000", lf.batch)
 	}
@@ -123,7 +128,7 @@ func runLoad(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	opts := importer.Options{
 		BatchSize: lf.batch, Published: lf.published, Dataset: lf.dataset, Name: lf.name,
-		Force: lf.force, NoDelist: lf.noDelist,
+		Force: lf.force, NoDelist: lf.noDelist, Retry: importer.Retry{Attempts: lf.retries},
 		AllowMassRemoval: lf.allowMassRemoval, MaxRemovalPercent: lf.maxRemovalPercent, MaxRemovalCount: lf.maxRemovalCount,
 		LoadedBy: loadedBy(getenv),
 	}

@@ -17,6 +17,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/sanctiongraph/sanctiongraph/graph/telemetry"
+	"github.com/sanctiongraph/sanctiongraph/loaders/sharedtest"
 )
 
 // scrape reads /metrics into a map from series ("name{labels}" as
@@ -163,7 +164,7 @@ func TestTracingSpans(t *testing.T) {
 	traceID := "4bf92f3577b34da6a3ce929d0e0e4736"
 	var spans tracetest.SpanStubs
 	var httpSpan *tracetest.SpanStub
-	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+	for deadline := time.Now().Add(sharedtest.Timeout(5 * time.Second)); ; time.Sleep(20 * time.Millisecond) {
 		spans = nil
 		httpSpan = nil
 		for _, s := range exp.GetSpans() {
@@ -304,7 +305,7 @@ func startServiceWith(tb testing.TB, edit func(*Config), extra ...string) *App {
 	case err := <-done:
 		cancel()
 		tb.Fatalf("serve: %v", err)
-	case <-time.After(2 * time.Minute):
+	case <-time.After(sharedtest.Timeout(2 * time.Minute)):
 		cancel()
 		tb.Fatal("serve did not start")
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/sanctiongraph/sanctiongraph/graph/auth"
 	"github.com/sanctiongraph/sanctiongraph/graph/cypher"
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
+	"github.com/sanctiongraph/sanctiongraph/loaders/sharedtest"
 	"github.com/sanctiongraph/sanctiongraph/schema"
 )
 
@@ -222,7 +223,7 @@ func TestAuthenticateUnavailable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), sharedtest.Timeout(30*time.Second))
 	defer cancel()
 	defer st.Close(ctx)
 	_, err = st.Authenticate(ctx, cypher.KeyPrefix+"0123456789abcdef_"+base64.RawURLEncoding.EncodeToString(make([]byte, 32)))

@@ -25,6 +25,7 @@ import (
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
 	"github.com/sanctiongraph/sanctiongraph/graph/server"
 	"github.com/sanctiongraph/sanctiongraph/loaders/importer"
+	"github.com/sanctiongraph/sanctiongraph/loaders/sharedtest"
 	"github.com/sanctiongraph/sanctiongraph/schema"
 )
 
@@ -53,7 +54,7 @@ const stepTimeout = 20 * time.Second
 // the repository root.
 func TestExplorerEndToEnd(t *testing.T) {
 	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") == "true" {
+		if sharedtest.InCI() {
 			t.Fatalf("%s is missing (%v): CI must install Debian's chromium (apt-get install -y chromium)", chromiumPath, err)
 		}
 		t.Skipf("skipping the browser test: %s is missing; install it with `apt-get update && apt-get install -y chromium`", chromiumPath)

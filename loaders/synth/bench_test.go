@@ -18,6 +18,7 @@ import (
 
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
 	"github.com/sanctiongraph/sanctiongraph/graph/server"
+	"github.com/sanctiongraph/sanctiongraph/loaders/sharedtest"
 	"github.com/sanctiongraph/sanctiongraph/schema"
 )
 
@@ -114,7 +115,7 @@ func (bg *benchGraph) setup() error {
 		return err
 	}
 	cleanups = append(cleanups, func() {
-		c, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		c, cancel := context.WithTimeout(context.Background(), sharedtest.Timeout(10*time.Second))
 		defer cancel()
 		_ = srv.Close(c)
 	})

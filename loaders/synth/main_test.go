@@ -10,6 +10,7 @@ import (
 
 	"github.com/sanctiongraph/sanctiongraph/graph/cypher/cyphertest"
 	"github.com/sanctiongraph/sanctiongraph/graph/cypher/neo4jlocal"
+	"github.com/sanctiongraph/sanctiongraph/loaders/sharedtest"
 )
 
 // Test scaffolding: the Neo4j of this test binary, the benchmark graph's
@@ -46,7 +47,7 @@ func runMain(m *testing.M) (int, error) {
 			}
 			dir = d
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+		ctx, cancel := context.WithTimeout(context.Background(), sharedtest.Timeout(5*time.Minute))
 		defer cancel()
 		start := time.Now()
 		inst, err := neo4jlocal.Start(ctx, neo4jlocal.Config{Dir: dir, HeapMB: 4096, PageCacheMB: 2048})
@@ -56,7 +57,7 @@ func runMain(m *testing.M) (int, error) {
 		fmt.Fprintf(os.Stderr, "synth: local Neo4j for benchmarks at %s (store %s, heap 4096 MiB, page cache 2048 MiB), ready in %s\n",
 			inst.URI(), dir, time.Since(start).Round(10*time.Millisecond))
 		defer func() {
-			sctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+			sctx, cancel := context.WithTimeout(context.Background(), sharedtest.Timeout(2*time.Minute))
 			defer cancel()
 			_ = inst.Stop(sctx)
 			if !keep {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/sanctiongraph/sanctiongraph/graph/cypher"
 	"github.com/sanctiongraph/sanctiongraph/graph/cypher/neo4jlocal"
+	"github.com/sanctiongraph/sanctiongraph/loaders/sharedtest"
 )
 
 // Env is a Neo4j for one test binary.
@@ -31,7 +32,7 @@ type Env struct {
 // applies the schema migrations and fails loudly if Neo4j is unreachable.
 // Call it from TestMain and Stop the Env when the tests end.
 func Start() (*Env, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), sharedtest.Timeout(5*time.Minute))
 	defer cancel()
 	env := &Env{}
 	cfg := cypher.Config{
@@ -39,6 +40,10 @@ func Start() (*Env, error) {
 		User:     os.Getenv("NEO4J_USER"),
 		Password: os.Getenv("NEO4J_PASSWORD"),
 		Database: os.Getenv("NEO4J_DATABASE"),
+		// Tests write whole datasets in one transaction on machines that
+		// may be busy: a generous server-side limit, stretched by the
+		// timeout scale (the service's default is 30s).
+		QueryTimeout: sharedtest.Timeout(2 * time.Minute),
 	}
 	if cfg.URI == "" {
 		dir, err := os.MkdirTemp("", "sanctiongraph-neo4j-test-")
@@ -110,13 +115,13 @@ func (e *Env) Stop() {
 // with each other in the same binary.
 func (e *Env) Reset(tb testing.TB) context.Context {
 	tb.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), sharedtest.Timeout(5*time.Minute))
 	tb.Cleanup(cancel)
 	if err := e.Store.Purge(ctx); err != nil {
 		tb.Fatalf("reset graph: %v", err)
 	}
 	tb.Cleanup(func() {
-		c, cancel := context.WithTimeout(context.Background(), time.Minute)
+		c, cancel := context.WithTimeout(context.Background(), sharedtest.Timeout(time.Minute))
 		defer cancel()
 		if err := e.Store.Purge(c); err != nil {
 			tb.Errorf("reset graph after test: %v", err)

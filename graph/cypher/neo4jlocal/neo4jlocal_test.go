@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sanctiongraph/sanctiongraph/loaders/sharedtest"
 )
 
 func TestVersionPinnedEverywhere(t *testing.T) {
@@ -20,7 +22,7 @@ func TestVersionPinnedEverywhere(t *testing.T) {
 	if m == nil || string(m[1]) != Neo4jVersion {
 		t.Fatalf("pom.xml neo4j.version = %q, want Neo4jVersion %q", m, Neo4jVersion)
 	}
-	compose, err := os.ReadFile("../../docker-compose.yml")
+	compose, err := os.ReadFile("../../../docker-compose.yml")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +42,7 @@ func TestSourceHashStable(t *testing.T) {
 // TCP connections on the Bolt port, stop cleanly and start again on the same
 // port with the same store.
 func TestStartStopRestart(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), sharedtest.Timeout(5*time.Minute))
 	defer cancel()
 	inst, err := Start(ctx, Config{Dir: t.TempDir(), HeapMB: 512, PageCacheMB: 64})
 	if err != nil {
