@@ -124,7 +124,7 @@ type ListingPeriod struct {
 	AddedBetween []string
 	// RemovedBetween is [last edition with, first edition without], when a
 	// later edition does not hold it; for a period known only from
-	// ListedOn it is [ListedOn, first edition without].
+	// ListedOn it is [ListedOn, first edition after ListedOn].
 	RemovedBetween []string
 	// Current is true when the newest edition loaded holds the listing.
 	Current bool
@@ -200,7 +200,13 @@ func ListingPeriods(editions []EditionDate, in func(id string) bool, listedOn st
 			case i == 0 || listedOn > editions[i-1].PublishedOn:
 				p.ListedOn = ptr(listedOn)
 			default:
-				out = append(out, ListingPeriod{ListedOn: ptr(listedOn), RemovedBetween: []string{listedOn, editions[i-1].PublishedOn}})
+				// The first edition after the stated date lacks the
+				// listing: it was removed by then.
+				k := 0
+				for editions[k].PublishedOn < listedOn {
+					k++
+				}
+				out = append(out, ListingPeriod{ListedOn: ptr(listedOn), RemovedBetween: []string{listedOn, editions[k].PublishedOn}})
 			}
 		}
 		out = append(out, p)
