@@ -22,8 +22,9 @@ const pathTimeout = 10 * time.Second
 // patterns). The relationship types come from schema constants and the
 // numbers are validated integers; every value is a $parameter. Each
 // segment (from → via… → to) may take up to perSegment hops; the caller
-// checks the total against maxHops.
-func buildPathQuery(types []schema.RelType, segments, perSegment int, mode model.PathSearchMode, k int) string {
+// checks the total against maxHops. dated adds the listing-period check of
+// each hop (activeClause), needed only when the search has a date range.
+func buildPathQuery(types []schema.RelType, segments, perSegment int, mode model.PathSearchMode, k int, dated bool) string {
 	names := make([]string, len(types))
 	for i, t := range types {
 		names[i] = string(t)
@@ -45,13 +46,16 @@ func buildPathQuery(types []schema.RelType, segments, perSegment int, mode model
 	default:
 		b.WriteString("MATCH p = SHORTEST 1 (n0)")
 	}
+	periods := ""
+	if dated {
+		periods = "\n       AND " + overlapClause("r%[1]d", "$lo", "$hi")
+	}
 	for i := 1; i <= segments; i++ {
 		fmt.Fprintf(&b, `
   (()-[r%[1]d:%[2]s]-(m%[1]d)
      WHERE r%[1]d.statusRank >= $minRank
        AND ($hi IS NULL OR r%[1]d.validFrom IS NULL OR r%[1]d.validFrom <= $hi)
-       AND ($lo IS NULL OR r%[1]d.validUntil IS NULL OR r%[1]d.validUntil >= $lo)
-       AND `+overlapClause("r%[1]d", "$lo", "$hi")+`
+       AND ($lo IS NULL OR r%[1]d.validUntil IS NULL OR r%[1]d.validUntil >= $lo)`+periods+`
        AND (m%[1]d.id IN $ends OR (
              m%[1]d.statusRank >= 0
              AND ($kinds IS NULL OR m%[1]d.kind IN $kinds)
@@ -212,7 +216,7 @@ func (s *Store) findPaths(ctx context.Context, q model.PathQuery, ends []string,
 	case model.KShortest:
 		limit = q.K
 	}
-	query := buildPathQuery(types, segments, perSegment, q.Mode, q.K)
+	query := buildPathQuery(types, segments, perSegment, q.Mode, q.K, lo != nil || hi != nil)
 	excl := kindStrings(q.ExcludeKinds)
 	p := map[string]any{
 		"ends": ends, "minRank": int64(q.MinStatus.Rank()), "lo": lo, "hi": hi,
