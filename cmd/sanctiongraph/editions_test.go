@@ -339,6 +339,19 @@ func TestUNEditions2020To2026(t *testing.T) {
 	}
 }
 
+// purgeLongAfter empties a large graph when the test ends, with more time
+// than Reset's cleanup gives (cleanups run last registered first, so this
+// one runs before Reset's).
+func purgeLongAfter(t *testing.T) {
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+		defer cancel()
+		if err := env.Store.Purge(ctx); err != nil {
+			t.Errorf("purge: %v", err)
+		}
+	})
+}
+
 func intersect(a, b map[string]unListing) []string {
 	var out []string
 	for k := range a {
@@ -356,15 +369,7 @@ func intersect(a, b map[string]unListing) []string {
 // -allow-mass-removal (graph unchanged) and loads with it.
 func TestOFACListGuards(t *testing.T) {
 	env.Reset(t)
-	// The graph this test leaves is large: empty it with more time than
-	// Reset's cleanup gives (cleanups run last registered first).
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-		defer cancel()
-		if err := env.Store.Purge(ctx); err != nil {
-			t.Errorf("purge: %v", err)
-		}
-	})
+	purgeLongAfter(t)
 	src := sharedtest.Path(t, "ofac-sdn-csv-2024/sdn.csv")
 	data, err := os.ReadFile(src)
 	if err != nil {

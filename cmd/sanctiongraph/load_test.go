@@ -121,6 +121,7 @@ func TestLoadFailsCleanly(t *testing.T) {
 // from Russia to Kim Jong Un through the real designations.
 func TestLoadOFACAndLinkToTheStory(t *testing.T) {
 	ctx := env.Reset(t)
+	purgeLongAfter(t)
 	if _, err := importer.LoadCurated(ctx, env.Store); err != nil {
 		t.Fatal(err)
 	}
