@@ -36,7 +36,7 @@ func factEvidence(factID string, in []*model.FactEvidenceInput) []model.Evidence
 	for i, e := range in {
 		out[i] = model.Evidence{ID: deref(e.ID), FactID: factID, SourceID: e.SourceID, Status: e.Status,
 			Basis: deref(e.Basis), Quote: deref(e.Quote), Claim: deref(e.Claim), Property: deref(e.Property),
-			Value: deref(e.Value), StatedOn: deref(e.StatedOn)}
+			Value: deref(e.Value), StatedOn: string(deref(e.StatedOn))}
 	}
 	return out
 }

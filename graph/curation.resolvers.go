@@ -14,46 +14,13 @@ import (
 	"github.com/sanctiongraph/sanctiongraph/schema"
 )
 
-func (r *changeResolver) At(ctx context.Context, obj *model.Change) (string, error) {
-	return obj.At.UTC().Format(time.RFC3339Nano), nil
-}
-
-func (r *changeResolver) Action(ctx context.Context, obj *model.Change) (model.ChangeAction, error) {
-	return model.ChangeAction(obj.Action), nil
-}
-
-func (r *changeResolver) Target(ctx context.Context, obj *model.Change) (model.ChangeTarget, error) {
-	return model.ChangeTarget(obj.Target), nil
-}
-
-func (r *changeResolver) RequestID(ctx context.Context, obj *model.Change) (*string, error) {
-	return optString(obj.RequestID), nil
-}
-
-func (r *changeResolver) Before(ctx context.Context, obj *model.Change) (*string, error) {
-	return optString(obj.Before), nil
-}
-
-func (r *changeResolver) After(ctx context.Context, obj *model.Change) (*string, error) {
-	return optString(obj.After), nil
-}
-
-func (r *changeResolver) Diff(ctx context.Context, obj *model.Change) ([]*model.FieldChange, error) {
-	d := model.Diff(*obj)
-	out := make([]*model.FieldChange, len(d))
-	for i := range d {
-		out[i] = &d[i]
-	}
-	return out, nil
-}
-
 func (r *mutationResolver) UpsertEntity(ctx context.Context, input model.EntityInput, reason string) (*model.EntityWrite, error) {
 	who, err := r.actor(ctx, auth.Editor)
 	if err != nil {
 		return nil, err
 	}
 	e := model.Entity{ID: input.ID, Kind: input.Kind, Name: input.Name, Aliases: input.Aliases, Description: deref(input.Description),
-		Provenance: model.Provenance{Status: input.Status, ValidFrom: deref(input.ValidFrom), ValidUntil: deref(input.ValidUntil)}}
+		Provenance: model.Provenance{Status: input.Status, ValidFrom: string(deref(input.ValidFrom)), ValidUntil: string(deref(input.ValidUntil))}}
 	if e.Properties, err = propertyInput(input.Properties); err != nil {
 		return nil, err
 	}
@@ -75,7 +42,7 @@ func (r *mutationResolver) UpsertRelationship(ctx context.Context, input model.R
 		return nil, err
 	}
 	rel := model.Relationship{ID: deref(input.ID), Type: input.Type, FromID: input.From, ToID: input.To,
-		Provenance: model.Provenance{Status: input.Status, ValidFrom: deref(input.ValidFrom), ValidUntil: deref(input.ValidUntil)}}
+		Provenance: model.Provenance{Status: input.Status, ValidFrom: string(deref(input.ValidFrom)), ValidUntil: string(deref(input.ValidUntil))}}
 	if rel.Properties, err = propertyInput(input.Properties); err != nil {
 		return nil, err
 	}
@@ -98,7 +65,7 @@ func (r *mutationResolver) UpsertSource(ctx context.Context, input model.SourceI
 	props := model.Properties{}
 	props.Set("publisher", deref(input.Publisher))
 	props.Set("url", deref(input.URL))
-	props.Set("publishedOn", deref(input.PublishedOn))
+	props.Set("publishedOn", string(deref(input.PublishedOn)))
 	e := model.Entity{ID: input.ID, Kind: schema.Source, Name: input.Name, Properties: props,
 		Provenance: model.Provenance{Status: status}}
 	ent, res, err := r.Store.UpsertEntity(ctx, e, nil, model.ActionUpsertSource, who, reason)
@@ -115,7 +82,7 @@ func (r *mutationResolver) AttachEvidence(ctx context.Context, input model.Evide
 	}
 	ev := model.Evidence{ID: deref(input.ID), FactID: input.FactID, SourceID: input.SourceID, Status: input.Status,
 		Basis: deref(input.Basis), Quote: deref(input.Quote), Claim: deref(input.Claim), Property: deref(input.Property),
-		Value: deref(input.Value), StatedOn: deref(input.StatedOn)}
+		Value: deref(input.Value), StatedOn: string(deref(input.StatedOn))}
 	out, res, err := r.Store.AttachEvidence(ctx, ev, who, reason)
 	if err != nil {
 		return nil, err
@@ -177,18 +144,17 @@ func (r *queryResolver) Changes(ctx context.Context, actor *string, since *strin
 	return r.changes(ctx, q)
 }
 
-func (r *retractionResolver) At(ctx context.Context, obj *model.Retraction) (string, error) {
-	return obj.At.UTC().Format(time.RFC3339Nano), nil
+func (r *queryResolver) VerifyChangeLog(ctx context.Context) (*model.ChangeLogCheck, error) {
+	if err := auth.Require(ctx, auth.Editor); err != nil {
+		return nil, err
+	}
+	check, err := r.Store.VerifyChangeLog(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &check, nil
 }
-
-func (r *Resolver) Change() ChangeResolver { return &changeResolver{r} }
 
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
-func (r *Resolver) Retraction() RetractionResolver { return &retractionResolver{r} }
-
-type (
-	changeResolver     struct{ *Resolver }
-	mutationResolver   struct{ *Resolver }
-	retractionResolver struct{ *Resolver }
-)
+type mutationResolver struct{ *Resolver }

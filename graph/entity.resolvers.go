@@ -11,28 +11,12 @@ import (
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
 )
 
-func (r *entityResolver) Description(ctx context.Context, obj *model.Entity) (*string, error) {
-	return optString(obj.Description), nil
-}
-
 func (r *entityResolver) Properties(ctx context.Context, obj *model.Entity, names []string) ([]*model.Property, error) {
 	decl, _ := r.model.Kind(obj.Kind)
 	if decl == nil {
 		return nil, nil
 	}
 	return properties(decl.Properties, obj.Properties, names), nil
-}
-
-func (r *entityResolver) ValidFrom(ctx context.Context, obj *model.Entity) (*string, error) {
-	return optString(obj.ValidFrom), nil
-}
-
-func (r *entityResolver) ValidUntil(ctx context.Context, obj *model.Entity) (*string, error) {
-	return optString(obj.ValidUntil), nil
-}
-
-func (r *entityResolver) RecordID(ctx context.Context, obj *model.Entity) (*string, error) {
-	return optString(obj.RecordID), nil
 }
 
 func (r *entityResolver) Evidence(ctx context.Context, obj *model.Entity) ([]*model.Evidence, error) {
@@ -43,36 +27,8 @@ func (r *entityResolver) Neighbours(ctx context.Context, obj *model.Entity, filt
 	return r.neighbours(ctx, obj.ID, filter, first, after)
 }
 
-func (r *entityResolver) Retraction(ctx context.Context, obj *model.Entity) (*model.Retraction, error) {
-	return obj.Retracted, nil
-}
-
 func (r *evidenceResolver) Source(ctx context.Context, obj *model.Evidence) (*model.Entity, error) {
 	return r.entity(ctx, obj.SourceID)
-}
-
-func (r *evidenceResolver) Basis(ctx context.Context, obj *model.Evidence) (*string, error) {
-	return optString(obj.Basis), nil
-}
-
-func (r *evidenceResolver) Quote(ctx context.Context, obj *model.Evidence) (*string, error) {
-	return optString(obj.Quote), nil
-}
-
-func (r *evidenceResolver) Claim(ctx context.Context, obj *model.Evidence) (*string, error) {
-	return optString(obj.Claim), nil
-}
-
-func (r *evidenceResolver) Property(ctx context.Context, obj *model.Evidence) (*string, error) {
-	return optString(obj.Property), nil
-}
-
-func (r *evidenceResolver) Value(ctx context.Context, obj *model.Evidence) (*string, error) {
-	return optString(obj.Value), nil
-}
-
-func (r *evidenceResolver) StatedOn(ctx context.Context, obj *model.Evidence) (*string, error) {
-	return optString(obj.StatedOn), nil
 }
 
 func (r *Resolver) Entity() EntityResolver { return &entityResolver{r} }

@@ -29,14 +29,12 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
-	Change() ChangeResolver
 	Entity() EntityResolver
 	Evidence() EvidenceResolver
 	Hop() HopResolver
 	Mutation() MutationResolver
 	Query() QueryResolver
 	Relationship() RelationshipResolver
-	Retraction() RetractionResolver
 }
 
 type DirectiveRoot struct {
@@ -45,31 +43,39 @@ type DirectiveRoot struct {
 type ComplexityRoot struct {
 	Breach struct {
 		Annex         func(childComplexity int) int
+		Direction     func(childComplexity int) int
 		ExtendedBy    func(childComplexity int) int
 		Goods         func(childComplexity int) int
 		InForce       func(childComplexity int) int
 		MatchedBy     func(childComplexity int) int
 		Measure       func(childComplexity int) int
 		Paragraph     func(childComplexity int) int
+		Reading       func(childComplexity int) int
 		Resolutions   func(childComplexity int) int
 		Targets       func(childComplexity int) int
 		WeakestStatus func(childComplexity int) int
 	}
 
+	BrokenLink struct {
+		ChangeIDOrNil func(childComplexity int) int
+		Problem       func(childComplexity int) int
+		Seq           func(childComplexity int) int
+	}
+
 	Change struct {
-		Action    func(childComplexity int) int
-		Actor     func(childComplexity int) int
-		After     func(childComplexity int) int
-		At        func(childComplexity int) int
-		Before    func(childComplexity int) int
-		Diff      func(childComplexity int) int
-		FactID    func(childComplexity int) int
-		ID        func(childComplexity int) int
-		Reason    func(childComplexity int) int
-		RequestID func(childComplexity int) int
-		Role      func(childComplexity int) int
-		Target    func(childComplexity int) int
-		TargetID  func(childComplexity int) int
+		ActionEnum     func(childComplexity int) int
+		Actor          func(childComplexity int) int
+		AfterOrNil     func(childComplexity int) int
+		AtText         func(childComplexity int) int
+		BeforeOrNil    func(childComplexity int) int
+		FactID         func(childComplexity int) int
+		Fields         func(childComplexity int) int
+		ID             func(childComplexity int) int
+		Reason         func(childComplexity int) int
+		RequestIDOrNil func(childComplexity int) int
+		Role           func(childComplexity int) int
+		TargetEnum     func(childComplexity int) int
+		TargetID       func(childComplexity int) int
 	}
 
 	ChangeConnection struct {
@@ -81,6 +87,14 @@ type ComplexityRoot struct {
 	ChangeEdge struct {
 		Cursor func(childComplexity int) int
 		Node   func(childComplexity int) int
+	}
+
+	ChangeLogCheck struct {
+		Broken    func(childComplexity int) int
+		Checked   func(childComplexity int) int
+		HeadHash  func(childComplexity int) int
+		HeadSeq   func(childComplexity int) int
+		Unchained func(childComplexity int) int
 	}
 
 	Counts struct {
@@ -112,20 +126,20 @@ type ComplexityRoot struct {
 	}
 
 	Entity struct {
-		Aliases     func(childComplexity int) int
-		Dataset     func(childComplexity int) int
-		Description func(childComplexity int) int
-		Evidence    func(childComplexity int) int
-		ID          func(childComplexity int) int
-		Kind        func(childComplexity int) int
-		Name        func(childComplexity int) int
-		Neighbours  func(childComplexity int, filter *model.NeighbourFilter, first *int, after *string) int
-		Properties  func(childComplexity int, names []string) int
-		RecordID    func(childComplexity int) int
-		Retraction  func(childComplexity int) int
-		Status      func(childComplexity int) int
-		ValidFrom   func(childComplexity int) int
-		ValidUntil  func(childComplexity int) int
+		Aliases          func(childComplexity int) int
+		Dataset          func(childComplexity int) int
+		DescriptionOrNil func(childComplexity int) int
+		Evidence         func(childComplexity int) int
+		ID               func(childComplexity int) int
+		Kind             func(childComplexity int) int
+		Name             func(childComplexity int) int
+		Neighbours       func(childComplexity int, filter *model.NeighbourFilter, first *int, after *string) int
+		Properties       func(childComplexity int, names []string) int
+		RecordIDOrNil    func(childComplexity int) int
+		Retracted        func(childComplexity int) int
+		Status           func(childComplexity int) int
+		ValidFromOrNil   func(childComplexity int) int
+		ValidUntilOrNil  func(childComplexity int) int
 	}
 
 	EntityConnection struct {
@@ -146,15 +160,15 @@ type ComplexityRoot struct {
 	}
 
 	Evidence struct {
-		Basis    func(childComplexity int) int
-		Claim    func(childComplexity int) int
-		ID       func(childComplexity int) int
-		Property func(childComplexity int) int
-		Quote    func(childComplexity int) int
-		Source   func(childComplexity int) int
-		StatedOn func(childComplexity int) int
-		Status   func(childComplexity int) int
-		Value    func(childComplexity int) int
+		BasisOrNil    func(childComplexity int) int
+		ClaimOrNil    func(childComplexity int) int
+		ID            func(childComplexity int) int
+		PropertyOrNil func(childComplexity int) int
+		QuoteOrNil    func(childComplexity int) int
+		Source        func(childComplexity int) int
+		StatedOnOrNil func(childComplexity int) int
+		Status        func(childComplexity int) int
+		ValueOrNil    func(childComplexity int) int
 	}
 
 	EvidenceWrite struct {
@@ -309,18 +323,22 @@ type ComplexityRoot struct {
 	}
 
 	PotentialViolation struct {
-		Breaches      func(childComplexity int) int
-		Caveat        func(childComplexity int) int
-		Date          func(childComplexity int) int
-		Explanation   func(childComplexity int) int
-		Facts         func(childComplexity int) int
-		Goods         func(childComplexity int) int
-		Reactions     func(childComplexity int) int
-		Recipients    func(childComplexity int) int
-		Route         func(childComplexity int) int
-		Suppliers     func(childComplexity int) int
-		Transfer      func(childComplexity int) int
-		WeakestStatus func(childComplexity int) int
+		Attempted           func(childComplexity int) int
+		Breaches            func(childComplexity int) int
+		Caveat              func(childComplexity int) int
+		ContestedBySupplier func(childComplexity int) int
+		Contests            func(childComplexity int) int
+		Date                func(childComplexity int) int
+		Explanation         func(childComplexity int) int
+		Facts               func(childComplexity int) int
+		Goods               func(childComplexity int) int
+		Procurers           func(childComplexity int) int
+		Reactions           func(childComplexity int) int
+		Recipients          func(childComplexity int) int
+		Route               func(childComplexity int) int
+		Suppliers           func(childComplexity int) int
+		Transfer            func(childComplexity int) int
+		WeakestStatus       func(childComplexity int) int
 	}
 
 	Property struct {
@@ -333,35 +351,36 @@ type ComplexityRoot struct {
 		Changes             func(childComplexity int, actor *string, since *string, first *int, after *string) int
 		Counts              func(childComplexity int, filter *model.CountFilter) int
 		Editions            func(childComplexity int, list string) int
-		Entities            func(childComplexity int, filter *model.EntityFilter, sort *model.EntitySort, first *int, after *string) int
+		Entities            func(childComplexity int, filter *model.EntityFilter, sort *model.EntityOrder, first *int, after *string) int
 		Entity              func(childComplexity int, id string) int
 		History             func(childComplexity int, id string, first *int, after *string) int
-		ListChanges         func(childComplexity int, authority string, from *string, to *string, program *string, referencePrefix *string, changes []model.ListingChangeKind, first *int, after *string) int
+		ListChanges         func(childComplexity int, authority string, from *model.Date, to *model.Date, program *string, referencePrefix *string, changes []model.ListingChangeKind, first *int, after *string) int
 		ListingHistory      func(childComplexity int, id string) int
 		Neighbours          func(childComplexity int, id string, filter *model.NeighbourFilter, first *int, after *string) int
 		Node                func(childComplexity int, id string) int
-		Paths               func(childComplexity int, from string, to string, via []string, maxHops *int, mode *model.PathMode, k *int, types []schema.RelType, excludeTypes []schema.RelType, kinds []schema.Kind, excludeKinds []schema.Kind, minStatus *schema.Status, at *string, during *model.DateRange, maxDegree *int) int
+		Paths               func(childComplexity int, from string, to string, via []string, maxHops *int, mode *model.PathSearchMode, k *int, types []schema.RelType, excludeTypes []schema.RelType, kinds []schema.Kind, excludeKinds []schema.Kind, minStatus *schema.Status, at *model.Date, during *model.DateRange, maxDegree *int) int
 		PotentialViolations func(childComplexity int, filter *model.ViolationFilter, first *int, after *string) int
 		Relationship        func(childComplexity int, id string) int
 		Resolution          func(childComplexity int, number int) int
 		Search              func(childComplexity int, query string, kinds []schema.Kind, first *int, after *string) int
 		State               func(childComplexity int, isoCode string) int
-		Timeline            func(childComplexity int, from *string, to *string, kinds []schema.Kind, minStatus *schema.Status, first *int, after *string) int
+		Timeline            func(childComplexity int, from *model.Date, to *model.Date, kinds []schema.Kind, minStatus *schema.Status, first *int, after *string) int
+		VerifyChangeLog     func(childComplexity int) int
 	}
 
 	Relationship struct {
-		Dataset    func(childComplexity int) int
-		Evidence   func(childComplexity int) int
-		From       func(childComplexity int) int
-		ID         func(childComplexity int) int
-		Properties func(childComplexity int, names []string) int
-		RecordID   func(childComplexity int) int
-		Retraction func(childComplexity int) int
-		Status     func(childComplexity int) int
-		To         func(childComplexity int) int
-		Type       func(childComplexity int) int
-		ValidFrom  func(childComplexity int) int
-		ValidUntil func(childComplexity int) int
+		Dataset         func(childComplexity int) int
+		Evidence        func(childComplexity int) int
+		From            func(childComplexity int) int
+		ID              func(childComplexity int) int
+		Properties      func(childComplexity int, names []string) int
+		RecordIDOrNil   func(childComplexity int) int
+		Retracted       func(childComplexity int) int
+		Status          func(childComplexity int) int
+		To              func(childComplexity int) int
+		Type            func(childComplexity int) int
+		ValidFromOrNil  func(childComplexity int) int
+		ValidUntilOrNil func(childComplexity int) int
 	}
 
 	RelationshipTypeCount struct {
@@ -381,7 +400,7 @@ type ComplexityRoot struct {
 	}
 
 	Retraction struct {
-		At     func(childComplexity int) int
+		AtText func(childComplexity int) int
 		By     func(childComplexity int) int
 		Reason func(childComplexity int) int
 	}
@@ -432,6 +451,7 @@ type ComplexityRoot struct {
 	}
 
 	Vote struct {
+		Record       func(childComplexity int) int
 		Relationship func(childComplexity int) int
 		Role         func(childComplexity int) int
 		State        func(childComplexity int) int
@@ -443,41 +463,16 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
-type ChangeResolver interface {
-	At(ctx context.Context, obj *model.Change) (string, error)
-
-	Action(ctx context.Context, obj *model.Change) (model.ChangeAction, error)
-	Target(ctx context.Context, obj *model.Change) (model.ChangeTarget, error)
-
-	RequestID(ctx context.Context, obj *model.Change) (*string, error)
-	Before(ctx context.Context, obj *model.Change) (*string, error)
-	After(ctx context.Context, obj *model.Change) (*string, error)
-	Diff(ctx context.Context, obj *model.Change) ([]*model.FieldChange, error)
-}
 type EntityResolver interface {
-	Description(ctx context.Context, obj *model.Entity) (*string, error)
 	Properties(ctx context.Context, obj *model.Entity, names []string) ([]*model.Property, error)
 
-	ValidFrom(ctx context.Context, obj *model.Entity) (*string, error)
-	ValidUntil(ctx context.Context, obj *model.Entity) (*string, error)
-
-	RecordID(ctx context.Context, obj *model.Entity) (*string, error)
 	Evidence(ctx context.Context, obj *model.Entity) ([]*model.Evidence, error)
 	Neighbours(ctx context.Context, obj *model.Entity, filter *model.NeighbourFilter, first *int, after *string) (*model.NeighbourConnection, error)
-	Retraction(ctx context.Context, obj *model.Entity) (*model.Retraction, error)
 }
 type EvidenceResolver interface {
 	Source(ctx context.Context, obj *model.Evidence) (*model.Entity, error)
-
-	Basis(ctx context.Context, obj *model.Evidence) (*string, error)
-	Quote(ctx context.Context, obj *model.Evidence) (*string, error)
-	Claim(ctx context.Context, obj *model.Evidence) (*string, error)
-	Property(ctx context.Context, obj *model.Evidence) (*string, error)
-	Value(ctx context.Context, obj *model.Evidence) (*string, error)
-	StatedOn(ctx context.Context, obj *model.Evidence) (*string, error)
 }
 type HopResolver interface {
-	Direction(ctx context.Context, obj *model.Hop) (model.Direction, error)
 	Sentence(ctx context.Context, obj *model.Hop) (string, error)
 	Evidence(ctx context.Context, obj *model.Hop) ([]*model.Evidence, error)
 }
@@ -496,17 +491,18 @@ type QueryResolver interface {
 	Relationship(ctx context.Context, id string) (*model.Relationship, error)
 	State(ctx context.Context, isoCode string) (*model.Entity, error)
 	Resolution(ctx context.Context, number int) (*model.Entity, error)
-	Entities(ctx context.Context, filter *model.EntityFilter, sort *model.EntitySort, first *int, after *string) (*model.EntityConnection, error)
+	Entities(ctx context.Context, filter *model.EntityFilter, sort *model.EntityOrder, first *int, after *string) (*model.EntityConnection, error)
 	Search(ctx context.Context, query string, kinds []schema.Kind, first *int, after *string) (*model.SearchConnection, error)
 	Neighbours(ctx context.Context, id string, filter *model.NeighbourFilter, first *int, after *string) (*model.NeighbourConnection, error)
 	Counts(ctx context.Context, filter *model.CountFilter) (*model.Counts, error)
-	Timeline(ctx context.Context, from *string, to *string, kinds []schema.Kind, minStatus *schema.Status, first *int, after *string) (*model.TimelineConnection, error)
+	Timeline(ctx context.Context, from *model.Date, to *model.Date, kinds []schema.Kind, minStatus *schema.Status, first *int, after *string) (*model.TimelineConnection, error)
 	History(ctx context.Context, id string, first *int, after *string) (*model.ChangeConnection, error)
 	Changes(ctx context.Context, actor *string, since *string, first *int, after *string) (*model.ChangeConnection, error)
+	VerifyChangeLog(ctx context.Context) (*model.ChangeLogCheck, error)
 	Editions(ctx context.Context, list string) ([]*model.Edition, error)
-	ListChanges(ctx context.Context, authority string, from *string, to *string, program *string, referencePrefix *string, changes []model.ListingChangeKind, first *int, after *string) (*model.ListChangeConnection, error)
+	ListChanges(ctx context.Context, authority string, from *model.Date, to *model.Date, program *string, referencePrefix *string, changes []model.ListingChangeKind, first *int, after *string) (*model.ListChangeConnection, error)
 	ListingHistory(ctx context.Context, id string) (*model.ListingHistory, error)
-	Paths(ctx context.Context, from string, to string, via []string, maxHops *int, mode *model.PathMode, k *int, types []schema.RelType, excludeTypes []schema.RelType, kinds []schema.Kind, excludeKinds []schema.Kind, minStatus *schema.Status, at *string, during *model.DateRange, maxDegree *int) (*model.PathResult, error)
+	Paths(ctx context.Context, from string, to string, via []string, maxHops *int, mode *model.PathSearchMode, k *int, types []schema.RelType, excludeTypes []schema.RelType, kinds []schema.Kind, excludeKinds []schema.Kind, minStatus *schema.Status, at *model.Date, during *model.DateRange, maxDegree *int) (*model.PathResult, error)
 	PotentialViolations(ctx context.Context, filter *model.ViolationFilter, first *int, after *string) (*model.ViolationConnection, error)
 }
 type RelationshipResolver interface {
@@ -514,15 +510,7 @@ type RelationshipResolver interface {
 	To(ctx context.Context, obj *model.Relationship) (*model.Entity, error)
 	Properties(ctx context.Context, obj *model.Relationship, names []string) ([]*model.Property, error)
 
-	ValidFrom(ctx context.Context, obj *model.Relationship) (*string, error)
-	ValidUntil(ctx context.Context, obj *model.Relationship) (*string, error)
-
-	RecordID(ctx context.Context, obj *model.Relationship) (*string, error)
 	Evidence(ctx context.Context, obj *model.Relationship) ([]*model.Evidence, error)
-	Retraction(ctx context.Context, obj *model.Relationship) (*model.Retraction, error)
-}
-type RetractionResolver interface {
-	At(ctx context.Context, obj *model.Retraction) (string, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -549,6 +537,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Breach.Annex(childComplexity), true
+	case "Breach.direction":
+		if e.ComplexityRoot.Breach.Direction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Breach.Direction(childComplexity), true
 	case "Breach.extendedBy":
 		if e.ComplexityRoot.Breach.ExtendedBy == nil {
 			break
@@ -585,6 +579,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Breach.Paragraph(childComplexity), true
+	case "Breach.reading":
+		if e.ComplexityRoot.Breach.Reading == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Breach.Reading(childComplexity), true
 	case "Breach.resolutions":
 		if e.ComplexityRoot.Breach.Resolutions == nil {
 			break
@@ -604,12 +604,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Breach.WeakestStatus(childComplexity), true
 
-	case "Change.action":
-		if e.ComplexityRoot.Change.Action == nil {
+	case "BrokenLink.changeId":
+		if e.ComplexityRoot.BrokenLink.ChangeIDOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Change.Action(childComplexity), true
+		return e.ComplexityRoot.BrokenLink.ChangeIDOrNil(childComplexity), true
+	case "BrokenLink.problem":
+		if e.ComplexityRoot.BrokenLink.Problem == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokenLink.Problem(childComplexity), true
+	case "BrokenLink.seq":
+		if e.ComplexityRoot.BrokenLink.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.BrokenLink.Seq(childComplexity), true
+
+	case "Change.action":
+		if e.ComplexityRoot.Change.ActionEnum == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.ActionEnum(childComplexity), true
 	case "Change.actor":
 		if e.ComplexityRoot.Change.Actor == nil {
 			break
@@ -617,35 +636,35 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Change.Actor(childComplexity), true
 	case "Change.after":
-		if e.ComplexityRoot.Change.After == nil {
+		if e.ComplexityRoot.Change.AfterOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Change.After(childComplexity), true
+		return e.ComplexityRoot.Change.AfterOrNil(childComplexity), true
 	case "Change.at":
-		if e.ComplexityRoot.Change.At == nil {
+		if e.ComplexityRoot.Change.AtText == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Change.At(childComplexity), true
+		return e.ComplexityRoot.Change.AtText(childComplexity), true
 	case "Change.before":
-		if e.ComplexityRoot.Change.Before == nil {
+		if e.ComplexityRoot.Change.BeforeOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Change.Before(childComplexity), true
-	case "Change.diff":
-		if e.ComplexityRoot.Change.Diff == nil {
-			break
-		}
-
-		return e.ComplexityRoot.Change.Diff(childComplexity), true
+		return e.ComplexityRoot.Change.BeforeOrNil(childComplexity), true
 	case "Change.factId":
 		if e.ComplexityRoot.Change.FactID == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Change.FactID(childComplexity), true
+	case "Change.diff":
+		if e.ComplexityRoot.Change.Fields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Fields(childComplexity), true
 	case "Change.id":
 		if e.ComplexityRoot.Change.ID == nil {
 			break
@@ -659,11 +678,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Change.Reason(childComplexity), true
 	case "Change.requestId":
-		if e.ComplexityRoot.Change.RequestID == nil {
+		if e.ComplexityRoot.Change.RequestIDOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Change.RequestID(childComplexity), true
+		return e.ComplexityRoot.Change.RequestIDOrNil(childComplexity), true
 	case "Change.role":
 		if e.ComplexityRoot.Change.Role == nil {
 			break
@@ -671,11 +690,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Change.Role(childComplexity), true
 	case "Change.target":
-		if e.ComplexityRoot.Change.Target == nil {
+		if e.ComplexityRoot.Change.TargetEnum == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Change.Target(childComplexity), true
+		return e.ComplexityRoot.Change.TargetEnum(childComplexity), true
 	case "Change.targetId":
 		if e.ComplexityRoot.Change.TargetID == nil {
 			break
@@ -714,6 +733,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ChangeEdge.Node(childComplexity), true
+
+	case "ChangeLogCheck.broken":
+		if e.ComplexityRoot.ChangeLogCheck.Broken == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeLogCheck.Broken(childComplexity), true
+	case "ChangeLogCheck.checked":
+		if e.ComplexityRoot.ChangeLogCheck.Checked == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeLogCheck.Checked(childComplexity), true
+	case "ChangeLogCheck.headHash":
+		if e.ComplexityRoot.ChangeLogCheck.HeadHash == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeLogCheck.HeadHash(childComplexity), true
+	case "ChangeLogCheck.headSeq":
+		if e.ComplexityRoot.ChangeLogCheck.HeadSeq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeLogCheck.HeadSeq(childComplexity), true
+	case "ChangeLogCheck.unchained":
+		if e.ComplexityRoot.ChangeLogCheck.Unchained == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ChangeLogCheck.Unchained(childComplexity), true
 
 	case "Counts.byDataset":
 		if e.ComplexityRoot.Counts.ByDataset == nil {
@@ -845,11 +895,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Entity.Dataset(childComplexity), true
 	case "Entity.description":
-		if e.ComplexityRoot.Entity.Description == nil {
+		if e.ComplexityRoot.Entity.DescriptionOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Entity.Description(childComplexity), true
+		return e.ComplexityRoot.Entity.DescriptionOrNil(childComplexity), true
 	case "Entity.evidence":
 		if e.ComplexityRoot.Entity.Evidence == nil {
 			break
@@ -897,17 +947,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Entity.Properties(childComplexity, args["names"].([]string)), true
 	case "Entity.recordId":
-		if e.ComplexityRoot.Entity.RecordID == nil {
+		if e.ComplexityRoot.Entity.RecordIDOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Entity.RecordID(childComplexity), true
+		return e.ComplexityRoot.Entity.RecordIDOrNil(childComplexity), true
 	case "Entity.retraction":
-		if e.ComplexityRoot.Entity.Retraction == nil {
+		if e.ComplexityRoot.Entity.Retracted == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Entity.Retraction(childComplexity), true
+		return e.ComplexityRoot.Entity.Retracted(childComplexity), true
 	case "Entity.status":
 		if e.ComplexityRoot.Entity.Status == nil {
 			break
@@ -915,17 +965,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Entity.Status(childComplexity), true
 	case "Entity.validFrom":
-		if e.ComplexityRoot.Entity.ValidFrom == nil {
+		if e.ComplexityRoot.Entity.ValidFromOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Entity.ValidFrom(childComplexity), true
+		return e.ComplexityRoot.Entity.ValidFromOrNil(childComplexity), true
 	case "Entity.validUntil":
-		if e.ComplexityRoot.Entity.ValidUntil == nil {
+		if e.ComplexityRoot.Entity.ValidUntilOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Entity.ValidUntil(childComplexity), true
+		return e.ComplexityRoot.Entity.ValidUntilOrNil(childComplexity), true
 
 	case "EntityConnection.edges":
 		if e.ComplexityRoot.EntityConnection.Edges == nil {
@@ -979,17 +1029,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		return e.ComplexityRoot.EntityWrite.Outcome(childComplexity), true
 
 	case "Evidence.basis":
-		if e.ComplexityRoot.Evidence.Basis == nil {
+		if e.ComplexityRoot.Evidence.BasisOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Evidence.Basis(childComplexity), true
+		return e.ComplexityRoot.Evidence.BasisOrNil(childComplexity), true
 	case "Evidence.claim":
-		if e.ComplexityRoot.Evidence.Claim == nil {
+		if e.ComplexityRoot.Evidence.ClaimOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Evidence.Claim(childComplexity), true
+		return e.ComplexityRoot.Evidence.ClaimOrNil(childComplexity), true
 	case "Evidence.id":
 		if e.ComplexityRoot.Evidence.ID == nil {
 			break
@@ -997,17 +1047,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Evidence.ID(childComplexity), true
 	case "Evidence.property":
-		if e.ComplexityRoot.Evidence.Property == nil {
+		if e.ComplexityRoot.Evidence.PropertyOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Evidence.Property(childComplexity), true
+		return e.ComplexityRoot.Evidence.PropertyOrNil(childComplexity), true
 	case "Evidence.quote":
-		if e.ComplexityRoot.Evidence.Quote == nil {
+		if e.ComplexityRoot.Evidence.QuoteOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Evidence.Quote(childComplexity), true
+		return e.ComplexityRoot.Evidence.QuoteOrNil(childComplexity), true
 	case "Evidence.source":
 		if e.ComplexityRoot.Evidence.Source == nil {
 			break
@@ -1015,11 +1065,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Evidence.Source(childComplexity), true
 	case "Evidence.statedOn":
-		if e.ComplexityRoot.Evidence.StatedOn == nil {
+		if e.ComplexityRoot.Evidence.StatedOnOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Evidence.StatedOn(childComplexity), true
+		return e.ComplexityRoot.Evidence.StatedOnOrNil(childComplexity), true
 	case "Evidence.status":
 		if e.ComplexityRoot.Evidence.Status == nil {
 			break
@@ -1027,11 +1077,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Evidence.Status(childComplexity), true
 	case "Evidence.value":
-		if e.ComplexityRoot.Evidence.Value == nil {
+		if e.ComplexityRoot.Evidence.ValueOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Evidence.Value(childComplexity), true
+		return e.ComplexityRoot.Evidence.ValueOrNil(childComplexity), true
 
 	case "EvidenceWrite.change":
 		if e.ComplexityRoot.EvidenceWrite.Change == nil {
@@ -1634,6 +1684,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PathResult.Via(childComplexity), true
 
+	case "PotentialViolation.attempted":
+		if e.ComplexityRoot.PotentialViolation.Attempted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PotentialViolation.Attempted(childComplexity), true
 	case "PotentialViolation.breaches":
 		if e.ComplexityRoot.PotentialViolation.Breaches == nil {
 			break
@@ -1646,6 +1702,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PotentialViolation.Caveat(childComplexity), true
+	case "PotentialViolation.contestedBySupplier":
+		if e.ComplexityRoot.PotentialViolation.ContestedBySupplier == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PotentialViolation.ContestedBySupplier(childComplexity), true
+	case "PotentialViolation.contests":
+		if e.ComplexityRoot.PotentialViolation.Contests == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PotentialViolation.Contests(childComplexity), true
 	case "PotentialViolation.date":
 		if e.ComplexityRoot.PotentialViolation.Date == nil {
 			break
@@ -1670,6 +1738,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.PotentialViolation.Goods(childComplexity), true
+	case "PotentialViolation.procurers":
+		if e.ComplexityRoot.PotentialViolation.Procurers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.PotentialViolation.Procurers(childComplexity), true
 	case "PotentialViolation.reactions":
 		if e.ComplexityRoot.PotentialViolation.Reactions == nil {
 			break
@@ -1769,7 +1843,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Entities(childComplexity, args["filter"].(*model.EntityFilter), args["sort"].(*model.EntitySort), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Entities(childComplexity, args["filter"].(*model.EntityFilter), args["sort"].(*model.EntityOrder), args["first"].(*int), args["after"].(*string)), true
 	case "Query.entity":
 		if e.ComplexityRoot.Query.Entity == nil {
 			break
@@ -1803,7 +1877,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.ListChanges(childComplexity, args["authority"].(string), args["from"].(*string), args["to"].(*string), args["program"].(*string), args["referencePrefix"].(*string), args["changes"].([]model.ListingChangeKind), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.ListChanges(childComplexity, args["authority"].(string), args["from"].(*model.Date), args["to"].(*model.Date), args["program"].(*string), args["referencePrefix"].(*string), args["changes"].([]model.ListingChangeKind), args["first"].(*int), args["after"].(*string)), true
 	case "Query.listingHistory":
 		if e.ComplexityRoot.Query.ListingHistory == nil {
 			break
@@ -1847,7 +1921,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Paths(childComplexity, args["from"].(string), args["to"].(string), args["via"].([]string), args["maxHops"].(*int), args["mode"].(*model.PathMode), args["k"].(*int), args["types"].([]schema.RelType), args["excludeTypes"].([]schema.RelType), args["kinds"].([]schema.Kind), args["excludeKinds"].([]schema.Kind), args["minStatus"].(*schema.Status), args["at"].(*string), args["during"].(*model.DateRange), args["maxDegree"].(*int)), true
+		return e.ComplexityRoot.Query.Paths(childComplexity, args["from"].(string), args["to"].(string), args["via"].([]string), args["maxHops"].(*int), args["mode"].(*model.PathSearchMode), args["k"].(*int), args["types"].([]schema.RelType), args["excludeTypes"].([]schema.RelType), args["kinds"].([]schema.Kind), args["excludeKinds"].([]schema.Kind), args["minStatus"].(*schema.Status), args["at"].(*model.Date), args["during"].(*model.DateRange), args["maxDegree"].(*int)), true
 	case "Query.potentialViolations":
 		if e.ComplexityRoot.Query.PotentialViolations == nil {
 			break
@@ -1913,7 +1987,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Timeline(childComplexity, args["from"].(*string), args["to"].(*string), args["kinds"].([]schema.Kind), args["minStatus"].(*schema.Status), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Timeline(childComplexity, args["from"].(*model.Date), args["to"].(*model.Date), args["kinds"].([]schema.Kind), args["minStatus"].(*schema.Status), args["first"].(*int), args["after"].(*string)), true
+	case "Query.verifyChangeLog":
+		if e.ComplexityRoot.Query.VerifyChangeLog == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.VerifyChangeLog(childComplexity), true
 
 	case "Relationship.dataset":
 		if e.ComplexityRoot.Relationship.Dataset == nil {
@@ -1951,17 +2031,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Relationship.Properties(childComplexity, args["names"].([]string)), true
 	case "Relationship.recordId":
-		if e.ComplexityRoot.Relationship.RecordID == nil {
+		if e.ComplexityRoot.Relationship.RecordIDOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Relationship.RecordID(childComplexity), true
+		return e.ComplexityRoot.Relationship.RecordIDOrNil(childComplexity), true
 	case "Relationship.retraction":
-		if e.ComplexityRoot.Relationship.Retraction == nil {
+		if e.ComplexityRoot.Relationship.Retracted == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Relationship.Retraction(childComplexity), true
+		return e.ComplexityRoot.Relationship.Retracted(childComplexity), true
 	case "Relationship.status":
 		if e.ComplexityRoot.Relationship.Status == nil {
 			break
@@ -1981,17 +2061,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Relationship.Type(childComplexity), true
 	case "Relationship.validFrom":
-		if e.ComplexityRoot.Relationship.ValidFrom == nil {
+		if e.ComplexityRoot.Relationship.ValidFromOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Relationship.ValidFrom(childComplexity), true
+		return e.ComplexityRoot.Relationship.ValidFromOrNil(childComplexity), true
 	case "Relationship.validUntil":
-		if e.ComplexityRoot.Relationship.ValidUntil == nil {
+		if e.ComplexityRoot.Relationship.ValidUntilOrNil == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Relationship.ValidUntil(childComplexity), true
+		return e.ComplexityRoot.Relationship.ValidUntilOrNil(childComplexity), true
 
 	case "RelationshipTypeCount.count":
 		if e.ComplexityRoot.RelationshipTypeCount.Count == nil {
@@ -2039,11 +2119,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		return e.ComplexityRoot.ResolutionVote.SupplierVotes(childComplexity), true
 
 	case "Retraction.at":
-		if e.ComplexityRoot.Retraction.At == nil {
+		if e.ComplexityRoot.Retraction.AtText == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Retraction.At(childComplexity), true
+		return e.ComplexityRoot.Retraction.AtText(childComplexity), true
 	case "Retraction.by":
 		if e.ComplexityRoot.Retraction.By == nil {
 			break
@@ -2208,6 +2288,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ViolationEdge.Node(childComplexity), true
 
+	case "Vote.record":
+		if e.ComplexityRoot.Vote.Record == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Vote.Record(childComplexity), true
 	case "Vote.relationship":
 		if e.ComplexityRoot.Vote.Relationship == nil {
 			break
@@ -2373,6 +2459,36 @@ extend type Query {
   history(id: ID!, first: Int = 20, after: String): ChangeConnection!
   "The whole change log, newest first, optionally by actor and since a time (EDITOR)."
   changes(actor: String, since: String, first: Int = 20, after: String): ChangeConnection!
+  """
+  Verifies the change log's hash chain from the first change to the head
+  and names the first broken link: a change edited, deleted or inserted in
+  the database behind the API's back (EDITOR).
+  """
+  verifyChangeLog: ChangeLogCheck!
+}
+
+"The result of verifying the change log's hash chain."
+type ChangeLogCheck {
+  "Changes verified, from the first on."
+  checked: Int!
+  "Changes written before the chain existed (not verified)."
+  unchained: Int!
+  "Sequence number of the last change."
+  headSeq: Int!
+  "SHA-256 of the last change; keep it elsewhere to detect a chain rebuilt after an edit."
+  headHash: String!
+  "The first broken link; null when the chain holds."
+  broken: BrokenLink
+}
+
+"Where the change log's hash chain breaks."
+type BrokenLink {
+  "Sequence number of the first change that fails."
+  seq: Int!
+  "That change's id; null when the change is missing."
+  changeId: ID
+  "What does not match."
+  problem: String!
 }
 
 "One declared property and its values (see schema/model.yaml for names and types)."
@@ -3136,51 +3252,18 @@ enum Direction {
 `, BuiltIn: false},
 	{Name: "../schema/graphql/violations.graphqls", Input: `extend type Query {
   """
-  Potential sanctions breaches: transfers of goods that, by the rules below,
-  fall under a measure in force on the transfer's date and went to a
-  recipient tied to the measure's target, with the supplier's votes on the
-  resolutions imposing the measure and every fact used, so each can be asked
-  for its evidence. Findings are POTENTIAL: derived from the sources in the
-  graph, not rulings of the UN, its Panel of Experts or a court. The rules
-  work on the graph as any loader writes it; ` + "`" + `rules` + "`" + ` in the answer states
-  them in words.
-
-  1. Goods. A Transfer (gift, sale, shipment, smuggling, arms_transfer)
-     INCLUDES a Product.
-  2. Measure. The product falls under a Measure when its hsCode lies within
-     one of the measure's hsCodes (8703 is within 8703, 87 and 86-89: the
-     product's code is cut to the length of the measure's code, so a
-     chapter compares as the first 2 digits; a product coded less precisely
-     than the measure does not match), or when one of its categories, or a
-     broader category of one (schema/model.yaml ` + "`" + `categories` + "`" + `:
-     luxury_vehicle belongs to luxury_goods and motor_vehicle), is among the
-     measure's goodsCategories. A measure that EXTENDS another is a list
-     added to it, so for it only the product's own categories count, not
-     broader ones (a luxury car is not on the watches-and-jet-skis list of
-     2270 Annex V). What falls under an extending measure also falls under
-     the measure it extends (the Aurus Senat falls under the 1718 luxury ban
-     through the 2094 Annex IV list), when both are in force.
-  3. In force. The measure was in force on the transfer's date: from the
-     later of its inForceFrom and the adoption of the resolution that
-     imposes it (the earliest, if several do), until its inForceUntil, if
-     any. Partial dates count from their first day and until their last; a
-     transfer with a partial date (2020) counts as the whole period, so the
-     measure must be in force throughout it. A transfer without a date is
-     not assessed (see notAssessed).
-  4. Recipient. The measure TARGETS an entity (a state, usually), and a
-     party that RECEIVED the transfer is that entity, or LEADS it, or is
-     NATIONAL_OF, BASED_IN, WORKS_FOR or MEMBER_OF it (one hop, holding on
-     the transfer's date), or received it on behalf of (RECEIVED.onBehalfOf)
-     a party tied so.
-  5. Supplier. Parties that SENT the transfer; a supplier's state is the
-     supplier itself when a state, else the states it LEADS, is NATIONAL_OF,
-     BASED_IN or WORKS_FOR (one hop). When nobody SENT it, the route's origin
-     (VIA leg 0) is shown instead, with role ORIGIN, never as a supplier. For
-     each resolution that IMPOSES a matched measure, the votes (VOTED_ON)
-     of those states are given, or a null vote where none is recorded.
-  6. Evidence. Every fact used is in ` + "`" + `facts` + "`" + ` with its role; ` + "`" + `weakestStatus` + "`" + `
-     is the weakest of them. ` + "`" + `minStatus` + "`" + ` makes the rules use only facts at
-     least that well established, so no finding rests on a weaker one.
+  Potential sanctions breaches: transfers of goods that, by the rules of
+  graph/breach, fall under a measure in force on the transfer's date, moving
+  to a party tied to the measure's target (a ban on supply) or from one (a
+  ban on procurement, whose procurer stands where the supplier stands), with
+  the obliged states' votes on the resolutions, any contest by the
+  supplier's side, and every fact used, so each can be asked for its
+  evidence. Findings are POTENTIAL: derived from the sources in the graph,
+  not rulings of the UN, its Panel of Experts or a court. The rules work on
+  the graph as any loader writes it; ` + "`" + `rules` + "`" + ` in the answer states them in
+  words (graph/breach owns them; this description does not restate them).
+  Every goods transfer in the date range is either a finding or listed in
+  ` + "`" + `notAssessed` + "`" + ` with its reason; one breach per obligation.
 
   Filters: supplier and recipient take an id or a name (a name matching
   several entities is refused with BAD_USER_INPUT and the candidates in
@@ -3230,7 +3313,36 @@ enum GoodsCategory {
   LUXURY_GOODS
   MACHINERY
   PARTS
+  HELICOPTER
+  METALS
+  COAL
+  MINERALS
+  SEAFOOD
+  TEXTILES
+  STATUES
+  PETROLEUM
+  FOOD_AGRICULTURE
   OTHER
+}
+
+"Which way a measure bans goods to move (Measure.direction)."
+enum MeasureDirection {
+  "Supplying, selling or transferring to the target."
+  SUPPLY_TO
+  "Procuring from the target: the target's exports."
+  PROCUREMENT_FROM
+  "Both."
+  BOTH
+}
+
+"What the graph knows of a state's vote."
+enum VoteRecord {
+  "The vote is recorded (VOTED_ON)."
+  RECORDED
+  "Every member's vote on the resolution is recorded and this state's is not among them: it was not a member then."
+  NOT_A_MEMBER
+  "No vote of the state is recorded, and the resolution's roll is incomplete."
+  NOT_RECORDED
 }
 
 type ViolationConnection {
@@ -3265,8 +3377,12 @@ type PotentialViolation {
   goods: [Entity!]!
   "Who SENT it, with their states; or, when nobody is recorded, the route's origin (role ORIGIN)."
   suppliers: [Party!]!
-  "Who RECEIVED it, with the targets they are tied to."
+  "Who RECEIVED it, with the targets they are tied to (for supply)."
   recipients: [Party!]!
+  "For a breach of a measure on procurement: who RECEIVED it, role PROCURER, with their states (the obliged states)."
+  procurers: [Party!]!
+  "Nobody RECEIVED it; its route ends in a party tied to a target: assessed as an attempt."
+  attempted: Boolean!
   "The route: VIA relationships ordered by leg."
   route: [Relationship!]!
   breaches: [Breach!]!
@@ -3276,24 +3392,31 @@ type PotentialViolation {
   facts: [Fact!]!
   "Official reactions recorded in the graph (REACTED_TO, with a stance)."
   reactions: [Relationship!]!
+  "The supplier's (or procurer's) side defended, rejected or denied the transfer (see contests)."
+  contestedBySupplier: Boolean!
+  "The reactions by which the supplier's side contests it."
+  contests: [Relationship!]!
   "The finding in sentences: what matched, how, and who voted."
   explanation: [String!]!
   "Reminds that the finding is potential."
   caveat: String!
 }
 
-"One measure a transfer potentially breached."
+"One obligation a transfer potentially breached, with the measures read with it."
 type Breach {
   measure: Entity!
   paragraph: String
   annex: String
-  "The resolutions imposing the measure, each with the supplier states' votes."
+  direction: MeasureDirection!
+  "The obligation with what it is read with, e.g. \"1718 OP 8(a)(iii), read with 2094 OP 23 and Annex IV\"."
+  reading: String!
+  "The resolutions imposing the measure or a measure read with it, each with the obliged states' votes."
   resolutions: [ResolutionVote!]!
   "The goods that fall under the measure."
   goods: [Entity!]!
-  "The measure's targets a recipient is tied to."
+  "The measure's targets a party is tied to."
   targets: [Entity!]!
-  "Extending measures through which the goods fall under this one (rule 2), if any."
+  "Measures read with this obligation (EXTENDS) through which the goods fall under it, if any."
   extendedBy: [Entity!]!
   "Why the goods fall under the measure, e.g. \"Aurus Senat: HS 8703 lies within 86-89\"."
   matchedBy: [String!]!
@@ -3303,7 +3426,7 @@ type Breach {
   weakestStatus: Status!
 }
 
-"A resolution imposing a breached measure, and how the supplier's states voted on it."
+"A resolution imposing a breached measure, and how the obliged states (suppliers', or procurers') voted on it."
 type ResolutionVote {
   resolution: Entity!
   supplierVotes: [Vote!]!
@@ -3312,8 +3435,9 @@ type ResolutionVote {
 "A state's vote on a resolution."
 type Vote {
   state: Entity!
-  "SUPPLIER, or ORIGIN when the state is only the route's origin."
+  "SUPPLIER; ORIGIN when the state is only the route's origin; PROCURER for a ban on procurement."
   role: PartyRole!
+  record: VoteRecord!
   "for, against, abstain or absent; null when no vote is recorded."
   vote: String
   "The VOTED_ON relationship, for its evidence; null when no vote is recorded."
@@ -3327,6 +3451,8 @@ enum PartyRole {
   ORIGIN
   "RECEIVED the transfer."
   RECIPIENT
+  "RECEIVED goods whose procurement from the target is banned."
+  PROCURER
 }
 
 "A supplier, origin or recipient of a transfer."
@@ -3355,14 +3481,18 @@ enum FactRole {
   TARGETS
   EXTENDS
   RECEIVED
-  "Ties a recipient (or the party it received for) to a measure's target."
+  "Ties a party (recipient, the party it received for, sender, origin or route end) to a measure's target."
   RECIPIENT_TIE
   SENT
   "The route's origin (VIA leg 0), when nobody SENT the transfer."
   ORIGIN
-  "Ties a supplier or origin to its state."
+  "Ties a supplier, origin or procurer to its state."
   SUPPLIER_TIE
   VOTED_ON
+  "A reaction by which the supplier's side defended, rejected or denied the transfer."
+  CONTEST
+  "The route's last leg of an attempted transfer nobody received."
+  ROUTE_END
 }
 
 "One fact a finding uses: an entity or a relationship."
@@ -3382,8 +3512,12 @@ enum NotAssessedReason {
   NO_GOODS
   "The goods have neither an HS code nor a category."
   UNCLASSIFIED_GOODS
-  "No recipient is recorded (RECEIVED); a route's end is not a recipient."
+  "No recipient is recorded (RECEIVED) and the route has no last leg."
   NO_RECIPIENT
+  "The goods fall under no measure in force on the date (exceptions and conditions are named)."
+  NO_MEASURE
+  "The goods fall under a measure, but no party is tied to its target on the side it bans."
+  NOT_TIED
 }
 
 "A transfer the rules could not assess."
@@ -3408,6 +3542,10 @@ func (ec *executionContext) childFields_Breach(ctx context.Context, field graphq
 		return ec.fieldContext_Breach_paragraph(ctx, field)
 	case "annex":
 		return ec.fieldContext_Breach_annex(ctx, field)
+	case "direction":
+		return ec.fieldContext_Breach_direction(ctx, field)
+	case "reading":
+		return ec.fieldContext_Breach_reading(ctx, field)
 	case "resolutions":
 		return ec.fieldContext_Breach_resolutions(ctx, field)
 	case "goods":
@@ -3424,6 +3562,18 @@ func (ec *executionContext) childFields_Breach(ctx context.Context, field graphq
 		return ec.fieldContext_Breach_weakestStatus(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Breach", field.Name)
+}
+
+func (ec *executionContext) childFields_BrokenLink(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "seq":
+		return ec.fieldContext_BrokenLink_seq(ctx, field)
+	case "changeId":
+		return ec.fieldContext_BrokenLink_changeId(ctx, field)
+	case "problem":
+		return ec.fieldContext_BrokenLink_problem(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type BrokenLink", field.Name)
 }
 
 func (ec *executionContext) childFields_Change(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3478,6 +3628,22 @@ func (ec *executionContext) childFields_ChangeEdge(ctx context.Context, field gr
 		return ec.fieldContext_ChangeEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ChangeEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ChangeLogCheck(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "checked":
+		return ec.fieldContext_ChangeLogCheck_checked(ctx, field)
+	case "unchained":
+		return ec.fieldContext_ChangeLogCheck_unchained(ctx, field)
+	case "headSeq":
+		return ec.fieldContext_ChangeLogCheck_headSeq(ctx, field)
+	case "headHash":
+		return ec.fieldContext_ChangeLogCheck_headHash(ctx, field)
+	case "broken":
+		return ec.fieldContext_ChangeLogCheck_broken(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ChangeLogCheck", field.Name)
 }
 
 func (ec *executionContext) childFields_Counts(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3922,6 +4088,10 @@ func (ec *executionContext) childFields_PotentialViolation(ctx context.Context, 
 		return ec.fieldContext_PotentialViolation_suppliers(ctx, field)
 	case "recipients":
 		return ec.fieldContext_PotentialViolation_recipients(ctx, field)
+	case "procurers":
+		return ec.fieldContext_PotentialViolation_procurers(ctx, field)
+	case "attempted":
+		return ec.fieldContext_PotentialViolation_attempted(ctx, field)
 	case "route":
 		return ec.fieldContext_PotentialViolation_route(ctx, field)
 	case "breaches":
@@ -3932,6 +4102,10 @@ func (ec *executionContext) childFields_PotentialViolation(ctx context.Context, 
 		return ec.fieldContext_PotentialViolation_facts(ctx, field)
 	case "reactions":
 		return ec.fieldContext_PotentialViolation_reactions(ctx, field)
+	case "contestedBySupplier":
+		return ec.fieldContext_PotentialViolation_contestedBySupplier(ctx, field)
+	case "contests":
+		return ec.fieldContext_PotentialViolation_contests(ctx, field)
 	case "explanation":
 		return ec.fieldContext_PotentialViolation_explanation(ctx, field)
 	case "caveat":
@@ -4122,6 +4296,8 @@ func (ec *executionContext) childFields_Vote(ctx context.Context, field graphql.
 		return ec.fieldContext_Vote_state(ctx, field)
 	case "role":
 		return ec.fieldContext_Vote_role(ctx, field)
+	case "record":
+		return ec.fieldContext_Vote_record(ctx, field)
 	case "vote":
 		return ec.fieldContext_Vote_vote(ctx, field)
 	case "relationship":
@@ -4544,8 +4720,8 @@ func (ec *executionContext) field_Query_entities_args(ctx context.Context, rawAr
 	}
 	args["filter"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
-		func(ctx context.Context, v any) (*model.EntitySort, error) {
-			return ec.unmarshalOEntitySort2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntitySort(ctx, v)
+		func(ctx context.Context, v any) (*model.EntityOrder, error) {
+			return ec.unmarshalOEntitySort2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntityOrder(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4626,16 +4802,16 @@ func (ec *executionContext) field_Query_listChanges_args(ctx context.Context, ra
 	}
 	args["authority"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalODate2ᚖstring(ctx, v)
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["from"] = arg1
 	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalODate2ᚖstring(ctx, v)
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4786,8 +4962,8 @@ func (ec *executionContext) field_Query_paths_args(ctx context.Context, rawArgs 
 	}
 	args["maxHops"] = arg3
 	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "mode",
-		func(ctx context.Context, v any) (*model.PathMode, error) {
-			return ec.unmarshalOPathMode2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPathMode(ctx, v)
+		func(ctx context.Context, v any) (*model.PathSearchMode, error) {
+			return ec.unmarshalOPathMode2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPathSearchMode(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4842,8 +5018,8 @@ func (ec *executionContext) field_Query_paths_args(ctx context.Context, rawArgs 
 	}
 	args["minStatus"] = arg10
 	arg11, err := graphql.ProcessArgField(ctx, rawArgs, "at",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalODate2ᚖstring(ctx, v)
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -4982,16 +5158,16 @@ func (ec *executionContext) field_Query_timeline_args(ctx context.Context, rawAr
 	var err error
 	args := map[string]any{}
 	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalODate2ᚖstring(ctx, v)
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
 	args["from"] = arg0
 	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
-		func(ctx context.Context, v any) (*string, error) {
-			return ec.unmarshalODate2ᚖstring(ctx, v)
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, v)
 		})
 	if err != nil {
 		return nil, err
@@ -5198,6 +5374,52 @@ func (ec *executionContext) fieldContext_Breach_annex(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Breach", field, false, false, "String")
 }
 
+func (ec *executionContext) _Breach_direction(ctx context.Context, field graphql.CollectedField, obj *model.Breach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Breach_direction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Direction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.MeasureDirection) graphql.Marshaler {
+			return ec.marshalNMeasureDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐMeasureDirection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Breach_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Breach", field, false, false, "MeasureDirection")
+}
+
+func (ec *executionContext) _Breach_reading(ctx context.Context, field graphql.CollectedField, obj *model.Breach) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Breach_reading(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reading, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Breach_reading(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Breach", field, false, false, "String")
+}
+
 func (ec *executionContext) _Breach_resolutions(ctx context.Context, field graphql.CollectedField, obj *model.Breach) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5395,6 +5617,75 @@ func (ec *executionContext) fieldContext_Breach_weakestStatus(_ context.Context,
 	return graphql.NewScalarFieldContext("Breach", field, false, false, "Status")
 }
 
+func (ec *executionContext) _BrokenLink_seq(ctx context.Context, field graphql.CollectedField, obj *model.BrokenLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokenLink_seq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokenLink_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokenLink", field, false, false, "Int")
+}
+
+func (ec *executionContext) _BrokenLink_changeId(ctx context.Context, field graphql.CollectedField, obj *model.BrokenLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokenLink_changeId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ChangeIDOrNil(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_BrokenLink_changeId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokenLink", field, true, false, "ID")
+}
+
+func (ec *executionContext) _BrokenLink_problem(ctx context.Context, field graphql.CollectedField, obj *model.BrokenLink) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_BrokenLink_problem(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Problem, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_BrokenLink_problem(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("BrokenLink", field, false, false, "String")
+}
+
 func (ec *executionContext) _Change_id(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5427,7 +5718,7 @@ func (ec *executionContext) _Change_at(ctx context.Context, field graphql.Collec
 			return ec.fieldContext_Change_at(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Change().At(ctx, obj)
+			return obj.AtText(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -5438,7 +5729,7 @@ func (ec *executionContext) _Change_at(ctx context.Context, field graphql.Collec
 	)
 }
 func (ec *executionContext) fieldContext_Change_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Change", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Change", field, true, false, "String")
 }
 
 func (ec *executionContext) _Change_actor(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
@@ -5496,7 +5787,7 @@ func (ec *executionContext) _Change_action(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Change_action(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Change().Action(ctx, obj)
+			return obj.ActionEnum(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.ChangeAction) graphql.Marshaler {
@@ -5507,7 +5798,7 @@ func (ec *executionContext) _Change_action(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Change_action(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Change", field, true, true, "ChangeAction")
+	return graphql.NewScalarFieldContext("Change", field, true, false, "ChangeAction")
 }
 
 func (ec *executionContext) _Change_target(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
@@ -5519,7 +5810,7 @@ func (ec *executionContext) _Change_target(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Change_target(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Change().Target(ctx, obj)
+			return obj.TargetEnum(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.ChangeTarget) graphql.Marshaler {
@@ -5530,7 +5821,7 @@ func (ec *executionContext) _Change_target(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Change_target(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Change", field, true, true, "ChangeTarget")
+	return graphql.NewScalarFieldContext("Change", field, true, false, "ChangeTarget")
 }
 
 func (ec *executionContext) _Change_targetId(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
@@ -5611,7 +5902,7 @@ func (ec *executionContext) _Change_requestId(ctx context.Context, field graphql
 			return ec.fieldContext_Change_requestId(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Change().RequestID(ctx, obj)
+			return obj.RequestIDOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -5622,7 +5913,7 @@ func (ec *executionContext) _Change_requestId(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Change_requestId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Change", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Change", field, true, false, "String")
 }
 
 func (ec *executionContext) _Change_before(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
@@ -5634,7 +5925,7 @@ func (ec *executionContext) _Change_before(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Change_before(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Change().Before(ctx, obj)
+			return obj.BeforeOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -5645,7 +5936,7 @@ func (ec *executionContext) _Change_before(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Change_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Change", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Change", field, true, false, "String")
 }
 
 func (ec *executionContext) _Change_after(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
@@ -5657,7 +5948,7 @@ func (ec *executionContext) _Change_after(ctx context.Context, field graphql.Col
 			return ec.fieldContext_Change_after(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Change().After(ctx, obj)
+			return obj.AfterOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -5668,7 +5959,7 @@ func (ec *executionContext) _Change_after(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Change_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Change", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Change", field, true, false, "String")
 }
 
 func (ec *executionContext) _Change_diff(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
@@ -5680,7 +5971,7 @@ func (ec *executionContext) _Change_diff(ctx context.Context, field graphql.Coll
 			return ec.fieldContext_Change_diff(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Change().Diff(ctx, obj)
+			return obj.Fields(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.FieldChange) graphql.Marshaler {
@@ -5695,7 +5986,7 @@ func (ec *executionContext) fieldContext_Change_diff(_ context.Context, field gr
 		Object:     "Change",
 		Field:      field,
 		IsMethod:   true,
-		IsResolver: true,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_FieldChange(ctx, field)
 		},
@@ -5840,6 +6131,130 @@ func (ec *executionContext) fieldContext_ChangeEdge_node(_ context.Context, fiel
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Change(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ChangeLogCheck_checked(ctx context.Context, field graphql.CollectedField, obj *model.ChangeLogCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeLogCheck_checked(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Checked, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeLogCheck_checked(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeLogCheck", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChangeLogCheck_unchained(ctx context.Context, field graphql.CollectedField, obj *model.ChangeLogCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeLogCheck_unchained(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unchained, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeLogCheck_unchained(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeLogCheck", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChangeLogCheck_headSeq(ctx context.Context, field graphql.CollectedField, obj *model.ChangeLogCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeLogCheck_headSeq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HeadSeq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeLogCheck_headSeq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeLogCheck", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ChangeLogCheck_headHash(ctx context.Context, field graphql.CollectedField, obj *model.ChangeLogCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeLogCheck_headHash(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.HeadHash, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeLogCheck_headHash(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ChangeLogCheck", field, false, false, "String")
+}
+
+func (ec *executionContext) _ChangeLogCheck_broken(ctx context.Context, field graphql.CollectedField, obj *model.ChangeLogCheck) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ChangeLogCheck_broken(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Broken, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.BrokenLink) graphql.Marshaler {
+			return ec.marshalOBrokenLink2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐBrokenLink(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ChangeLogCheck_broken(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ChangeLogCheck",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_BrokenLink(ctx, field)
 		},
 	}
 	return fc, nil
@@ -6419,7 +6834,7 @@ func (ec *executionContext) _Entity_description(ctx context.Context, field graph
 			return ec.fieldContext_Entity_description(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Entity().Description(ctx, obj)
+			return obj.DescriptionOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -6430,7 +6845,7 @@ func (ec *executionContext) _Entity_description(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Entity_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Entity", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Entity", field, true, false, "String")
 }
 
 func (ec *executionContext) _Entity_properties(ctx context.Context, field graphql.CollectedField, obj *model.Entity) (ret graphql.Marshaler) {
@@ -6509,18 +6924,18 @@ func (ec *executionContext) _Entity_validFrom(ctx context.Context, field graphql
 			return ec.fieldContext_Entity_validFrom(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Entity().ValidFrom(ctx, obj)
+			return obj.ValidFromOrNil(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalODate2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Entity_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Entity", field, true, true, "Date")
+	return graphql.NewScalarFieldContext("Entity", field, true, false, "Date")
 }
 
 func (ec *executionContext) _Entity_validUntil(ctx context.Context, field graphql.CollectedField, obj *model.Entity) (ret graphql.Marshaler) {
@@ -6532,18 +6947,18 @@ func (ec *executionContext) _Entity_validUntil(ctx context.Context, field graphq
 			return ec.fieldContext_Entity_validUntil(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Entity().ValidUntil(ctx, obj)
+			return obj.ValidUntilOrNil(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalODate2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Entity_validUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Entity", field, true, true, "Date")
+	return graphql.NewScalarFieldContext("Entity", field, true, false, "Date")
 }
 
 func (ec *executionContext) _Entity_dataset(ctx context.Context, field graphql.CollectedField, obj *model.Entity) (ret graphql.Marshaler) {
@@ -6578,7 +6993,7 @@ func (ec *executionContext) _Entity_recordId(ctx context.Context, field graphql.
 			return ec.fieldContext_Entity_recordId(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Entity().RecordID(ctx, obj)
+			return obj.RecordIDOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -6589,7 +7004,7 @@ func (ec *executionContext) _Entity_recordId(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Entity_recordId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Entity", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Entity", field, true, false, "String")
 }
 
 func (ec *executionContext) _Entity_evidence(ctx context.Context, field graphql.CollectedField, obj *model.Entity) (ret graphql.Marshaler) {
@@ -6677,7 +7092,7 @@ func (ec *executionContext) _Entity_retraction(ctx context.Context, field graphq
 			return ec.fieldContext_Entity_retraction(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Entity().Retraction(ctx, obj)
+			return obj.Retracted, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Retraction) graphql.Marshaler {
@@ -6691,8 +7106,8 @@ func (ec *executionContext) fieldContext_Entity_retraction(_ context.Context, fi
 	fc = &graphql.FieldContext{
 		Object:     "Entity",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Retraction(ctx, field)
 		},
@@ -7016,7 +7431,7 @@ func (ec *executionContext) _Evidence_basis(ctx context.Context, field graphql.C
 			return ec.fieldContext_Evidence_basis(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Evidence().Basis(ctx, obj)
+			return obj.BasisOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -7027,7 +7442,7 @@ func (ec *executionContext) _Evidence_basis(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Evidence_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Evidence", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Evidence", field, true, false, "String")
 }
 
 func (ec *executionContext) _Evidence_quote(ctx context.Context, field graphql.CollectedField, obj *model.Evidence) (ret graphql.Marshaler) {
@@ -7039,7 +7454,7 @@ func (ec *executionContext) _Evidence_quote(ctx context.Context, field graphql.C
 			return ec.fieldContext_Evidence_quote(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Evidence().Quote(ctx, obj)
+			return obj.QuoteOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -7050,7 +7465,7 @@ func (ec *executionContext) _Evidence_quote(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Evidence_quote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Evidence", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Evidence", field, true, false, "String")
 }
 
 func (ec *executionContext) _Evidence_claim(ctx context.Context, field graphql.CollectedField, obj *model.Evidence) (ret graphql.Marshaler) {
@@ -7062,7 +7477,7 @@ func (ec *executionContext) _Evidence_claim(ctx context.Context, field graphql.C
 			return ec.fieldContext_Evidence_claim(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Evidence().Claim(ctx, obj)
+			return obj.ClaimOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -7073,7 +7488,7 @@ func (ec *executionContext) _Evidence_claim(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Evidence_claim(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Evidence", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Evidence", field, true, false, "String")
 }
 
 func (ec *executionContext) _Evidence_property(ctx context.Context, field graphql.CollectedField, obj *model.Evidence) (ret graphql.Marshaler) {
@@ -7085,7 +7500,7 @@ func (ec *executionContext) _Evidence_property(ctx context.Context, field graphq
 			return ec.fieldContext_Evidence_property(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Evidence().Property(ctx, obj)
+			return obj.PropertyOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -7096,7 +7511,7 @@ func (ec *executionContext) _Evidence_property(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Evidence_property(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Evidence", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Evidence", field, true, false, "String")
 }
 
 func (ec *executionContext) _Evidence_value(ctx context.Context, field graphql.CollectedField, obj *model.Evidence) (ret graphql.Marshaler) {
@@ -7108,7 +7523,7 @@ func (ec *executionContext) _Evidence_value(ctx context.Context, field graphql.C
 			return ec.fieldContext_Evidence_value(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Evidence().Value(ctx, obj)
+			return obj.ValueOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -7119,7 +7534,7 @@ func (ec *executionContext) _Evidence_value(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Evidence_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Evidence", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Evidence", field, true, false, "String")
 }
 
 func (ec *executionContext) _Evidence_statedOn(ctx context.Context, field graphql.CollectedField, obj *model.Evidence) (ret graphql.Marshaler) {
@@ -7131,18 +7546,18 @@ func (ec *executionContext) _Evidence_statedOn(ctx context.Context, field graphq
 			return ec.fieldContext_Evidence_statedOn(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Evidence().StatedOn(ctx, obj)
+			return obj.StatedOnOrNil(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalODate2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Evidence_statedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Evidence", field, true, true, "Date")
+	return graphql.NewScalarFieldContext("Evidence", field, true, false, "Date")
 }
 
 func (ec *executionContext) _EvidenceWrite_outcome(ctx context.Context, field graphql.CollectedField, obj *model.EvidenceWrite) (ret graphql.Marshaler) {
@@ -7603,18 +8018,18 @@ func (ec *executionContext) _Hop_direction(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Hop_direction(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Hop().Direction(ctx, obj)
+			return obj.Direction(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Direction) graphql.Marshaler {
-			return ec.marshalNDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDirection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Dir) graphql.Marshaler {
+			return ec.marshalNDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDir(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
 func (ec *executionContext) fieldContext_Hop_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Hop", field, true, true, "Direction")
+	return graphql.NewScalarFieldContext("Hop", field, true, false, "Direction")
 }
 
 func (ec *executionContext) _Hop_sentence(ctx context.Context, field graphql.CollectedField, obj *model.Hop) (ret graphql.Marshaler) {
@@ -8974,8 +9389,8 @@ func (ec *executionContext) _NeighbourEdge_direction(ctx context.Context, field 
 			return obj.Direction, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Direction) graphql.Marshaler {
-			return ec.marshalNDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDirection(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Dir) graphql.Marshaler {
+			return ec.marshalNDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDir(ctx, selections, v)
 		},
 		true,
 		true,
@@ -9842,6 +10257,61 @@ func (ec *executionContext) fieldContext_PotentialViolation_recipients(_ context
 	return fc, nil
 }
 
+func (ec *executionContext) _PotentialViolation_procurers(ctx context.Context, field graphql.CollectedField, obj *model.PotentialViolation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PotentialViolation_procurers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Procurers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Party) graphql.Marshaler {
+			return ec.marshalNParty2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPartyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PotentialViolation_procurers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PotentialViolation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Party(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PotentialViolation_attempted(ctx context.Context, field graphql.CollectedField, obj *model.PotentialViolation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PotentialViolation_attempted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attempted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PotentialViolation_attempted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PotentialViolation", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _PotentialViolation_route(ctx context.Context, field graphql.CollectedField, obj *model.PotentialViolation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9981,6 +10451,61 @@ func (ec *executionContext) _PotentialViolation_reactions(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_PotentialViolation_reactions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "PotentialViolation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _PotentialViolation_contestedBySupplier(ctx context.Context, field graphql.CollectedField, obj *model.PotentialViolation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PotentialViolation_contestedBySupplier(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ContestedBySupplier, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PotentialViolation_contestedBySupplier(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("PotentialViolation", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _PotentialViolation_contests(ctx context.Context, field graphql.CollectedField, obj *model.PotentialViolation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_PotentialViolation_contests(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contests, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_PotentialViolation_contests(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "PotentialViolation",
 		Field:      field,
@@ -10338,7 +10863,7 @@ func (ec *executionContext) _Query_entities(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Entities(ctx, fc.Args["filter"].(*model.EntityFilter), fc.Args["sort"].(*model.EntitySort), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Entities(ctx, fc.Args["filter"].(*model.EntityFilter), fc.Args["sort"].(*model.EntityOrder), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.EntityConnection) graphql.Marshaler {
@@ -10514,7 +11039,7 @@ func (ec *executionContext) _Query_timeline(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Timeline(ctx, fc.Args["from"].(*string), fc.Args["to"].(*string), fc.Args["kinds"].([]schema.Kind), fc.Args["minStatus"].(*schema.Status), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Timeline(ctx, fc.Args["from"].(*model.Date), fc.Args["to"].(*model.Date), fc.Args["kinds"].([]schema.Kind), fc.Args["minStatus"].(*schema.Status), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TimelineConnection) graphql.Marshaler {
@@ -10636,6 +11161,38 @@ func (ec *executionContext) fieldContext_Query_changes(ctx context.Context, fiel
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_verifyChangeLog(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_verifyChangeLog(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().VerifyChangeLog(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeLogCheck) graphql.Marshaler {
+			return ec.marshalNChangeLogCheck2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐChangeLogCheck(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_verifyChangeLog(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ChangeLogCheck(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_editions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10690,7 +11247,7 @@ func (ec *executionContext) _Query_listChanges(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().ListChanges(ctx, fc.Args["authority"].(string), fc.Args["from"].(*string), fc.Args["to"].(*string), fc.Args["program"].(*string), fc.Args["referencePrefix"].(*string), fc.Args["changes"].([]model.ListingChangeKind), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().ListChanges(ctx, fc.Args["authority"].(string), fc.Args["from"].(*model.Date), fc.Args["to"].(*model.Date), fc.Args["program"].(*string), fc.Args["referencePrefix"].(*string), fc.Args["changes"].([]model.ListingChangeKind), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ListChangeConnection) graphql.Marshaler {
@@ -10778,7 +11335,7 @@ func (ec *executionContext) _Query_paths(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Paths(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["via"].([]string), fc.Args["maxHops"].(*int), fc.Args["mode"].(*model.PathMode), fc.Args["k"].(*int), fc.Args["types"].([]schema.RelType), fc.Args["excludeTypes"].([]schema.RelType), fc.Args["kinds"].([]schema.Kind), fc.Args["excludeKinds"].([]schema.Kind), fc.Args["minStatus"].(*schema.Status), fc.Args["at"].(*string), fc.Args["during"].(*model.DateRange), fc.Args["maxDegree"].(*int))
+			return ec.Resolvers.Query().Paths(ctx, fc.Args["from"].(string), fc.Args["to"].(string), fc.Args["via"].([]string), fc.Args["maxHops"].(*int), fc.Args["mode"].(*model.PathSearchMode), fc.Args["k"].(*int), fc.Args["types"].([]schema.RelType), fc.Args["excludeTypes"].([]schema.RelType), fc.Args["kinds"].([]schema.Kind), fc.Args["excludeKinds"].([]schema.Kind), fc.Args["minStatus"].(*schema.Status), fc.Args["at"].(*model.Date), fc.Args["during"].(*model.DateRange), fc.Args["maxDegree"].(*int))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PathResult) graphql.Marshaler {
@@ -11118,18 +11675,18 @@ func (ec *executionContext) _Relationship_validFrom(ctx context.Context, field g
 			return ec.fieldContext_Relationship_validFrom(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Relationship().ValidFrom(ctx, obj)
+			return obj.ValidFromOrNil(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalODate2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Relationship_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Relationship", field, true, true, "Date")
+	return graphql.NewScalarFieldContext("Relationship", field, true, false, "Date")
 }
 
 func (ec *executionContext) _Relationship_validUntil(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
@@ -11141,18 +11698,18 @@ func (ec *executionContext) _Relationship_validUntil(ctx context.Context, field 
 			return ec.fieldContext_Relationship_validUntil(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Relationship().ValidUntil(ctx, obj)
+			return obj.ValidUntilOrNil(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalODate2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_Relationship_validUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Relationship", field, true, true, "Date")
+	return graphql.NewScalarFieldContext("Relationship", field, true, false, "Date")
 }
 
 func (ec *executionContext) _Relationship_dataset(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
@@ -11187,7 +11744,7 @@ func (ec *executionContext) _Relationship_recordId(ctx context.Context, field gr
 			return ec.fieldContext_Relationship_recordId(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Relationship().RecordID(ctx, obj)
+			return obj.RecordIDOrNil(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -11198,7 +11755,7 @@ func (ec *executionContext) _Relationship_recordId(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Relationship_recordId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Relationship", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Relationship", field, true, false, "String")
 }
 
 func (ec *executionContext) _Relationship_evidence(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
@@ -11242,7 +11799,7 @@ func (ec *executionContext) _Relationship_retraction(ctx context.Context, field 
 			return ec.fieldContext_Relationship_retraction(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Relationship().Retraction(ctx, obj)
+			return obj.Retracted, nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Retraction) graphql.Marshaler {
@@ -11256,8 +11813,8 @@ func (ec *executionContext) fieldContext_Relationship_retraction(_ context.Conte
 	fc = &graphql.FieldContext{
 		Object:     "Relationship",
 		Field:      field,
-		IsMethod:   true,
-		IsResolver: true,
+		IsMethod:   false,
+		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Retraction(ctx, field)
 		},
@@ -11471,7 +12028,7 @@ func (ec *executionContext) _Retraction_at(ctx context.Context, field graphql.Co
 			return ec.fieldContext_Retraction_at(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Retraction().At(ctx, obj)
+			return obj.AtText(), nil
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -11482,7 +12039,7 @@ func (ec *executionContext) _Retraction_at(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Retraction_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Retraction", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Retraction", field, true, false, "String")
 }
 
 func (ec *executionContext) _Retraction_by(ctx context.Context, field graphql.CollectedField, obj *model.Retraction) (ret graphql.Marshaler) {
@@ -11887,8 +12444,8 @@ func (ec *executionContext) _TimelineEdge_date(ctx context.Context, field graphq
 			return obj.Date, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNDate2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v model.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12226,6 +12783,29 @@ func (ec *executionContext) _Vote_role(ctx context.Context, field graphql.Collec
 }
 func (ec *executionContext) fieldContext_Vote_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Vote", field, false, false, "PartyRole")
+}
+
+func (ec *executionContext) _Vote_record(ctx context.Context, field graphql.CollectedField, obj *model.Vote) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Vote_record(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Record, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.VoteRecord) graphql.Marshaler {
+			return ec.marshalNVoteRecord2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐVoteRecord(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Vote_record(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Vote", field, false, false, "VoteRecord")
 }
 
 func (ec *executionContext) _Vote_vote(ctx context.Context, field graphql.CollectedField, obj *model.Vote) (ret graphql.Marshaler) {
@@ -13432,14 +14012,14 @@ func (ec *executionContext) unmarshalInputDateRange(ctx context.Context, obj any
 		switch k {
 		case "from":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
-			data, err := ec.unmarshalNDate2string(ctx, v)
+			data, err := ec.unmarshalNDate2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.From = data
 		case "to":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
-			data, err := ec.unmarshalNDate2string(ctx, v)
+			data, err := ec.unmarshalNDate2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -13509,7 +14089,7 @@ func (ec *executionContext) unmarshalInputEntityFilter(ctx context.Context, obj 
 			it.Dataset = data
 		case "activeAt":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("activeAt"))
-			data, err := ec.unmarshalODate2ᚖstring(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -13600,14 +14180,14 @@ func (ec *executionContext) unmarshalInputEntityInput(ctx context.Context, obj a
 			it.Status = data
 		case "validFrom":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom"))
-			data, err := ec.unmarshalODate2ᚖstring(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ValidFrom = data
 		case "validUntil":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntil"))
-			data, err := ec.unmarshalODate2ᚖstring(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -13719,7 +14299,7 @@ func (ec *executionContext) unmarshalInputEvidenceInput(ctx context.Context, obj
 			it.Value = data
 		case "statedOn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statedOn"))
-			data, err := ec.unmarshalODate2ᚖstring(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -13817,7 +14397,7 @@ func (ec *executionContext) unmarshalInputFactEvidenceInput(ctx context.Context,
 			it.Value = data
 		case "statedOn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statedOn"))
-			data, err := ec.unmarshalODate2ᚖstring(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -13870,7 +14450,7 @@ func (ec *executionContext) unmarshalInputNeighbourFilter(ctx context.Context, o
 			it.Types = data
 		case "direction":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("direction"))
-			data, err := ec.unmarshalODirection2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDirection(ctx, v)
+			data, err := ec.unmarshalODirection2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDir(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -13898,7 +14478,7 @@ func (ec *executionContext) unmarshalInputNeighbourFilter(ctx context.Context, o
 			it.MinStatus = data
 		case "at":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("at"))
-			data, err := ec.unmarshalODate2ᚖstring(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -14031,14 +14611,14 @@ func (ec *executionContext) unmarshalInputRelationshipInput(ctx context.Context,
 			it.Status = data
 		case "validFrom":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validFrom"))
-			data, err := ec.unmarshalODate2ᚖstring(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.ValidFrom = data
 		case "validUntil":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("validUntil"))
-			data, err := ec.unmarshalODate2ᚖstring(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -14119,7 +14699,7 @@ func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj a
 			it.URL = data
 		case "publishedOn":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("publishedOn"))
-			data, err := ec.unmarshalODate2ᚖstring(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -14196,14 +14776,14 @@ func (ec *executionContext) unmarshalInputViolationFilter(ctx context.Context, o
 			it.Category = data
 		case "from":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
-			data, err := ec.unmarshalODate2ᚖstring(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
 			it.From = data
 		case "to":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
-			data, err := ec.unmarshalODate2ᚖstring(ctx, v)
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, v)
 			if err != nil {
 				return it, err
 			}
@@ -14293,6 +14873,16 @@ func (ec *executionContext) _Breach(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "direction":
+			out.Values[i] = ec._Breach_direction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reading":
+			out.Values[i] = ec._Breach_reading(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "resolutions":
 			out.Values[i] = ec._Breach_resolutions(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -14345,6 +14935,49 @@ func (ec *executionContext) _Breach(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var brokenLinkImplementors = []string{"BrokenLink"}
+
+func (ec *executionContext) _BrokenLink(ctx context.Context, sel ast.SelectionSet, obj *model.BrokenLink) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, brokenLinkImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("BrokenLink")
+		case "seq":
+			out.Values[i] = ec._BrokenLink_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "changeId":
+			out.Values[i] = ec._BrokenLink_changeId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "problem":
+			out.Values[i] = ec._BrokenLink_problem(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var changeImplementors = []string{"Change"}
 
 func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, obj *model.Change) graphql.Marshaler {
@@ -14359,75 +14992,68 @@ func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, o
 		case "id":
 			out.Values[i] = ec._Change_id(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "at":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Change_at(ctx, field, obj)
-				})
+			out.Values[i] = ec._Change_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "actor":
 			out.Values[i] = ec._Change_actor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "role":
 			out.Values[i] = ec._Change_role(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "action":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Change_action(ctx, field, obj)
-				})
+			out.Values[i] = ec._Change_action(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "target":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Change_target(ctx, field, obj)
-				})
+			out.Values[i] = ec._Change_target(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "targetId":
 			out.Values[i] = ec._Change_targetId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "factId":
 			out.Values[i] = ec._Change_factId(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "reason":
 			out.Values[i] = ec._Change_reason(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "requestId":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Change_requestId(ctx, field, obj)
-				})
+			out.Values[i] = ec._Change_requestId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "before":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Change_before(ctx, field, obj)
-				})
+			out.Values[i] = ec._Change_before(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "after":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Change_after(ctx, field, obj)
-				})
+			out.Values[i] = ec._Change_after(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
 		case "diff":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Change_diff(ctx, field, obj)
-				})
+			out.Values[i] = ec._Change_diff(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14507,6 +15133,59 @@ func (ec *executionContext) _ChangeEdge(ctx context.Context, sel ast.SelectionSe
 		case "node":
 			out.Values[i] = ec._ChangeEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var changeLogCheckImplementors = []string{"ChangeLogCheck"}
+
+func (ec *executionContext) _ChangeLogCheck(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeLogCheck) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, changeLogCheckImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ChangeLogCheck")
+		case "checked":
+			out.Values[i] = ec._ChangeLogCheck_checked(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unchained":
+			out.Values[i] = ec._ChangeLogCheck_unchained(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "headSeq":
+			out.Values[i] = ec._ChangeLogCheck_headSeq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "headHash":
+			out.Values[i] = ec._ChangeLogCheck_headHash(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "broken":
+			out.Values[i] = ec._ChangeLogCheck_broken(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -14737,11 +15416,10 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "description":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Entity_description(ctx, field, obj)
-				})
+			out.Values[i] = ec._Entity_description(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "properties":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -14754,28 +15432,25 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "validFrom":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Entity_validFrom(ctx, field, obj)
-				})
+			out.Values[i] = ec._Entity_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "validUntil":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Entity_validUntil(ctx, field, obj)
-				})
+			out.Values[i] = ec._Entity_validUntil(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "dataset":
 			out.Values[i] = ec._Entity_dataset(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "recordId":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Entity_recordId(ctx, field, obj)
-				})
+			out.Values[i] = ec._Entity_recordId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "evidence":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -14789,11 +15464,10 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet, o
 					return ec._Entity_neighbours(ctx, field, obj)
 				})
 		case "retraction":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Entity_retraction(ctx, field, obj)
-				})
+			out.Values[i] = ec._Entity_retraction(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -14963,41 +15637,35 @@ func (ec *executionContext) _Evidence(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "basis":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Evidence_basis(ctx, field, obj)
-				})
+			out.Values[i] = ec._Evidence_basis(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "quote":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Evidence_quote(ctx, field, obj)
-				})
+			out.Values[i] = ec._Evidence_quote(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "claim":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Evidence_claim(ctx, field, obj)
-				})
+			out.Values[i] = ec._Evidence_claim(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "property":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Evidence_property(ctx, field, obj)
-				})
+			out.Values[i] = ec._Evidence_property(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "value":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Evidence_value(ctx, field, obj)
-				})
+			out.Values[i] = ec._Evidence_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "statedOn":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Evidence_statedOn(ctx, field, obj)
-				})
+			out.Values[i] = ec._Evidence_statedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -15219,11 +15887,10 @@ func (ec *executionContext) _Hop(ctx context.Context, sel ast.SelectionSet, obj 
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "direction":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Hop_direction(ctx, field, obj)
-				})
+			out.Values[i] = ec._Hop_direction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "sentence":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -16091,6 +16758,16 @@ func (ec *executionContext) _PotentialViolation(ctx context.Context, sel ast.Sel
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "procurers":
+			out.Values[i] = ec._PotentialViolation_procurers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "attempted":
+			out.Values[i] = ec._PotentialViolation_attempted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "route":
 			out.Values[i] = ec._PotentialViolation_route(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -16113,6 +16790,16 @@ func (ec *executionContext) _PotentialViolation(ctx context.Context, sel ast.Sel
 			}
 		case "reactions":
 			out.Values[i] = ec._PotentialViolation_reactions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contestedBySupplier":
+			out.Values[i] = ec._PotentialViolation_contestedBySupplier(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contests":
+			out.Values[i] = ec._PotentialViolation_contests(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -16277,6 +16964,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_changes(ctx, field)
 				})
+		case "verifyChangeLog":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_verifyChangeLog(ctx, field)
+				})
 		case "editions":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -16383,28 +17076,25 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "validFrom":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Relationship_validFrom(ctx, field, obj)
-				})
+			out.Values[i] = ec._Relationship_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "validUntil":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Relationship_validUntil(ctx, field, obj)
-				})
+			out.Values[i] = ec._Relationship_validUntil(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "dataset":
 			out.Values[i] = ec._Relationship_dataset(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "recordId":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Relationship_recordId(ctx, field, obj)
-				})
+			out.Values[i] = ec._Relationship_recordId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "evidence":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -16412,11 +17102,10 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 					return ec._Relationship_evidence(ctx, field, obj)
 				})
 		case "retraction":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Relationship_retraction(ctx, field, obj)
-				})
+			out.Values[i] = ec._Relationship_retraction(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16565,20 +17254,19 @@ func (ec *executionContext) _Retraction(ctx context.Context, sel ast.SelectionSe
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Retraction")
 		case "at":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Retraction_at(ctx, field, obj)
-				})
+			out.Values[i] = ec._Retraction_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "by":
 			out.Values[i] = ec._Retraction_by(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		case "reason":
 			out.Values[i] = ec._Retraction_reason(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -16931,6 +17619,11 @@ func (ec *executionContext) _Vote(ctx context.Context, sel ast.SelectionSet, obj
 			}
 		case "role":
 			out.Values[i] = ec._Vote_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "record":
+			out.Values[i] = ec._Vote_record(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -17411,6 +18104,14 @@ func (ec *executionContext) marshalNChangeEdge2ᚖgithubᚗcomᚋsanctiongraph�
 	return ec._ChangeEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNChangeLogCheck2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐChangeLogCheck(ctx context.Context, sel ast.SelectionSet, v *model.ChangeLogCheck) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ChangeLogCheck!")
+		return graphql.Null
+	}
+	return ec._ChangeLogCheck(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNChangeTarget2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐChangeTarget(ctx context.Context, v any) (model.ChangeTarget, error) {
 	var res model.ChangeTarget
 	err := res.UnmarshalGQL(v)
@@ -17449,6 +18150,16 @@ func (ec *executionContext) marshalNDatasetCount2ᚕgithubᚗcomᚋsanctiongraph
 	return ret
 }
 
+func (ec *executionContext) unmarshalNDate2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx context.Context, v any) (model.Date, error) {
+	var res model.Date
+	err := res.UnmarshalGQLContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDate2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx context.Context, sel ast.SelectionSet, v model.Date) graphql.Marshaler {
+	return graphql.WrapContextMarshaler(ctx, v)
+}
+
 func (ec *executionContext) unmarshalNDate2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -17463,15 +18174,33 @@ func (ec *executionContext) marshalNDate2string(ctx context.Context, sel ast.Sel
 	return res
 }
 
-func (ec *executionContext) unmarshalNDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDirection(ctx context.Context, v any) (model.Direction, error) {
-	var res model.Direction
-	err := res.UnmarshalGQL(v)
+func (ec *executionContext) unmarshalNDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDir(ctx context.Context, v any) (model.Dir, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDir[tmp]
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDirection(ctx context.Context, sel ast.SelectionSet, v model.Direction) graphql.Marshaler {
-	return v
+func (ec *executionContext) marshalNDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDir(ctx context.Context, sel ast.SelectionSet, v model.Dir) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDir[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Direction!")
+	}
+	return res
 }
+
+var (
+	unmarshalNDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDir = map[string]model.Dir{
+		"OUTGOING": model.Outgoing,
+		"INCOMING": model.Incoming,
+		"BOTH":     model.Both,
+	}
+	marshalNDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDir = map[model.Dir]string{
+		model.Outgoing: "OUTGOING",
+		model.Incoming: "INCOMING",
+		model.Both:     "BOTH",
+	}
+)
 
 func (ec *executionContext) marshalNEdition2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEdition(ctx context.Context, sel ast.SelectionSet, v model.Edition) graphql.Marshaler {
 	return ec._Edition(ctx, sel, &v)
@@ -17683,6 +18412,8 @@ var (
 		"ORIGIN":        model.FactOrigin,
 		"SUPPLIER_TIE":  model.FactSupplierTie,
 		"VOTED_ON":      model.FactVotedOn,
+		"CONTEST":       model.FactContest,
+		"ROUTE_END":     model.FactRouteEnd,
 	}
 	marshalNFactRole2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐFactRole = map[model.FactRole]string{
 		model.FactTransfer:     "TRANSFER",
@@ -17699,6 +18430,8 @@ var (
 		model.FactOrigin:       "ORIGIN",
 		model.FactSupplierTie:  "SUPPLIER_TIE",
 		model.FactVotedOn:      "VOTED_ON",
+		model.FactContest:      "CONTEST",
+		model.FactRouteEnd:     "ROUTE_END",
 	}
 )
 
@@ -17965,6 +18698,34 @@ func (ec *executionContext) marshalNListingPeriod2ᚕgithubᚗcomᚋsanctiongrap
 	return ret
 }
 
+func (ec *executionContext) unmarshalNMeasureDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐMeasureDirection(ctx context.Context, v any) (model.MeasureDirection, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNMeasureDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐMeasureDirection[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNMeasureDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐMeasureDirection(ctx context.Context, sel ast.SelectionSet, v model.MeasureDirection) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNMeasureDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐMeasureDirection[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "MeasureDirection!")
+	}
+	return res
+}
+
+var (
+	unmarshalNMeasureDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐMeasureDirection = map[string]model.MeasureDirection{
+		"SUPPLY_TO":        model.SupplyTo,
+		"PROCUREMENT_FROM": model.ProcurementFrom,
+		"BOTH":             model.BothWays,
+	}
+	marshalNMeasureDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐMeasureDirection = map[model.MeasureDirection]string{
+		model.SupplyTo:        "SUPPLY_TO",
+		model.ProcurementFrom: "PROCUREMENT_FROM",
+		model.BothWays:        "BOTH",
+	}
+)
+
 func (ec *executionContext) marshalNNeighbourConnection2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐNeighbourConnection(ctx context.Context, sel ast.SelectionSet, v *model.NeighbourConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "NeighbourConnection!")
@@ -18050,12 +18811,16 @@ var (
 		"NO_GOODS":           model.NoGoods,
 		"UNCLASSIFIED_GOODS": model.UnclassifiedGoods,
 		"NO_RECIPIENT":       model.NoRecipient,
+		"NO_MEASURE":         model.NoMeasure,
+		"NOT_TIED":           model.NotTied,
 	}
 	marshalNNotAssessedReason2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐNotAssessedReason = map[model.NotAssessedReason]string{
 		model.NoDate:            "NO_DATE",
 		model.NoGoods:           "NO_GOODS",
 		model.UnclassifiedGoods: "UNCLASSIFIED_GOODS",
 		model.NoRecipient:       "NO_RECIPIENT",
+		model.NoMeasure:         "NO_MEASURE",
+		model.NotTied:           "NOT_TIED",
 	}
 )
 
@@ -18111,11 +18876,13 @@ var (
 		"SUPPLIER":  model.RoleSupplier,
 		"ORIGIN":    model.RoleOrigin,
 		"RECIPIENT": model.RoleRecipient,
+		"PROCURER":  model.RoleProcurer,
 	}
 	marshalNPartyRole2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPartyRole = map[model.PartyRole]string{
 		model.RoleSupplier:  "SUPPLIER",
 		model.RoleOrigin:    "ORIGIN",
 		model.RoleRecipient: "RECIPIENT",
+		model.RoleProcurer:  "PROCURER",
 	}
 )
 
@@ -18512,6 +19279,34 @@ func (ec *executionContext) marshalNVote2ᚖgithubᚗcomᚋsanctiongraphᚋsanct
 	return ec._Vote(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNVoteRecord2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐVoteRecord(ctx context.Context, v any) (model.VoteRecord, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNVoteRecord2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐVoteRecord[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNVoteRecord2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐVoteRecord(ctx context.Context, sel ast.SelectionSet, v model.VoteRecord) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNVoteRecord2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐVoteRecord[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "VoteRecord!")
+	}
+	return res
+}
+
+var (
+	unmarshalNVoteRecord2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐVoteRecord = map[string]model.VoteRecord{
+		"RECORDED":     model.VoteRecorded,
+		"NOT_A_MEMBER": model.NotAMember,
+		"NOT_RECORDED": model.VoteNotRecorded,
+	}
+	marshalNVoteRecord2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐVoteRecord = map[model.VoteRecord]string{
+		model.VoteRecorded:    "RECORDED",
+		model.NotAMember:      "NOT_A_MEMBER",
+		model.VoteNotRecorded: "NOT_RECORDED",
+	}
+)
+
 func (ec *executionContext) unmarshalNWriteOutcome2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐWriteOutcome(ctx context.Context, v any) (model.WriteOutcome, error) {
 	var res model.WriteOutcome
 	err := res.UnmarshalGQL(v)
@@ -18694,6 +19489,13 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) marshalOBrokenLink2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐBrokenLink(ctx context.Context, sel ast.SelectionSet, v *model.BrokenLink) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._BrokenLink(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOChange2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐChange(ctx context.Context, sel ast.SelectionSet, v *model.Change) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -18744,6 +19546,22 @@ func (ec *executionContext) marshalODate2ᚕstringᚄ(ctx context.Context, sel a
 	return ret
 }
 
+func (ec *executionContext) unmarshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx context.Context, v any) (*model.Date, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Date)
+	err := res.UnmarshalGQLContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx context.Context, sel ast.SelectionSet, v *model.Date) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return graphql.WrapContextMarshaler(ctx, v)
+}
+
 func (ec *executionContext) unmarshalODate2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -18770,21 +19588,37 @@ func (ec *executionContext) unmarshalODateRange2ᚖgithubᚗcomᚋsanctiongraph�
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalODirection2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDirection(ctx context.Context, v any) (*model.Direction, error) {
+func (ec *executionContext) unmarshalODirection2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDir(ctx context.Context, v any) (*model.Dir, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.Direction)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalODirection2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDir[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalODirection2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDirection(ctx context.Context, sel ast.SelectionSet, v *model.Direction) graphql.Marshaler {
+func (ec *executionContext) marshalODirection2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDir(ctx context.Context, sel ast.SelectionSet, v *model.Dir) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalODirection2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDir[*v])
+	return res
 }
+
+var (
+	unmarshalODirection2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDir = map[string]model.Dir{
+		"OUTGOING": model.Outgoing,
+		"INCOMING": model.Incoming,
+		"BOTH":     model.Both,
+	}
+	marshalODirection2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDir = map[model.Dir]string{
+		model.Outgoing: "OUTGOING",
+		model.Incoming: "INCOMING",
+		model.Both:     "BOTH",
+	}
+)
 
 func (ec *executionContext) marshalOEntity2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntity(ctx context.Context, sel ast.SelectionSet, v *model.Entity) graphql.Marshaler {
 	if v == nil {
@@ -18801,21 +19635,39 @@ func (ec *executionContext) unmarshalOEntityFilter2ᚖgithubᚗcomᚋsanctiongra
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) unmarshalOEntitySort2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntitySort(ctx context.Context, v any) (*model.EntitySort, error) {
+func (ec *executionContext) unmarshalOEntitySort2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntityOrder(ctx context.Context, v any) (*model.EntityOrder, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.EntitySort)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOEntitySort2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntityOrder[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOEntitySort2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntitySort(ctx context.Context, sel ast.SelectionSet, v *model.EntitySort) graphql.Marshaler {
+func (ec *executionContext) marshalOEntitySort2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntityOrder(ctx context.Context, sel ast.SelectionSet, v *model.EntityOrder) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOEntitySort2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntityOrder[*v])
+	return res
 }
+
+var (
+	unmarshalOEntitySort2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntityOrder = map[string]model.EntityOrder{
+		"NAME_ASC":  model.ByNameAsc,
+		"NAME_DESC": model.ByNameDesc,
+		"DATE_ASC":  model.ByDateAsc,
+		"DATE_DESC": model.ByDateDesc,
+	}
+	marshalOEntitySort2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntityOrder = map[model.EntityOrder]string{
+		model.ByNameAsc:  "NAME_ASC",
+		model.ByNameDesc: "NAME_DESC",
+		model.ByDateAsc:  "DATE_ASC",
+		model.ByDateDesc: "DATE_DESC",
+	}
+)
 
 func (ec *executionContext) unmarshalOFactEvidenceInput2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐFactEvidenceInputᚄ(ctx context.Context, v any) ([]*model.FactEvidenceInput, error) {
 	if v == nil {
@@ -18992,21 +19844,37 @@ func (ec *executionContext) marshalOPathCut2ᚖgithubᚗcomᚋsanctiongraphᚋsa
 	return res
 }
 
-func (ec *executionContext) unmarshalOPathMode2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPathMode(ctx context.Context, v any) (*model.PathMode, error) {
+func (ec *executionContext) unmarshalOPathMode2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPathSearchMode(ctx context.Context, v any) (*model.PathSearchMode, error) {
 	if v == nil {
 		return nil, nil
 	}
-	var res = new(model.PathMode)
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOPathMode2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPathSearchMode[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOPathMode2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPathMode(ctx context.Context, sel ast.SelectionSet, v *model.PathMode) graphql.Marshaler {
+func (ec *executionContext) marshalOPathMode2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPathSearchMode(ctx context.Context, sel ast.SelectionSet, v *model.PathSearchMode) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
-	return v
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOPathMode2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPathSearchMode[*v])
+	return res
 }
+
+var (
+	unmarshalOPathMode2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPathSearchMode = map[string]model.PathSearchMode{
+		"SHORTEST":     model.Shortest,
+		"ALL_SHORTEST": model.AllShortest,
+		"K_SHORTEST":   model.KShortest,
+	}
+	marshalOPathMode2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPathSearchMode = map[model.PathSearchMode]string{
+		model.Shortest:    "SHORTEST",
+		model.AllShortest: "ALL_SHORTEST",
+		model.KShortest:   "K_SHORTEST",
+	}
+)
 
 func (ec *executionContext) unmarshalOPropertyInput2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPropertyInputᚄ(ctx context.Context, v any) ([]*model.PropertyInput, error) {
 	if v == nil {

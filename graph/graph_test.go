@@ -133,7 +133,14 @@ func TestArgumentValidation(t *testing.T) {
 		{"ErrBadDate", `{ timeline(from: "2024-13-01") { totalCount } }`, "from"},
 		{"ErrReversedRange", `{ timeline(from: "2024-02-01", to: "2024-01-01") { totalCount } }`, "to"},
 		{"ErrBadAt", `{ neighbours(id: "x", filter: {at: "yesterday"}) { totalCount } }`, "filter.at"},
-		{"ErrBadActiveAt", `{ entities(filter: {activeAt: "2024"}) { totalCount } }`, "filter.activeAt"},
+		{"ErrBadActiveAt", `{ entities(filter: {activeAt: "2024-02-30"}) { totalCount } }`, "filter.activeAt"},
+		// The Date scalar reads only strings: a list, an object or a number
+		// where a Date is expected is BAD_USER_INPUT naming the argument.
+		{"ErrDateList", `{ timeline(from: ["2024"]) { totalCount } }`, "from"},
+		{"ErrDateObject", `{ timeline(to: {a: "b"}) { totalCount } }`, "to"},
+		{"ErrDateNumber", `{ timeline(from: 2024) { totalCount } }`, "from"},
+		{"ErrDateListInFilter", `{ neighbours(id: "x", filter: {at: ["2024-01-01"]}) { totalCount } }`, "filter.at"},
+		{"ErrDateTimestamp", `{ entities(filter: {activeAt: "2024-01-01T00:00:00Z"}) { totalCount } }`, "filter.activeAt"},
 		{"ErrLongQuery", `{ search(query: "` + strings.Repeat("a", 201) + `") { totalCount } }`, "query"},
 		{"ErrIsoCode", `{ state(isoCode: "RUS") { id } }`, "isoCode"},
 		{"ErrResolutionNumber", `{ resolution(number: -1) { id } }`, "number"},
@@ -260,4 +267,72 @@ func TestNestedFieldsAreBatched(t *testing.T) {
 func mustJSON(v any) []byte {
 	b, _ := json.Marshal(v)
 	return b
+}
+
+// TestPartialDates checks that a partial date (YYYY or YYYY-MM), which the
+// Date scalar accepts because facts carry them, reaches the store as the
+// period it names: ranges from its first or to its last day, point
+// filters as the date itself (the store takes "at 2024" as "at some time
+// in 2024").
+func TestPartialDates(t *testing.T) {
+	var tq model.TimelineQuery
+	var eq model.EntityQuery
+	var nq model.NeighbourQuery
+	st := &fake.Store{
+		TimelineFn: func(ctx context.Context, q model.TimelineQuery) (model.TimelinePage, error) {
+			tq = q
+			return model.TimelinePage{}, nil
+		},
+		EntitiesFn: func(ctx context.Context, q model.EntityQuery) (model.EntityPage, error) {
+			eq = q
+			return model.EntityPage{}, nil
+		},
+		NeighboursFn: func(ctx context.Context, q model.NeighbourQuery) (model.NeighbourPage, error) {
+			nq = q
+			return model.NeighbourPage{}, nil
+		},
+	}
+	t.Run("TimelineRange", func(t *testing.T) {
+		resp, _ := query(t, st, `{ timeline(from: "2023", to: "2024-02") { totalCount } }`, nil)
+		if len(resp.Errors) > 0 {
+			t.Fatal(resp.Errors)
+		}
+		if tq.From != "2023-01-01" || tq.To != "2024-02-29" {
+			t.Errorf("timeline from %q to %q, want 2023-01-01 to 2024-02-29", tq.From, tq.To)
+		}
+	})
+	t.Run("TimelineSameYear", func(t *testing.T) {
+		resp, _ := query(t, st, `query T($d: Date) { timeline(from: $d, to: $d) { totalCount } }`, map[string]any{"d": "2024"})
+		if len(resp.Errors) > 0 {
+			t.Fatal(resp.Errors)
+		}
+		if tq.From != "2024-01-01" || tq.To != "2024-12-31" {
+			t.Errorf("timeline from %q to %q, want the whole of 2024", tq.From, tq.To)
+		}
+	})
+	t.Run("PointFilters", func(t *testing.T) {
+		resp, _ := query(t, st, `{ entities(filter: {activeAt: "2024-02"}) { totalCount } neighbours(id: "x", filter: {at: "2011"}) { totalCount } }`, nil)
+		if len(resp.Errors) > 0 {
+			t.Fatal(resp.Errors)
+		}
+		if eq.ActiveAt != "2024-02" || nq.At != "2011" {
+			t.Errorf("activeAt %q, at %q", eq.ActiveAt, nq.At)
+		}
+	})
+	t.Run("EnumsBound", func(t *testing.T) {
+		resp, _ := query(t, st, `{ entities(sort: DATE_DESC) { totalCount } neighbours(id: "x", filter: {direction: INCOMING}) { totalCount } }`, nil)
+		if len(resp.Errors) > 0 {
+			t.Fatal(resp.Errors)
+		}
+		if eq.Sort != model.ByDateDesc || nq.Direction != model.Incoming {
+			t.Errorf("sort %v, direction %v", eq.Sort, nq.Direction)
+		}
+		resp, _ = query(t, st, `{ entities { totalCount } neighbours(id: "x") { totalCount } }`, nil)
+		if len(resp.Errors) > 0 {
+			t.Fatal(resp.Errors)
+		}
+		if eq.Sort != model.ByNameAsc || nq.Direction != model.Both {
+			t.Errorf("defaults: sort %v, direction %v", eq.Sort, nq.Direction)
+		}
+	})
 }

@@ -29,22 +29,16 @@ func (r *queryResolver) Editions(ctx context.Context, list string) ([]*model.Edi
 }
 
 // ListChanges is the resolver for the listChanges field.
-func (r *queryResolver) ListChanges(ctx context.Context, authority string, from *string, to *string, program *string, referencePrefix *string, changes []model.ListingChangeKind, first *int, after *string) (*model.ListChangeConnection, error) {
+func (r *queryResolver) ListChanges(ctx context.Context, authority string, from *model.Date, to *model.Date, program *string, referencePrefix *string, changes []model.ListingChangeKind, first *int, after *string) (*model.ListChangeConnection, error) {
 	if strings.TrimSpace(authority) == "" {
 		return nil, badInput("authority", "must not be empty")
-	}
-	if err := checkDay("from", deref(from)); err != nil {
-		return nil, err
-	}
-	if err := checkDay("to", deref(to)); err != nil {
-		return nil, err
 	}
 	p, err := page(first, after, 50)
 	if err != nil {
 		return nil, err
 	}
 	res, err := r.Store.ListChanges(ctx, model.ListChangeQuery{
-		List: authority, From: deref(from), To: deref(to), Program: deref(program),
+		List: authority, From: string(deref(from)), To: string(deref(to)), Program: deref(program),
 		ReferencePrefix: deref(referencePrefix), Changes: changes, Page: p,
 	})
 	if err != nil {

@@ -11,8 +11,8 @@ import (
 
 // pathQuery checks the arguments of Query.paths against their caps and
 // turns them into a store query; errors name the argument.
-func pathQuery(maxHops *int, mode *model.PathMode, k *int, via []string, types, excludeTypes []schema.RelType,
-	kinds, excludeKinds []schema.Kind, minStatus *schema.Status, at *string, during *model.DateRange, maxDegree *int) (model.PathQuery, error) {
+func pathQuery(maxHops *int, mode *model.PathSearchMode, k *int, via []string, types, excludeTypes []schema.RelType,
+	kinds, excludeKinds []schema.Kind, minStatus *schema.Status, at *model.Date, during *model.DateRange, maxDegree *int) (model.PathQuery, error) {
 	q := model.PathQuery{
 		MaxHops: model.DefaultMaxHops, K: 3, MaxDegree: model.DefaultMaxDegree,
 		Types: types, ExcludeTypes: excludeTypes, Kinds: kinds, ExcludeKinds: excludeKinds, MinStatus: deref(minStatus),
@@ -26,16 +26,9 @@ func pathQuery(maxHops *int, mode *model.PathMode, k *int, via []string, types, 
 	if k != nil {
 		q.K = *k
 	}
-	if mode != nil {
-		switch *mode {
-		case model.PathModeAllShortest:
-			q.Mode = model.AllShortest
-		case model.PathModeKShortest:
-			q.Mode = model.KShortest
-			if q.K < 1 || q.K > model.MaxK {
-				return q, badInput("k", fmt.Sprintf("must be between 1 and %d, got %d", model.MaxK, q.K))
-			}
-		}
+	q.Mode = deref(mode)
+	if q.Mode == model.KShortest && (q.K < 1 || q.K > model.MaxK) {
+		return q, badInput("k", fmt.Sprintf("must be between 1 and %d, got %d", model.MaxK, q.K))
 	}
 	if len(via) > model.MaxVia {
 		return q, badInput("via", fmt.Sprintf("takes at most %d waypoints, got %d", model.MaxVia, len(via)))
@@ -52,23 +45,16 @@ func pathQuery(maxHops *int, mode *model.PathMode, k *int, via []string, types, 
 	if at != nil && during != nil {
 		return q, badInput("during", "give either at or during, not both")
 	}
+	// A Date is checked when it is read (model.Date); a partial one, at:
+	// "2024", asks for hops that held at some time in that year.
 	if at != nil {
-		if err := checkDay("at", *at); err != nil {
-			return q, err
-		}
-		q.HeldFrom, q.HeldUntil = *at, *at
+		q.HeldFrom, q.HeldUntil = at.First(), at.Last()
 	}
 	if during != nil {
-		if err := checkDay("during.from", during.From); err != nil {
-			return q, err
-		}
-		if err := checkDay("during.to", during.To); err != nil {
-			return q, err
-		}
-		if during.To < during.From {
+		q.HeldFrom, q.HeldUntil = during.From.First(), during.To.Last()
+		if q.HeldUntil < q.HeldFrom {
 			return q, badInput("during.to", "must not be before during.from")
 		}
-		q.HeldFrom, q.HeldUntil = during.From, during.To
 	}
 	return q, nil
 }

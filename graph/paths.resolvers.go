@@ -13,13 +13,6 @@ import (
 	"github.com/sanctiongraph/sanctiongraph/schema"
 )
 
-func (r *hopResolver) Direction(ctx context.Context, obj *model.Hop) (model.Direction, error) {
-	if obj.Forward {
-		return model.DirectionOutgoing, nil
-	}
-	return model.DirectionIncoming, nil
-}
-
 func (r *hopResolver) Sentence(ctx context.Context, obj *model.Hop) (string, error) {
 	evs, err := r.evidence(ctx, obj.Relationship.ID)
 	if err != nil {
@@ -40,7 +33,7 @@ func (r *hopResolver) Evidence(ctx context.Context, obj *model.Hop) ([]*model.Ev
 	return r.evidence(ctx, obj.Relationship.ID)
 }
 
-func (r *queryResolver) Paths(ctx context.Context, from string, to string, via []string, maxHops *int, mode *model.PathMode, k *int, types []schema.RelType, excludeTypes []schema.RelType, kinds []schema.Kind, excludeKinds []schema.Kind, minStatus *schema.Status, at *string, during *model.DateRange, maxDegree *int) (*model.PathResult, error) {
+func (r *queryResolver) Paths(ctx context.Context, from string, to string, via []string, maxHops *int, mode *model.PathSearchMode, k *int, types []schema.RelType, excludeTypes []schema.RelType, kinds []schema.Kind, excludeKinds []schema.Kind, minStatus *schema.Status, at *model.Date, during *model.DateRange, maxDegree *int) (*model.PathResult, error) {
 	q, err := pathQuery(maxHops, mode, k, via, types, excludeTypes, kinds, excludeKinds, minStatus, at, during, maxDegree)
 	if err != nil {
 		return nil, err

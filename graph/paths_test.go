@@ -46,6 +46,9 @@ func TestPathsArguments(t *testing.T) {
 		{"ErrDegree", `{ paths(from: "state:RU", to: "person:kim-jong-un", maxDegree: 0) { explanation } }`, "maxDegree"},
 		{"ErrAtAndDuring", `{ paths(from: "state:RU", to: "person:kim-jong-un", at: "2024-01-01", during: {from: "2024-01-01", to: "2024-02-01"}) { explanation } }`, "during"},
 		{"ErrBadAt", `{ paths(from: "state:RU", to: "person:kim-jong-un", at: "2024-02-30") { explanation } }`, "at"},
+		{"ErrAtList", `{ paths(from: "state:RU", to: "person:kim-jong-un", at: ["2024-01-01"]) { explanation } }`, "at"},
+		{"ErrDuringFromObject", `{ paths(from: "state:RU", to: "person:kim-jong-un", during: {from: {y: 2024}, to: "2024"}) { explanation } }`, "during.from"},
+		{"ErrReversedPartialDuring", `{ paths(from: "state:RU", to: "person:kim-jong-un", during: {from: "2024-02", to: "2024-01"}) { explanation } }`, "during.to"},
 		{"ErrReversedDuring", `{ paths(from: "state:RU", to: "person:kim-jong-un", during: {from: "2024-02-01", to: "2024-01-01"}) { explanation } }`, "during.to"},
 		{"ErrAmbiguousFrom", `{ paths(from: "Kim", to: "state:RU") { explanation } }`, "from"},
 		{"ErrEmptyTo", `{ paths(from: "state:RU", to: "  ") { explanation } }`, "to"},
@@ -72,6 +75,23 @@ func TestPathsArguments(t *testing.T) {
 		resp, _ := query(t, pathStore(&got), `{ paths(from: "Atlantis", to: "state:RU") { explanation } }`, nil)
 		if resp.code(0) != model.NotFound {
 			t.Fatalf("errors = %+v", resp.Errors)
+		}
+	})
+	t.Run("PartialDatesArePeriods", func(t *testing.T) {
+		for _, tt := range []struct{ args, from, until string }{
+			{`at: "2024-02"`, "2024-02-01", "2024-02-29"},
+			{`at: "2024"`, "2024-01-01", "2024-12-31"},
+			{`during: {from: "2023", to: "2024-02"}`, "2023-01-01", "2024-02-29"},
+			{`during: {from: "2024-02", to: "2024-02"}`, "2024-02-01", "2024-02-29"},
+		} {
+			var got model.PathQuery
+			resp, _ := query(t, pathStore(&got), `{ paths(from: "state:RU", to: "person:kim-jong-un", `+tt.args+`) { explanation } }`, nil)
+			if len(resp.Errors) > 0 {
+				t.Fatalf("%s: %v", tt.args, resp.Errors)
+			}
+			if got.HeldFrom != tt.from || got.HeldUntil != tt.until {
+				t.Errorf("%s: held %s … %s, want %s … %s", tt.args, got.HeldFrom, got.HeldUntil, tt.from, tt.until)
+			}
 		}
 	})
 	t.Run("PassesFiltersAndExplainsCut", func(t *testing.T) {

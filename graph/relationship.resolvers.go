@@ -27,24 +27,8 @@ func (r *relationshipResolver) Properties(ctx context.Context, obj *model.Relati
 	return properties(decl.Properties, obj.Properties, names), nil
 }
 
-func (r *relationshipResolver) ValidFrom(ctx context.Context, obj *model.Relationship) (*string, error) {
-	return optString(obj.ValidFrom), nil
-}
-
-func (r *relationshipResolver) ValidUntil(ctx context.Context, obj *model.Relationship) (*string, error) {
-	return optString(obj.ValidUntil), nil
-}
-
-func (r *relationshipResolver) RecordID(ctx context.Context, obj *model.Relationship) (*string, error) {
-	return optString(obj.RecordID), nil
-}
-
 func (r *relationshipResolver) Evidence(ctx context.Context, obj *model.Relationship) ([]*model.Evidence, error) {
 	return r.evidence(ctx, obj.ID)
-}
-
-func (r *relationshipResolver) Retraction(ctx context.Context, obj *model.Relationship) (*model.Retraction, error) {
-	return obj.Retracted, nil
 }
 
 func (r *Resolver) Relationship() RelationshipResolver { return &relationshipResolver{r} }

@@ -54,18 +54,8 @@ func (r *Resolver) neighbours(ctx context.Context, id string, filter *model.Neig
 	}
 	q := model.NeighbourQuery{ID: id, Page: p}
 	if filter != nil {
-		q.Types, q.Kinds, q.Statuses, q.MinStatus, q.At = filter.Types, filter.Kinds, filter.Statuses, deref(filter.MinStatus), deref(filter.At)
-		if filter.Direction != nil {
-			switch *filter.Direction {
-			case model.DirectionOutgoing:
-				q.Direction = model.Outgoing
-			case model.DirectionIncoming:
-				q.Direction = model.Incoming
-			}
-		}
-		if err := checkDay("filter.at", q.At); err != nil {
-			return nil, err
-		}
+		q.Types, q.Kinds, q.Statuses, q.MinStatus = filter.Types, filter.Kinds, filter.Statuses, deref(filter.MinStatus)
+		q.Direction, q.At = deref(filter.Direction), string(deref(filter.At))
 	}
 	res, err := r.Store.Neighbours(ctx, q)
 	if err != nil {
@@ -73,11 +63,7 @@ func (r *Resolver) neighbours(ctx context.Context, id string, filter *model.Neig
 	}
 	conn := &model.NeighbourConnection{TotalCount: res.Total, PageInfo: pageInfo(p, len(res.Neighbours), res.Total)}
 	for i, n := range res.Neighbours {
-		dir := model.DirectionIncoming
-		if n.Outgoing {
-			dir = model.DirectionOutgoing
-		}
-		conn.Edges = append(conn.Edges, &model.NeighbourEdge{Cursor: cursor(p.Offset + i), Relationship: n.Relationship, Node: n.Node, Direction: dir})
+		conn.Edges = append(conn.Edges, &model.NeighbourEdge{Cursor: cursor(p.Offset + i), Relationship: n.Relationship, Node: n.Node, Direction: n.Direction()})
 	}
 	return conn, nil
 }
@@ -94,38 +80,6 @@ func properties(decl map[string]schema.Prop, have model.Properties, names []stri
 		out = append(out, &model.Property{Name: n, Type: model.PropertyType(schema.EnumName(string(decl[n].Type))), Values: vals})
 	}
 	return out
-}
-
-func entityOrder(s *model.EntitySort) model.EntityOrder {
-	if s == nil {
-		return model.ByNameAsc
-	}
-	switch *s {
-	case model.EntitySortNameDesc:
-		return model.ByNameDesc
-	case model.EntitySortDateAsc:
-		return model.ByDateAsc
-	case model.EntitySortDateDesc:
-		return model.ByDateDesc
-	}
-	return model.ByNameAsc
-}
-
-func checkDay(arg, v string) error {
-	if v == "" {
-		return nil
-	}
-	if _, err := model.ParseDay(v); err != nil {
-		return badInput(arg, err.Error())
-	}
-	return nil
-}
-
-func optString(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
 }
 
 func deref[T any](p *T) T {

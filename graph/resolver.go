@@ -55,6 +55,7 @@ type Curator interface {
 	Retract(ctx context.Context, id string, who model.Actor, reason string) (model.CuratedFact, model.WriteResult, error)
 	Restore(ctx context.Context, id string, who model.Actor, reason string) (model.CuratedFact, model.WriteResult, error)
 	History(ctx context.Context, q model.ChangeQuery) (model.ChangePage, error)
+	VerifyChangeLog(ctx context.Context) (model.ChangeLogCheck, error)
 }
 
 // RequestIDFunc returns the id of the request a context belongs to, for

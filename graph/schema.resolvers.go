@@ -42,18 +42,15 @@ func (r *queryResolver) Resolution(ctx context.Context, number int) (*model.Enti
 	return r.Store.Resolution(ctx, number)
 }
 
-func (r *queryResolver) Entities(ctx context.Context, filter *model.EntityFilter, sort *model.EntitySort, first *int, after *string) (*model.EntityConnection, error) {
+func (r *queryResolver) Entities(ctx context.Context, filter *model.EntityFilter, sort *model.EntityOrder, first *int, after *string) (*model.EntityConnection, error) {
 	p, err := page(first, after, 20)
 	if err != nil {
 		return nil, err
 	}
-	q := model.EntityQuery{Page: p, Sort: entityOrder(sort)}
+	q := model.EntityQuery{Page: p, Sort: deref(sort)}
 	if filter != nil {
 		q.Kinds, q.Statuses, q.MinStatus = filter.Kinds, filter.Statuses, deref(filter.MinStatus)
-		q.Dataset, q.ActiveAt = deref(filter.Dataset), deref(filter.ActiveAt)
-		if err := checkDay("filter.activeAt", q.ActiveAt); err != nil {
-			return nil, err
-		}
+		q.Dataset, q.ActiveAt = deref(filter.Dataset), string(deref(filter.ActiveAt))
 	}
 	res, err := r.Store.Entities(ctx, q)
 	if err != nil {
@@ -97,18 +94,14 @@ func (r *queryResolver) Counts(ctx context.Context, filter *model.CountFilter) (
 	return r.Store.Counts(ctx, q)
 }
 
-func (r *queryResolver) Timeline(ctx context.Context, from *string, to *string, kinds []schema.Kind, minStatus *schema.Status, first *int, after *string) (*model.TimelineConnection, error) {
+func (r *queryResolver) Timeline(ctx context.Context, from *model.Date, to *model.Date, kinds []schema.Kind, minStatus *schema.Status, first *int, after *string) (*model.TimelineConnection, error) {
 	p, err := page(first, after, 20)
 	if err != nil {
 		return nil, err
 	}
-	q := model.TimelineQuery{From: deref(from), To: deref(to), Kinds: kinds, MinStatus: deref(minStatus), Page: p}
-	if err := checkDay("from", q.From); err != nil {
-		return nil, err
-	}
-	if err := checkDay("to", q.To); err != nil {
-		return nil, err
-	}
+	// A partial date is the period it names: from "2024" starts on its
+	// first day, to "2024" ends on its last.
+	q := model.TimelineQuery{From: deref(from).First(), To: deref(to).Last(), Kinds: kinds, MinStatus: deref(minStatus), Page: p}
 	if q.From != "" && q.To != "" && q.To < q.From {
 		return nil, badInput("to", "must not be before from")
 	}
@@ -118,7 +111,7 @@ func (r *queryResolver) Timeline(ctx context.Context, from *string, to *string, 
 	}
 	conn := &model.TimelineConnection{TotalCount: res.Total, PageInfo: pageInfo(p, len(res.Items), res.Total)}
 	for i, it := range res.Items {
-		conn.Edges = append(conn.Edges, &model.TimelineEdge{Cursor: cursor(p.Offset + i), Date: it.Date, Node: it.Entity})
+		conn.Edges = append(conn.Edges, &model.TimelineEdge{Cursor: cursor(p.Offset + i), Date: model.Date(it.Date), Node: it.Entity})
 	}
 	return conn, nil
 }

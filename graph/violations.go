@@ -21,13 +21,8 @@ func (r *Resolver) violationQuery(ctx context.Context, filter *model.ViolationFi
 	if filter == nil {
 		return q, nil
 	}
-	q.From, q.To, q.MinStatus = deref(filter.From), deref(filter.To), deref(filter.MinStatus)
-	if err := checkDay("filter.from", q.From); err != nil {
-		return q, err
-	}
-	if err := checkDay("filter.to", q.To); err != nil {
-		return q, err
-	}
+	// A partial date is the period it names (see Query.timeline).
+	q.From, q.To, q.MinStatus = deref(filter.From).First(), deref(filter.To).Last(), deref(filter.MinStatus)
 	if q.From != "" && q.To != "" && q.To < q.From {
 		return q, badInput("filter.to", "must not be before filter.from")
 	}

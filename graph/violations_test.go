@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sanctiongraph/sanctiongraph/graph/breach"
 	"github.com/sanctiongraph/sanctiongraph/graph/fake"
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
 	"github.com/sanctiongraph/sanctiongraph/schema"
@@ -62,7 +63,8 @@ func TestPotentialViolationsArguments(t *testing.T) {
 		name, filter, page, arg string
 	}{
 		{"ErrBadFrom", `{from: "2024-13-01"}`, "", "filter.from"},
-		{"ErrPartialTo", `{to: "2024-02"}`, "", "filter.to"},
+		{"ErrMonth13To", `{to: "2024-13"}`, "", "filter.to"},
+		{"ErrListFrom", `{from: ["2024-01-01"]}`, "", "filter.from"},
 		{"ErrReversed", `{from: "2024-02-01", to: "2024-01-01"}`, "", "filter.to"},
 		{"ErrResolution", `{resolution: 0}`, "", "filter.resolution"},
 		{"ErrFirstTooLarge", `{}`, "first: 101", "first"},
@@ -189,7 +191,7 @@ func TestPotentialViolationsAnswer(t *testing.T) {
 			t.Fatal(err)
 		}
 		pv := data.PotentialViolations
-		if pv.Assessed != 1 || pv.Truncated || len(pv.Rules) != 6 || len(pv.Edges) != 1 {
+		if pv.Assessed != 1 || pv.Truncated || len(pv.Rules) != len(breach.Rules) || len(pv.Edges) != 1 {
 			t.Fatalf("data = %s", resp.Data)
 		}
 		n := pv.Edges[0].Node

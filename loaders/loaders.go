@@ -10,12 +10,9 @@
 package loaders
 
 import (
-	"bufio"
-	"compress/gzip"
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/biter777/countries"
@@ -48,24 +45,9 @@ type Sink interface {
 }
 
 // Open opens a file for a loader, transparently decompressing .gz files
-// (detected by their magic bytes, not their name). The caller closes it.
-func Open(path string) (io.ReadCloser, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	br := bufio.NewReaderSize(f, 64<<10)
-	magic, _ := br.Peek(2)
-	if len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			f.Close()
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		return &readCloser{Reader: zr, closers: []io.Closer{zr, f}}, nil
-	}
-	return &readCloser{Reader: br, closers: []io.Closer{f}}, nil
-}
+// (detected by their magic bytes, not their name), with the default
+// Limits (OpenLimited). The caller closes it.
+func Open(path string) (io.ReadCloser, error) { return OpenLimited(path, Limits{}) }
 
 type readCloser struct {
 	io.Reader

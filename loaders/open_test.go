@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/sanctiongraph/sanctiongraph/loaders"
@@ -72,13 +73,17 @@ func TestOpen(t *testing.T) {
 		}
 	})
 	t.Run("ErrTruncatedGzip", func(t *testing.T) {
+		// Open expands a gzip file once to check its size, so the cut is
+		// found there (naming the file) rather than by the loader's reads.
 		p := write("cut.xml.gz", gz.Bytes()[:gz.Len()-6])
 		rc, err := loaders.Open(p)
-		if err != nil {
-			t.Fatal(err)
+		if err == nil {
+			_, err = io.ReadAll(rc)
+			rc.Close()
+		} else if !strings.Contains(err.Error(), p) {
+			t.Errorf("the error does not name the file: %v", err)
 		}
-		defer rc.Close()
-		if _, err := io.ReadAll(rc); err == nil {
+		if err == nil {
 			t.Error("a truncated gzip file was read without error")
 		}
 	})

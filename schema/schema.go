@@ -65,6 +65,9 @@ const (
 	// ChangeLabel marks the change log: one node per curator write, with
 	// who, when, why and the record before and after.
 	ChangeLabel = "Change"
+	// ChangeLogLabel marks the head of the change log's hash chain: the
+	// last change's sequence number and hash.
+	ChangeLogLabel = "ChangeLog"
 	// APIKeyLabel marks API keys (hashed secrets and roles); never part of
 	// the traversable graph.
 	APIKeyLabel = "ApiKey"

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sanctiongraph/sanctiongraph/graph/server"
 )
 
 // Defaults of the access flags.
@@ -45,6 +47,8 @@ func (c *Config) accessFlags(fs *flag.FlagSet, getenv func(string) string) (chec
 	fs.IntVar(&c.RateBurst, "rate-burst", burst, "requests an anonymous client may make at once before -rate-limit paces it [RATE_BURST]")
 	origins := fs.String("cors-origins", getenv("CORS_ORIGINS"), "comma-separated origins browsers may call /graphql from (https://dash.example.org, https://*.example.org, * for any); empty: none [CORS_ORIGINS]")
 	fs.StringVar(&c.TrustedProxyHeader, "trusted-proxy-header", getenv("TRUSTED_PROXY_HEADER"), "header in which a trusted reverse proxy passes the client address, e.g. X-Forwarded-For (its last address counts) or X-Real-IP; empty: the connection's address [TRUSTED_PROXY_HEADER]")
+	fs.IntVar(&c.MaxConns, "max-conns", server.DefaultMaxConns, "open connections the server accepts in total; -1: no cap")
+	fs.IntVar(&c.MaxConnsPerAddr, "max-conns-per-addr", server.DefaultMaxConnsPerAddr, "open connections the server accepts from one client address (IPv6: its /64); behind a reverse proxy all come from the proxy, so raise it or pass -1 (no cap)")
 	fs.DurationVar(&c.AuthCacheTTL, "auth-cache-ttl", 30*time.Second, "how long an accepted API key is trusted before it is checked again; a revoked key stops working within this time; 0 checks every request")
 	return func() error {
 		fs.Visit(func(f *flag.Flag) { delete(envErrs, f.Name) })
@@ -67,6 +71,12 @@ func (c *Config) accessFlags(fs *flag.FlagSet, getenv func(string) string) (chec
 			errs = append(errs, fmt.Errorf("auth-cache-ttl %s: want 0 or more", c.AuthCacheTTL))
 		} else if c.AuthCacheTTL == 0 {
 			c.AuthCacheTTL = -1 // server.Config: negative disables the cache, 0 is its default
+		}
+		if c.MaxConns == 0 || c.MaxConns < -1 {
+			errs = append(errs, fmt.Errorf("max-conns %d: want at least 1, or -1 for no cap", c.MaxConns))
+		}
+		if c.MaxConnsPerAddr == 0 || c.MaxConnsPerAddr < -1 {
+			errs = append(errs, fmt.Errorf("max-conns-per-addr %d: want at least 1, or -1 for no cap", c.MaxConnsPerAddr))
 		}
 		if h := c.TrustedProxyHeader; h != "" && !validHeaderName(h) {
 			errs = append(errs, fmt.Errorf("trusted-proxy-header %q is not a header name", h))

@@ -54,7 +54,8 @@ func serve(ctx context.Context, cfg Config, logOut io.Writer, started func(*App)
 	app.Server = server.New(server.Config{Addr: cfg.Addr, Store: app.Store, Logger: app.Log, RequestTimeout: cfg.RequestTimeout,
 		Metrics: app.Metrics, Tracing: app.Tracing,
 		Auth: app.Store, AuthCacheTTL: cfg.AuthCacheTTL, RateLimit: cfg.RateLimit, RateBurst: cfg.RateBurst,
-		TrustedProxyHeader: cfg.TrustedProxyHeader, CORSOrigins: cfg.CORSOrigins})
+		TrustedProxyHeader: cfg.TrustedProxyHeader, CORSOrigins: cfg.CORSOrigins,
+		MaxConns: cfg.MaxConns, MaxConnsPerAddr: cfg.MaxConnsPerAddr})
 	if err := app.Server.Open(); err != nil {
 		return err
 	}

@@ -46,6 +46,8 @@ type Config struct {
 	CORSOrigins        []string
 	TrustedProxyHeader string
 	AuthCacheTTL       time.Duration
+	// Connection caps in total and per client address (-1: none).
+	MaxConns, MaxConnsPerAddr int
 }
 
 // env lists the environment variables the service reads.
@@ -97,6 +99,7 @@ func parseFlagSet(fs *flag.FlagSet, name string, args []string, getenv func(stri
 		txTimeout = d
 	}
 	fs.DurationVar(&c.Neo4j.QueryTimeout, "neo4j-tx-timeout", txTimeout, "server-side limit of one Neo4j transaction; a load batch that passes it is retried smaller [NEO4J_TX_TIMEOUT]")
+	fs.DurationVar(&c.Neo4j.PathTimeout, "path-timeout", 10*time.Second, "time limit of one path search inside Neo4j")
 	fs.DurationVar(&c.RequestTimeout, "request-timeout", 30*time.Second, "time limit of one GraphQL request, Neo4j queries included")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "time in-flight requests get to finish on SIGTERM")
 	fs.DurationVar(&c.StartupTimeout, "startup-timeout", 60*time.Second, "how long to wait for Neo4j at start")
@@ -135,6 +138,9 @@ var usageArgs = map[string]string{
 
 func (c *Config) validate(dev bool) error {
 	var errs []error
+	if c.Neo4j.PathTimeout < 100*time.Millisecond || c.Neo4j.PathTimeout > 10*time.Minute {
+		errs = append(errs, fmt.Errorf("path-timeout %s: must be between 100ms and 10m", c.Neo4j.PathTimeout))
+	}
 	if c.Neo4j.QueryTimeout < time.Second || c.Neo4j.QueryTimeout > time.Hour {
 		errs = append(errs, fmt.Errorf("neo4j-tx-timeout %s: must be between 1s and 1h", c.Neo4j.QueryTimeout))
 	}

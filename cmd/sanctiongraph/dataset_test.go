@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"io/fs"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -159,6 +160,42 @@ func TestCuratedDatasetOverGraphQL(t *testing.T) {
 			counts(filter: {dataset: "curated"}) { entities relationships byKind { kind count } } }`, nil)
 		if len(r.Errors) > 0 || !strings.Contains(string(r.Data), "transfer:aurus-gift-2024-02") {
 			t.Errorf("timeline of February 2024: %s %+v", r.Data, r.Errors)
+		}
+	})
+
+	t.Run("DisputedIsFindable", func(t *testing.T) {
+		// Conflicting evidence makes a fact DISPUTED (derived by the loader),
+		// so the known conflicts are found by status and counted (issue 14).
+		r := postGraphQL(t, url, `{ entities(filter: {statuses: [DISPUTED]}, first: 100) { totalCount edges { node { id } } }
+			counts(filter: {dataset: "curated"}) { byStatus { status count } } }`, nil)
+		var data struct {
+			Entities struct {
+				TotalCount int
+				Edges      []struct{ Node struct{ ID string } }
+			}
+			Counts struct {
+				ByStatus []struct {
+					Status string
+					Count  int
+				}
+			}
+		}
+		mustData(t, r, &data)
+		var ids []string
+		for _, e := range data.Entities.Edges {
+			ids = append(ids, e.Node.ID)
+		}
+		if !slices.Contains(ids, "product:aurus-senat") {
+			t.Errorf("disputed entities %v", ids)
+		}
+		disputed := 0
+		for _, b := range data.Counts.ByStatus {
+			if b.Status == "DISPUTED" {
+				disputed = b.Count
+			}
+		}
+		if disputed != data.Entities.TotalCount || disputed == 0 {
+			t.Errorf("counts.byStatus DISPUTED = %d, entities %d", disputed, data.Entities.TotalCount)
 		}
 	})
 

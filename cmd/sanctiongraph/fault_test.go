@@ -58,7 +58,7 @@ func startOwnNeo4j(t *testing.T, ctx context.Context) (*neo4jlocal.Instance, *cy
 			t.Errorf("stop own Neo4j: %v", err)
 		}
 	})
-	st, err := cypher.Open(cypher.Config{URI: inst.URI()})
+	st, err := cypher.Open(cypher.Config{URI: inst.URI(), QueryTimeout: sharedtest.Timeout(2 * time.Minute)})
 	if err != nil {
 		t.Fatal(err)
 	}

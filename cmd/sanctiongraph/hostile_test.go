@@ -147,9 +147,7 @@ func TestHostileInput(t *testing.T) {
 			default:
 				problems = hostiletest.CheckRefused(status, body)
 			}
-			if r.Status != 0 && status != r.Status {
-				problems = append(problems, fmt.Sprintf("HTTP %d, want %d", status, r.Status))
-			}
+			problems = append(problems, r.CheckStatusAndCode(status, body)...)
 			if took > 5*time.Second {
 				problems = append(problems, "took "+took.String())
 			}
@@ -182,8 +180,9 @@ var hostileValid = map[string]any{
 
 // hostileTarget is where the protocol abuses aim.
 var hostileTarget = hostiletest.Target{
-	Field:   `entity(id: "person:kim-jong-un")`,
-	Type:    "Entity",
-	Nesting: "neighbours { edges { node",
-	List:    `query List($list: [String!]) { paths(from: "state:RU", to: "person:kim-jong-un", via: $list) { explanation } }`,
+	Field:     `entity(id: "person:kim-jong-un")`,
+	Type:      "Entity",
+	Nesting:   "neighbours { edges { node",
+	List:      `query List($list: [String!]) { paths(from: "state:RU", to: "person:kim-jong-un", via: $list) { explanation } }`,
+	Expensive: `paths(from: "state:RU", to: "person:kim-jong-un") { explanation }`,
 }

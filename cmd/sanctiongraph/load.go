@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/sanctiongraph/sanctiongraph/loaders"
 	"github.com/sanctiongraph/sanctiongraph/loaders/importer"
 )
 
@@ -46,6 +47,8 @@ type loadFlags struct {
 	noDelist  bool
 	progress  string
 	retries   int
+	// input limits (loaders.Limits)
+	maxDecompressedMB, maxRatio, maxRecordBytes int64
 
 	allowMassRemoval  bool
 	maxRemovalPercent float64
@@ -88,6 +91,11 @@ func runLoad(ctx context.Context, args []string, getenv func(string) string, std
 	fs.Float64Var(&lf.maxRemovalPercent, "max-removal-percent", importer.DefaultMaxRemovalPercent, "a load may remove this percentage of the listings of the newest edition, or -max-removal-count, whichever is more")
 	fs.IntVar(&lf.maxRemovalCount, "max-removal-count", importer.DefaultMaxRemovals, "see -max-removal-percent")
 	fs.StringVar(&lf.progress, "progress", "auto", "auto (a live line on a terminal, a line every 10 s otherwise), plain or none")
+	if format != "curated" {
+		fs.Int64Var(&lf.maxDecompressedMB, "max-decompressed-mb", loaders.DefaultMaxDecompressed>>20, "refuse a .gz file that expands to more MiB than this")
+		fs.Int64Var(&lf.maxRatio, "max-ratio", loaders.DefaultMaxRatio, "refuse a .gz file that expands to more than this many times its size (past 64 MiB)")
+		fs.Int64Var(&lf.maxRecordBytes, "max-record-bytes", loaders.DefaultMaxRecordBytes, "refuse a file with a record (a line, or XML text between tags) longer than this")
+	}
 	if format == "ofac" {
 		fs.StringVar(&lf.published, "published", "", "publication date of the list, YYYY-MM-DD (the CSV states none; default: the file's modification date)")
 		fs.StringVar(&lf.dataset, "dataset", "", "ofac-sdn or ofac-cons (default: from the file name)")
@@ -113,6 +121,9 @@ func runLoad(ctx context.Context, args []string, getenv func(string) string, std
 	if lf.batch < 1 || lf.batch > 50_000 {
 		return fmt.Errorf("-batch %d: must be between 1 and 50000", lf.batch)
 	}
+	if format != "curated" && (lf.maxDecompressedMB < 1 || lf.maxRatio < 1 || lf.maxRecordBytes < 1) {
+		return errors.New("-max-decompressed-mb, -max-ratio and -max-record-bytes must be at least 1")
+	}
 	st, err := openMigrated(ctx, cfg, stderr)
 	if err != nil {
 		return err
@@ -131,6 +142,7 @@ func runLoad(ctx context.Context, args []string, getenv func(string) string, std
 		Force: lf.force, NoDelist: lf.noDelist, Retry: importer.Retry{Attempts: lf.retries},
 		AllowMassRemoval: lf.allowMassRemoval, MaxRemovalPercent: lf.maxRemovalPercent, MaxRemovalCount: lf.maxRemovalCount,
 		LoadedBy: loadedBy(getenv),
+		Limits:   loaders.Limits{MaxDecompressed: lf.maxDecompressedMB << 20, MaxRatio: lf.maxRatio, MaxRecordBytes: lf.maxRecordBytes},
 	}
 	if lf.progress != "none" {
 		opts.Progress, opts.TTY = stderr, lf.progress == "auto" && isTerminal(os.Stderr)

@@ -51,9 +51,14 @@ func TestLoadTest(t *testing.T) {
 			t.Errorf("%s: %d 5xx, %d transport errors, %d bad responses, error codes %v\n%s",
 				what, rep.ServerErrors(), rep.TransportErrors, rep.BadResponses, rep.Codes, text.String())
 		}
-		for _, name := range loadtest.QueryNames() {
-			if what != "warm-up" && loadtest.DefaultMix[name] > 0 && rep.Queries[name] == nil {
-				t.Errorf("%s: the mix sent no %s query", what, name)
+		// Every query of the mix is sent, unless the machine was so busy
+		// that too few requests went out for that to be likely (the
+		// weights are checked in graph/server/loadtest's own tests).
+		if what != "warm-up" && rep.Requests >= 200 {
+			for _, name := range loadtest.QueryNames() {
+				if loadtest.DefaultMix[name] > 0 && rep.Queries[name] == nil {
+					t.Errorf("%s: the mix sent no %s query in %d requests", what, name, rep.Requests)
+				}
 			}
 		}
 	}
@@ -87,7 +92,7 @@ func TestLoadTest(t *testing.T) {
 		code := run(loadCtx, []string{"load", "ofac", "-published", "2024-05-03", "-progress", "none", sharedtest.Path(t, "ofac-sdn-csv-2024/sdn.csv")}, testEnv, &out, &errOut)
 		done <- result{code, out.String(), errOut.String()}
 	}()
-	for deadline := time.Now().Add(time.Minute); ; time.Sleep(100 * time.Millisecond) {
+	for deadline := time.Now().Add(sharedtest.Timeout(time.Minute)); ; time.Sleep(100 * time.Millisecond) {
 		c, err := env.Store.Counts(ctx, model.CountQuery{Kinds: []schema.Kind{schema.Sanction}, Dataset: "ofac-sdn"})
 		if err != nil {
 			t.Fatal(err)

@@ -40,6 +40,7 @@ commands:
   migrate      apply the graph schema (constraints and indexes) to NEO4J_URI
   load         import data into NEO4J_URI: load curated | load un FILE | load ofac FILE | load ftm FILE
   keys         API keys in NEO4J_URI: keys create -name NAME -role ROLE | keys list | keys revoke ID
+  changes      the change log in NEO4J_URI: changes verify (its hash chain)
   healthcheck  exit 0 if -url answers 200 (container health checks)
 
 Run 'sanctiongraph <command> -h' for the flags of a command.
@@ -71,6 +72,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		err = runLoad(ctx, rest, getenv, stdout, stderr)
 	case "keys":
 		err = runKeys(ctx, rest, getenv, stdout, stderr)
+	case "changes":
+		err = runChanges(ctx, rest, getenv, stdout, stderr)
 	case "healthcheck":
 		err = healthcheck(ctx, rest, stderr)
 	case "-h", "-help", "--help", "help":

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/sanctiongraph/sanctiongraph/graph/cypher"
+	"github.com/sanctiongraph/sanctiongraph/graph/explorer"
 	"github.com/sanctiongraph/sanctiongraph/graph/metrics"
 	"github.com/sanctiongraph/sanctiongraph/graph/telemetry"
 )
@@ -24,7 +25,7 @@ func (a *App) instrument(ctx context.Context) error {
 	a.Tracing = tr
 	var obs []cypher.Observer
 	if a.Config.Metrics {
-		a.Metrics = metrics.New(metrics.Options{})
+		a.Metrics = metrics.New(metrics.Options{KnownOperations: explorer.OperationNames()})
 		obs = append(obs, a.Metrics)
 	}
 	if tr.Enabled() {

@@ -64,6 +64,21 @@ func (p Principal) Actor() string {
 
 type ctxKey struct{}
 
+type clientKey struct{}
+
+// WithClient returns ctx naming its client for per-client budgets
+// (metrics labels, persisted queries): "key:<id>" with an API key,
+// "ip:<address>" without (an IPv6 client's /64).
+func WithClient(ctx context.Context, client string) context.Context {
+	return context.WithValue(ctx, clientKey{}, client)
+}
+
+// Client returns the client ctx names; empty when no server set one.
+func Client(ctx context.Context) string {
+	c, _ := ctx.Value(clientKey{}).(string)
+	return c
+}
+
 // With returns ctx carrying p.
 func With(ctx context.Context, p Principal) context.Context {
 	return context.WithValue(ctx, ctxKey{}, p)

@@ -60,10 +60,24 @@ func newGraph() *graph {
 	g.ent("product:car", schema.Product, model.Properties{"hsCode": {"8703"}, "category": {"luxury_vehicle"}})
 	g.ent("product:watch", schema.Product, model.Properties{"category": {"luxury_goods"}})
 	g.ent("product:mystery", schema.Product, nil)
+	g.ent("res:4", schema.Resolution, model.Properties{"number": {"4"}, "adoptedOn": {"2009-06-12"}})
+	g.ent("res:5", schema.Resolution, model.Properties{"number": {"5"}, "adoptedOn": {"2016-11-30"}})
+	g.ent("product:missile", schema.Product, model.Properties{"category": {"missile"}})
+	g.ent("product:steel", schema.Product, model.Properties{"hsCode": {"7208"}})
+	g.ent("product:spare", schema.Product, model.Properties{"hsCode": {"8803"}, "category": {"parts"}})
+	g.ent("product:used-ship", schema.Product, model.Properties{"hsCode": {"8901"}, "category": {"vessel"}, "condition": {"used"}})
+	g.ent("product:plane", schema.Product, model.Properties{"hsCode": {"880240"}, "category": {"aircraft"}})
+	g.ent("product:bust", schema.Product, model.Properties{"hsCode": {"9703"}, "category": {"statues"}})
 	g.measure("m:luxury", "res:1", model.Properties{"goodsCategories": {"luxury_goods"}, "inForceFrom": {"2006-10-14"}})
 	g.measure("m:annex", "res:2", model.Properties{"goodsCategories": {"luxury_vehicle"}, "hsCodes": {"8703"}, "inForceFrom": {"2013-03-07"}})
 	g.measure("m:watches", "res:2", model.Properties{"goodsCategories": {"luxury_goods"}, "inForceFrom": {"2013-03-07"}})
-	g.measure("m:transport", "res:3", model.Properties{"hsCodes": {"86-89"}, "inForceFrom": {"2017-12-22"}, "inForceUntil": {"2030"}})
+	g.measure("m:transport", "res:3", model.Properties{"hsCodes": {"72-83", "84-85", "86-89"}, "exceptHsCodes": {"8803", "8807"},
+		"exceptions": {"spare parts for civil passenger aircraft"}, "inForceFrom": {"2017-12-22"}, "inForceUntil": {"2030"}})
+	g.measure("m:arms-export", "res:1", model.Properties{"goodsCategories": {"missile"}, "direction": {"procurement_from"}, "inForceFrom": {"2006-10-14"}})
+	g.measure("m:all-arms", "res:4", model.Properties{"goodsCategories": {"weapon", "missile"}, "direction": {"procurement_from"}})
+	g.extends("m:all-arms", "m:arms-export")
+	g.measure("m:new-vessels", "res:5", model.Properties{"goodsCategories": {"helicopter", "vessel"}, "condition": {"new"}})
+	g.measure("m:exports", "res:3", model.Properties{"hsCodes": {"89", "9703"}, "direction": {"procurement_from"}})
 	g.extends("m:annex", "m:luxury")
 	g.extends("m:watches", "m:luxury")
 	g.tie(schema.Leads, "person:kim", "state:KP", "")
@@ -126,7 +140,7 @@ func (g *graph) vote(state, res, vote string) {
 }
 
 // transfer adds a transfer; parties are "SENT:id", "RECEIVED:id",
-// "RECEIVED:id>principal", "VIA0:id"; goods are product ids.
+// "RECEIVED:id>principal", "VIA0:id", "VIA2:id"; goods are product ids.
 func (g *graph) transfer(id, date string, goods []string, parties ...string) *model.TransferFacts {
 	p := model.Properties{"transferKind": {"gift"}}
 	if date != "" {
@@ -151,8 +165,8 @@ func (g *graph) transfer(id, date string, goods []string, parties ...string) *mo
 			}
 			tf.Recipients = append(tf.Recipients, model.Link{Rel: r, Other: g.entities[who]})
 			g.party(who)
-		case "VIA0":
-			tf.Route = append(tf.Route, model.Link{Rel: g.rel(schema.Via, id, who, model.Properties{"leg": {"0"}}), Other: g.entities[who]})
+		case "VIA0", "VIA2":
+			tf.Route = append(tf.Route, model.Link{Rel: g.rel(schema.Via, id, who, model.Properties{"leg": {kind[3:]}}), Other: g.entities[who]})
 			g.party(who)
 		}
 	}
@@ -185,28 +199,38 @@ func TestViolationRules(t *testing.T) {
 		want     []string // measures breached; nil: no finding
 		notAsked model.NotAssessedReason
 	}{
+		// One breach per obligation: the annex is read with the luxury ban.
 		{"CarAfter2017", "2024-02-18", []string{"product:car"}, []string{"SENT:state:RU", "RECEIVED:person:kim"},
-			[]string{"m:luxury", "m:annex", "m:transport"}, ""},
+			[]string{"m:luxury", "m:transport"}, ""},
 		// Before 2013 the car falls under the general ban only.
 		{"CarIn2010", "2010-05-01", []string{"product:car"}, []string{"RECEIVED:person:kim"}, []string{"m:luxury"}, ""},
 		// 2017 as a whole is not covered by the 2017-12-22 ban.
-		{"PartialYear", "2017", []string{"product:car"}, []string{"RECEIVED:person:kim"}, []string{"m:luxury", "m:annex"}, ""},
-		{"PartialMonth", "2017-12", []string{"product:car"}, []string{"RECEIVED:person:kim"}, []string{"m:luxury", "m:annex"}, ""},
+		{"PartialYear", "2017", []string{"product:car"}, []string{"RECEIVED:person:kim"}, []string{"m:luxury"}, ""},
+		{"PartialMonth", "2017-12", []string{"product:car"}, []string{"RECEIVED:person:kim"}, []string{"m:luxury"}, ""},
 		// The transport ban ends in 2030.
-		{"AfterEnd", "2031-01-01", []string{"product:car"}, []string{"RECEIVED:person:kim"}, []string{"m:luxury", "m:annex"}, ""},
-		// A watch is luxury_goods itself, so it is on the watches list too.
-		{"Watch", "2024-01-01", []string{"product:watch"}, []string{"RECEIVED:person:kim"}, []string{"m:luxury", "m:watches"}, ""},
-		{"BeforeAnything", "2005-01-01", []string{"product:car"}, []string{"RECEIVED:person:kim"}, nil, ""},
-		{"TargetItself", "2024-01-01", []string{"product:car"}, []string{"RECEIVED:state:KP"}, []string{"m:luxury", "m:annex", "m:transport"}, ""},
-		{"OnBehalf", "2024-01-01", []string{"product:car"}, []string{"RECEIVED:person:stranger>person:kim"}, []string{"m:luxury", "m:annex", "m:transport"}, ""},
-		{"Untied", "2024-01-01", []string{"product:car"}, []string{"RECEIVED:person:stranger"}, nil, ""},
+		{"AfterEnd", "2031-01-01", []string{"product:car"}, []string{"RECEIVED:person:kim"}, []string{"m:luxury"}, ""},
+		{"Watch", "2024-01-01", []string{"product:watch"}, []string{"RECEIVED:person:kim"}, []string{"m:luxury"}, ""},
+		{"BeforeAnything", "2005-01-01", []string{"product:car"}, []string{"RECEIVED:person:kim"}, nil, model.NoMeasure},
+		{"TargetItself", "2024-01-01", []string{"product:car"}, []string{"RECEIVED:state:KP"}, []string{"m:luxury", "m:transport"}, ""},
+		{"OnBehalf", "2024-01-01", []string{"product:car"}, []string{"RECEIVED:person:stranger>person:kim"}, []string{"m:luxury", "m:transport"}, ""},
+		{"Untied", "2024-01-01", []string{"product:car"}, []string{"RECEIVED:person:stranger"}, nil, model.NotTied},
 		// The sister's tie starts in 2030.
-		{"TieNotYet", "2024-01-01", []string{"product:car"}, []string{"RECEIVED:person:sister"}, nil, ""},
+		{"TieNotYet", "2024-01-01", []string{"product:car"}, []string{"RECEIVED:person:sister"}, nil, model.NotTied},
 		{"NoDate", "", []string{"product:car"}, []string{"RECEIVED:person:kim"}, nil, model.NoDate},
 		{"BadDate", "2024-02-30", []string{"product:car"}, []string{"RECEIVED:person:kim"}, nil, model.NoDate},
 		{"NoGoods", "2024-01-01", nil, []string{"RECEIVED:person:kim"}, nil, model.NoGoods},
 		{"Unclassified", "2024-01-01", []string{"product:mystery"}, []string{"RECEIVED:person:kim"}, nil, model.UnclassifiedGoods},
 		{"NoRecipient", "2024-01-01", []string{"product:car"}, []string{"SENT:state:RU", "VIA0:state:KP"}, nil, model.NoRecipient},
+		// The audit's probes (section 3.2 and 3.3).
+		{"MissilesProcured", "2023", []string{"product:missile"}, []string{"SENT:state:KP", "RECEIVED:state:RU"}, []string{"m:arms-export"}, ""},
+		{"MissilesSuppliedToKP", "2023", []string{"product:missile"}, []string{"SENT:state:RU", "RECEIVED:state:KP"}, nil, model.NotTied},
+		{"Steel", "2019-01-01", []string{"product:steel"}, []string{"RECEIVED:state:KP"}, []string{"m:transport"}, ""},
+		{"SpareParts", "2019-01-01", []string{"product:spare"}, []string{"RECEIVED:state:KP"}, nil, model.NoMeasure},
+		// A used ship to the DPRK: the transport ban, not the export ban or the new-vessels ban.
+		{"UsedShip", "2018-06-01", []string{"product:used-ship"}, []string{"RECEIVED:state:KP"}, []string{"m:transport"}, ""},
+		{"Aeroplane2017", "2017-06-01", []string{"product:plane"}, []string{"RECEIVED:state:KP"}, nil, model.NoMeasure},
+		{"BustProcured", "2024-06-19", []string{"product:bust"}, []string{"SENT:person:kim", "RECEIVED:person:putin"}, []string{"m:exports"}, ""},
+		{"Attempt", "2020", []string{"product:car"}, []string{"VIA0:state:DE", "VIA2:state:KP"}, []string{"m:luxury", "m:transport"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -278,7 +302,7 @@ func TestViolationDetails(t *testing.T) {
 		}
 		text := strings.Join(v.Explanation, "\n")
 		for _, s := range []string{"on behalf of Name of person:kim, who leads Name of state:KP (LEADS)",
-			"No vote of Name of state:RU is recorded on resolution 2.", "Name of state:RU voted for resolutions 1 and 3 (VOTED_ON).",
+			"No vote of Name of state:RU is recorded on resolution 2, whose roll is incomplete in the graph.", "Name of state:RU voted for resolutions 1 and 3 (VOTED_ON).",
 			"extends Name of m:luxury (EXTENDS)"} {
 			if !strings.Contains(text, s) {
 				t.Errorf("explanation lacks %q:\n%s", s, text)
@@ -368,4 +392,86 @@ func TestViolationNotAssessedFollowsPartyFilters(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestViolationDirectionsAndVotes(t *testing.T) {
+	t.Run("Procurement", func(t *testing.T) {
+		g := newGraph()
+		g.ent("state:IT", schema.State, nil)
+		g.vote("state:RU", "res:4", "for")
+		tf := g.transfer("t:missiles", "2023", []string{"product:missile"}, "SENT:state:KP", "RECEIVED:state:RU")
+		tf.Reactions = append(tf.Reactions, model.Link{Rel: g.rel(schema.ReactedTo, "state:RU", "t:missiles", model.Properties{"stance": {"denied"}}), Other: g.entities["state:RU"]})
+		v := g.assess(model.ViolationQuery{}).Findings[0]
+		b := v.Breaches[0]
+		if b.Direction != model.ProcurementFrom || len(b.ExtendedBy) != 1 || b.ExtendedBy[0].ID != "m:all-arms" {
+			t.Fatalf("breach %+v", b)
+		}
+		if len(v.Procurers) != 1 || v.Procurers[0].Role != model.RoleProcurer || v.Procurers[0].States[0].ID != "state:RU" {
+			t.Fatalf("procurers %+v", v.Procurers)
+		}
+		var votes []string
+		for _, rv := range b.Resolutions {
+			for _, vt := range rv.SupplierVotes {
+				votes = append(votes, rv.Resolution.ID+" "+vt.State.ID+" "+string(vt.Role)+" "+string(vt.Record))
+			}
+		}
+		if want := []string{"res:1 state:RU PROCURER RECORDED", "res:4 state:RU PROCURER RECORDED"}; !slices.Equal(votes, want) {
+			t.Errorf("votes %q", votes)
+		}
+		if !v.ContestedBySupplier || len(v.Contests) != 1 {
+			t.Errorf("contested %v %v", v.ContestedBySupplier, v.Contests)
+		}
+		if n := len(g.assess(model.ViolationQuery{Resolution: 4}).Findings); n != 1 {
+			t.Errorf("resolution 4 (read with): %d findings", n)
+		}
+		if n := len(g.assess(model.ViolationQuery{SupplierID: "state:RU"}).Findings); n != 1 {
+			t.Errorf("supplier RU (procurer): %d findings", n)
+		}
+	})
+
+	t.Run("NotAMember", func(t *testing.T) {
+		g := newGraph()
+		g.ent("state:IT", schema.State, nil)
+		g.entities["res:1"].Properties["votesFor"] = []string{"1"}
+		g.entities["res:3"].Properties["votesFor"] = []string{"2"}
+		g.vote("state:IT", "res:3", "for")
+		g.f.Rolls = map[string]int{"res:1": 1, "res:3": 2}
+		g.transfer("t:car", "2018-06-14", []string{"product:car"}, "VIA0:state:IT", "RECEIVED:person:kim")
+		v := g.assess(model.ViolationQuery{}).Findings[0]
+		got := map[string]model.VoteRecord{}
+		for _, b := range v.Breaches {
+			for _, rv := range b.Resolutions {
+				for _, vt := range rv.SupplierVotes {
+					got[rv.Resolution.ID] = vt.Record
+				}
+			}
+		}
+		want := map[string]model.VoteRecord{"res:1": model.NotAMember, "res:2": model.VoteNotRecorded, "res:3": model.VoteRecorded}
+		for k, w := range want {
+			if got[k] != w {
+				t.Errorf("%s: %s, want %s", k, got[k], w)
+			}
+		}
+		if text := strings.Join(v.Explanation, "\n"); !strings.Contains(text, "Name of state:IT was not a member of the Security Council when resolution 1 was adopted") {
+			t.Errorf("explanation:\n%s", text)
+		}
+	})
+
+	t.Run("Attempt", func(t *testing.T) {
+		g := newGraph()
+		g.transfer("t:lexus", "2020", []string{"product:car"}, "VIA0:state:DE", "VIA2:state:KP")
+		v := g.assess(model.ViolationQuery{}).Findings[0]
+		if !v.Attempted || !slices.ContainsFunc(v.Facts, func(f *model.Fact) bool { return f.Role == model.FactRouteEnd }) {
+			t.Errorf("attempt %+v", v)
+		}
+	})
+
+	t.Run("ExceptionNamed", func(t *testing.T) {
+		g := newGraph()
+		g.transfer("t:spare", "2019-01-01", []string{"product:spare"}, "RECEIVED:state:KP")
+		na := g.assess(model.ViolationQuery{}).NotAssessed
+		if len(na) != 1 || !strings.Contains(na[0].Explanation, "excepted from Name of m:transport (spare parts for civil passenger aircraft)") {
+			t.Errorf("not assessed %+v", na)
+		}
+	})
 }

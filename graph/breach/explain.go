@@ -19,13 +19,17 @@ var tieWords = map[schema.RelType]string{
 }
 
 // explain states a finding in sentences: the transfer, each breach and why
-// it matched, the recipients' ties, the suppliers (or origin) and their
-// votes, and the weakest status.
-func (a *assessor) explain(tf *model.TransferFacts, sp span, v *model.PotentialViolation, drafts []*breachDraft, haveStates bool) []string {
+// it matched, the parties tied to the targets, the suppliers (or origin) and
+// procurers with their votes, any contest, and the weakest status.
+func (a *assessor) explain(tf *model.TransferFacts, sp span, v *model.PotentialViolation, drafts []*breachDraft) []string {
 	t := tf.Transfer
 	var out []string
-	out = append(out, fmt.Sprintf("Potential violation: %s (%s, dated %s) moved goods that fall under %s, in force on that date, to a recipient tied to %s.",
-		t.Name, t.Properties.First("transferKind"), sp.text, count(len(drafts), "measure"), plural(len(drafts), "its target", "their targets")))
+	what := "moved goods that fall under"
+	if v.Attempted {
+		what = "was an attempt (nobody is recorded as receiving it; its route ends in a target) to move goods that fall under"
+	}
+	out = append(out, fmt.Sprintf("Potential violation: %s (%s, dated %s) %s %s in force on that date: %s.",
+		t.Name, t.Properties.First("transferKind"), sp.text, what, count(len(drafts), "obligation"), directionWords(drafts)))
 
 	for _, d := range drafts {
 		var goods, why []string
@@ -45,16 +49,24 @@ func (a *assessor) explain(tf *model.TransferFacts, sp span, v *model.PotentialV
 			}
 			res = plural(len(nums), "resolution ", "resolutions ") + list(nums)
 		}
-		out = append(out, fmt.Sprintf("%s %s under %s (%s): %s. It was %s.",
-			list(goods), plural(len(goods), "falls", "fall"), d.ms.e.Name, res, strings.Join(why, "; "), d.b.InForce))
+		out = append(out, fmt.Sprintf("%s %s under %s (%s; %s): %s. It was %s.",
+			list(goods), plural(len(goods), "falls", "fall"), d.ms.e.Name, d.b.Reading, res, strings.Join(why, "; "), d.b.InForce))
 		for _, e := range d.b.ExtendedBy {
-			out = append(out, fmt.Sprintf("%s extends %s (EXTENDS): what falls under an extending list falls under the measure it extends.",
+			out = append(out, fmt.Sprintf("%s extends %s (EXTENDS): it is read with that obligation, not counted as a breach of its own.",
 				e.Name, d.ms.e.Name))
 		}
 	}
 
 	for _, p := range v.Recipients {
-		out = append(out, a.recipientWords(p, drafts))
+		if w := a.recipientWords(p, drafts); w != "" {
+			out = append(out, w)
+		}
+	}
+	if v.Attempted {
+		out = append(out, a.chainWords(drafts, sideRouteEnd, "The route's last leg is %s, %s."))
+	}
+	if slices.ContainsFunc(drafts, (*breachDraft).procure) {
+		out = append(out, a.chainWords(drafts, sideSender, "Sent from %s, %s; the measure bans procuring from its target."))
 	}
 
 	switch {
@@ -72,8 +84,16 @@ func (a *assessor) explain(tf *model.TransferFacts, sp span, v *model.PotentialV
 			out = append(out, supplierWords(p))
 		}
 	}
-	if haveStates {
-		out = append(out, voteWords(v)...)
+	for _, p := range v.Procurers {
+		out = append(out, procurerWords(p))
+	}
+	out = append(out, voteWords(v)...)
+	if v.ContestedBySupplier {
+		var who []string
+		for _, r := range v.Contests {
+			who = append(who, fmt.Sprintf("%s (%s)", a.name(r.FromID), r.Properties.First("stance")))
+		}
+		out = append(out, fmt.Sprintf("Contested by the supplier's side: %s (REACTED_TO). The finding stands as potential; the contest is listed, not weighed.", list(who)))
 	}
 
 	var weak []string
@@ -90,14 +110,56 @@ func (a *assessor) explain(tf *model.TransferFacts, sp span, v *model.PotentialV
 	return out
 }
 
+// directionWords says which sides the breaches are on.
+func directionWords(drafts []*breachDraft) string {
+	var s, p bool
+	for _, d := range drafts {
+		s = s || d.supply()
+		p = p || d.procure()
+	}
+	switch {
+	case s && p:
+		return "supply to and procurement from their targets"
+	case p:
+		return "procurement from " + plural(len(drafts), "its target", "their targets") + ", by a recipient"
+	}
+	return "supply to a party tied to " + plural(len(drafts), "its target", "their targets")
+}
+
+// chainWords describes the ties of one side to the targets.
+func (a *assessor) chainWords(drafts []*breachDraft, sd side, format string) string {
+	var names, ties []string
+	for _, d := range drafts {
+		for _, c := range d.chains {
+			if c.side != sd {
+				continue
+			}
+			if n := c.party.Other.Name; !slices.Contains(names, n) {
+				names = append(names, n)
+			}
+			w := "itself a target of the measures"
+			if c.tie != nil {
+				w = fmt.Sprintf("which %s %s (%s), a target of the measures", tieWords[c.tie.Type], c.target.Other.Name, c.tie.Type)
+			}
+			if !slices.Contains(ties, w) {
+				ties = append(ties, w)
+			}
+		}
+	}
+	return fmt.Sprintf(format, list(names), strings.Join(ties, "; "))
+}
+
 func (a *assessor) recipientWords(p *model.Party, drafts []*breachDraft) string {
 	if len(p.States) == 0 {
+		if slices.ContainsFunc(drafts, (*breachDraft).procure) {
+			return "" // a procurer, described with its states
+		}
 		return fmt.Sprintf("%s also received it, with no tie to a target of the measures on record.", p.Entity.Name)
 	}
 	var ties []string
 	for _, d := range drafts {
 		for _, c := range d.chains {
-			if c.recv.Rel.ID != p.Relationship.ID {
+			if c.side != sideRecipient || c.party.Rel.ID != p.Relationship.ID {
 				continue
 			}
 			var w string
@@ -117,6 +179,18 @@ func (a *assessor) recipientWords(p *model.Party, drafts []*breachDraft) string 
 		}
 	}
 	return fmt.Sprintf("Received by %s, %s.", p.Entity.Name, strings.Join(ties, "; "))
+}
+
+func procurerWords(p *model.Party) string {
+	if len(p.States) == 0 {
+		return fmt.Sprintf("Procured by %s; no state of the procurer is on record (rule 5), so no vote can be given for it.", p.Entity.Name)
+	}
+	var names []string
+	for _, s := range p.States {
+		names = append(names, s.Name)
+	}
+	return fmt.Sprintf("Procured by %s: the obliged %s %s, which stands where the supplier stands (rule 5).",
+		p.Entity.Name, plural(len(names), "state is", "states are"), list(names))
 }
 
 func supplierWords(p *model.Party) string {
@@ -141,16 +215,27 @@ func supplierWords(p *model.Party) string {
 // breached measures.
 func voteWords(v *model.PotentialViolation) []string {
 	type key struct{ state, vote string }
+	notMember := map[string][]string{}
+	var notMemberOrder []string
 	byVote := map[key][]string{}
 	var order []key
 	for _, b := range v.Breaches {
 		for _, rv := range b.Resolutions {
 			for _, vt := range rv.SupplierVotes {
+				n := resolutionLabel(rv.Resolution)
+				if vt.Record == model.NotAMember {
+					if notMember[vt.State.Name] == nil {
+						notMemberOrder = append(notMemberOrder, vt.State.Name)
+					}
+					if !slices.Contains(notMember[vt.State.Name], n) {
+						notMember[vt.State.Name] = append(notMember[vt.State.Name], n)
+					}
+					continue
+				}
 				k := key{vt.State.Name, ""}
 				if vt.Vote != nil {
 					k.vote = *vt.Vote
 				}
-				n := resolutionLabel(rv.Resolution)
 				if !slices.Contains(byVote[k], n) {
 					if byVote[k] == nil {
 						order = append(order, k)
@@ -166,12 +251,17 @@ func voteWords(v *model.PotentialViolation) []string {
 		word := plural(len(res), "resolution", "resolutions")
 		switch k.vote {
 		case "":
-			out = append(out, fmt.Sprintf("No vote of %s is recorded on %s %s.", k.state, word, list(res)))
+			out = append(out, fmt.Sprintf("No vote of %s is recorded on %s %s, whose roll is incomplete in the graph.", k.state, word, list(res)))
 		case "for":
 			out = append(out, fmt.Sprintf("%s voted for %s %s (VOTED_ON).", k.state, word, list(res)))
 		default:
 			out = append(out, fmt.Sprintf("%s's vote on %s %s: %s (VOTED_ON).", k.state, word, list(res), k.vote))
 		}
+	}
+	for _, st := range notMemberOrder {
+		res := notMember[st]
+		out = append(out, fmt.Sprintf("%s was not a member of the Security Council when %s adopted (every member's vote on it is recorded).",
+			st, plural(len(res), "resolution "+list(res)+" was", "resolutions "+list(res)+" were")))
 	}
 	return out
 }
@@ -206,6 +296,11 @@ func (a *assessor) name(id string) string {
 		for _, pf := range a.f.Parties {
 			add(pf.Entity)
 			for _, l := range pf.Ties {
+				add(l.Other)
+			}
+		}
+		for _, tf := range a.f.Transfers {
+			for _, l := range tf.Reactions {
 				add(l.Other)
 			}
 		}

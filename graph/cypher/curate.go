@@ -16,6 +16,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 
+	"github.com/sanctiongraph/sanctiongraph/graph/auth"
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
 	"github.com/sanctiongraph/sanctiongraph/schema"
 )
@@ -358,6 +359,9 @@ func (s *Store) UpsertRelationship(ctx context.Context, r model.Relationship, ev
 			r.Dataset, r.RecordID = str(before["dataset"]), str(before["recordId"])
 		} else {
 			r.Dataset, r.RecordID = CuratorDataset, ""
+			if err := s.checkNotRetracted(ctx, tx, r, who); err != nil {
+				return out{}, err
+			}
 		}
 		r.Retracted = nil
 		rows, err := s.relRows([]model.Relationship{r})
@@ -393,6 +397,45 @@ func (s *Store) UpsertRelationship(ctx context.Context, r model.Relationship, ev
 		return out{s.decodeRel(rel, r.FromID, r.ToID), res}, nil
 	})
 	return o.r, o.res, err
+}
+
+// retractedTwin finds a retracted relationship that states the same fact as
+// r under another id: the same type between the same ends, holding at some
+// time r holds (open bounds hold forever).
+var retractedTwin = map[schema.RelType]string{}
+
+func init() {
+	for _, t := range schema.RelTypes {
+		retractedTwin[t] = `MATCH (:` + schema.NodeLabel + ` {id: $from})-[r:` + string(t) + `]->(:` + schema.NodeLabel + ` {id: $to})
+WHERE r.retractedAt IS NOT NULL AND r.id <> $id
+  AND ($validFrom IS NULL OR r.validUntil IS NULL OR $validFrom <= r.validUntil)
+  AND ($validUntil IS NULL OR r.validFrom IS NULL OR r.validFrom <= $validUntil)
+RETURN r.id AS id ORDER BY r.id LIMIT 1`
+	}
+}
+
+// checkNotRetracted refuses a new relationship that re-creates a retracted
+// fact under a new id, unless who may restore it: a retraction belongs to
+// the fact (its ends, type and validity), not to its id, so an editor
+// cannot undo an admin-only restore by writing the fact again. Error code:
+// FORBIDDEN.
+func (s *Store) checkNotRetracted(ctx context.Context, tx neo4j.ManagedTransaction, r model.Relationship, who model.Actor) error {
+	if role, err := auth.ParseRole(who.Role); err == nil && role >= auth.Admin {
+		return nil
+	}
+	p := provenanceProps(r.Provenance) // validated by checkRelInput
+	res, err := tx.Run(ctx, retractedTwin[r.Type], map[string]any{"id": r.ID, "from": r.FromID, "to": r.ToID,
+		"validFrom": p["validFrom"], "validUntil": p["validUntil"]})
+	if err != nil {
+		return err
+	}
+	recs, err := res.Collect(ctx)
+	if err != nil || len(recs) == 0 {
+		return err
+	}
+	twin, _, _ := neo4j.GetRecordValue[string](recs[0], "id")
+	return &model.Error{Code: model.Forbidden, Op: "cypher.Store.UpsertRelationship",
+		Message: fmt.Sprintf("relationship %q states the same fact as %q, which was retracted; restoring it (restoreFact) needs role admin", r.ID, twin)}
 }
 
 func (s *Store) checkRelInput(r model.Relationship, evidence []model.Evidence, reason string) error {
@@ -483,7 +526,7 @@ func (s *Store) writeCuratorEvidence(ctx context.Context, tx neo4j.ManagedTransa
 		if ev.ID == "" {
 			ev.ID = EvidenceID(ev)
 		}
-		rows, err := evidenceRows([]model.Evidence{ev})
+		rows, err := s.evidenceRows([]model.Evidence{ev})
 		if err != nil {
 			return nil, &model.Error{Code: model.BadUserInput, Message: err.Error()}
 		}
@@ -711,10 +754,12 @@ func evidenceProps(ctx context.Context, tx neo4j.ManagedTransaction, id string) 
 var internalProps = map[string]bool{"hash": true, "searchText": true, "sortName": true, "statusRank": true, "when": true}
 
 // recordJSON renders stored properties for the change log: internal fields
-// dropped, nulls dropped, dates and times as text, keys sorted.
-func recordJSON(p map[string]any) string {
+// dropped, nulls dropped, dates and times as text, keys sorted. A value
+// JSON cannot hold (a NaN stored before values were checked) is an error,
+// not a change-log entry without its record.
+func recordJSON(p map[string]any) (string, error) {
 	if p == nil {
-		return ""
+		return "", nil
 	}
 	m := make(map[string]any, len(p))
 	for k, v := range p {
@@ -729,8 +774,11 @@ func recordJSON(p map[string]any) string {
 		}
 		m[k] = v
 	}
-	b, _ := json.Marshal(m)
-	return string(b)
+	b, err := json.Marshal(m)
+	if err != nil {
+		return "", fmt.Errorf("change log: %w", err)
+	}
+	return string(b), nil
 }
 
 func newChangeID() string {
@@ -741,16 +789,27 @@ func newChangeID() string {
 
 // recordChange writes one change-log entry in tx.
 func recordChange(ctx context.Context, tx neo4j.ManagedTransaction, who model.Actor, action, target, targetID, factID, reason string, before, after map[string]any) (*model.Change, error) {
+	beforeJSON, err := recordJSON(before)
+	if err != nil {
+		return nil, err
+	}
+	afterJSON, err := recordJSON(after)
+	if err != nil {
+		return nil, err
+	}
 	ch := &model.Change{
 		ID: newChangeID(), At: time.Now().UTC().Truncate(time.Millisecond),
 		Actor: who.Name, Role: who.Role, RequestID: who.RequestID,
 		Action: action, Target: target, TargetID: targetID, FactID: factID, Reason: reason,
-		Before: recordJSON(before), After: recordJSON(after),
+		Before: beforeJSON, After: afterJSON,
 	}
 	props := map[string]any{
 		"id": ch.ID, "at": ch.At, "actor": ch.Actor, "role": ch.Role, "requestId": nilIfEmpty(ch.RequestID),
 		"action": ch.Action, "target": ch.Target, "targetId": ch.TargetID, "factId": ch.FactID, "reason": ch.Reason,
 		"before": nilIfEmpty(ch.Before), "after": nilIfEmpty(ch.After),
+	}
+	if err := chainChange(ctx, tx, ch, props); err != nil { // changelog.go
+		return nil, err
 	}
 	if _, err := tx.Run(ctx, cypherCreateChange, map[string]any{"props": props}); err != nil {
 		return nil, err

@@ -94,6 +94,7 @@ func TestCuratorWrites(t *testing.T) {
 	})
 
 	t.Run("Validation", func(t *testing.T) {
+		nodes, rels := graphCounts(t)
 		for name, e := range map[string]model.Entity{
 			"BadID":      {ID: "org:a b", Kind: schema.Organization, Name: "A", Provenance: model.Provenance{Status: schema.Reported}},
 			"PipeInID":   {ID: "org:a|b", Kind: schema.Organization, Name: "A", Provenance: model.Provenance{Status: schema.Reported}},
@@ -103,9 +104,31 @@ func TestCuratorWrites(t *testing.T) {
 			"BadDate":    {ID: "org:a", Kind: schema.Organization, Name: "A", Provenance: model.Provenance{Status: schema.Reported, ValidFrom: "2024-13-01"}},
 			"Undeclared": {ID: "org:a", Kind: schema.Organization, Name: "A", Properties: model.Properties{"shoeSize": {"42"}}, Provenance: model.Provenance{Status: schema.Reported}},
 			"NUL":        {ID: "org:a", Kind: schema.Organization, Name: "A\x00", Provenance: model.Provenance{Status: schema.Reported}},
+			// The value rules are schema.Prop.Check's, as for loaders.
+			"CountryZZ":      {ID: "org:a", Kind: schema.Organization, Name: "A", Properties: model.Properties{"country": {"ZZ"}}, Provenance: model.Provenance{Status: schema.Reported}},
+			"URLWithSpace":   {ID: "source:a", Kind: schema.Source, Name: "A", Properties: model.Properties{"url": {"https://example.org/a b"}}, Provenance: model.Provenance{Status: schema.Reported}},
+			"PriceNaN":       {ID: "product:aurus-senat", Kind: schema.Product, Name: "Aurus Senat", Properties: model.Properties{"price": {"NaN"}}, Provenance: model.Provenance{Status: schema.Confirmed}},
+			"PriceInf":       {ID: "product:aurus-senat", Kind: schema.Product, Name: "Aurus Senat", Properties: model.Properties{"price": {"+Inf"}}, Provenance: model.Provenance{Status: schema.Confirmed}},
+			"HSCodeOdd":      {ID: "product:aurus-senat", Kind: schema.Product, Name: "Aurus Senat", Properties: model.Properties{"hsCode": {"870"}}, Provenance: model.Provenance{Status: schema.Confirmed}},
+			"NameTwoLines":   {ID: "product:aurus-senat", Kind: schema.Product, Name: "Aurus Senat", Properties: model.Properties{"make": {"Aurus\nSenat"}}, Provenance: model.Provenance{Status: schema.Confirmed}},
+			"ValidFromFeb30": {ID: "org:a", Kind: schema.Organization, Name: "A", Provenance: model.Provenance{Status: schema.Reported, ValidFrom: "2024-02-30"}},
 		} {
 			_, _, err := st.UpsertEntity(ctx, e, nil, model.ActionUpsertEntity, alice, "x")
 			if model.ErrorCode(err) != model.BadUserInput {
+				t.Errorf("%s: err = %v", name, err)
+			}
+		}
+		if n, r := graphCounts(t); n != nodes || r != rels {
+			t.Fatalf("refused writes changed the graph: %d/%d nodes, %d/%d rels", n, nodes, r, rels)
+		}
+		if p, err := st.Entity(ctx, "product:aurus-senat"); err != nil || p.Properties.First("price") != "18000000" || p.Properties.First("hsCode") != "8703" {
+			t.Fatalf("a refused write changed the product: %v, %v", p, err)
+		}
+		for name, ev := range map[string]model.Evidence{
+			"BadBasis":    {FactID: "org:aurus", SourceID: "source:tass", Status: schema.Reported, Basis: "rumour"},
+			"BadStatedOn": {FactID: "org:aurus", SourceID: "source:tass", Status: schema.Reported, StatedOn: "2024-02-30"},
+		} {
+			if _, _, err := st.AttachEvidence(ctx, ev, alice, "x"); model.ErrorCode(err) != model.BadUserInput {
 				t.Errorf("%s: err = %v", name, err)
 			}
 		}

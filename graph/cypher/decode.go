@@ -150,3 +150,17 @@ func optDate(s string) (any, error) {
 	}
 	return dbtype.Date(t), nil
 }
+
+// optPeriod is optDate for a model date of any precision (YYYY, YYYY-MM or
+// YYYY-MM-DD): the first and last day of the period it names, or nils for
+// "". A fact holds "at" a partial date when it held at some time in it.
+func optPeriod(s string) (first, last any, err error) {
+	if s == "" {
+		return nil, nil, nil
+	}
+	f, l, err := schema.DateBounds(s)
+	if err != nil {
+		return nil, nil, err
+	}
+	return dbtype.Date(f), dbtype.Date(l), nil
+}

@@ -23,19 +23,11 @@ import (
 // edition states them. A listing's periods (model.ListingPeriods) follow
 // from the editions that hold it and are stored on the Sanction and its
 // DESIGNATES as parallel date lists periodFrom/periodUntil, which activeAt,
-// paths and the breach rules read (activeClause).
+// neighbourhoods and dated path searches read (overlapClause).
 
 // openEnd is the periodUntil of a period still current: Neo4j lists cannot
 // hold nulls.
 var openEnd = dbtype.Date(time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC))
-
-// activeClause is the condition "v is listed on $at" for a node or
-// relationship variable v: inside one of its periods where it has periods,
-// else within validFrom–validUntil.
-func activeClause(v, at string) string {
-	return `(` + v + `.periodFrom IS NULL OR any(i IN range(0, size(` + v + `.periodFrom) - 1) WHERE ` +
-		v + `.periodFrom[i] <= ` + at + ` AND ` + v + `.periodUntil[i] >= ` + at + `))`
-}
 
 // overlapClause is the condition "one of v's periods overlaps [lo, hi]" (lo
 // or hi may be null, meaning open).

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -14,16 +13,13 @@ import (
 	"github.com/sanctiongraph/sanctiongraph/schema"
 )
 
-// pathTimeout bounds one path search inside Neo4j, whatever the request allows.
-const pathTimeout = 10 * time.Second
-
 // buildPathQuery writes the Cypher of a path search with Neo4j's native
 // shortest-path planning (SHORTEST k / ALL SHORTEST over quantified path
 // patterns). The relationship types come from schema constants and the
 // numbers are validated integers; every value is a $parameter. Each
 // segment (from → via… → to) may take up to perSegment hops; the caller
 // checks the total against maxHops. dated adds the listing-period check of
-// each hop (activeClause), needed only when the search has a date range.
+// each hop (overlapClause), needed only when the search has a date range.
 func buildPathQuery(types []schema.RelType, segments, perSegment int, mode model.PathSearchMode, k int, dated bool) string {
 	names := make([]string, len(types))
 	for i, t := range types {
@@ -121,7 +117,7 @@ func (s *Store) Paths(ctx context.Context, q model.PathQuery) (model.PathSearch,
 	if err := s.checkEnds(ctx, ends); err != nil {
 		return model.PathSearch{}, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, pathTimeout)
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.PathTimeout)
 	defer cancel()
 
 	res, err := s.findPaths(ctx, q, ends, lo, hi)

@@ -19,7 +19,7 @@ WHERE type(r) IN $types
   AND ($kinds IS NULL OR m.kind IN $kinds)
   AND r.statusRank >= $minRank AND m.statusRank >= 0
   AND ($statuses IS NULL OR r.status IN $statuses)
-  AND ($at IS NULL OR ((r.validFrom IS NULL OR r.validFrom <= $at) AND (r.validUntil IS NULL OR r.validUntil >= $at) AND ` + activeClause("r", "$at") + `))
+  AND ($atFirst IS NULL OR ((r.validFrom IS NULL OR r.validFrom <= $atLast) AND (r.validUntil IS NULL OR r.validUntil >= $atFirst) AND ` + overlapClause("r", "$atFirst", "$atLast") + `))
 WITH n, r, m ORDER BY type(r), m.sortName, m.id, r.id
 WITH n, collect(CASE WHEN r IS NULL THEN null ELSE {r: r, m: m, out: startNode(r) = n} END) AS items
 RETURN size(items) AS total, items[$skip..$skip + $limit] AS page`
@@ -46,7 +46,7 @@ func relTypeList(ts []schema.RelType) []string {
 // Errors: NOT_FOUND for an unknown id, BAD_USER_INPUT for a bad date.
 func (s *Store) Neighbours(ctx context.Context, q model.NeighbourQuery) (model.NeighbourPage, error) {
 	const op = "cypher.Store.Neighbours"
-	at, err := optDate(q.At)
+	atFirst, atLast, err := optPeriod(q.At)
 	if err != nil {
 		return model.NeighbourPage{}, &model.Error{Code: model.BadUserInput, Message: "at: " + err.Error(), Op: op}
 	}
@@ -56,7 +56,7 @@ func (s *Store) Neighbours(ctx context.Context, q model.NeighbourQuery) (model.N
 	}
 	p := map[string]any{
 		"id": q.ID, "types": relTypeList(q.Types), "kinds": kindList(q.Kinds),
-		"minRank": int64(q.MinStatus.Rank()), "statuses": statusList(q.Statuses), "at": at,
+		"minRank": int64(q.MinStatus.Rank()), "statuses": statusList(q.Statuses), "atFirst": atFirst, "atLast": atLast,
 		"skip": int64(q.Offset), "limit": int64(q.Limit),
 	}
 	type result struct {
@@ -218,7 +218,7 @@ WHERE ($kinds IS NULL OR n.kind IN $kinds)
   AND ($statuses IS NULL OR n.status IN $statuses)
   AND n.statusRank >= $minRank
   AND ($dataset IS NULL OR n.dataset = $dataset)
-  AND ($at IS NULL OR ((n.validFrom IS NULL OR n.validFrom <= $at) AND (n.validUntil IS NULL OR n.validUntil >= $at) AND ` + activeClause("n", "$at") + `))
+  AND ($atFirst IS NULL OR ((n.validFrom IS NULL OR n.validFrom <= $atLast) AND (n.validUntil IS NULL OR n.validUntil >= $atFirst) AND ` + overlapClause("n", "$atFirst", "$atLast") + `))
 `
 
 var (
@@ -235,7 +235,7 @@ var (
 // Errors: BAD_USER_INPUT for a bad date or sort.
 func (s *Store) Entities(ctx context.Context, q model.EntityQuery) (model.EntityPage, error) {
 	const op = "cypher.Store.Entities"
-	at, err := optDate(q.ActiveAt)
+	atFirst, atLast, err := optPeriod(q.ActiveAt)
 	if err != nil {
 		return model.EntityPage{}, &model.Error{Code: model.BadUserInput, Message: "activeAt: " + err.Error(), Op: op}
 	}
@@ -249,7 +249,7 @@ func (s *Store) Entities(ctx context.Context, q model.EntityQuery) (model.Entity
 	}
 	p := map[string]any{
 		"kinds": kindList(q.Kinds), "statuses": statusList(q.Statuses), "minRank": int64(q.MinStatus.Rank()),
-		"dataset": dataset, "at": at, "skip": int64(q.Offset), "limit": int64(q.Limit),
+		"dataset": dataset, "atFirst": atFirst, "atLast": atLast, "skip": int64(q.Offset), "limit": int64(q.Limit),
 	}
 	pageQuery := entityFilter + `RETURN n ` + order + ` SKIP $skip LIMIT $limit`
 	return read(ctx, s, op, func(tx neo4j.ManagedTransaction) (model.EntityPage, error) {

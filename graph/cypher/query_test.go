@@ -92,6 +92,12 @@ func TestNeighbours(t *testing.T) {
 		{"Statuses", model.NeighbourQuery{ID: kim, Statuses: []schema.Status{schema.Reported}}, []string{"RECEIVED|person:kim-jong-un|transfer:gift"}},
 		{"AtBeforeGift", model.NeighbourQuery{ID: kim, At: "2024-01-31"}, []string{"LEADS|person:kim-jong-un|state:KP"}},
 		{"AtAfterGift", model.NeighbourQuery{ID: kim, At: "2024-02-18"}, []string{"LEADS|person:kim-jong-un|state:KP", "RECEIVED|person:kim-jong-un|transfer:gift", "USES|person:kim-jong-un|product:aurus-senat"}},
+		// A partial date is a period: a fact holds "at" it when it held at
+		// some time in it.
+		{"AtMonthBeforeGift", model.NeighbourQuery{ID: kim, At: "2024-01"}, []string{"LEADS|person:kim-jong-un|state:KP"}},
+		{"AtMonthOfGift", model.NeighbourQuery{ID: kim, At: "2024-02"}, []string{"LEADS|person:kim-jong-un|state:KP", "RECEIVED|person:kim-jong-un|transfer:gift", "USES|person:kim-jong-un|product:aurus-senat"}},
+		{"AtYearKimBeganToLead", model.NeighbourQuery{ID: kim, At: "2011"}, []string{"LEADS|person:kim-jong-un|state:KP"}},
+		{"AtYearBefore", model.NeighbourQuery{ID: kim, At: "2010"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -125,6 +131,12 @@ func TestNeighbours(t *testing.T) {
 		}
 		if len(all) != 3 || all[0] == all[1] || all[1] == all[2] {
 			t.Fatalf("pages = %v", all)
+		}
+	})
+	t.Run("ErrBadAt", func(t *testing.T) {
+		_, err := env.Store.Neighbours(ctx, model.NeighbourQuery{ID: kim, At: "2024-02-30", Page: model.Page{Limit: 5}})
+		if model.ErrorCode(err) != model.BadUserInput {
+			t.Fatalf("code = %q", model.ErrorCode(err))
 		}
 	})
 	t.Run("ErrNotFound", func(t *testing.T) {

@@ -24,6 +24,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
 
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
+	"github.com/sanctiongraph/sanctiongraph/graph/reqlimit"
 	"github.com/sanctiongraph/sanctiongraph/schema"
 )
 
@@ -39,6 +40,9 @@ type Config struct {
 	Database string
 	// QueryTimeout bounds every transaction on the server side; default 30s.
 	QueryTimeout time.Duration
+	// PathTimeout bounds one path search inside Neo4j, whatever the
+	// request allows; default 10s.
+	PathTimeout time.Duration
 	// MaxPoolSize caps open connections; default 50.
 	MaxPoolSize int
 	// RetryTime bounds how long the driver retries a transaction that
@@ -73,6 +77,9 @@ func (c *Config) Validate() error {
 	}
 	if c.QueryTimeout <= 0 {
 		c.QueryTimeout = 30 * time.Second
+	}
+	if c.PathTimeout <= 0 {
+		c.PathTimeout = 10 * time.Second
 	}
 	if c.MaxPoolSize <= 0 {
 		c.MaxPoolSize = 50
@@ -138,6 +145,20 @@ func (s *Store) Verify(ctx context.Context) error {
 	return err
 }
 
+const cypherReady = `MATCH (m:` + schema.MigrationLabel + `) RETURN count(m) AS n`
+
+// Ready checks that Neo4j answers a real read of the graph, not only that
+// it accepts connections: after a restart Neo4j accepts connections (and
+// Verify succeeds) seconds before its database answers queries. Error
+// codes: UNAVAILABLE, TIMEOUT.
+func (s *Store) Ready(ctx context.Context) error {
+	_, err := read(ctx, s, "cypher.Store.Ready", func(tx neo4j.ManagedTransaction) (int64, error) {
+		return single[int64](ctx, tx, cypherReady, nil, "n")
+	})
+	s.observeVerify(err)
+	return err
+}
+
 // QueryCount returns how many transactions the store has run; tests use it
 // to check that nested GraphQL fields are batched.
 func (s *Store) QueryCount() int64 { return s.queries.Load() }
@@ -152,9 +173,16 @@ func (s *Store) txConfig(op string) func(*neo4j.TransactionConfig) {
 	}
 }
 
-// read runs work in a managed read transaction.
+// read runs work in a managed read transaction, within the request's
+// budget of concurrent transactions (graph/reqlimit).
 func read[T any](ctx context.Context, s *Store, op string, work func(tx neo4j.ManagedTransaction) (T, error)) (v T, err error) {
 	s.queries.Add(1)
+	release, err := reqlimit.Acquire(ctx)
+	if err != nil {
+		var zero T
+		return zero, translate(op, err)
+	}
+	defer release()
 	ctx, done := s.observe(ctx, op, ModeRead)
 	defer func() { done(err) }()
 	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.cfg.Database, AccessMode: neo4j.AccessModeRead})
@@ -170,6 +198,12 @@ func read[T any](ctx context.Context, s *Store, op string, work func(tx neo4j.Ma
 // write runs work in a managed write transaction: all of it or nothing.
 func write[T any](ctx context.Context, s *Store, op string, work func(tx neo4j.ManagedTransaction) (T, error)) (v T, err error) {
 	s.queries.Add(1)
+	release, err := reqlimit.Acquire(ctx)
+	if err != nil {
+		var zero T
+		return zero, translate(op, err)
+	}
+	defer release()
 	ctx, done := s.observe(ctx, op, ModeWrite)
 	defer func() { done(err) }()
 	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.cfg.Database, AccessMode: neo4j.AccessModeWrite})
@@ -240,7 +274,9 @@ func translate(op string, err error) error {
 		}
 		return &model.Error{Code: model.Internal, Message: "internal error", Op: op, Err: err}
 	}
-	if neo4j.IsConnectivityError(err) || neo4j.IsRetryable(err) {
+	// A Bolt handshake cut short (an overloaded server, a cancelled dial)
+	// fails on the versions read, and the driver reports a plain error.
+	if neo4j.IsConnectivityError(err) || neo4j.IsRetryable(err) || strings.Contains(err.Error(), "Bolt versions") {
 		return &model.Error{Code: model.Unavailable, Message: "the graph database is unavailable; retry later", Op: op, Err: err}
 	}
 	var pe *neo4j.TokenExpiredError

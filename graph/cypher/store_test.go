@@ -1,6 +1,7 @@
 package cypher_test
 
 import (
+	"math"
 	"testing"
 
 	"github.com/sanctiongraph/sanctiongraph/graph/cypher"
@@ -182,6 +183,16 @@ func TestWriteRejectsBadBatchesWhole(t *testing.T) {
 		}, model.BadUserInput},
 		{"ErrMissingSource", func(b *model.Batch) { b.Evidence[0].SourceID = "source:nowhere" }, model.BadUserInput},
 		{"ErrIDWithoutType", func(b *model.Batch) { b.Relationships[0].ID = "org:aurus->state:RU" }, model.BadUserInput},
+		// Value rules (schema.Prop.Check), the same for every writer.
+		{"ErrNumberNaN", func(b *model.Batch) { b.Entities[5].Properties["price"] = []string{"NaN"} }, model.BadUserInput},
+		{"ErrNumberInf", func(b *model.Batch) { b.Entities[5].Properties["price"] = []string{"Inf"} }, model.BadUserInput},
+		{"ErrNumberMinusInf", func(b *model.Batch) { b.Entities[5].Properties["price"] = []string{"-Inf"} }, model.BadUserInput},
+		{"ErrCountryZZ", func(b *model.Batch) { b.Entities[4].Properties["country"] = []string{"ZZ"} }, model.BadUserInput},
+		{"ErrHSCodeOdd", func(b *model.Batch) { b.Entities[5].Properties["hsCode"] = []string{"870"} }, model.BadUserInput},
+		{"ErrHSRangeReversed", func(b *model.Batch) { b.Entities[5].Properties["hsCode"] = []string{"89-86"} }, model.BadUserInput},
+		{"ErrURLWithSpace", func(b *model.Batch) { b.Entities[0].Properties["url"] = []string{"https://tass.com/politics 1749135"} }, model.BadUserInput},
+		{"ErrStringTwoLines", func(b *model.Batch) { b.Entities[5].Properties["make"] = []string{"Aurus\nSenat"} }, model.BadUserInput},
+		{"ErrEvidenceBasis", func(b *model.Batch) { b.Evidence[0].Basis = "rumour" }, model.BadUserInput},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -212,6 +223,55 @@ func TestWriteRejectsBadBatchesWhole(t *testing.T) {
 			t.Fatalf("code = %q, want CONFLICT (%v)", got, err)
 		}
 	})
+}
+
+// TestWriteRefusesNaNOverStoredRecord writes a record, then the same record
+// with a number JSON cannot encode. Before, such a record hashed like every
+// other unencodable one and a later change could be reported UNCHANGED;
+// now the write is refused whole and the stored record stays as it was.
+func TestWriteRefusesNaNOverStoredRecord(t *testing.T) {
+	ctx := env.Reset(t)
+	if _, err := env.Store.Write(ctx, story()); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"NaN", "Inf", "-Inf", "+Infinity", "1e999"} {
+		t.Run(v, func(t *testing.T) {
+			b := story()
+			b.Entities[5].Properties["price"] = []string{v}
+			b.Entities[5].Properties["make"] = []string{"changed"}
+			_, err := env.Store.Write(ctx, b)
+			if got := model.ErrorCode(err); got != model.BadUserInput {
+				t.Fatalf("code = %q, want BAD_USER_INPUT (%v)", got, err)
+			}
+			p, err := env.Store.Entity(ctx, "product:aurus-senat")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Properties.First("price") != "18000000" || p.Properties.First("make") != "Aurus" {
+				t.Fatalf("a refused write changed the product: %v", p.Properties)
+			}
+		})
+	}
+	sum, err := env.Store.Write(ctx, story())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Entities.Unchanged != 9 {
+		t.Fatalf("after refused writes the stored records should be the story's: %+v", sum)
+	}
+}
+
+func TestHashPropsFailsLoudly(t *testing.T) {
+	for _, v := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		if h, err := cypher.HashProps(map[string]any{"price": v}); err == nil {
+			t.Errorf("hash of %v = %q, want an error", v, h)
+		}
+	}
+	a, errA := cypher.HashProps(map[string]any{"price": 1.5})
+	b, errB := cypher.HashProps(map[string]any{"price": 2.5})
+	if errA != nil || errB != nil || a == b {
+		t.Errorf("hashes of different records: %q %v, %q %v", a, errA, b, errB)
+	}
 }
 
 func TestLuceneQueryEscapesEverything(t *testing.T) {

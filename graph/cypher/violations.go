@@ -10,6 +10,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 
+	"github.com/sanctiongraph/sanctiongraph/graph/breach"
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
 	"github.com/sanctiongraph/sanctiongraph/schema"
 )
@@ -52,27 +53,32 @@ RETURN m,
   COLLECT { MATCH (m)-[r:` + string(schema.Extends) + `]->(x:` + schema.NodeLabel + `:` + string(schema.Measure) + `) RETURN {r: r, x: x} } AS extends`
 )
 
-// The parties' ties are read in statements only as wide as their rules
-// need: recipients (and the parties they received for) are tied only to the
-// measures' targets (rule 4); suppliers and route origins only to states
-// (rule 5), whose votes on the measures' resolutions are read last, once per
-// state (reading them per party repeats a state's votes for each of its
-// nationals).
+// The parties' ties are read in statements only as wide as the rules of
+// graph/breach need, with the tie types it owns: the transfers' parties
+// (recipients and those received for, senders, route legs) are tied only to
+// the measures' targets (rule 4); senders, origins, recipients and those who
+// reacted only to states (rules 5 and 6), whose votes on the measures'
+// resolutions are read last, once per state (reading them per party repeats
+// a state's votes for each of its nationals), with how many votes each
+// resolution's roll records.
 var (
 	cypherRecipientTies = `UNWIND $ids AS id
 MATCH (x:` + schema.NodeLabel + ` {id: id})
 RETURN x,
-  COLLECT { MATCH (x)-[r:` + relAlternatives(model.PartyTieTypes()) + `]->(y:` + schema.NodeLabel + `) WHERE y.id IN $targets
+  COLLECT { MATCH (x)-[r:` + relAlternatives(breach.TargetTies()) + `]->(y:` + schema.NodeLabel + `) WHERE y.id IN $targets
             RETURN {r: r, x: y} LIMIT $links } AS ties`
 	cypherSupplierTies = `UNWIND $ids AS id
 MATCH (x:` + schema.NodeLabel + ` {id: id})
 RETURN x,
-  COLLECT { MATCH (x)-[r:` + relAlternatives(model.StateTieTypes()) + `]->(y:` + schema.NodeLabel + `:` + string(schema.State) + `)
+  COLLECT { MATCH (x)-[r:` + relAlternatives(breach.StateTies()) + `]->(y:` + schema.NodeLabel + `:` + string(schema.State) + `)
             RETURN {r: r, x: y} LIMIT $links } AS ties`
 	cypherStateVotes = `UNWIND $ids AS id
 MATCH (s:` + schema.NodeLabel + `:` + string(schema.State) + ` {id: id})-[r:` + string(schema.VotedOn) + `]->(res:` + schema.NodeLabel + `)
 WHERE res.id IN $resolutions
 RETURN r, s.id AS from, res.id AS to`
+	cypherRolls = `UNWIND $resolutions AS id
+MATCH (res:` + schema.NodeLabel + ` {id: id})
+RETURN id, COUNT { MATCH (:` + schema.NodeLabel + `:` + string(schema.State) + `)-[r:` + string(schema.VotedOn) + `]->(res) WHERE r.statusRank >= 0 } AS votes`
 )
 
 // relAlternatives writes relationship types as a Cypher alternation,
@@ -91,9 +97,10 @@ func relAlternatives(ts []schema.RelType) string {
 // senders, recipients, route and reactions; the transfers without a date
 // when no range is given; the measures with goods or extended by others
 // (at most MaxViolationMeasures) with their resolutions, targets and
-// extensions; the ties of recipients to those targets and of senders and
-// origins to states; and those states' votes on the measures' resolutions.
-// One read transaction of up to six statements, each bounded by the caps
+// extensions; the ties of the transfers' parties to those targets and to
+// states; those states' votes on the measures' resolutions, and how many
+// votes each resolution's roll records. One read transaction of up to seven
+// statements, each bounded by the caps
 // (transfers, measures, links per transfer or party), not by the graph.
 //
 // Errors: BAD_USER_INPUT for a bad date or a reversed range, TIMEOUT,
@@ -106,7 +113,7 @@ func (s *Store) ViolationFacts(ctx context.Context, q model.ViolationQuery) (*mo
 	}
 	limit := q.TransferLimit()
 	return read(ctx, s, op, func(tx neo4j.ManagedTransaction) (*model.ViolationFacts, error) {
-		f := &model.ViolationFacts{Parties: map[string]*model.PartyFacts{}, Votes: map[string][]*model.Relationship{}}
+		f := &model.ViolationFacts{Parties: map[string]*model.PartyFacts{}, Votes: map[string][]*model.Relationship{}, Rolls: map[string]int{}}
 		ts, err := s.transferFacts(ctx, tx, cypherViolationTransfers, map[string]any{
 			"from": from, "to": to, "limit": int64(limit + 1), "links": int64(model.MaxTransferLinks),
 		})
@@ -239,20 +246,27 @@ func (s *Store) measureFacts(ctx context.Context, tx neo4j.ManagedTransaction, f
 // senders and route origins to states, and the votes of those states on the
 // resolutions imposing measures.
 func (s *Store) partyFacts(ctx context.Context, tx neo4j.ManagedTransaction, f *model.ViolationFacts) error {
-	var recipients, suppliers idSet
+	var tied, stated idSet // parties read for ties to targets, to states
 	for _, list := range [][]model.TransferFacts{f.Transfers, f.Undated} {
 		for _, tf := range list {
 			for _, l := range tf.Senders {
-				suppliers.add(l.Other.ID)
+				tied.add(l.Other.ID)
+				stated.add(l.Other.ID)
 			}
 			for _, l := range tf.Recipients {
-				recipients.add(l.Other.ID)
-				recipients.add(l.Rel.Properties.First("onBehalfOf"))
+				for _, id := range []string{l.Other.ID, l.Rel.Properties.First("onBehalfOf")} {
+					tied.add(id)
+					stated.add(id)
+				}
 			}
 			for _, l := range tf.Route {
+				tied.add(l.Other.ID)
 				if l.Rel.Properties.First("leg") == "0" {
-					suppliers.add(l.Other.ID)
+					stated.add(l.Other.ID)
 				}
+			}
+			for _, l := range tf.Reactions {
+				stated.add(l.Other.ID)
 			}
 		}
 	}
@@ -266,22 +280,22 @@ func (s *Store) partyFacts(ctx context.Context, tx neo4j.ManagedTransaction, f *
 		}
 	}
 	links := int64(model.MaxTransferLinks)
-	if len(recipients.ids) > 0 && len(targets.ids) > 0 {
-		if err := s.readTies(ctx, tx, f, cypherRecipientTies, map[string]any{"ids": recipients.ids, "targets": targets.ids, "links": links}); err != nil {
+	if len(tied.ids) > 0 && len(targets.ids) > 0 {
+		if err := s.readTies(ctx, tx, f, cypherRecipientTies, map[string]any{"ids": tied.ids, "targets": targets.ids, "links": links}); err != nil {
 			return err
 		}
 	}
-	if len(suppliers.ids) == 0 {
+	if len(stated.ids) == 0 {
 		return nil
 	}
-	if err := s.readTies(ctx, tx, f, cypherSupplierTies, map[string]any{"ids": suppliers.ids, "links": links}); err != nil {
+	if err := s.readTies(ctx, tx, f, cypherSupplierTies, map[string]any{"ids": stated.ids, "links": links}); err != nil {
 		return err
 	}
 	if len(resolutions.ids) == 0 {
 		return nil
 	}
 	var states idSet
-	for _, id := range suppliers.ids {
+	for _, id := range stated.ids {
 		p := f.Parties[id]
 		if p == nil {
 			continue
@@ -313,6 +327,19 @@ func (s *Store) partyFacts(ctx context.Context, tx neo4j.ManagedTransaction, f *
 		if v := s.decodeRel(r, from, to); v.Retracted == nil {
 			f.Votes[from] = append(f.Votes[from], v)
 		}
+	}
+	if err := res.Err(); err != nil {
+		return err
+	}
+	res, err = tx.Run(ctx, cypherRolls, map[string]any{"resolutions": resolutions.ids})
+	if err != nil {
+		return err
+	}
+	for res.Next(ctx) {
+		rec := res.Record()
+		id, _, _ := neo4j.GetRecordValue[string](rec, "id")
+		n, _, _ := neo4j.GetRecordValue[int64](rec, "votes")
+		f.Rolls[id] = int(n)
 	}
 	return res.Err()
 }

@@ -7,12 +7,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
@@ -156,7 +153,7 @@ func (s *Store) Write(ctx context.Context, b model.Batch) (WriteSummaries, error
 	if err != nil {
 		return WriteSummaries{}, &model.Error{Code: model.BadUserInput, Message: err.Error(), Op: op}
 	}
-	evs, err := evidenceRows(b.Evidence)
+	evs, err := s.evidenceRows(b.Evidence)
 	if err != nil {
 		return WriteSummaries{}, &model.Error{Code: model.BadUserInput, Message: err.Error(), Op: op}
 	}
@@ -205,199 +202,157 @@ func (r row) param() map[string]any {
 	return m
 }
 
-func hashProps(p map[string]any) string {
-	b, _ := json.Marshal(p) // map keys are sorted
+// hashProps is the content hash of a record's stored properties: a write
+// that would store the same hash changes nothing. It fails, rather than
+// hashing a value it cannot encode, so two records can never share a hash
+// because both failed to encode (NaN or infinite numbers did, before
+// schema.Prop.Check refused them).
+func hashProps(p map[string]any) (string, error) {
+	b, err := json.Marshal(p) // map keys are sorted
+	if err != nil {
+		return "", fmt.Errorf("content hash: %w", err)
+	}
 	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:12])
+	return hex.EncodeToString(sum[:12]), nil
 }
 
+// entityRows validates entities against the model (model.Entity.Validate)
+// and turns them into rows of stored properties.
 func (s *Store) entityRows(in []model.Entity) ([]row, error) {
 	out := make([]row, 0, len(in))
 	seen := make(map[string]bool, len(in))
 	for i := range in {
 		e := &in[i]
-		where := fmt.Sprintf("entity %q", e.ID)
 		if e.ID == "" {
 			return nil, fmt.Errorf("entity #%d: id is required", i)
 		}
+		where := fmt.Sprintf("entity %q", e.ID)
 		if seen[e.ID] {
 			return nil, fmt.Errorf("%s: appears twice in one batch", where)
 		}
 		seen[e.ID] = true
-		decl, ok := s.model.Kind(e.Kind)
-		if !ok {
-			return nil, fmt.Errorf("%s: kind %q is not declared", where, e.Kind)
-		}
-		if strings.TrimSpace(e.Name) == "" {
-			return nil, fmt.Errorf("%s: name is required", where)
-		}
-		p, err := provenanceProps(where, e.Provenance)
-		if err != nil {
+		if err := e.Validate(s.model); err != nil {
 			return nil, err
 		}
+		decl, _ := s.model.Kind(e.Kind)
+		p := provenanceProps(e.Provenance)
 		p["id"], p["kind"], p["name"] = e.ID, string(decl.Name), e.Name
 		p["aliases"] = nonEmpty(e.Aliases)
 		p["description"] = nilIfEmpty(e.Description)
 		p["searchText"] = model.SearchText(append([]string{e.Name}, e.Aliases...)...)
 		p["sortName"] = model.NormalizeName(e.Name)
-		if err := typedProps(where, decl.Properties, e.Properties, p); err != nil {
-			return nil, err
-		}
+		typedProps(decl.Properties, e.Properties, p)
 		p["when"] = nil
 		if tp, ok := schema.TimelineProp[decl.Name]; ok {
 			if v := e.Properties.First(tp); v != "" {
-				first, _, _ := model.DateBounds(v)
+				first, _, _ := schema.DateBounds(v)
 				p["when"] = dbtype.Date(first)
 			}
 		}
-		h := hashProps(p)
+		h, err := hashProps(p)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", where, err)
+		}
 		p["hash"] = h
 		out = append(out, row{id: e.ID, kind: decl.Name, hash: h, props: p, ref: e.Dataset == referenceDataset})
 	}
 	return out, nil
 }
 
+// relRows validates relationships against the model
+// (model.Relationship.Validate) and turns them into rows.
 func (s *Store) relRows(in []model.Relationship) ([]row, error) {
 	out := make([]row, 0, len(in))
 	seen := make(map[string]bool, len(in))
 	for i := range in {
 		r := &in[i]
-		where := fmt.Sprintf("relationship %q", r.ID)
 		if r.ID == "" {
 			return nil, fmt.Errorf("relationship #%d: id is required", i)
 		}
+		where := fmt.Sprintf("relationship %q", r.ID)
 		if seen[r.ID] {
 			return nil, fmt.Errorf("%s: appears twice in one batch", where)
 		}
 		seen[r.ID] = true
-		decl, ok := s.model.Rel(r.Type)
-		if !ok {
-			return nil, fmt.Errorf("%s: type %q is not declared", where, r.Type)
-		}
-		if t, _, _ := strings.Cut(r.ID, "|"); t != string(r.Type) {
-			return nil, fmt.Errorf("%s: id must start with its type, %s|", where, r.Type)
-		}
-		if r.FromID == "" || r.ToID == "" {
-			return nil, fmt.Errorf("%s: from and to are required", where)
-		}
-		p, err := provenanceProps(where, r.Provenance)
-		if err != nil {
+		if err := r.Validate(s.model); err != nil {
 			return nil, err
 		}
+		decl, _ := s.model.Rel(r.Type)
+		p := provenanceProps(r.Provenance)
 		p["id"] = r.ID
-		if err := typedProps(where, decl.Properties, r.Properties, p); err != nil {
-			return nil, err
+		typedProps(decl.Properties, r.Properties, p)
+		h, err := hashProps(map[string]any{"p": p, "from": r.FromID, "to": r.ToID})
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", where, err)
 		}
-		h := hashProps(map[string]any{"p": p, "from": r.FromID, "to": r.ToID})
 		p["hash"] = h
 		out = append(out, row{id: r.ID, typ: decl.Name, from: r.FromID, to: r.ToID, hash: h, props: p})
 	}
 	return out, nil
 }
 
-func evidenceRows(in []model.Evidence) ([]row, error) {
+// evidenceRows validates evidence against the model
+// (model.Evidence.Validate) and turns it into rows.
+func (s *Store) evidenceRows(in []model.Evidence) ([]row, error) {
 	out := make([]row, 0, len(in))
 	seen := make(map[string]bool, len(in))
 	for i := range in {
 		e := &in[i]
-		where := fmt.Sprintf("evidence %q", e.ID)
-		switch {
-		case e.ID == "":
+		if e.ID == "" {
 			return nil, fmt.Errorf("evidence #%d: id is required", i)
-		case seen[e.ID]:
+		}
+		where := fmt.Sprintf("evidence %q", e.ID)
+		if seen[e.ID] {
 			return nil, fmt.Errorf("%s: appears twice in one batch", where)
-		case e.FactID == "":
-			return nil, fmt.Errorf("%s: factId is required", where)
-		case e.SourceID == "":
-			return nil, fmt.Errorf("%s: sourceId is required", where)
-		case !e.Status.Valid():
-			return nil, fmt.Errorf("%s: status %q is not one of confirmed, reported, alleged, disputed", where, e.Status)
-		case e.StatedOn != "" && !model.ValidDate(e.StatedOn):
-			return nil, fmt.Errorf("%s: statedOn %q is not a date", where, e.StatedOn)
 		}
 		seen[e.ID] = true
+		if err := e.Validate(s.model); err != nil {
+			return nil, err
+		}
 		p := map[string]any{
 			"id": e.ID, "factId": e.FactID, "sourceId": e.SourceID,
 			"status": string(e.Status), "statusRank": int64(e.Status.Rank()),
 			"basis": nilIfEmpty(e.Basis), "quote": nilIfEmpty(e.Quote), "claim": nilIfEmpty(e.Claim),
 			"property": nilIfEmpty(e.Property), "value": nilIfEmpty(e.Value), "statedOn": nilIfEmpty(e.StatedOn),
 		}
-		h := hashProps(p)
+		h, err := hashProps(p)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", where, err)
+		}
 		p["hash"] = h
 		out = append(out, row{id: e.ID, hash: h, props: p, src: e.SourceID})
 	}
 	return out, nil
 }
 
-func provenanceProps(where string, pv model.Provenance) (map[string]any, error) {
-	if !pv.Status.Valid() {
-		return nil, fmt.Errorf("%s: status %q is not one of confirmed, reported, alleged, disputed", where, pv.Status)
-	}
-	if pv.Dataset == "" {
-		return nil, fmt.Errorf("%s: dataset is required", where)
-	}
+// provenanceProps stores a validated provenance: the validity period as the
+// first and last day it covers.
+func provenanceProps(pv model.Provenance) map[string]any {
 	p := map[string]any{
 		"status": string(pv.Status), "statusRank": int64(pv.Status.Rank()),
 		"dataset": pv.Dataset, "recordId": nilIfEmpty(pv.RecordID),
 		"validFrom": nil, "validUntil": nil,
 	}
-	var from, until time.Time
 	if pv.ValidFrom != "" {
-		f, _, err := model.DateBounds(pv.ValidFrom)
-		if err != nil {
-			return nil, fmt.Errorf("%s: validFrom: %v", where, err)
-		}
-		from = f
+		f, _, _ := schema.DateBounds(pv.ValidFrom)
 		p["validFrom"] = dbtype.Date(f)
 	}
 	if pv.ValidUntil != "" {
-		_, l, err := model.DateBounds(pv.ValidUntil)
-		if err != nil {
-			return nil, fmt.Errorf("%s: validUntil: %v", where, err)
-		}
-		until = l
+		_, l, _ := schema.DateBounds(pv.ValidUntil)
 		p["validUntil"] = dbtype.Date(l)
 	}
-	if !from.IsZero() && !until.IsZero() && until.Before(from) {
-		return nil, fmt.Errorf("%s: validUntil %s is before validFrom %s", where, pv.ValidUntil, pv.ValidFrom)
-	}
-	return p, nil
+	return p
 }
 
-var (
-	countryRE = regexp.MustCompile(`^[A-Z]{2}$`)
-	hsRE      = regexp.MustCompile(`^\d{2,10}(-\d{2,10})?$`)
-)
-
-// typedProps checks every value against its declaration and stores it typed:
-// int and number as numbers, bool as a boolean, lists as string lists,
-// everything else (dates included, which may be partial) as strings.
-// Declared properties without a value are stored as null, so a property
-// that disappears from a record is removed from the graph.
-func typedProps(where string, decl map[string]schema.Prop, in model.Properties, out map[string]any) error {
-	for name, vals := range in {
-		d, ok := decl[name]
-		if !ok {
-			return fmt.Errorf("%s: property %q is not declared for it in schema/model.yaml", where, name)
-		}
-		if len(vals) == 0 {
-			continue
-		}
-		if !d.Type.Multi() && len(vals) > 1 {
-			return fmt.Errorf("%s: property %q takes one value, got %d", where, name, len(vals))
-		}
-		for _, v := range vals {
-			if err := checkValue(d, v); err != nil {
-				return fmt.Errorf("%s: property %q: %v", where, name, err)
-			}
-		}
-	}
+// typedProps stores validated values typed: int and number as numbers,
+// bool as a boolean, lists as string lists, everything else (dates
+// included, which may be partial) as strings. Declared properties without a
+// value are stored as null, so a property that disappears from a record is
+// removed from the graph.
+func typedProps(decl map[string]schema.Prop, in model.Properties, out map[string]any) {
 	for name, d := range decl {
 		vals := in[name]
 		if len(vals) == 0 {
-			if d.Required {
-				return fmt.Errorf("%s: property %q is required", where, name)
-			}
 			out[name] = nil
 			continue
 		}
@@ -418,46 +373,6 @@ func typedProps(where string, decl map[string]schema.Prop, in model.Properties, 
 			}
 		}
 	}
-	return nil
-}
-
-func checkValue(d schema.Prop, v string) error {
-	switch d.Type {
-	case schema.TInt:
-		if _, err := strconv.ParseInt(v, 10, 64); err != nil {
-			return fmt.Errorf("%q is not a whole number", v)
-		}
-	case schema.TNumber:
-		if _, err := strconv.ParseFloat(v, 64); err != nil {
-			return fmt.Errorf("%q is not a number", v)
-		}
-	case schema.TBool:
-		if v != "true" && v != "false" {
-			return fmt.Errorf("%q is not true or false", v)
-		}
-	case schema.TDate:
-		if !model.ValidDate(v) {
-			return fmt.Errorf("%q is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", v)
-		}
-	case schema.TURL:
-		u, err := url.Parse(v)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return fmt.Errorf("%q is not an absolute http(s) URL", v)
-		}
-	case schema.TCountry, schema.TCountries:
-		if !countryRE.MatchString(v) {
-			return fmt.Errorf("%q is not an ISO 3166-1 alpha-2 code", v)
-		}
-	case schema.THSCode, schema.THSCodes:
-		if !hsRE.MatchString(v) {
-			return fmt.Errorf("%q is not an HS code or range like 8703 or 86-89", v)
-		}
-	case schema.TEnum, schema.TEnums:
-		if !slices.Contains(d.Values, v) {
-			return fmt.Errorf("%q is not one of %s", v, strings.Join(d.Values, ", "))
-		}
-	}
-	return nil
 }
 
 func nonEmpty(in []string) []string {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
@@ -12,6 +13,25 @@ import (
 	"github.com/sanctiongraph/sanctiongraph/graph"
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
 )
+
+// MaxMessageBytes caps the message of a parse, validation or transport
+// error: those quote the request (gqlgen's POST transport quotes a body it
+// cannot decode whole, up to the 1 MiB body limit), and an error should
+// point at the problem, not send the input back.
+const MaxMessageBytes = 300
+
+// Excerpt is s cut to at most max bytes at a character boundary, with "…
+// (N bytes cut)" when anything was cut.
+func Excerpt(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s… (%d bytes cut)", s[:cut], len(s)-cut)
+}
 
 // ErrorPresenter turns resolver errors into GraphQL errors: a *model.Error
 // keeps its safe message and sets extensions.code; anything else is logged
@@ -28,6 +48,7 @@ func ErrorPresenter(log *slog.Logger, reqID graph.RequestIDFunc) graphql.ErrorPr
 			if _, ok := gqlErr.Extensions["code"]; !ok {
 				gqlErr.Extensions["code"] = "GRAPHQL_VALIDATION_FAILED"
 			}
+			gqlErr.Message = Excerpt(gqlErr.Message, MaxMessageBytes)
 			return gqlErr
 		}
 		pres := graphql.DefaultErrorPresenter(ctx, err)

@@ -253,6 +253,16 @@ func TestExplorerEndToEnd(t *testing.T) {
 	}
 	b.shot(shots, "08-retracted")
 
+	// The timeline, the route map and the lists (views_e2e_test.go), and
+	// the API console with the network blocked to all but the service.
+	b.checkTimeline(t, base, shots)
+	b.checkNoExceptions()
+	b.checkRouteMap(t, base, shots)
+	b.checkNoExceptions()
+	b.checkLists(t, base)
+	b.checkNoExceptions()
+	b.checkConsoleOffline(t, base, shots)
+
 	b.checkNoExceptions()
 	t.Logf("browser part took %s, whole test %s", time.Since(browserStart).Round(10*time.Millisecond), time.Since(began).Round(10*time.Millisecond))
 }
@@ -463,7 +473,9 @@ func newBrowser(t testing.TB) *browser {
 			}
 		}
 	}))
-	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
+	// The whole browser session: generous, as every step has its own
+	// stepTimeout; a busy machine may take minutes.
+	ctx, cancelTimeout := context.WithTimeout(ctx, 8*time.Minute)
 	b.ctx = ctx
 	t.Cleanup(func() { cancelTimeout(); cancelTab(); cancelAlloc() })
 	// Start the browser now, so its start-up is not charged to the first step.
@@ -581,12 +593,38 @@ func (b *browser) clickElement(id string) {
 	b.do(chromedp.MouseClickXY(pos[0].(float64), pos[1].(float64)))
 }
 
+// mouseClickCenter clicks the middle of the element the CSS selector finds,
+// with the mouse, where it is on the screen.
+func (b *browser) mouseClickCenter(sel string) {
+	b.t.Helper()
+	pos, ok := b.eval(fmt.Sprintf(`(() => { const el = document.querySelector(%q); if (!el) return null;
+		const r = el.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; })()`, sel)).([]any)
+	if !ok || len(pos) != 2 {
+		b.t.Fatalf("nothing on the page matches %s", sel)
+	}
+	b.do(chromedp.MouseClickXY(pos[0].(float64), pos[1].(float64)))
+}
+
+// remarshal decodes a value read from the page into a typed one.
+func remarshal(v, out any) error {
+	buf, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(buf, out)
+}
+
 func (b *browser) shot(dir, name string) {
 	b.t.Helper()
 	buf, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		b.t.Fatalf("screenshot: %v", err)
 	}
+	b.save(dir, name, buf)
+}
+
+func (b *browser) save(dir, name string, buf []byte) {
+	b.t.Helper()
 	p := filepath.Join(dir, name+".png")
 	if err := os.WriteFile(p, buf, 0o644); err != nil {
 		b.t.Fatal(err)

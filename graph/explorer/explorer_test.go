@@ -1,54 +1,33 @@
 package explorer_test
 
 import (
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/sanctiongraph/sanctiongraph/graph/explorer"
+	"github.com/sanctiongraph/sanctiongraph/graph/webasset/webassettest"
 )
 
 func TestHandler(t *testing.T) {
-	h := explorer.Handler()
-	tests := []struct {
-		name, method, path string
-		code               int
-		ctype, contains    string
-		location           string
-	}{
+	webassettest.Run(t, explorer.Handler(), []webassettest.Case{
 		{"Page", "GET", "/explore/", 200, "text/html", `<script type="module" src="explorer.js">`, ""},
 		{"RedirectKeepsQuery", "GET", "/explore?from=state%3ARU&to=x", 301, "", "", "/explore/?from=state%3ARU&to=x"},
 		{"Script", "GET", "/explore/explorer.js", 200, "text/javascript", "window.explorer", ""},
 		{"Style", "GET", "/explore/explorer.css", 200, "text/css", "--side-width", ""},
 		{"VendoredCytoscapeModule", "GET", "/explore/vendor/cytoscape/cytoscape.esm.min.mjs", 200, "text/javascript", "export{", ""},
 		{"VendoredLicense", "GET", "/explore/vendor/cytoscape/LICENSE", 200, "text/plain", "MIT", ""},
+		{"VendoredOutlines", "GET", "/explore/vendor/world-atlas/countries-110m.json", 200, "application/json", `"type":"Topology"`, ""},
+		{"VendoredOutlinesLicense", "GET", "/explore/vendor/world-atlas/LICENSE", 200, "text/plain", "Bostock", ""},
+		{"Gazetteer", "GET", "/explore/map/places.json", 200, "application/json", `"Rotterdam"`, ""},
+		{"Timeline", "GET", "/explore/timeline.js", 200, "text/javascript", "export class Timeline", ""},
+		{"RouteMap", "GET", "/explore/routemap.js", 200, "text/javascript", "export class RouteMap", ""},
 		{"Head", "HEAD", "/explore/", 200, "text/html", "", ""},
 		{"ErrNotFound", "GET", "/explore/nope.js", 404, "", "", ""},
 		{"ErrOutsidePrefix", "GET", "/elsewhere", 404, "", "", ""},
 		{"ErrMethod", "POST", "/explore/", 405, "", "", ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, httptest.NewRequest(tt.method, tt.path, nil))
-			res := rec.Result()
-			body, _ := io.ReadAll(res.Body)
-			if res.StatusCode != tt.code {
-				t.Fatalf("status = %d, want %d", res.StatusCode, tt.code)
-			}
-			if ct := res.Header.Get("Content-Type"); tt.ctype != "" && !strings.HasPrefix(ct, tt.ctype) {
-				t.Errorf("Content-Type = %q, want %s", ct, tt.ctype)
-			}
-			if tt.contains != "" && !strings.Contains(string(body), tt.contains) {
-				t.Errorf("body lacks %q", tt.contains)
-			}
-			if loc := res.Header.Get("Location"); loc != tt.location {
-				t.Errorf("Location = %q, want %q", loc, tt.location)
-			}
-		})
-	}
+	})
 }
 
 func TestHandlerHeaders(t *testing.T) {
@@ -79,7 +58,8 @@ func TestHandlerHeaders(t *testing.T) {
 // from another origin.
 func TestNoRemoteAssets(t *testing.T) {
 	h := explorer.Handler()
-	for _, p := range []string{"/explore/", "/explore/explorer.css", "/explore/explorer.js", "/explore/api.js", "/explore/picker.js", "/explore/style.js", "/explore/dom.js", "/explore/violations.js"} {
+	for _, p := range []string{"/explore/", "/explore/explorer.css", "/explore/explorer.js", "/explore/api.js", "/explore/picker.js", "/explore/style.js", "/explore/dom.js", "/explore/violations.js",
+		"/explore/timeline.js", "/explore/routemap.js", "/explore/lists.js", "/explore/map/geo.js"} {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest("GET", p, nil))
 		if rec.Code != 200 {

@@ -40,8 +40,9 @@ type Store struct {
 	UpsertRelationshipFn func(ctx context.Context, r model.Relationship, evidence []model.Evidence, who model.Actor, reason string) (*model.Relationship, model.WriteResult, error)
 	AttachEvidenceFn     func(ctx context.Context, ev model.Evidence, who model.Actor, reason string) (model.Evidence, model.WriteResult, error)
 	// FactFn serves SetStatus, Retract and Restore; action says which.
-	FactFn    func(ctx context.Context, action, id string, status schema.Status, who model.Actor, reason string) (model.CuratedFact, model.WriteResult, error)
-	HistoryFn func(ctx context.Context, q model.ChangeQuery) (model.ChangePage, error)
+	FactFn            func(ctx context.Context, action, id string, status schema.Status, who model.Actor, reason string) (model.CuratedFact, model.WriteResult, error)
+	HistoryFn         func(ctx context.Context, q model.ChangeQuery) (model.ChangePage, error)
+	VerifyChangeLogFn func(ctx context.Context) (model.ChangeLogCheck, error)
 
 	EditionsFn       func(ctx context.Context, list string) ([]model.Edition, error)
 	ListChangesFn    func(ctx context.Context, q model.ListChangeQuery) (model.ListChangePage, error)
@@ -114,6 +115,13 @@ func (s *Store) History(ctx context.Context, q model.ChangeQuery) (model.ChangeP
 		return model.ChangePage{}, ErrUnset
 	}
 	return s.HistoryFn(ctx, q)
+}
+
+func (s *Store) VerifyChangeLog(ctx context.Context) (model.ChangeLogCheck, error) {
+	if s.VerifyChangeLogFn == nil {
+		return model.ChangeLogCheck{}, ErrUnset
+	}
+	return s.VerifyChangeLogFn(ctx)
 }
 
 func (s *Store) ViolationFacts(ctx context.Context, q model.ViolationQuery) (*model.ViolationFacts, error) {

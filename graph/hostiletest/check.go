@@ -90,6 +90,23 @@ func CheckRefused(status int, body []byte) []string {
 	return problems
 }
 
+// CheckStatusAndCode returns what is wrong with the answer's HTTP status
+// and first error code, against r.Status and r.Code when they are set.
+func (r Request) CheckStatusAndCode(status int, body []byte) []string {
+	var problems []string
+	if r.Status != 0 && status != r.Status {
+		problems = append(problems, fmt.Sprintf("HTTP %d, want %d", status, r.Status))
+	}
+	if r.Code != "" {
+		var resp Response
+		_ = json.Unmarshal(body, &resp)
+		if codes := resp.Codes(); len(codes) == 0 || codes[0] != r.Code {
+			problems = append(problems, fmt.Sprintf("codes %v, want %s", codes, r.Code))
+		}
+	}
+	return problems
+}
+
 // Request is a raw request to the GraphQL endpoint.
 type Request struct {
 	Name        string
@@ -103,6 +120,8 @@ type Request struct {
 	Server bool
 	// Status, when set, is the status the answer must have.
 	Status int
+	// Code, when set, is the extensions.code the refusal must carry.
+	Code string
 	// MayAnswer marks requests that are harmless to answer (extra
 	// variables, one field repeated): they must be answered quickly and
 	// correctly or refused, not necessarily refused.
@@ -122,6 +141,10 @@ type Target struct {
 	// List is an operation with a list variable $list that the API caps,
 	// e.g. `query($list: [String!]) { paths(from: "a", to: "b", via: $list) { explanation } }`.
 	List string
+	// Expensive is a root field with its arguments and selection that makes
+	// the database work (a path search), e.g. `paths(from: "a", to: "b") {
+	// explanation }`; 150 aliases of it must be refused.
+	Expensive string
 }
 
 // Abuses are requests that abuse the protocol rather than an argument. Each
@@ -162,6 +185,52 @@ func Abuses(s *Schema, t Target) []Request {
 		fmt.Fprintf(&b, "fragment F%d on %s { id }\n", depth, resultType)
 		out = append(out, q(fmt.Sprintf("Depth%dFragments", depth), b.String(), nil))
 	}
+	// Fan-out: 40 fragments, each spreading the next twice, expand to 2^40
+	// selections in 1.6 KB (a walk that expands spreads never ends).
+	b.Reset()
+	b.WriteString("{ " + deep + " { ...F0 } }\n")
+	for i := range 40 {
+		fmt.Fprintf(&b, "fragment F%d on %s { id ...F%d ...F%d }\n", i, resultType, i+1, i+1)
+	}
+	fmt.Fprintf(&b, "fragment F40 on %s { id name }\n", resultType)
+	fanOut := q("FragmentFanOut40", b.String(), nil)
+	fanOut.Code = "COMPLEXITY_LIMIT_EXCEEDED"
+	out = append(out, fanOut)
+
+	// Introspection aliases: 12 KB of aliased __schema fields (each reads
+	// every type and field), and one __schema with 12 KB of aliased lists.
+	b.Reset()
+	b.WriteString("{")
+	for i := 0; b.Len() < 12<<10; i++ {
+		fmt.Fprintf(&b, " s%d: __schema { types { name fields { name } } }", i)
+	}
+	b.WriteString(" }")
+	intro := q("IntrospectionAliases12KB", b.String(), nil)
+	intro.Code = "COMPLEXITY_LIMIT_EXCEEDED"
+	out = append(out, intro)
+	b.Reset()
+	b.WriteString("{ __schema {")
+	for i := 0; b.Len() < 12<<10; i++ {
+		fmt.Fprintf(&b, " t%d: types { fields { name type { name } } }", i)
+	}
+	b.WriteString(" } }")
+	introLists := q("IntrospectionListAliases12KB", b.String(), nil)
+	introLists.Code = "COMPLEXITY_LIMIT_EXCEEDED"
+	out = append(out, introLists)
+
+	// 150 aliases of a resolver that makes the database search.
+	if t.Expensive != "" {
+		b.Reset()
+		b.WriteString("{")
+		for i := range 150 {
+			fmt.Fprintf(&b, " p%d: %s", i, t.Expensive)
+		}
+		b.WriteString(" }")
+		expensive := q("ExpensiveAliases150", b.String(), nil)
+		expensive.Code = "COMPLEXITY_LIMIT_EXCEEDED"
+		out = append(out, expensive)
+	}
+
 	out = append(out, q("FragmentCycle", fmt.Sprintf("{ %s { ...A } }\nfragment A on %s { %s { ...B%s\nfragment B on %s { %s { ...A%s",
 		deep, resultType, nesting, closing, resultType, nesting, closing), nil))
 

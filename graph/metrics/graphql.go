@@ -7,6 +7,7 @@ import (
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/sanctiongraph/sanctiongraph/graph/auth"
 	"github.com/sanctiongraph/sanctiongraph/graph/opname"
 )
 
@@ -43,10 +44,11 @@ func (e graphqlExtension) InterceptResponse(ctx context.Context, next graphql.Re
 }
 
 // OperationLabel returns the operation label of the GraphQL request ctx
-// belongs to: its name, Anonymous, or Other (see Options.MaxOperations).
+// belongs to: its name, Anonymous, or Other (see Options.MaxOperations and
+// MaxOperationsPerClient; the client is auth.Client(ctx)).
 func (m *Metrics) OperationLabel(ctx context.Context) string {
 	name, _ := opname.Of(ctx)
-	return m.ops.label(name)
+	return m.ops.label(name, auth.Client(ctx))
 }
 
 // Outcome is OK for a response without errors, else the first error's

@@ -47,6 +47,15 @@ type Options struct {
 	// MaxOperations caps the distinct operation names kept as label values;
 	// default 200. Later names are counted as "other".
 	MaxOperations int
+	// MaxOperationsPerClient caps the names one client (API key, or
+	// address without one; auth.Client) may add to them; default
+	// 20. Without it 210 invented names from one client used up the cap,
+	// and every real operation after them counted as "other".
+	MaxOperationsPerClient int
+	// KnownOperations are the names of the documents the service's own
+	// clients send (the explorer's): always labelled, never counted
+	// against either cap.
+	KnownOperations []string
 	// NoRuntime leaves out the Go runtime and process collectors (tests
 	// that compare whole scrapes).
 	NoRuntime bool
@@ -118,7 +127,16 @@ func New(opts Options) *Metrics {
 			Help: "1 if the last contact with Neo4j (readiness check or query) succeeded, 0 if it found Neo4j unavailable.",
 		}),
 	}
-	m.ops = operationNames{max: opts.MaxOperations, seen: map[string]struct{}{}}
+	if opts.MaxOperationsPerClient <= 0 {
+		opts.MaxOperationsPerClient = 20
+	}
+	m.ops = operationNames{max: opts.MaxOperations, perClient: opts.MaxOperationsPerClient,
+		seen: map[string]struct{}{}, known: map[string]struct{}{}, byClient: map[string]int{}}
+	for _, n := range opts.KnownOperations {
+		if len(n) <= MaxNameLength && opname.Valid(n) {
+			m.ops.known[n] = struct{}{}
+		}
+	}
 	m.reg.MustRegister(m.gqlRequests, m.gqlDuration, m.httpRequests, m.httpDuration, m.queries, m.inFlight, m.poolMax, m.up)
 	if !opts.NoRuntime {
 		m.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -236,14 +254,18 @@ func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter 
 // operationNames bounds the operation label: valid GraphQL names of at most
 // MaxNameLength bytes, the first max distinct ones.
 type operationNames struct {
-	mu   sync.RWMutex
-	seen map[string]struct{}
-	max  int
+	mu        sync.RWMutex
+	known     map[string]struct{} // never counted, never refused
+	seen      map[string]struct{}
+	byClient  map[string]int // names added per client; at most max entries
+	max       int
+	perClient int
 }
 
 // label returns name as a label value: Anonymous for "", Other for a name
-// that is too long, not a GraphQL name, or new once max names are known.
-func (o *operationNames) label(name string) string {
+// that is too long, not a GraphQL name, or new once max names are known or
+// once client has added perClient of them. Known names are always kept.
+func (o *operationNames) label(name, client string) string {
 	if name == "" {
 		return Anonymous
 	}
@@ -251,9 +273,10 @@ func (o *operationNames) label(name string) string {
 		return Other
 	}
 	o.mu.RLock()
+	_, known := o.known[name]
 	_, ok := o.seen[name]
 	o.mu.RUnlock()
-	if ok {
+	if ok || known {
 		return name
 	}
 	o.mu.Lock()
@@ -261,10 +284,11 @@ func (o *operationNames) label(name string) string {
 	if _, ok := o.seen[name]; ok {
 		return name
 	}
-	if len(o.seen) >= o.max {
+	if len(o.seen) >= o.max || o.byClient[client] >= o.perClient {
 		return Other
 	}
 	o.seen[name] = struct{}{}
+	o.byClient[client]++
 	return name
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -17,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	dto "github.com/prometheus/client_model/go"
 
+	"github.com/sanctiongraph/sanctiongraph/graph/auth"
 	"github.com/sanctiongraph/sanctiongraph/graph/endpoint"
 	"github.com/sanctiongraph/sanctiongraph/graph/fake"
 	"github.com/sanctiongraph/sanctiongraph/graph/metrics"
@@ -305,4 +307,36 @@ func histogram(tb testing.TB, g prometheus.Gatherer, name string, labels map[str
 	tb.Helper()
 	h := series(tb, g, name, labels).GetHistogram()
 	return h.GetSampleCount(), h.GetSampleSum()
+}
+
+// TestOperationLabelsPerClient invents 210 operation names from one
+// client: it gets MaxOperationsPerClient of them, and another client's
+// new name and a known name keep their labels.
+func TestOperationLabelsPerClient(t *testing.T) {
+	m := metrics.New(metrics.Options{NoRuntime: true, KnownOperations: []string{"Paths"}})
+	h := newHandler(countsStore(nil), m)
+	send := func(client, name string) {
+		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(gql(`query `+name+` { counts { entities } }`, "")))
+		req.Header.Set("Content-Type", "application/json")
+		req = req.WithContext(auth.WithClient(req.Context(), client))
+		h.ServeHTTP(httptest.NewRecorder(), req)
+	}
+	for i := range 210 {
+		send("ip:192.0.2.66", fmt.Sprintf("Invented%d", i))
+	}
+	send("ip:192.0.2.1", "Dashboard")
+	send("ip:192.0.2.66", "Paths")
+	count := func(op string) float64 {
+		c := series(t, m.Registry(), "sanctiongraph_graphql_requests_total", map[string]string{"operation": op, "outcome": "ok"})
+		return c.GetCounter().GetValue()
+	}
+	if got := count(metrics.Other); got != 210-20 {
+		t.Errorf("other = %v, want 190 (20 names per client)", got)
+	}
+	if count("Invented19") != 1 || count("Invented20") != 0 {
+		t.Errorf("Invented19 = %v, Invented20 = %v", count("Invented19"), count("Invented20"))
+	}
+	if count("Dashboard") != 1 || count("Paths") != 1 {
+		t.Errorf("Dashboard = %v, Paths = %v, want 1 each", count("Dashboard"), count("Paths"))
+	}
 }

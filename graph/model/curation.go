@@ -73,6 +73,39 @@ type Change struct {
 	After  string
 }
 
+// ChangeLogCheck is the result of verifying the change log's hash chain.
+type ChangeLogCheck struct {
+	// Checked is how many changes were verified, from the first on.
+	Checked int
+	// Unchained counts changes written before the chain existed (no seq).
+	Unchained int
+	// HeadSeq and HeadHash are the head of the chain: the last change's
+	// sequence number and hash. Keeping HeadHash outside the database
+	// detects a chain rebuilt after an edit.
+	HeadSeq  int
+	HeadHash string
+	// Broken is the first broken link; nil when the chain holds.
+	Broken *BrokenLink
+}
+
+// BrokenLink names where the change log's hash chain breaks.
+type BrokenLink struct {
+	// Seq is the sequence number of the first change that fails.
+	Seq int
+	// ChangeID is that change's id; empty when the change is missing.
+	ChangeID string
+	// Problem says what does not match.
+	Problem string
+}
+
+// ChangeIDOrNil is ChangeID, nil when the change is missing.
+func (b *BrokenLink) ChangeIDOrNil() *string {
+	if b.ChangeID == "" {
+		return nil
+	}
+	return &b.ChangeID
+}
+
 // FieldChange is one field that differs between a change's before and after.
 type FieldChange struct {
 	Field  string

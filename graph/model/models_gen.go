@@ -35,8 +35,8 @@ type CountFilter struct {
 }
 
 type DateRange struct {
-	From string `json:"from"`
-	To   string `json:"to"`
+	From Date `json:"from"`
+	To   Date `json:"to"`
 }
 
 type EntityConnection struct {
@@ -58,7 +58,7 @@ type EntityFilter struct {
 	MinStatus *schema.Status `json:"minStatus,omitempty"`
 	Dataset   *string        `json:"dataset,omitempty"`
 	// Only entities whose validity period contains this date.
-	ActiveAt *string `json:"activeAt,omitempty"`
+	ActiveAt *Date `json:"activeAt,omitempty"`
 }
 
 type EntityInput struct {
@@ -70,8 +70,8 @@ type EntityInput struct {
 	Description *string          `json:"description,omitempty"`
 	Properties  []*PropertyInput `json:"properties,omitempty"`
 	Status      schema.Status    `json:"status"`
-	ValidFrom   *string          `json:"validFrom,omitempty"`
-	ValidUntil  *string          `json:"validUntil,omitempty"`
+	ValidFrom   *Date            `json:"validFrom,omitempty"`
+	ValidUntil  *Date            `json:"validUntil,omitempty"`
 	// Evidence for the entity; required for a new entity.
 	Evidence []*FactEvidenceInput `json:"evidence,omitempty"`
 }
@@ -95,7 +95,7 @@ type EvidenceInput struct {
 	Claim    *string       `json:"claim,omitempty"`
 	Property *string       `json:"property,omitempty"`
 	Value    *string       `json:"value,omitempty"`
-	StatedOn *string       `json:"statedOn,omitempty"`
+	StatedOn *Date         `json:"statedOn,omitempty"`
 }
 
 type EvidenceWrite struct {
@@ -115,7 +115,7 @@ type FactEvidenceInput struct {
 	Claim    *string       `json:"claim,omitempty"`
 	Property *string       `json:"property,omitempty"`
 	Value    *string       `json:"value,omitempty"`
-	StatedOn *string       `json:"statedOn,omitempty"`
+	StatedOn *Date         `json:"statedOn,omitempty"`
 }
 
 type FactWrite struct {
@@ -163,14 +163,14 @@ type NeighbourEdge struct {
 	// The entity at the other end.
 	Node *Entity `json:"node"`
 	// OUTGOING when the asked-about entity is the relationship's `from`.
-	Direction Direction `json:"direction"`
+	Direction Dir `json:"direction"`
 }
 
 // Filters for the relationships around an entity.
 type NeighbourFilter struct {
 	// Only these relationship types.
 	Types     []schema.RelType `json:"types,omitempty"`
-	Direction *Direction       `json:"direction,omitempty"`
+	Direction *Dir             `json:"direction,omitempty"`
 	// Only neighbours of these kinds.
 	Kinds []schema.Kind `json:"kinds,omitempty"`
 	// Only relationships with these statuses.
@@ -178,7 +178,7 @@ type NeighbourFilter struct {
 	// Only relationships at least this well established.
 	MinStatus *schema.Status `json:"minStatus,omitempty"`
 	// Only relationships that held on this date.
-	At *string `json:"at,omitempty"`
+	At *Date `json:"at,omitempty"`
 }
 
 // Pagination state of a connection.
@@ -213,8 +213,8 @@ type RelationshipInput struct {
 	To         string           `json:"to"`
 	Properties []*PropertyInput `json:"properties,omitempty"`
 	Status     schema.Status    `json:"status"`
-	ValidFrom  *string          `json:"validFrom,omitempty"`
-	ValidUntil *string          `json:"validUntil,omitempty"`
+	ValidFrom  *Date            `json:"validFrom,omitempty"`
+	ValidUntil *Date            `json:"validUntil,omitempty"`
 	// Evidence for the relationship; required for a new relationship.
 	Evidence []*FactEvidenceInput `json:"evidence,omitempty"`
 }
@@ -248,7 +248,7 @@ type SourceInput struct {
 	Publisher *string `json:"publisher,omitempty"`
 	// Absolute http(s) URL.
 	URL         *string        `json:"url,omitempty"`
-	PublishedOn *string        `json:"publishedOn,omitempty"`
+	PublishedOn *Date          `json:"publishedOn,omitempty"`
 	Status      *schema.Status `json:"status,omitempty"`
 }
 
@@ -261,7 +261,7 @@ type TimelineConnection struct {
 // An entity placed on the timeline by its date (event date, transfer date, adoption date, listing date, publication date).
 type TimelineEdge struct {
 	Cursor string  `json:"cursor"`
-	Date   string  `json:"date"`
+	Date   Date    `json:"date"`
 	Node   *Entity `json:"node"`
 }
 
@@ -295,9 +295,9 @@ type ViolationFilter struct {
 	// Only breaches whose goods are of this category or a narrower one.
 	Category *GoodsCategory `json:"category,omitempty"`
 	// Transfers dated on or after this day.
-	From *string `json:"from,omitempty"`
+	From *Date `json:"from,omitempty"`
 	// Transfers dated on or before this day.
-	To *string `json:"to,omitempty"`
+	To *Date `json:"to,omitempty"`
 	// Use only facts at least this well established.
 	MinStatus *schema.Status `json:"minStatus,omitempty"`
 }
@@ -427,124 +427,6 @@ func (e ChangeTarget) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Which way a relationship is traversed, seen from the entity asked about.
-type Direction string
-
-const (
-	DirectionOutgoing Direction = "OUTGOING"
-	DirectionIncoming Direction = "INCOMING"
-	DirectionBoth     Direction = "BOTH"
-)
-
-var AllDirection = []Direction{
-	DirectionOutgoing,
-	DirectionIncoming,
-	DirectionBoth,
-}
-
-func (e Direction) IsValid() bool {
-	switch e {
-	case DirectionOutgoing, DirectionIncoming, DirectionBoth:
-		return true
-	}
-	return false
-}
-
-func (e Direction) String() string {
-	return string(e)
-}
-
-func (e *Direction) UnmarshalGQL(v any) error {
-	str, ok := v.(string)
-	if !ok {
-		return fmt.Errorf("enums must be strings")
-	}
-
-	*e = Direction(str)
-	if !e.IsValid() {
-		return fmt.Errorf("%s is not a valid Direction", str)
-	}
-	return nil
-}
-
-func (e Direction) MarshalGQL(w io.Writer) {
-	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *Direction) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e Direction) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
-}
-
-type EntitySort string
-
-const (
-	EntitySortNameAsc  EntitySort = "NAME_ASC"
-	EntitySortNameDesc EntitySort = "NAME_DESC"
-	// By the entity's timeline date (event date, adoption date …); undated last.
-	EntitySortDateAsc  EntitySort = "DATE_ASC"
-	EntitySortDateDesc EntitySort = "DATE_DESC"
-)
-
-var AllEntitySort = []EntitySort{
-	EntitySortNameAsc,
-	EntitySortNameDesc,
-	EntitySortDateAsc,
-	EntitySortDateDesc,
-}
-
-func (e EntitySort) IsValid() bool {
-	switch e {
-	case EntitySortNameAsc, EntitySortNameDesc, EntitySortDateAsc, EntitySortDateDesc:
-		return true
-	}
-	return false
-}
-
-func (e EntitySort) String() string {
-	return string(e)
-}
-
-func (e *EntitySort) UnmarshalGQL(v any) error {
-	str, ok := v.(string)
-	if !ok {
-		return fmt.Errorf("enums must be strings")
-	}
-
-	*e = EntitySort(str)
-	if !e.IsValid() {
-		return fmt.Errorf("%s is not a valid EntitySort", str)
-	}
-	return nil
-}
-
-func (e EntitySort) MarshalGQL(w io.Writer) {
-	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *EntitySort) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e EntitySort) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
-}
-
 // The goods categories of products (schema/model.yaml `categories`).
 type GoodsCategory string
 
@@ -559,6 +441,15 @@ const (
 	GoodsCategoryLuxuryGoods     GoodsCategory = "LUXURY_GOODS"
 	GoodsCategoryMachinery       GoodsCategory = "MACHINERY"
 	GoodsCategoryParts           GoodsCategory = "PARTS"
+	GoodsCategoryHelicopter      GoodsCategory = "HELICOPTER"
+	GoodsCategoryMetals          GoodsCategory = "METALS"
+	GoodsCategoryCoal            GoodsCategory = "COAL"
+	GoodsCategoryMinerals        GoodsCategory = "MINERALS"
+	GoodsCategorySeafood         GoodsCategory = "SEAFOOD"
+	GoodsCategoryTextiles        GoodsCategory = "TEXTILES"
+	GoodsCategoryStatues         GoodsCategory = "STATUES"
+	GoodsCategoryPetroleum       GoodsCategory = "PETROLEUM"
+	GoodsCategoryFoodAgriculture GoodsCategory = "FOOD_AGRICULTURE"
 	GoodsCategoryOther           GoodsCategory = "OTHER"
 )
 
@@ -573,12 +464,21 @@ var AllGoodsCategory = []GoodsCategory{
 	GoodsCategoryLuxuryGoods,
 	GoodsCategoryMachinery,
 	GoodsCategoryParts,
+	GoodsCategoryHelicopter,
+	GoodsCategoryMetals,
+	GoodsCategoryCoal,
+	GoodsCategoryMinerals,
+	GoodsCategorySeafood,
+	GoodsCategoryTextiles,
+	GoodsCategoryStatues,
+	GoodsCategoryPetroleum,
+	GoodsCategoryFoodAgriculture,
 	GoodsCategoryOther,
 }
 
 func (e GoodsCategory) IsValid() bool {
 	switch e {
-	case GoodsCategoryLuxuryVehicle, GoodsCategoryMotorVehicle, GoodsCategoryArmouredVehicle, GoodsCategoryVessel, GoodsCategoryAircraft, GoodsCategoryMissile, GoodsCategoryWeapon, GoodsCategoryLuxuryGoods, GoodsCategoryMachinery, GoodsCategoryParts, GoodsCategoryOther:
+	case GoodsCategoryLuxuryVehicle, GoodsCategoryMotorVehicle, GoodsCategoryArmouredVehicle, GoodsCategoryVessel, GoodsCategoryAircraft, GoodsCategoryMissile, GoodsCategoryWeapon, GoodsCategoryLuxuryGoods, GoodsCategoryMachinery, GoodsCategoryParts, GoodsCategoryHelicopter, GoodsCategoryMetals, GoodsCategoryCoal, GoodsCategoryMinerals, GoodsCategorySeafood, GoodsCategoryTextiles, GoodsCategoryStatues, GoodsCategoryPetroleum, GoodsCategoryFoodAgriculture, GoodsCategoryOther:
 		return true
 	}
 	return false
@@ -614,66 +514,6 @@ func (e *GoodsCategory) UnmarshalJSON(b []byte) error {
 }
 
 func (e GoodsCategory) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	e.MarshalGQL(&buf)
-	return buf.Bytes(), nil
-}
-
-type PathMode string
-
-const (
-	// One shortest path.
-	PathModeShortest PathMode = "SHORTEST"
-	// Every path of the shortest length (at most 25).
-	PathModeAllShortest PathMode = "ALL_SHORTEST"
-	// The k shortest paths.
-	PathModeKShortest PathMode = "K_SHORTEST"
-)
-
-var AllPathMode = []PathMode{
-	PathModeShortest,
-	PathModeAllShortest,
-	PathModeKShortest,
-}
-
-func (e PathMode) IsValid() bool {
-	switch e {
-	case PathModeShortest, PathModeAllShortest, PathModeKShortest:
-		return true
-	}
-	return false
-}
-
-func (e PathMode) String() string {
-	return string(e)
-}
-
-func (e *PathMode) UnmarshalGQL(v any) error {
-	str, ok := v.(string)
-	if !ok {
-		return fmt.Errorf("enums must be strings")
-	}
-
-	*e = PathMode(str)
-	if !e.IsValid() {
-		return fmt.Errorf("%s is not a valid PathMode", str)
-	}
-	return nil
-}
-
-func (e PathMode) MarshalGQL(w io.Writer) {
-	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
-}
-
-func (e *PathMode) UnmarshalJSON(b []byte) error {
-	s, err := strconv.Unquote(string(b))
-	if err != nil {
-		return err
-	}
-	return e.UnmarshalGQL(s)
-}
-
-func (e PathMode) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

@@ -38,7 +38,8 @@ type EntityQuery struct {
 	Statuses  []schema.Status
 	MinStatus schema.Status
 	Dataset   string
-	// ActiveAt keeps entities whose validity period contains this date.
+	// ActiveAt keeps entities whose validity period contains this date, or
+	// (a partial date, YYYY or YYYY-MM) overlaps that period.
 	ActiveAt string
 	Sort     EntityOrder
 	Page
@@ -81,7 +82,8 @@ type NeighbourQuery struct {
 	Kinds     []schema.Kind
 	Statuses  []schema.Status
 	MinStatus schema.Status
-	// At keeps relationships that held on this date (YYYY-MM-DD).
+	// At keeps relationships that held on this date, or (a partial date,
+	// YYYY or YYYY-MM) at some time in that period.
 	At string
 	Page
 }

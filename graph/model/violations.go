@@ -56,19 +56,6 @@ func (q ViolationQuery) TransferLimit() int {
 	return q.MaxTransfers
 }
 
-// PartyTieTypes are the relationships that tie a party to a state or other
-// target in one hop (rule 4 of graph/breach); ViolationFacts gathers them for
-// every party.
-func PartyTieTypes() []schema.RelType {
-	return []schema.RelType{schema.Leads, schema.NationalOf, schema.BasedIn, schema.WorksFor, schema.MemberOf}
-}
-
-// StateTieTypes are the relationships that lead from a supplier to its state
-// (rule 5 of graph/breach).
-func StateTieTypes() []schema.RelType {
-	return []schema.RelType{schema.Leads, schema.NationalOf, schema.BasedIn, schema.WorksFor}
-}
-
 // Link is a relationship seen from one of its ends, with the entity at the
 // other end.
 type Link struct {
@@ -131,9 +118,13 @@ type ViolationFacts struct {
 	// party it received for) to the measures' targets, a sender's or
 	// origin's to states.
 	Parties map[string]*PartyFacts
-	// Votes are, by state id, the VOTED_ON relationships of the senders' and
-	// origins' states on the resolutions imposing measures.
+	// Votes are, by state id, the VOTED_ON relationships of the parties'
+	// states on the resolutions imposing measures.
 	Votes map[string][]*Relationship
+	// Rolls are, by resolution id, how many VOTED_ON relationships are
+	// recorded on it: when they are as many as its tally, its roll is
+	// complete and a state without a vote was not a member then.
+	Rolls map[string]int
 }
 
 // PartyRole is the part a party plays in a transfer.
@@ -144,6 +135,36 @@ const (
 	RoleSupplier  PartyRole = "SUPPLIER"
 	RoleOrigin    PartyRole = "ORIGIN"
 	RoleRecipient PartyRole = "RECIPIENT"
+	// RoleProcurer is a recipient that procured goods from a measure's
+	// target, for a measure on procurement.
+	RoleProcurer PartyRole = "PROCURER"
+)
+
+// MeasureDirection says which way a measure bans goods to move.
+type MeasureDirection string
+
+// The directions (Measure.direction in schema/model.yaml).
+const (
+	// SupplyTo bans supplying the target.
+	SupplyTo MeasureDirection = "supply_to"
+	// ProcurementFrom bans procuring from the target (the target's exports).
+	ProcurementFrom MeasureDirection = "procurement_from"
+	// BothWays bans both.
+	BothWays MeasureDirection = "both"
+)
+
+// VoteRecord says what the graph knows of a state's vote.
+type VoteRecord string
+
+// The vote records.
+const (
+	VoteRecorded VoteRecord = "RECORDED"
+	// NotAMember: the resolution's roll is complete and the state is not
+	// on it.
+	NotAMember VoteRecord = "NOT_A_MEMBER"
+	// VoteNotRecorded: no vote of the state is recorded and the roll is
+	// not complete.
+	VoteNotRecorded VoteRecord = "NOT_RECORDED"
 )
 
 // FactRole says what a fact is used for in a finding.
@@ -165,6 +186,12 @@ const (
 	FactOrigin       FactRole = "ORIGIN"
 	FactSupplierTie  FactRole = "SUPPLIER_TIE"
 	FactVotedOn      FactRole = "VOTED_ON"
+	// FactContest is a REACTED_TO by which the supplier's (or procurer's)
+	// side defended, rejected or denied the transfer.
+	FactContest FactRole = "CONTEST"
+	// FactRouteEnd is the last leg of the route (VIA) of an attempted
+	// transfer nobody is recorded as receiving.
+	FactRouteEnd FactRole = "ROUTE_END"
 )
 
 // NotAssessedReason says why the rules could not assess a transfer.
@@ -176,6 +203,11 @@ const (
 	NoGoods           NotAssessedReason = "NO_GOODS"
 	UnclassifiedGoods NotAssessedReason = "UNCLASSIFIED_GOODS"
 	NoRecipient       NotAssessedReason = "NO_RECIPIENT"
+	// NoMeasure: the goods fall under no measure in force on the date.
+	NoMeasure NotAssessedReason = "NO_MEASURE"
+	// NotTied: the goods fall under a measure, but no party is tied to its
+	// target on the side the measure's direction asks for.
+	NotTied NotAssessedReason = "NOT_TIED"
 )
 
 // PotentialViolation is a transfer that potentially breached one or more
@@ -189,8 +221,17 @@ type PotentialViolation struct {
 	Suppliers  []*Party
 	Recipients []*Party
 	// Route is the VIA legs, ordered by leg.
-	Route    []*Relationship
-	Breaches []*Breach
+	Route []*Relationship
+	// Procurers are the recipients that procured goods from a target, when
+	// a breach is of a measure on procurement, with their states.
+	Procurers []*Party
+	// Attempted: nobody received the goods; the route ends in a target.
+	Attempted bool
+	Breaches  []*Breach
+	// ContestedBySupplier: the supplier's (or procurer's) side defended,
+	// rejected or denied the transfer; Contests are those reactions.
+	ContestedBySupplier bool
+	Contests            []*Relationship
 	// WeakestStatus is the weakest status of Facts.
 	WeakestStatus schema.Status
 	Facts         []*Fact
@@ -201,13 +242,18 @@ type PotentialViolation struct {
 
 // Breach is one measure a transfer potentially breached.
 type Breach struct {
-	Measure     *Entity
-	Paragraph   *string
-	Annex       *string
+	Measure   *Entity
+	Paragraph *string
+	Annex     *string
+	// Direction is the measure's direction.
+	Direction MeasureDirection
+	// Reading names the obligation with the paragraphs it is read with,
+	// e.g. "1718 OP 8(a)(iii), read with 2094 OP 23 and Annex IV".
+	Reading     string
 	Resolutions []*ResolutionVote
 	// Goods are the transfer's goods that fall under the measure.
 	Goods []*Entity
-	// Targets are the measure's targets a recipient is tied to.
+	// Targets are the measure's targets a party is tied to.
 	Targets []*Entity
 	// ExtendedBy are the extending measures through which goods fall under
 	// this one.
@@ -229,8 +275,10 @@ type ResolutionVote struct {
 // Vote is a state's vote on a resolution; Vote and Relationship are nil
 // when none is recorded.
 type Vote struct {
-	State        *Entity
-	Role         PartyRole
+	State *Entity
+	Role  PartyRole
+	// Record says whether the vote is recorded, or why not.
+	Record       VoteRecord
 	Vote         *string
 	Relationship *Relationship
 }

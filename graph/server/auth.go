@@ -93,7 +93,7 @@ func (g *guard) wrap(next http.Handler) http.Handler {
 			if !g.allow(w, "ip:"+addr, false) {
 				return
 			}
-			next.ServeHTTP(w, r.WithContext(auth.With(ctx, p)))
+			next.ServeHTTP(w, r.WithContext(auth.WithClient(auth.With(ctx, p), "ip:"+addr)))
 			return
 		}
 		p, ok := g.cache.get(key)
@@ -111,7 +111,7 @@ func (g *guard) wrap(next http.Handler) http.Handler {
 		if !g.allow(w, "key:"+p.KeyID, true) {
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(auth.With(ctx, p)))
+		next.ServeHTTP(w, r.WithContext(auth.WithClient(auth.With(ctx, p), "key:"+p.KeyID)))
 	})
 }
 

@@ -21,7 +21,7 @@ import (
 // testStore is the fake GraphQL store plus a health check.
 type testStore struct{ fake.Store }
 
-func (*testStore) Verify(context.Context) error { return nil }
+func (*testStore) Ready(context.Context) error { return nil }
 
 // fakeAuth accepts the keys in its map, refuses others with
 // UNAUTHENTICATED, and fails with err when set; it counts its calls.

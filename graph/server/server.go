@@ -1,22 +1,24 @@
-// Package server is the HTTP side of the service: GraphQL at /graphql,
-// GraphiQL at /, liveness at /healthz and readiness at /readyz, with request
+// Package server is the HTTP side of the service: GraphQL at /graphql, the
+// API console (GraphiQL, served from the binary) at /, the explorer at
+// /explore/, liveness at /healthz and readiness at /readyz, with request
 // ids, access logs, body-size and time limits, and graceful shutdown.
 package server
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
 	"time"
 
-	"github.com/99designs/gqlgen/graphql/playground"
-
+	"github.com/sanctiongraph/sanctiongraph/graph/console"
 	"github.com/sanctiongraph/sanctiongraph/graph/endpoint"
 	"github.com/sanctiongraph/sanctiongraph/graph/explorer"
 	"github.com/sanctiongraph/sanctiongraph/graph/metrics"
@@ -24,10 +26,11 @@ import (
 	"github.com/sanctiongraph/sanctiongraph/graph/telemetry"
 )
 
-// Store is what the server needs: the GraphQL store plus a health check.
+// Store is what the server needs: the GraphQL store plus a readiness
+// check that runs a real read query (cypher.Store.Ready).
 type Store interface {
 	endpoint.StoreWithLoaders
-	Verify(ctx context.Context) error
+	Ready(ctx context.Context) error
 }
 
 // Config configures a Server.
@@ -39,8 +42,19 @@ type Config struct {
 	// RequestTimeout bounds each GraphQL request, Neo4j queries included;
 	// default 30s.
 	RequestTimeout time.Duration
-	// MaxBodyBytes caps request bodies; default 1 MiB.
+	// MaxBodyBytes caps request bodies, with or without a Content-Length;
+	// default 1 MiB.
 	MaxBodyBytes int64
+	// MaxHeaderBytes caps a request's header block; default
+	// DefaultMaxHeaderBytes (32 KiB).
+	MaxHeaderBytes int
+	// MaxConns caps open connections in total, MaxConnsPerAddr those from
+	// one client address (an IPv6 client's /64); connections past a cap
+	// are closed when accepted. Defaults DefaultMaxConns and
+	// DefaultMaxConnsPerAddr; negative for no cap (behind a reverse proxy
+	// every connection comes from the proxy's address).
+	MaxConns        int
+	MaxConnsPerAddr int
 	// ReadyTimeout bounds the Neo4j check of /readyz; default 2s.
 	ReadyTimeout time.Duration
 	// Metrics, when set, serves /metrics and counts HTTP requests and
@@ -94,6 +108,15 @@ func New(cfg Config) *Server {
 	if cfg.MaxBodyBytes == 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}
+	if cfg.MaxHeaderBytes <= 0 {
+		cfg.MaxHeaderBytes = DefaultMaxHeaderBytes
+	}
+	if cfg.MaxConns == 0 {
+		cfg.MaxConns = DefaultMaxConns
+	}
+	if cfg.MaxConnsPerAddr == 0 {
+		cfg.MaxConnsPerAddr = DefaultMaxConnsPerAddr
+	}
 	if cfg.ReadyTimeout == 0 {
 		cfg.ReadyTimeout = 2 * time.Second
 	}
@@ -104,6 +127,7 @@ func New(cfg Config) *Server {
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      cfg.RequestTimeout + 10*time.Second,
 		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    cfg.MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(cfg.Logger.Handler(), slog.LevelWarn),
 	}
 	return s
@@ -117,7 +141,9 @@ func (s *Server) routes() http.Handler {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
 	mux.HandleFunc("GET /readyz", s.ready)
-	mux.Handle("GET /{$}", playground.Handler("sanctiongraph", "/graphql"))
+	api := console.Handler()
+	mux.Handle("GET /{$}", api)
+	mux.Handle("/console/", api)
 	explore := explorer.Handler()
 	mux.Handle("/explore", explore)
 	mux.Handle("/explore/", explore)
@@ -127,12 +153,14 @@ func (s *Server) routes() http.Handler {
 	return s.observe(mux, s.requestIDs(s.accessLog(mux)))
 }
 
-// ready answers 200 while Neo4j answers and 503 while it does not; the
-// driver reconnects by itself, so readiness comes back without a restart.
+// ready answers 200 while Neo4j answers a read query and 503 while it does
+// not; the driver reconnects by itself, so readiness comes back without a
+// restart. A connection alone is not enough: after a restart Neo4j accepts
+// connections seconds before its database answers.
 func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ReadyTimeout)
 	defer cancel()
-	if err := s.cfg.Store.Verify(ctx); err != nil {
+	if err := s.cfg.Store.Ready(ctx); err != nil {
 		s.cfg.Logger.WarnContext(ctx, "not ready", "err", err, "request_id", RequestID(ctx))
 		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "neo4j": "unreachable"})
 		return
@@ -141,7 +169,9 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 }
 
 // limitBody refuses bodies over MaxBodyBytes with 413 and a GraphQL error,
-// before any of it is parsed; bodies without a length are cut off there.
+// before any of it is parsed. A body without a length (chunked) is read up
+// to one byte past the limit first, so it gets the same 413 rather than a
+// cut-off body's decoding error; no more than the limit is ever held.
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	tooLarge := map[string]any{"errors": []map[string]any{{
 		"message":    fmt.Sprintf("request body exceeds %d bytes", s.cfg.MaxBodyBytes),
@@ -151,6 +181,21 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 		if r.ContentLength > s.cfg.MaxBodyBytes {
 			writeJSON(w, http.StatusRequestEntityTooLarge, tooLarge)
 			return
+		}
+		if r.ContentLength < 0 && r.Body != nil && r.Body != http.NoBody {
+			body, err := io.ReadAll(io.LimitReader(r.Body, s.cfg.MaxBodyBytes+1))
+			if int64(len(body)) > s.cfg.MaxBodyBytes {
+				w.Header().Set("Connection", "close") // the rest is not read
+				writeJSON(w, http.StatusRequestEntityTooLarge, tooLarge)
+				return
+			}
+			if err != nil {
+				writeJSON(w, http.StatusBadRequest, map[string]any{"errors": []map[string]any{{
+					"message": "the request body could not be read", "extensions": map[string]any{"code": model.BadUserInput}}}})
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			r.ContentLength = int64(len(body))
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
 		next.ServeHTTP(w, r)
@@ -235,10 +280,12 @@ func (s *Server) Open() error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", s.cfg.Addr, err)
 	}
-	s.ln = ln
+	s.ln = newLimitListener(ln, s.cfg.MaxConns, s.cfg.MaxConnsPerAddr, func(reason string) {
+		s.cfg.Logger.Debug("connection refused", "cap", reason)
+	})
 	s.done = make(chan error, 1)
 	go func() {
-		err := s.srv.Serve(ln)
+		err := s.srv.Serve(s.ln)
 		if errors.Is(err, http.ErrServerClosed) {
 			err = nil
 		}

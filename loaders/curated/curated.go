@@ -31,6 +31,15 @@
 //   - unverified: claims that were read but not verified (id, claim, why);
 //     they are counted and never emitted.
 //
+// Statuses are calibrated (validate.go, calibrate): an evidence item may be
+// no stronger than its basis, source and wording allow (a news or research
+// report is reported at most, "likely", "possibly" or "probably" alleged at
+// most; basis record needs an official_record or sanctions_list source), and
+// a fact no stronger than its strongest item; refusals name file and line.
+// A fact with a disputed evidence item is loaded as DISPUTED (derived). Every
+// source gives url, publisher and publishedOn or names them in `unknown`
+// with `unknownWhy`.
+//
 // Evidence items name a declared source, a status and optionally basis,
 // quote, claim, property, value and statedOn. Every entity and relationship
 // needs at least one item about the fact itself (without property), and its
@@ -283,6 +292,19 @@ func evidence(factID string, evs []*evidenceDoc) []model.Evidence {
 	return out
 }
 
+// derivedStatus is a fact's status as loaded: DISPUTED when any of its
+// evidence items is disputed (sources conflict about the fact or one of its
+// properties, or a party rejects it), else the curated status. Deriving it
+// makes every known conflict findable by status.
+func derivedStatus(status string, evs []*evidenceDoc) string {
+	for _, ev := range evs {
+		if ev.status == string(schema.Disputed) {
+			return string(schema.Disputed)
+		}
+	}
+	return status
+}
+
 func entityRecord(e *entityDoc) loaders.Record {
 	ent := model.Entity{
 		ID:          e.id,
@@ -291,7 +313,7 @@ func entityRecord(e *entityDoc) loaders.Record {
 		Aliases:     e.aliases,
 		Description: e.description,
 		Properties:  properties(e.props),
-		Provenance:  provenance(e.loc, e.status, e.validFrom, e.validUntil),
+		Provenance:  provenance(e.loc, derivedStatus(e.status, e.evidence), e.validFrom, e.validUntil),
 	}
 	return loaders.Record{
 		ID:    DatasetName + ":" + e.id,
@@ -307,7 +329,7 @@ func relRecord(r *relDoc) loaders.Record {
 		FromID:     r.from,
 		ToID:       r.to,
 		Properties: properties(r.props),
-		Provenance: provenance(r.loc, r.status, r.validFrom, r.validUntil),
+		Provenance: provenance(r.loc, derivedStatus(r.status, r.evidence), r.validFrom, r.validUntil),
 	}
 	return loaders.Record{
 		ID:    DatasetName + ":" + id,

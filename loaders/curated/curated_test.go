@@ -240,7 +240,9 @@ func TestDatasetFacts(t *testing.T) {
 		}{
 			{"measure:unsc-1718-op8a-iii", "luxury_goods", "OP 8(a)(iii)", "", ""},
 			{"measure:unsc-2094-annex-iv", "luxury_goods", "OP 23", "Annex IV", "8703"},
-			{"measure:unsc-2397-op7", "transport_vehicles", "OP 7", "", "86-89"},
+			{"measure:unsc-2397-op7", "transport_vehicles", "OP 7", "", "84-85"},
+			{"measure:unsc-1718-op8b", "arms_embargo", "OP 8(b)", "", ""},
+			{"measure:unsc-2397-op6", "export_ban", "OP 6", "", "07"},
 		}
 		for _, tt := range tests {
 			m := g.entity(t, tt.id)
@@ -251,7 +253,51 @@ func TestDatasetFacts(t *testing.T) {
 			g.rel(t, "TARGETS|"+tt.id+"|state:KP")
 		}
 		g.rel(t, "EXTENDS|measure:unsc-2094-annex-iv|measure:unsc-1718-op8a-iii")
+		g.rel(t, "EXTENDS|measure:unsc-1874-op9|measure:unsc-1718-op8b")
 		g.rel(t, "IMPOSES|resolution:unsc-2397|measure:unsc-2397-op7")
+		// Direction, exception and condition (audit 3.2).
+		if d := g.entity(t, "measure:unsc-2397-op6").Properties.First("direction"); d != "procurement_from" {
+			t.Errorf("2397 OP 6 direction %q", d)
+		}
+		if op7 := g.entity(t, "measure:unsc-2397-op7").Properties; !slices.Equal(op7["hsCodes"], []string{"84-85", "86-89", "72-83"}) ||
+			!slices.Equal(op7["exceptHsCodes"], []string{"8803", "8807"}) {
+			t.Errorf("2397 OP 7 = %v", op7)
+		}
+		if c := g.entity(t, "measure:unsc-2321-op30").Properties.First("condition"); c != "new" {
+			t.Errorf("2321 OP 30 condition %q", c)
+		}
+		// A paragraph not read in the text is reported, and says so.
+		if m := g.entity(t, "measure:unsc-2321-op28"); m.Status != schema.Reported || m.Properties.First("verified") != "unverified" {
+			t.Errorf("2321 OP 28 = %s %v", m.Status, m.Properties)
+		}
+	})
+
+	t.Run("EveryMemberVoted", func(t *testing.T) {
+		// Italy sat on the Council in 2017 and voted for 2397 (audit 3.1 (c)).
+		if r := g.rel(t, "VOTED_ON|state:IT|resolution:unsc-2397"); r.Properties.First("vote") != "for" {
+			t.Errorf("Italy's vote on 2397 = %v", r.Properties)
+		}
+		for res, want := range map[string]int{"resolution:unsc-1718": 15, "resolution:unsc-2397": 15, "resolution:unsc-2680": 15, "event:unsc-vote-2024-03-28-panel-of-experts": 15} {
+			n := 0
+			for _, r := range g.rels {
+				if r.Type == schema.VotedOn && r.ToID == res {
+					n++
+				}
+			}
+			if n != want {
+				t.Errorf("%s: %d votes, want %d", res, n, want)
+			}
+		}
+		if r := g.rel(t, "VOTED_ON|state:RU|event:unsc-vote-2024-03-28-panel-of-experts"); r.Properties.First("vote") != "against" {
+			t.Errorf("Russia on the 2024 draft: %v", r.Properties)
+		}
+	})
+
+	t.Run("DisputedIsDerived", func(t *testing.T) {
+		// The body type of gift 1 is disputed (limousine or sedan).
+		if r := g.rel(t, "INCLUDES|transfer:aurus-gift-2024-02|product:aurus-senat"); r.Status != schema.Disputed {
+			t.Errorf("gift 1 INCLUDES status %s, want disputed", r.Status)
+		}
 	})
 
 	t.Run("RussiaVotedForEachSanctionsResolution", func(t *testing.T) {
@@ -272,8 +318,9 @@ func TestDatasetFacts(t *testing.T) {
 	})
 
 	t.Run("MaybachRouteKeepsLikely", func(t *testing.T) {
+		// C4ADS's "likely" makes the leg alleged (audit rows 61, 62).
 		r := g.rel(t, "VIA|transfer:maybach-shipment-2018|state:RU")
-		if r.Properties.First("place") != "Nakhodka" || r.Status != schema.Reported {
+		if r.Properties.First("place") != "Nakhodka" || r.Status != schema.Alleged {
 			t.Errorf("Nakhodka leg = %v %s", r.Properties, r.Status)
 		}
 		likely := false
@@ -344,7 +391,8 @@ func TestIDsStable(t *testing.T) {
 		const ev1 = "      - {source: source:a, status: reported}\n"
 		const ev2 = "      - {source: source:b, status: reported, property: birthDate, value: \"1950\"}\n"
 		const ent = "entities:\n  - id: person:p\n    kind: Person\n    name: P\n    status: reported\n    evidence:\n"
-		srcs := "sources:\n  - {id: source:a, name: A}\n  - {id: source:b, name: B}\n"
+		srcs := "sources:\n  - {id: source:a, name: A, url: https://example.org/a, publisher: A, publishedOn: 2024}\n" +
+			"  - {id: source:b, name: B, unknown: [url, publisher, publishedOn], unknownWhy: a test}\n"
 		one := fstest.MapFS{
 			"data/a.yaml": {Data: []byte(srcs)},
 			"data/b.yaml": {Data: []byte(ent + ev1 + ev2)},
@@ -374,6 +422,15 @@ const baseYAML = `sources:
   - id: source:test
     name: Test source
     url: https://example.org/test
+    publisher: Example
+    publishedOn: 2024-01-01
+    sourceKind: news
+  - id: source:record
+    name: Test record
+    url: https://example.org/record
+    publisher: Example registry
+    publishedOn: 2024-01-01
+    sourceKind: official_record
 entities:
   - id: person:a
     kind: Person
@@ -725,6 +782,61 @@ relationships:
   - id: person:b
     name: "unterminated # <-
 `, "", "not valid YAML"},
+		// Status calibration (issue 14): a fact or evidence item no stronger
+		// than its evidence allows.
+		{"NewsConfirmed", `entities:
+  - id: person:b
+    kind: Person
+    name: B
+    status: reported
+    evidence:
+      - source: source:test
+        status: confirmed # <-
+        basis: news
+`, "entities[0].evidence[0].status", "stronger than a news report"},
+		{"LikelyIsAlleged", `entities:
+  - id: person:b
+    kind: Person
+    name: B
+    status: alleged
+    evidence:
+      - source: source:record
+        status: reported # <-
+        basis: record
+        claim: The cars were likely for B.
+`, "entities[0].evidence[0].status", `its wording ("likely")`},
+		{"RecordBasisNeedsRecord", `entities:
+  - id: person:b
+    kind: Person
+    name: B
+    status: reported
+    evidence:
+      - source: source:test
+        status: reported
+        basis: record # <-
+`, "entities[0].evidence[0].basis", "basis record needs a record source"},
+		{"FactStrongerThanEvidence", `entities:
+  - id: person:b
+    kind: Person
+    name: B
+    status: confirmed # <-
+    evidence:
+      - source: source:test
+        status: reported
+        basis: news
+`, "entities[0].status", "stronger than the strongest evidence"},
+		{"SourceWithoutURL", `sources:
+  - id: source:b # <-
+    name: B
+    publisher: B
+    publishedOn: 2024
+`, "sources[0]", "lacks url"},
+		{"UnknownWithoutWhy", `sources:
+  - id: source:b
+    name: B
+    publisher: B
+    unknown: [url, publishedOn] # <-
+`, "sources[0].unknown", "without unknownWhy"},
 		{"NotAMapping", `- just # <-
 - a list
 `, "", "must be a mapping"},
@@ -784,7 +896,7 @@ func TestProblemsCollectedAcrossFiles(t *testing.T) {
 	if !files["data/a.yaml"] || !files["data/b.yaml"] {
 		t.Errorf("problems from %v, want both files:\n%v", files, err)
 	}
-	want := `data/a.yaml:12: entities[1].status: "nonsense" is not a status`
+	want := `data/a.yaml:21: entities[1].status: "nonsense" is not a status`
 	if !strings.Contains(err.Error(), want) {
 		t.Errorf("error lacks %q:\n%v", want, err)
 	}
@@ -803,7 +915,7 @@ func TestReferenceStates(t *testing.T) {
 		"data/a.yaml": {Data: []byte(baseYAML + `relationships:
   - {type: NATIONAL_OF, from: person:a, to: state:FR, status: reported, evidence: [{source: source:test, status: reported}]}
 `)},
-		"data/b.yaml": {Data: []byte("sources:\n  - {id: source:iso-3166-1, name: ISO 3166-1}\n")},
+		"data/b.yaml": {Data: []byte("sources:\n  - {id: source:iso-3166-1, name: ISO 3166-1, url: https://www.iso.org/iso-3166-country-codes.html, publisher: ISO, unknown: [publishedOn], unknownWhy: a maintained standard}\n")},
 	}
 	var rec recorder
 	sum, err := Load(context.Background(), fsys, &rec)
@@ -845,53 +957,6 @@ func TestCancelledContext(t *testing.T) {
 	_, err := Load(ctx, Dataset(), &recorder{})
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("Load = %v, want context.Canceled", err)
-	}
-}
-
-func TestCheckValue(t *testing.T) {
-	prop := func(typ schema.PropType, values ...string) schema.Prop { return schema.Prop{Type: typ, Values: values} }
-	tests := []struct {
-		name  string
-		p     schema.Prop
-		in    string
-		want  string
-		valid bool
-	}{
-		{"Year", prop(schema.TDate), "2024", "2024", true},
-		{"Month", prop(schema.TDate), "2024-02", "2024-02", true},
-		{"Day", prop(schema.TDate), "2024-02-29", "2024-02-29", true},
-		{"NotLeapDay", prop(schema.TDate), "2023-02-29", "", false},
-		{"Month13", prop(schema.TDate), "1984-13-01", "", false},
-		{"DateWithTime", prop(schema.TDate), "2024-02-18T10:00:00Z", "", false},
-		{"Int", prop(schema.TInt), "15", "15", true},
-		{"IntNotNumber", prop(schema.TInt), "1.5", "", false},
-		{"Number", prop(schema.TNumber), "63.5", "63.5", true},
-		{"NumberExponent", prop(schema.TNumber), "1.8e7", "18000000", true},
-		{"NumberInf", prop(schema.TNumber), "Inf", "", false},
-		{"Bool", prop(schema.TBool), "true", "true", true},
-		{"BoolYes", prop(schema.TBool), "yes", "", false},
-		{"URL", prop(schema.TURL), "https://tass.com/politics/1749135", "https://tass.com/politics/1749135", true},
-		{"URLRelative", prop(schema.TURL), "tass.com/politics", "", false},
-		{"Country", prop(schema.TCountry), "KP", "KP", true},
-		{"CountryLower", prop(schema.TCountry), "kp", "", false},
-		{"CountryUnassigned", prop(schema.TCountry), "UK", "", false},
-		{"HSHeading", prop(schema.THSCode), "8703", "8703", true},
-		{"HSChapter", prop(schema.THSCode), "87", "87", true},
-		{"HSRange", prop(schema.THSCodes), "86-89", "86-89", true},
-		{"HSRangeReversed", prop(schema.THSCodes), "89-86", "", false},
-		{"HSOdd", prop(schema.THSCode), "870", "", false},
-		{"Enum", prop(schema.TEnum, "gift", "sale"), "gift", "gift", true},
-		{"EnumUnknown", prop(schema.TEnum, "gift", "sale"), "Gift", "", false},
-		{"StringTwoLines", prop(schema.TString), "a\nb", "", false},
-		{"TextTwoLines", prop(schema.TText), "a\nb", "a\nb", true},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := checkValue(tt.p, tt.in)
-			if (err == nil) != tt.valid || got != tt.want {
-				t.Errorf("checkValue(%s, %q) = %q, %v; want %q, valid %v", tt.p.Type, tt.in, got, err, tt.want, tt.valid)
-			}
-		})
 	}
 }
 

@@ -148,6 +148,7 @@ func (c *checker) checkEntity(e *entityDoc) {
 		c.checkState(e)
 	}
 	if e.isSource {
+		c.checkSource(e)
 		return
 	}
 	props := decl.Properties
@@ -172,7 +173,7 @@ func (c *checker) checkState(e *entityDoc) {
 			num = p.values[0]
 		}
 	}
-	if iso2 == "" || !validCountry(iso2) {
+	if iso2 == "" || !schema.ValidCountry(iso2) {
 		return
 	}
 	if e.id != loaders.StateID(iso2) {
@@ -196,22 +197,22 @@ func (c *checker) checkProvenance(l loc, at map[string]loc, status, from, until 
 	}
 	var fromOK, untilOK bool
 	if from != "" {
-		if _, _, err := dateRange(from); err != nil {
+		if _, _, err := schema.DateBounds(from); err != nil {
 			c.add(field(l, at, "validFrom"), "%v", err)
 		} else {
 			fromOK = true
 		}
 	}
 	if until != "" {
-		if _, _, err := dateRange(until); err != nil {
+		if _, _, err := schema.DateBounds(until); err != nil {
 			c.add(field(l, at, "validUntil"), "%v", err)
 		} else {
 			untilOK = true
 		}
 	}
 	if fromOK && untilOK {
-		start, _, _ := dateRange(from)
-		_, end, _ := dateRange(until)
+		start, _, _ := schema.DateBounds(from)
+		_, end, _ := schema.DateBounds(until)
 		if end.Before(start) {
 			c.add(field(l, at, "validUntil"), "validUntil %s is before validFrom %s", until, from)
 		}
@@ -246,7 +247,7 @@ func (c *checker) checkProps(props []*propDoc, decl map[string]schema.Prop, owne
 			continue
 		}
 		for i, v := range p.values {
-			norm, err := checkValue(d, v)
+			norm, err := d.Check(v)
 			if err != nil {
 				path := p.path
 				if p.list {
@@ -287,12 +288,15 @@ func (c *checker) checkEvidence(factID string, l loc, at map[string]loc, status 
 			c.add(field(ev.loc, ev.at, "status"), "%q is not a status (%s)", ev.status, statusList())
 		}
 		if ev.basis != "" {
-			if _, err := checkValue(evDecl["basis"], ev.basis); err != nil {
+			if _, err := evDecl["basis"].Check(ev.basis); err != nil {
 				c.add(field(ev.loc, ev.at, "basis"), "%v", err)
 			}
 		}
+		if st.Valid() {
+			c.calibrate(ev, st)
+		}
 		if ev.statedOn != "" {
-			if _, _, err := dateRange(ev.statedOn); err != nil {
+			if _, _, err := schema.DateBounds(ev.statedOn); err != nil {
 				c.add(field(ev.loc, ev.at, "statedOn"), "%v", err)
 			}
 		}
@@ -327,7 +331,7 @@ func (c *checker) checkEvidenceProperty(ev *evidenceDoc, propDecl func(string) (
 	l := field(ev.loc, ev.at, "property")
 	if slices.Contains(factProps, ev.property) {
 		if ev.value != "" && (ev.property == "validFrom" || ev.property == "validUntil") {
-			if _, _, err := dateRange(ev.value); err != nil {
+			if _, _, err := schema.DateBounds(ev.value); err != nil {
 				c.add(field(ev.loc, ev.at, "value"), "%v", err)
 			}
 		}
@@ -339,7 +343,7 @@ func (c *checker) checkEvidenceProperty(ev *evidenceDoc, propDecl func(string) (
 		return
 	}
 	if ev.value != "" {
-		if _, err := checkValue(d, ev.value); err != nil {
+		if _, err := d.Check(ev.value); err != nil {
 			c.add(field(ev.loc, ev.at, "value"), "%v", err)
 		}
 	}
@@ -351,7 +355,7 @@ func (c *checker) kindOf(id string) (schema.Kind, bool) {
 	if e, ok := c.entities[id]; ok {
 		return schema.Kind(e.kind), true
 	}
-	if stateID.MatchString(id) && validCountry(strings.TrimPrefix(id, "state:")) {
+	if stateID.MatchString(id) && schema.ValidCountry(strings.TrimPrefix(id, "state:")) {
 		c.refStates[id] = true
 		return schema.State, true
 	}
@@ -473,4 +477,93 @@ func evidenceID(factID, sourceID, property string) string {
 		id += ":" + property
 	}
 	return id
+}
+
+// Status calibration: the strongest status an evidence item may carry,
+// from its basis, its source and its wording. A single news report or a
+// research report is reported at most; a source's "likely", "possibly" or
+// "probably" makes an accusation, alleged at most; confirmed needs a party's
+// own statement (basis party), a primary record (record, list) or an
+// official body's statement on the record (government, expert). A `record`
+// basis must cite a record (an official_record or sanctions_list source),
+// and a `list` basis a sanctions list.
+var (
+	hedged      = regexp.MustCompile(`(?i)\b(likely|possibly|probably)\b`)
+	recordKinds = []string{"official_record", "sanctions_list"}
+)
+
+// strongestAllowed is the strongest status an evidence item may carry, and
+// why.
+func strongestAllowed(ev *evidenceDoc) (schema.Status, string) {
+	if w := hedged.FindString(ev.quote + " " + ev.claim); w != "" {
+		return schema.Alleged, fmt.Sprintf("its wording (%q)", w)
+	}
+	switch ev.basis {
+	case "news":
+		return schema.Reported, "a news report (basis news)"
+	case "research":
+		return schema.Reported, "a research report (basis research)"
+	case "reference":
+		return schema.Reported, "a reference work (basis reference)"
+	case "":
+		return schema.Reported, "an item without a basis"
+	}
+	return schema.Confirmed, ""
+}
+
+// calibrate refuses an evidence item whose status is stronger than its
+// basis, source and wording allow, or whose basis its source cannot carry.
+func (c *checker) calibrate(ev *evidenceDoc, st schema.Status) {
+	if st != schema.Disputed {
+		if most, why := strongestAllowed(ev); st.Rank() > most.Rank() {
+			c.add(field(ev.loc, ev.at, "status"), "status %q is stronger than %s allows (%s at most)", st, why, most)
+		}
+	}
+	src, ok := c.entities[ev.source]
+	if !ok || !src.isSource {
+		return
+	}
+	kind := properties(src.props).First("sourceKind")
+	switch {
+	case ev.basis == "record" && !slices.Contains(recordKinds, kind):
+		c.add(field(ev.loc, ev.at, "basis"), "basis record needs a record source (sourceKind %s); %q is %s", strings.Join(recordKinds, " or "), ev.source, kindWords(kind))
+	case ev.basis == "list" && kind != "sanctions_list":
+		c.add(field(ev.loc, ev.at, "basis"), "basis list needs a sanctions_list source; %q is %s", ev.source, kindWords(kind))
+	}
+}
+
+func kindWords(kind string) string {
+	if kind == "" {
+		return "a source without sourceKind"
+	}
+	return "a " + kind + " source"
+}
+
+// sourceFields are the fields every source gives, or names as unknown.
+var sourceFields = []string{"url", "publisher", "publishedOn"}
+
+// checkSource refuses a source that lacks url, publisher or publishedOn
+// without naming it in `unknown` (with unknownWhy), or that names as
+// unknown a field it gives.
+func (c *checker) checkSource(e *entityDoc) {
+	props := properties(e.props)
+	unknown := props["unknown"]
+	for _, f := range sourceFields {
+		has := props.First(f) != ""
+		switch {
+		case !has && !slices.Contains(unknown, f):
+			c.add(e.loc, "source %q lacks %s: give it, or name it in unknown with unknownWhy", e.id, f)
+		case has && slices.Contains(unknown, f):
+			c.add(field(e.loc, e.at, "unknown"), "source %q gives %s and names it unknown", e.id, f)
+		}
+	}
+	if len(unknown) > 0 && props.First("unknownWhy") == "" {
+		l := e.loc
+		for _, p := range e.props {
+			if p.name == "unknown" {
+				l = p.loc
+			}
+		}
+		c.add(l, "source %q names unknown fields without unknownWhy", e.id)
+	}
 }

@@ -147,6 +147,8 @@ type Options struct {
 	// when there is one, otherwise the Source is emitted again after the
 	// last line with the date found.
 	PublishedOn string
+	// Limits bound decompression of the file LoadFile opens.
+	Limits loaders.Limits
 	// Index, built by BuildIndex over the same file, lets Load attach
 	// addresses and documents and check endpoints. LoadFile and LoadPasses
 	// build their own.
@@ -283,7 +285,7 @@ func LoadPasses(ctx context.Context, open func() (io.ReadCloser, error), opts Op
 
 // LoadFile is LoadPasses over a file, which may be gzip-compressed.
 func LoadFile(ctx context.Context, path string, opts Options, sink loaders.Sink) (Summary, error) {
-	return LoadPasses(ctx, func() (io.ReadCloser, error) { return loaders.Open(path) }, opts, sink)
+	return LoadPasses(ctx, func() (io.ReadCloser, error) { return loaders.OpenLimited(path, opts.Limits) }, opts, sink)
 }
 
 func withReader[T any](open func() (io.ReadCloser, error), f func(io.Reader) (T, error)) (T, error) {
@@ -343,7 +345,7 @@ func newLoader(opts Options, sink loaders.Sink) (*loader, error) {
 	if opts.Name == "" {
 		return nil, errors.New("ftm: Options.Name is required (it names the file's Source)")
 	}
-	if opts.PublishedOn != "" && !model.ValidDate(opts.PublishedOn) {
+	if opts.PublishedOn != "" && !schema.ValidDate(opts.PublishedOn) {
 		return nil, fmt.Errorf("ftm: Options.PublishedOn %q is not a date (YYYY, YYYY-MM or YYYY-MM-DD)", opts.PublishedOn)
 	}
 	if _, ok := convert(schema.Prop{Type: schema.TURL}, opts.URL); opts.URL != "" && !ok {
@@ -375,7 +377,7 @@ func (l *loader) start(ctx context.Context) error {
 		l.published = l.idx.LatestChange()
 	}
 	rec := loaders.Record{ID: l.sourceID}
-	rec.Entities = append(rec.Entities, iso3166Source(), l.fileSource(l.published))
+	rec.Entities = append(rec.Entities, loaders.ISO3166Source(), l.fileSource(l.published))
 	return l.emit(ctx, 0, rec)
 }
 
@@ -421,23 +423,6 @@ func (l *loader) fileSource(published string) model.Entity {
 		Name:       name,
 		Properties: props,
 		Provenance: model.Provenance{Status: schema.Confirmed, Dataset: Dataset, RecordID: l.opts.Name},
-	}
-}
-
-// iso3166Source is the Source that loaders.StateEntity's evidence cites. It
-// belongs to the reference dataset, so the writer creates it only when
-// missing and never overwrites a curated one.
-func iso3166Source() model.Entity {
-	props := model.Properties{}
-	props.Set("publisher", "International Organization for Standardization")
-	props.Set("url", "https://www.iso.org/iso-3166-country-codes.html")
-	props.Set("sourceKind", "reference")
-	return model.Entity{
-		ID:         loaders.ISO3166SourceID,
-		Kind:       schema.Source,
-		Name:       "ISO 3166-1 country codes",
-		Properties: props,
-		Provenance: model.Provenance{Status: schema.Confirmed, Dataset: loaders.ReferenceDataset, RecordID: "ISO 3166-1"},
 	}
 }
 

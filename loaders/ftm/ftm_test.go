@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -165,6 +166,13 @@ func TestLoadFixtureFacts(t *testing.T) {
 			}
 			if !strings.Contains(e.Description, "birthDate: circa 1970") {
 				t.Errorf("an unparsable date must be kept in the description: %q", e.Description)
+			}
+		}},
+		{"ISO3166SourceIsTheSharedOne", func(t *testing.T) {
+			// Every loader emits the same reference Source, so whichever
+			// import creates it first, the graph holds one version.
+			if got, want := c.entity(t, loaders.ISO3166SourceID), loaders.ISO3166Source(); !reflect.DeepEqual(got, want) {
+				t.Errorf("ISO 3166-1 Source\n got %+v\nwant %+v", got, want)
 			}
 		}},
 		{"NationalityAndCountries", func(t *testing.T) {

@@ -3,11 +3,8 @@ package ftm
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"os"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -148,45 +145,21 @@ func checkModelEnds(tb testing.TB, c *collector, ordered, missingEnds bool) {
 			errs = append(errs, fmt.Sprintf(format, args...))
 		}
 	}
+	// The writer's rules are model's Validate methods; on top, a loader
+	// never emits a property with an empty list of values.
 	checkProps := func(where string, decl map[string]schema.Prop, props model.Properties) {
 		for name, vals := range props {
-			d, ok := decl[name]
-			if !ok {
-				bad("%s: property %q not declared", where, name)
-				continue
-			}
 			if len(vals) == 0 {
 				bad("%s: property %q empty", where, name)
 			}
-			if !d.Type.Multi() && len(vals) > 1 {
-				bad("%s: property %q takes one value, got %q", where, name, vals)
-			}
-			for _, v := range vals {
-				if !validValue(d, v) {
-					bad("%s: property %q: %q is not a valid %s", where, name, v, d.Type)
-				}
-			}
 		}
-		for name, d := range decl {
-			if d.Required && len(props[name]) == 0 {
-				bad("%s: required property %q missing", where, name)
-			}
+		if err := props.Validate(decl); err != nil {
+			bad("%s: %v", where, err)
 		}
 	}
 	checkProv := func(where string, p model.Provenance) {
-		if !p.Status.Valid() {
-			bad("%s: status %q", where, p.Status)
-		}
-		if p.Dataset == "" {
-			bad("%s: no dataset", where)
-		}
-		for _, d := range []string{p.ValidFrom, p.ValidUntil} {
-			if d != "" && !model.ValidDate(d) {
-				bad("%s: validity date %q", where, d)
-			}
-		}
-		if p.ValidFrom != "" && p.ValidUntil != "" && endsBefore(p.ValidUntil, p.ValidFrom) {
-			bad("%s: validUntil %s before validFrom %s", where, p.ValidUntil, p.ValidFrom)
+		if err := p.Validate(); err != nil {
+			bad("%s: %v", where, err)
 		}
 	}
 	relIDs, evIDs := map[string]bool{}, map[string]bool{}
@@ -266,22 +239,13 @@ func checkModelEnds(tb testing.TB, c *collector, ordered, missingEnds bool) {
 		}
 		for _, ev := range rec.Evidence {
 			where := "evidence " + ev.ID
-			if ev.ID == "" || ev.FactID == "" || ev.SourceID == "" {
-				bad("%s: id, factId and sourceId are required", where)
+			if err := ev.Validate(m); err != nil {
+				bad("%v", err)
 			}
 			if evIDs[ev.ID] && !strings.HasPrefix(ev.SourceID, "source:iso") {
 				bad("%s: emitted twice", where)
 			}
 			evIDs[ev.ID] = true
-			if !ev.Status.Valid() {
-				bad("%s: status %q", where, ev.Status)
-			}
-			if ev.StatedOn != "" && !model.ValidDate(ev.StatedOn) {
-				bad("%s: statedOn %q", where, ev.StatedOn)
-			}
-			if ev.Basis != "" && !slices.Contains(m.EvidenceProps()["basis"].Values, ev.Basis) {
-				bad("%s: basis %q", where, ev.Basis)
-			}
 			if ordered {
 				checkEv(ev)
 			} else {
@@ -312,31 +276,3 @@ func checkModelEnds(tb testing.TB, c *collector, ordered, missingEnds bool) {
 }
 
 type relT = model.Relationship
-
-var countryRE = regexp.MustCompile(`^[A-Z]{2}$`)
-
-// validValue checks a value as the writer does, independently of convert.
-func validValue(d schema.Prop, v string) bool {
-	switch d.Type {
-	case schema.TInt:
-		_, err := strconv.ParseInt(v, 10, 64)
-		return err == nil
-	case schema.TNumber:
-		_, err := strconv.ParseFloat(v, 64)
-		return err == nil
-	case schema.TBool:
-		return v == "true" || v == "false"
-	case schema.TDate:
-		return model.ValidDate(v)
-	case schema.TURL:
-		u, err := url.Parse(v)
-		return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
-	case schema.TCountry, schema.TCountries:
-		return countryRE.MatchString(v)
-	case schema.TEnum, schema.TEnums:
-		return slices.Contains(d.Values, v)
-	case schema.THSCode, schema.THSCodes:
-		return false
-	}
-	return strings.TrimSpace(v) != ""
-}

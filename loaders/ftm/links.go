@@ -144,8 +144,8 @@ func endsBefore(until, from string) bool {
 	if from == "" {
 		return false
 	}
-	f, _, err1 := model.DateBounds(from)
-	_, u, err2 := model.DateBounds(until)
+	f, _, err1 := schema.DateBounds(from)
+	_, u, err2 := schema.DateBounds(until)
 	return err1 == nil && err2 == nil && u.Before(f)
 }
 

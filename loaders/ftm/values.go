@@ -2,8 +2,6 @@ package ftm
 
 import (
 	"errors"
-	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -24,7 +22,7 @@ func datePart(s string) (string, bool) {
 	if i := strings.IndexAny(s, "T "); i >= 0 {
 		s = s[:i]
 	}
-	if !model.ValidDate(s) {
+	if !schema.ValidDate(s) {
 		return "", false
 	}
 	return s, true
@@ -64,53 +62,40 @@ func number(s string) (string, bool) {
 	return strconv.FormatFloat(f, 'f', -1, 64), true
 }
 
-// convert checks and normalises one value for a declared property: dates
-// keep their date part, countries become upper-case alpha-2 codes, numbers
-// canonical decimals, URLs must be absolute http(s), enums one of their
-// values.
+// convert normalises one FtM value for a declared property and checks it
+// with the model's value rules (schema.Prop.Check), so a value convert
+// accepts is one the writer accepts: dates keep their date part,
+// countries become upper-case alpha-2 codes, numbers canonical decimals,
+// booleans true or false, and line breaks in one-line strings become
+// spaces. FtM has no HS codes.
 func convert(p schema.Prop, v string) (string, bool) {
+	ok := true
 	switch p.Type {
 	case schema.TDate:
-		return datePart(v)
+		v, ok = datePart(v)
 	case schema.TCountry, schema.TCountries:
-		return countryCode(v)
-	case schema.TNumber:
-		return number(v)
-	case schema.TInt:
-		n, ok := number(v)
-		if !ok {
-			return "", false
-		}
-		if _, err := strconv.ParseInt(n, 10, 64); err != nil {
-			return "", false
-		}
-		return n, true
+		v, ok = countryCode(v)
+	case schema.TNumber, schema.TInt:
+		v, ok = number(v)
 	case schema.TBool:
 		switch strings.ToLower(v) {
 		case "true", "yes", "1":
-			return "true", true
+			v = "true"
 		case "false", "no", "0":
-			return "false", true
+			v = "false"
 		}
-		return "", false
-	case schema.TURL:
-		u, err := url.Parse(v)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return "", false
-		}
-		return v, true
-	case schema.TEnum, schema.TEnums:
-		if !slices.Contains(p.Values, v) {
-			return "", false
-		}
-		return v, true
 	case schema.THSCode, schema.THSCodes:
-		return "", false // FtM has no HS codes
+		return "", false
+	case schema.TString, schema.TStrings:
+		if strings.ContainsAny(v, "\r\n") {
+			v = strings.Join(strings.Fields(v), " ")
+		}
 	}
-	if strings.ContainsAny(v, "\r\n") && p.Type == schema.TString {
-		v = strings.Join(strings.Fields(v), " ")
+	if !ok {
+		return "", false
 	}
-	return v, true
+	norm, err := p.Check(v)
+	return norm, err == nil
 }
 
 // slug makes a stable id part from a name: normalised as names are for

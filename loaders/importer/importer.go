@@ -71,6 +71,9 @@ type Options struct {
 	AllowMassRemoval  bool
 	// LoadedBy names who loaded the list, for its Edition.
 	LoadedBy string
+	// Limits bound decompression and record size (loaders.Limits); every
+	// file is checked against them before anything is written.
+	Limits loaders.Limits
 	// Progress, when set, receives progress lines; TTY rewrites one line.
 	Progress io.Writer
 	TTY      bool
@@ -184,10 +187,10 @@ func (o Options) MaxRemovals(active int) int {
 // or record.
 func LoadFile(ctx context.Context, st ListStore, format Format, path string, opts Options) (Result, error) {
 	res, err := loadFile(ctx, st, format, path, opts)
-	if err != nil {
-		return res, fmt.Errorf("%s: %w", path, err)
+	if err != nil && !strings.HasPrefix(err.Error(), path+":") { // the input checks name the file already
+		err = fmt.Errorf("%s: %w", path, err)
 	}
-	return res, nil
+	return res, err
 }
 
 // parsed is what one run of a loader found out about its file.
@@ -203,7 +206,7 @@ func parse(ctx context.Context, format Format, path string, opts Options, sink l
 	var p parsed
 	switch format {
 	case UN:
-		rc, err := loaders.Open(path)
+		rc, err := loaders.OpenLimited(path, opts.Limits)
 		if err != nil {
 			return p, err
 		}
@@ -219,7 +222,7 @@ func parse(ctx context.Context, format Format, path string, opts Options, sink l
 			p.notes = append(p.notes, "kept as text, not linked: "+Counts(sum.Unresolved))
 		}
 	case OFAC:
-		o := ofac.Options{Dataset: opts.Dataset, Published: opts.Published}
+		o := ofac.Options{Dataset: opts.Dataset, Published: opts.Published, Limits: opts.Limits}
 		var sum ofac.Summary
 		var err error
 		if strings.HasSuffix(strings.ToLower(strings.TrimSuffix(path, ".gz")), ".xml") {
@@ -243,7 +246,7 @@ func parse(ctx context.Context, format Format, path string, opts Options, sink l
 		if name == "" {
 			name = filepath.Base(filepath.Dir(path))
 		}
-		sum, err := ftm.LoadFile(ctx, path, ftm.Options{Name: name, PublishedOn: opts.Published, ExternalEndpoints: false}, sink)
+		sum, err := ftm.LoadFile(ctx, path, ftm.Options{Name: name, PublishedOn: opts.Published, ExternalEndpoints: false, Limits: opts.Limits}, sink)
 		if err != nil {
 			return p, err
 		}
@@ -284,6 +287,9 @@ func loadFile(ctx context.Context, st ListStore, format Format, path string, opt
 		opts.BatchSize = 1000
 	}
 	res := Result{What: string(format) + " " + filepath.Base(path)}
+	if err := checkInput(format, path, opts.Limits); err != nil {
+		return res, err
+	}
 	var (
 		sc       scan
 		checksum string
@@ -305,7 +311,7 @@ func loadFile(ctx context.Context, st ListStore, format Format, path string, opt
 	}
 	w := NewWriter(st, opts.BatchSize, opts.Retry)
 	if opts.Progress != nil {
-		total, _ := estimateRecords(format, path)
+		total, _ := estimateRecords(format, path, opts.Limits)
 		w.progress = newProgress(opts.Progress, opts.TTY, res.What, total)
 	}
 	p, err := parse(ctx, format, path, opts, w)
@@ -318,6 +324,10 @@ func loadFile(ctx context.Context, st ListStore, format Format, path string, opt
 	}
 	w.progress.finish()
 	res.Summary, res.Skipped, res.Retries, res.Splits = w.summary, w.skipped, w.Retries, w.Splits
+	if cut, in := w.Truncated(); len(cut) > 0 {
+		res.Notes = append(res.Notes, fmt.Sprintf("text cut to %d bytes (names %d) with a note: %s; in %s",
+			loaders.MaxTextBytes, loaders.MaxNameBytes, Counts(cut), strings.Join(in, ", ")))
+	}
 	if !p.fullList || opts.NoDelist || p.dataset != dataset {
 		return res, nil
 	}
@@ -397,15 +407,47 @@ func fileChecksum(format Format, path string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
+// checkInput refuses a file (every file of an OFAC CSV set) that expands
+// past the limits or holds a record longer than them, before anything is
+// written; the error names the file and the line.
+func checkInput(format Format, path string, l loaders.Limits) error {
+	var files []string
+	sep := byte(loaders.Lines)
+	switch {
+	case format == UN:
+		files, sep = []string{path}, loaders.Markup
+	case format == OFAC && strings.HasSuffix(strings.ToLower(strings.TrimSuffix(path, ".gz")), ".xml"):
+		files, sep = []string{path}, loaders.Markup
+	case format == OFAC:
+		set, err := ofac.FindCSV(path)
+		if err != nil {
+			return err
+		}
+		for _, f := range []string{set.SDN, set.Add, set.Alt, set.Comments} {
+			if f != "" {
+				files = append(files, f)
+			}
+		}
+	case format == FtM:
+		files = []string{path}
+	}
+	for _, f := range files {
+		if err := loaders.Check(f, sep, l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // estimateRecords counts what a file will yield, for the progress ETA: UN
 // records by their opening tags, CSV and JSON lines by lines.
-func estimateRecords(format Format, path string) (int, error) {
+func estimateRecords(format Format, path string, l loaders.Limits) (int, error) {
 	if format == OFAC {
 		if st, err := os.Stat(path); err == nil && st.IsDir() {
 			path = filepath.Join(path, "sdn.csv")
 		}
 	}
-	rc, err := loaders.Open(path)
+	rc, err := loaders.OpenLimited(path, l)
 	if err != nil {
 		return 0, err
 	}

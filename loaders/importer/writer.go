@@ -59,7 +59,11 @@ type Writer struct {
 	written   int
 	summary   cypher.WriteSummaries
 	skipped   map[string]int
-	progress  *progress
+	// truncated counts text fields cut to the caps (loaders.CapText), by
+	// field; truncatedIn names the first records they were cut in.
+	truncated   map[string]int
+	truncatedIn []string
+	progress    *progress
 	// Retries counts the batches written again after a failure that was
 	// safe to retry, and Splits the batches split in halves.
 	Retries, Splits int
@@ -71,7 +75,7 @@ type Writer struct {
 // transaction; 0 writes everything in one transaction at Flush.
 func NewWriter(st Store, batchSize int, retry Retry) *Writer {
 	retry.defaults()
-	return &Writer{store: st, batchSize: batchSize, retry: retry, skipped: map[string]int{}}
+	return &Writer{store: st, batchSize: batchSize, retry: retry, skipped: map[string]int{}, truncated: map[string]int{}}
 }
 
 // Record implements loaders.Sink.
@@ -81,12 +85,29 @@ func (w *Writer) Record(ctx context.Context, r loaders.Record) error {
 			return err
 		}
 	}
+	if cut := loaders.CapText(&r); len(cut) > 0 {
+		for _, f := range cut {
+			w.truncated[f]++
+		}
+		if len(w.truncatedIn) < maxTruncatedNamed {
+			w.truncatedIn = append(w.truncatedIn, r.ID)
+		}
+	}
 	w.pending = append(w.pending, r)
 	w.records++
 	if w.batchSize > 0 && len(w.pending) >= w.batchSize {
 		return w.Flush(ctx)
 	}
 	return nil
+}
+
+// maxTruncatedNamed is how many records with cut text the summary names.
+const maxTruncatedNamed = 5
+
+// Truncated counts the text fields cut to the caps, by field, and names
+// the first records they were cut in.
+func (w *Writer) Truncated() (byField map[string]int, records []string) {
+	return w.truncated, w.truncatedIn
 }
 
 // Skip implements loaders.Sink.

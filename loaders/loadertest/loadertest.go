@@ -5,6 +5,7 @@ package loadertest
 
 import (
 	"bytes"
+	"compress/gzip"
 	"os"
 	"strings"
 	"testing"
@@ -42,4 +43,27 @@ func Golden(tb testing.TB, path string, got []byte, update bool) {
 		}
 	}
 	tb.Fatalf("%s differs (line endings)", path)
+}
+
+// GzipBomb writes to path a gzip file of members gzip members, each 64 MiB
+// of zeros compressed (about 64 KiB), so a file of a few MB expands to GiBs.
+func GzipBomb(tb testing.TB, path string, members int) {
+	tb.Helper()
+	var one bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&one, gzip.BestCompression)
+	zero := make([]byte, 1<<20)
+	for range 64 {
+		_, _ = zw.Write(zero)
+	}
+	_ = zw.Close()
+	f, err := os.Create(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	for range members {
+		if _, err := f.Write(one.Bytes()); err != nil {
+			tb.Fatal(err)
+		}
+	}
 }

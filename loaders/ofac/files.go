@@ -115,7 +115,7 @@ func LoadCSVSet(ctx context.Context, set CSVSet, opts Options, sink loaders.Sink
 		if f.path == "" {
 			continue
 		}
-		rc, err := loaders.Open(f.path)
+		rc, err := loaders.OpenLimited(f.path, opts.Limits)
 		if err != nil {
 			return Summary{}, fmt.Errorf("ofac: %w", err)
 		}
@@ -153,7 +153,7 @@ func LoadXMLFile(ctx context.Context, path string, opts Options, sink loaders.Si
 	if opts.Name == "" {
 		opts.Name = filepath.Base(path)
 	}
-	rc, err := loaders.Open(path)
+	rc, err := loaders.OpenLimited(path, opts.Limits)
 	if err != nil {
 		return Summary{}, fmt.Errorf("ofac: %w", err)
 	}

@@ -7,11 +7,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -177,31 +175,11 @@ func (s *memSink) checkModel(tb testing.TB) {
 			tb.Errorf(format, args...)
 		}
 	}
-	check := func(where string, decl map[string]schema.Prop, props model.Properties) {
-		for name, vals := range props {
-			d, ok := decl[name]
-			if !ok {
-				fail("%s: property %q not declared", where, name)
-				continue
-			}
-			if !d.Type.Multi() && len(vals) > 1 {
-				fail("%s: %s takes one value, got %q", where, name, vals)
-			}
-			for _, v := range vals {
-				if err := checkValue(d, v); err != "" {
-					fail("%s: %s: %q %s", where, name, v, err)
-				}
-			}
-		}
-	}
 	for _, r := range s.records {
 		for _, e := range r.Entities {
-			d, ok := m.Kind(e.Kind)
-			if !ok || e.Name == "" || !e.Status.Valid() || e.Dataset == "" {
-				fail("%s: entity %s: kind %q, name %q, status %q, dataset %q", r.ID, e.ID, e.Kind, e.Name, e.Status, e.Dataset)
-				continue
+			if err := e.Validate(m); err != nil {
+				fail("%s: %v", r.ID, err)
 			}
-			check(r.ID+": "+e.ID, d.Properties, e.Properties)
 		}
 		for _, rel := range r.Relationships {
 			d, ok := m.Rel(rel.Type)
@@ -214,56 +192,19 @@ func (s *memSink) checkModel(tb testing.TB) {
 			if !fok || !tok || !slices.Contains(d.From, from) || !slices.Contains(d.To, to) {
 				fail("%s: %s from %s (%s) to %s (%s)", r.ID, rel.ID, rel.FromID, from, rel.ToID, to)
 			}
-			check(r.ID+": "+rel.ID, d.Properties, rel.Properties)
+			if err := rel.Validate(m); err != nil {
+				fail("%s: %v", r.ID, err)
+			}
 		}
 		for _, ev := range r.Evidence {
 			if k := kinds[ev.SourceID]; k != schema.Source && ev.SourceID != loaders.ISO3166SourceID {
 				fail("%s: evidence %s cites %s", r.ID, ev.ID, ev.SourceID)
 			}
-			if ev.Basis != "" && !slices.Contains(m.EvidenceProps()["basis"].Values, ev.Basis) {
-				fail("%s: evidence %s basis %q", r.ID, ev.ID, ev.Basis)
-			}
-			if ev.StatedOn != "" && !model.ValidDate(ev.StatedOn) {
-				fail("%s: evidence %s statedOn %q", r.ID, ev.ID, ev.StatedOn)
+			if err := ev.Validate(m); err != nil {
+				fail("%s: %v", r.ID, err)
 			}
 		}
 	}
-}
-
-// checkValue checks one value against its declared type, as the writer
-// does; it returns what is wrong.
-func checkValue(d schema.Prop, v string) string {
-	switch d.Type {
-	case schema.TInt:
-		if _, err := strconv.ParseInt(v, 10, 64); err != nil {
-			return "is not a whole number"
-		}
-	case schema.TNumber:
-		if _, err := strconv.ParseFloat(v, 64); err != nil {
-			return "is not a number"
-		}
-	case schema.TBool:
-		if v != "true" && v != "false" {
-			return "is not true or false"
-		}
-	case schema.TDate:
-		if !model.ValidDate(v) {
-			return "is not a date"
-		}
-	case schema.TURL:
-		if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return "is not an absolute http(s) URL"
-		}
-	case schema.TCountry, schema.TCountries:
-		if len(v) != 2 || strings.ToUpper(v) != v {
-			return "is not an alpha-2 code"
-		}
-	case schema.TEnum, schema.TEnums:
-		if !slices.Contains(d.Values, v) {
-			return "is not one of the declared values"
-		}
-	}
-	return ""
 }
 
 // dump writes the records, skips and summary as stable text for golden

@@ -132,6 +132,9 @@ type Options struct {
 	// Name names the input in messages (XML; the CSV names are in
 	// CSVFiles). It defaults to "sdn.xml" or "consolidated.xml".
 	Name string
+	// Limits bound decompression of the files LoadXMLFile and LoadCSVSet
+	// open.
+	Limits loaders.Limits
 	// NoLinks skips resolving names between entries ("Linked To: …"): no
 	// name index or pending link is kept, so memory stays flat however long
 	// the file; the names stay in the descriptions (the remarks), and
@@ -794,8 +797,8 @@ func (b *recordBuilder) product(e *entry, props model.Properties) {
 	props.Set("callSign", e.callSign)
 	props.Set("vesselType", e.vesselType)
 	if t := strings.ReplaceAll(e.tonnage, ",", ""); t != "" {
-		if _, err := strconv.ParseFloat(t, 64); err == nil {
-			props.Set("tonnage", t)
+		if n, err := (schema.Prop{Type: schema.TNumber}).Check(t); err == nil {
+			props.Set("tonnage", n)
 		}
 	}
 	b.single(props, "model", e.models, nil)
@@ -828,8 +831,10 @@ func websiteURL(s string) (string, bool) {
 	if !strings.HasPrefix(s, "http://") && !strings.HasPrefix(s, "https://") {
 		s = "http://" + s
 	}
-	u, err := url.Parse(s)
-	if err != nil || u.Host == "" || !strings.Contains(u.Host, ".") {
+	if !schema.ValidURL(s) {
+		return "", false
+	}
+	if u, _ := url.Parse(s); !strings.Contains(u.Host, ".") {
 		return "", false
 	}
 	return s, true

@@ -130,7 +130,22 @@ func stateName(k int) string {
 	return statePrefix[k%len(statePrefix)] + stateSuffix[k/len(statePrefix)%len(stateSuffix)]
 }
 
-func isoCode(k int) string { return string(rune('A'+k/26%26)) + string(rune('A'+k%26)) }
+func isoCode(k int) string { return isoCodes[k%len(isoCodes)] }
+
+// isoCodes are the assigned ISO 3166-1 alpha-2 codes (schema.ValidCountry),
+// in order: more than the 200 states a graph may have, so every state gets
+// a code of its own that the store accepts.
+var isoCodes = func() []string {
+	var out []string
+	for a := 'A'; a <= 'Z'; a++ {
+		for b := 'A'; b <= 'Z'; b++ {
+			if c := string(a) + string(b); schema.ValidCountry(c) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}()
 
 // name draws the name of node i from r, the node's own stream, and returns
 // a value the name depends on (a kind of transfer, event or product) for
@@ -302,7 +317,7 @@ func (g *Graph) relationship(j int) model.Relationship {
 	if r.IntN(100) < 85 {
 		start := day(r, firstDay, lastDay)
 		rel.ValidFrom = date(r, start)
-		_, end, _ := model.DateBounds(rel.ValidFrom)
+		_, end, _ := schema.DateBounds(rel.ValidFrom)
 		if r.IntN(3) == 0 {
 			if until := end.AddDate(0, 0, 30+r.IntN(4000)); !until.After(lastDay) {
 				rel.ValidUntil = until.Format(time.DateOnly)

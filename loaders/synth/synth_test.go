@@ -263,7 +263,7 @@ func TestGenerate(t *testing.T) {
 				t.Fatalf("%s does not join kinds model.yaml allows", r.ID)
 			}
 			if r.ValidFrom != "" {
-				f, _, _ := model.DateBounds(r.ValidFrom)
+				f, _, _ := schema.DateBounds(r.ValidFrom)
 				years[f.Year()] = true
 			}
 		}

@@ -6,12 +6,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -90,16 +87,9 @@ func checkModel(tb testing.TB, c *collector) {
 				}
 				sourceID = e.ID
 			}
-			decl, ok := m.Kind(e.Kind)
-			if !ok {
-				tb.Errorf("%s: undeclared kind %s", e.ID, e.Kind)
-				continue
+			if err := e.Validate(m); err != nil {
+				tb.Errorf("%v", err)
 			}
-			if strings.TrimSpace(e.Name) == "" {
-				tb.Errorf("%s: no name", e.ID)
-			}
-			checkProps(tb, e.ID, decl.Properties, e.Properties)
-			checkProvenance(tb, e.ID, e.Provenance)
 		}
 		for _, rel := range r.Relationships {
 			once(r.ID, rel.ID)
@@ -120,8 +110,9 @@ func checkModel(tb testing.TB, c *collector) {
 			} else if !ok && !strings.HasPrefix(rel.ToID, "resolution:unsc-") {
 				tb.Errorf("%s: target %s not in this or an earlier record", rel.ID, rel.ToID)
 			}
-			checkProps(tb, rel.ID, decl.Properties, rel.Properties)
-			checkProvenance(tb, rel.ID, rel.Provenance)
+			if err := rel.Validate(m); err != nil {
+				tb.Errorf("%v", err)
+			}
 		}
 		covered := map[string]bool{}
 		for _, ev := range r.Evidence {
@@ -133,15 +124,15 @@ func checkModel(tb testing.TB, c *collector) {
 			if ev.SourceID != sourceID && ev.SourceID != loaders.ISO3166SourceID {
 				tb.Errorf("%s: evidence cites %s", ev.ID, ev.SourceID)
 			}
-			if !ev.Status.Valid() || (ev.StatedOn != "" && !model.ValidDate(ev.StatedOn)) {
-				tb.Errorf("%s: status %q statedOn %q", ev.ID, ev.Status, ev.StatedOn)
+			if err := ev.Validate(m); err != nil {
+				tb.Errorf("%v", err)
 			}
 			if ev.Property != "" {
 				p, ok := m.Kinds[facts[ev.FactID]].Properties[ev.Property]
 				if !ok {
 					tb.Errorf("%s: evidence on undeclared property %s.%s", ev.ID, facts[ev.FactID], ev.Property)
-				} else if ev.Value != "" {
-					checkValue(tb, ev.ID, p, ev.Value)
+				} else if _, err := p.Check(ev.Value); ev.Value != "" && err != nil {
+					tb.Errorf("%s: value: %v", ev.ID, err)
 				}
 			}
 		}
@@ -150,62 +141,6 @@ func checkModel(tb testing.TB, c *collector) {
 				tb.Errorf("%s: no evidence for %s", r.ID, id)
 			}
 		}
-	}
-}
-
-func checkProvenance(tb testing.TB, id string, p model.Provenance) {
-	tb.Helper()
-	if !p.Status.Valid() || p.Dataset == "" {
-		tb.Errorf("%s: provenance %+v", id, p)
-	}
-	for _, d := range []string{p.ValidFrom, p.ValidUntil} {
-		if d != "" && !model.ValidDate(d) {
-			tb.Errorf("%s: provenance date %q", id, d)
-		}
-	}
-}
-
-func checkProps(tb testing.TB, id string, decl map[string]schema.Prop, props model.Properties) {
-	tb.Helper()
-	for name, values := range props {
-		p, ok := decl[name]
-		if !ok {
-			tb.Errorf("%s: no property %s in model.yaml", id, name)
-			continue
-		}
-		if !p.Type.Multi() && len(values) != 1 {
-			tb.Errorf("%s: %s is single-valued, has %q", id, name, values)
-		}
-		for _, v := range values {
-			checkValue(tb, id+"."+name, p, v)
-		}
-	}
-}
-
-var countryRE = regexp.MustCompile(`^[A-Z]{2}$`)
-
-// checkValue checks a value against its declared type, as the writer does.
-func checkValue(tb testing.TB, where string, p schema.Prop, v string) {
-	tb.Helper()
-	ok := true
-	switch p.Type {
-	case schema.TDate:
-		ok = model.ValidDate(v)
-	case schema.TCountry, schema.TCountries:
-		ok = countryRE.MatchString(v)
-	case schema.TBool:
-		ok = v == "true" || v == "false"
-	case schema.TInt:
-		_, err := strconv.Atoi(v)
-		ok = err == nil
-	case schema.TURL:
-		u, err := url.Parse(v)
-		ok = err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
-	case schema.TEnum, schema.TEnums:
-		ok = slices.Contains(p.Values, v)
-	}
-	if !ok || v == "" {
-		tb.Errorf("%s: %q is not a valid %s", where, v, p.Type)
 	}
 }
 

@@ -44,6 +44,7 @@ func Start() (*Env, error) {
 		// may be busy: a generous server-side limit, stretched by the
 		// timeout scale (the service's default is 30s).
 		QueryTimeout: sharedtest.Timeout(2 * time.Minute),
+		PathTimeout:  sharedtest.Timeout(10 * time.Second),
 	}
 	if cfg.URI == "" {
 		dir, err := os.MkdirTemp("", "sanctiongraph-neo4j-test-")
@@ -121,7 +122,7 @@ func (e *Env) Reset(tb testing.TB) context.Context {
 		tb.Fatalf("reset graph: %v", err)
 	}
 	tb.Cleanup(func() {
-		c, cancel := context.WithTimeout(context.Background(), sharedtest.Timeout(time.Minute))
+		c, cancel := context.WithTimeout(context.Background(), sharedtest.Timeout(5*time.Minute))
 		defer cancel()
 		if err := e.Store.Purge(c); err != nil {
 			tb.Errorf("reset graph after test: %v", err)

@@ -6,17 +6,23 @@ import {
   gql, APIError, PATHS, ENTITY, SEARCH, NEIGHBOURS, RELATIONSHIP_BY_ID, QUERY_FIELDS, ENTITY_BRIEF, entitiesEvidence,
   ENTITY_HISTORY, RELATIONSHIP_HISTORY,
 } from './api.js';
-import { h, replace, download } from './dom.js';
+import { h, svg as svgEl, replace, download } from './dom.js';
 import { Picker } from './picker.js';
 import {
   cyStyle, renderLegend, statusBadge, kindBadge, prettyKind, prettyType, prettyStatus, STATUSES,
 } from './style.js';
 import * as violations from './violations.js';
+import {
+  Timeline, collect as collectTimeline, summary as timelineSummary, LANES, DATED_KINDS,
+} from './timeline.js';
+import { RouteMap, TRANSFERS } from './routemap.js';
+import { Lists } from './lists.js';
 
 const $ = (sel) => document.querySelector(sel);
 const NEIGHBOUR_PAGE = 20;
 const HISTORY_PAGE = 20;
 const MODES = ['SHORTEST', 'ALL_SHORTEST', 'K_SHORTEST'];
+const VIEWS = ['graph', 'timeline', 'map', 'lists'];
 
 // ---------------------------------------------------------------- state
 
@@ -34,6 +40,10 @@ const state = {
   expanded: [], // entity ids, once per loaded page of neighbours, in order
   tab: 'paths',
   violation: '', // key of the finding shown, in the violations view
+  view: 'graph', // the main area: graph, timeline, map (route map) or lists
+  tl: '', // the entity the timeline is about (else the selection or the graph drawn)
+  route: '', // the transfer the route map shows
+  list: '', // the list shown in the lists view
 };
 
 // Per-view data that is not in the URL.
@@ -44,6 +54,7 @@ const view = {
   abort: null,
   violationsField: null,
   violations: null, // list of findings once loaded
+  extra: new Map(), // facts shown from the timeline, map or lists that are not in the graph: id → {rel} or {entity}
 };
 
 // ---------------------------------------------------------------- graph
@@ -340,6 +351,10 @@ function toURL() {
   if (state.selected) p.set('sel', `${state.selected.group === 'edges' ? 'e' : 'n'}:${state.selected.id}`);
   if (state.tab !== 'paths') p.set('tab', state.tab);
   if (state.violation) p.set('v', state.violation);
+  if (state.view !== 'graph') p.set('view', state.view);
+  if (state.tl) p.set('tl', state.tl);
+  if (state.route) p.set('route', state.route);
+  if (state.list) p.set('list', state.list);
   const q = p.toString();
   return `${location.pathname}${q ? `?${q}` : ''}`;
 }
@@ -366,6 +381,10 @@ function fromURL() {
   state.selected = /^[ne]:./.test(sel) ? { group: sel[0] === 'e' ? 'edges' : 'nodes', id: sel.slice(2) } : null;
   state.tab = ['paths', 'details', 'violations'].includes(p.get('tab')) ? p.get('tab') : 'paths';
   state.violation = p.get('v') || '';
+  state.view = VIEWS.includes(p.get('view')) ? p.get('view') : 'graph';
+  state.tl = p.get('tl') || '';
+  state.route = p.get('route') || '';
+  state.list = p.get('list') || '';
 }
 
 // ---------------------------------------------------------------- queries
@@ -383,7 +402,7 @@ function filterVars() {
  * selection in state are restored afterwards (from the URL).
  */
 async function run({ push = false, restore = false } = {}) {
-  if (!restore) { state.expanded = []; state.selected = null; state.violation = ''; }
+  if (!restore) { state.expanded = []; state.selected = null; state.violation = ''; state.tl = ''; }
   clearErrors();
   if (view.abort) view.abort.abort();
   const ctrl = new AbortController();
@@ -408,7 +427,9 @@ async function run({ push = false, restore = false } = {}) {
     }
     if (ctrl.signal.aborted) return;
     if (expanded.length) { cy.fit(undefined, 60); limitZoom(); }
-    if (restore && state.selected) select(state.selected.id, { tab: state.tab === 'paths' ? null : state.tab, center: false });
+    if (restore && state.selected) {
+      if (!select(state.selected.id, { tab: state.tab === 'paths' ? null : state.tab, center: false })) showFact(state.selected);
+    }
     else if (!restore || state.tab === 'details') showTab('paths');
     updateLegend();
   } catch (err) {
@@ -566,21 +587,30 @@ function showTab(name) {
   if (name === 'violations') loadViolations();
 }
 
-function setupTabs() {
-  const tabs = () => [...document.querySelectorAll('[role=tab]')].filter((t) => !t.hidden);
-  for (const t of document.querySelectorAll('[role=tab]')) {
-    t.addEventListener('click', () => { showTab(t.id.slice(4)); saveURL(); });
+/**
+ * tablist wires a set of ARIA tabs: click activates a tab; ArrowLeft,
+ * ArrowRight, Home and End move the focus among the visible tabs and
+ * activate. tabs lists every tab in order (hidden ones may appear later);
+ * activate(tab) shows its panel.
+ */
+function tablist(tabs, activate) {
+  for (const t of tabs) {
+    t.addEventListener('click', () => activate(t));
     t.addEventListener('keydown', (e) => {
-      const list = tabs();
+      const list = tabs.filter((x) => !x.hidden);
       const i = list.indexOf(t);
       let j = -1;
       if (e.key === 'ArrowRight') j = (i + 1) % list.length;
       else if (e.key === 'ArrowLeft') j = (i - 1 + list.length) % list.length;
       else if (e.key === 'Home') j = 0;
       else if (e.key === 'End') j = list.length - 1;
-      if (j >= 0) { e.preventDefault(); list[j].focus(); showTab(list[j].id.slice(4)); saveURL(); }
+      if (j >= 0) { e.preventDefault(); list[j].focus(); activate(list[j]); }
     });
   }
+}
+
+function setupTabs() {
+  tablist([...document.querySelectorAll('#side [role=tab]')], (t) => { showTab(t.id.slice(4)); saveURL(); });
 }
 
 /**
@@ -771,13 +801,29 @@ function historySection(id) {
 }
 
 function entityButton(e) {
-  return h('button', { type: 'button', class: 'link', onclick: () => select(e.id, { expandNode: false }) }, e.name || e.id);
+  return h('button', { type: 'button', class: 'link', onclick: () => select(e.id, { expandNode: false }) || showFact({ group: 'nodes', id: e.id, entity: e }) }, e.name || e.id);
+}
+
+/**
+ * showFact shows a fact's details (evidence, history) whether or not it is
+ * drawn in the graph: the timeline, the route map and the lists use it.
+ * item: {group: 'nodes'|'edges', id, rel?, entity?, from?, to?}.
+ */
+function showFact(item) {
+  if (item.rel) view.extra.set(item.id, { rel: item.rel });
+  for (const e of [item.entity, item.from, item.to]) if (e && e.id && e.name) view.extra.set(e.id, { entity: e });
+  if (select(item.id, { center: false, tab: 'details' })) return;
+  cy.elements().unselect();
+  state.selected = { group: item.group, id: item.id };
+  if (item.group === 'edges') showEdge(item.id); else showNode(item.id);
+  showTab('details');
+  saveURL();
 }
 
 async function showNode(id) {
   const panel = $('#panel-details');
   const n = cy.getElementById(id);
-  const brief = n.data('entity') || { id };
+  const brief = n.data('entity') || view.extra.get(id)?.entity || { id };
   replace(panel, h('h2', {}, brief.name || id), h('p', { class: 'muted' }, 'Loading…'));
   let e = view.details.get(id);
   if (!e) {
@@ -801,7 +847,9 @@ async function showNode(id) {
     h('div', { class: 'actions' },
       h('button', { type: 'button', onclick: () => useAs('from', ent) }, 'Paths from here'),
       h('button', { type: 'button', onclick: () => useAs('to', ent) }, 'Paths to here'),
-      h('button', { type: 'button', disabled: state.via.length >= 3, onclick: () => useAs('via', ent) }, 'Add as waypoint')),
+      h('button', { type: 'button', disabled: state.via.length >= 3, onclick: () => useAs('via', ent) }, 'Add as waypoint'),
+      h('button', { type: 'button', onclick: () => openTimeline(e.id) }, 'Timeline'),
+      e.kind === 'TRANSFER' ? h('button', { type: 'button', onclick: () => openRoute(e.id) }, 'Route map') : null),
     h('section', { class: 'neighbours', id: 'neighbour-info' }),
     e.aliases.length ? h('section', {}, h('h3', {}, 'Also known as'), h('ul', { class: 'aliases' }, e.aliases.map((a) => h('li', {}, a)))) : null,
     propsTable(e.properties) ? h('section', {}, h('h3', {}, 'Properties'), propsTable(e.properties)) : null,
@@ -827,12 +875,17 @@ function refreshNeighbourInfo(id) {
 async function showEdge(id) {
   const panel = $('#panel-details');
   const ed = cy.getElementById(id);
-  let rel = ed.data('rel');
+  let rel = ed.data('rel') || view.extra.get(id)?.rel || { id };
   if (!rel.evidence) {
-    try { rel = (await gql(RELATIONSHIP_BY_ID, { id })).relationship; ed.data('rel', rel); } catch (err) { showError(err, 'Loading the relationship'); return; }
+    try {
+      rel = (await gql(RELATIONSHIP_BY_ID, { id })).relationship;
+      if (ed.nonempty()) ed.data('rel', rel); else view.extra.set(id, { rel });
+      for (const e of [rel.from, rel.to]) if (e.name) view.extra.set(e.id, { entity: e });
+    } catch (err) { showError(err, 'Loading the relationship'); return; }
   }
-  const from = cy.getElementById(rel.from.id).data('entity') || rel.from;
-  const to = cy.getElementById(rel.to.id).data('entity') || rel.to;
+  if (state.selected?.id !== id) return; // another selection meanwhile
+  const from = cy.getElementById(rel.from.id).data('entity') || view.extra.get(rel.from.id)?.entity || rel.from;
+  const to = cy.getElementById(rel.to.id).data('entity') || view.extra.get(rel.to.id)?.entity || rel.to;
   const sentences = ed.data('sentences') || [];
   replace(panel,
     h('h2', { class: 'edge-title' }, entityButton(from), h('span', { class: 'rel-type' }, ` — ${prettyType(rel.type)} → `), entityButton(to)),
@@ -876,6 +929,7 @@ function renderEntityOnly(e) {
 async function detectFeatures() {
   try {
     const data = await gql(QUERY_FIELDS);
+    view.queryFields = data.__schema.queryType.fields.map((f) => f.name);
     view.violationsField = violations.detect(data.__schema.queryType.fields);
   } catch {
     view.violationsField = null;
@@ -1100,13 +1154,174 @@ function graphKeys(e) {
   }
 }
 
+// ---------------------------------------------------------------- views: timeline, route map, lists
+
+const timeline = new Timeline({ svgEl: $('#timeline-svg'), onSelect: showFact });
+const routeMap = new RouteMap({ svgEl: $('#map-svg'), listEl: $('#map-legs'), noteEl: $('#map-note'), onSelect: showFact });
+const lists = new Lists({
+  root: $('#lists-view'),
+  onEntity: (e) => showFact({ group: 'nodes', id: e.id, entity: e }),
+  onRoute: (t) => openRoute(t.id),
+});
+
+/** showView switches the main area between the graph, the timeline, the route map and the lists. */
+function showView(name, { load = true } = {}) {
+  state.view = VIEWS.includes(name) ? name : 'graph';
+  for (const v of VIEWS) {
+    const tab = $(`#view-${v}`);
+    const on = v === state.view;
+    tab.setAttribute('aria-selected', on ? 'true' : 'false');
+    tab.tabIndex = on ? 0 : -1;
+    $(`#${v}-view`).hidden = !on;
+  }
+  if (state.view === 'graph') cy.resize();
+  saveURL();
+  if (!load) return Promise.resolve();
+  if (state.view === 'timeline') return loadTimeline();
+  if (state.view === 'map') return loadMap();
+  if (state.view === 'lists') return loadLists();
+  return Promise.resolve();
+}
+
+function setupViews() {
+  tablist(VIEWS.map((v) => $(`#view-${v}`)), (t) => showView(t.id.slice(5)));
+  $('#tl-zoom-in').addEventListener('click', () => timeline.zoom(1.5));
+  $('#tl-zoom-out').addEventListener('click', () => timeline.zoom(1 / 1.5));
+  $('#tl-fit').addEventListener('click', () => timeline.fit());
+  $('#map-zoom-in').addEventListener('click', () => routeMap.zoom(1.5));
+  $('#map-zoom-out').addEventListener('click', () => routeMap.zoom(1 / 1.5));
+  $('#map-fit').addEventListener('click', () => routeMap.fit());
+  $('#map-transfer').addEventListener('change', (e) => { if (e.target.value) openRoute(e.target.value); });
+  renderViewLegends();
+}
+
+/** openTimeline shows the timeline of one entity. */
+function openTimeline(id) {
+  state.tl = id;
+  return showView('timeline');
+}
+
+/** openRoute shows a transfer's route on the map. */
+function openRoute(id) {
+  state.route = id;
+  return showView('map');
+}
+
+/**
+ * timelineSubject: the entity asked for (tl), else the selected entity, else
+ * the one entity whose neighbourhood is drawn, else everything drawn.
+ */
+function timelineSubject() {
+  if (state.tl) return { id: state.tl };
+  if (state.selected?.group === 'nodes') return { id: state.selected.id };
+  if (state.from && !state.to && (state.from.id || state.from.text)) return { id: state.from.id || state.from.text };
+  const ids = cy.nodes().filter((n) => DATED_KINDS.includes(n.data('kind'))).map((n) => n.id());
+  const facts = cy.edges().map((e) => e.data('rel')).filter((r) => r && r.validFrom)
+    .map((r) => ({ rel: r, from: cy.getElementById(r.from.id).data('entity') || r.from, to: cy.getElementById(r.to.id).data('entity') || r.to }));
+  if (cy.nodes().length) return { ids, facts, label: view.result ? 'The paths drawn' : 'The graph drawn' };
+  return null;
+}
+
+let timelineSeq = 0;
+async function loadTimeline() {
+  const box = $('#timeline-view');
+  const subject = timelineSubject();
+  const seq = ++timelineSeq;
+  if (!subject) {
+    box.dataset.state = 'empty';
+    timeline.show([]);
+    replace($('#timeline-summary'), 'Select an entity, draw a path or open a finding; the timeline shows what is dated around it.');
+    return;
+  }
+  box.dataset.state = 'loading';
+  replace($('#timeline-summary'), 'Loading the timeline…');
+  try {
+    const { title, items } = await collectTimeline(subject);
+    if (seq !== timelineSeq) return;
+    timeline.show(items);
+    replace($('#timeline-summary'), timelineSummary(title, items),
+      subject.id ? ' — what is directly connected to it, with the reactions to those facts and the sources they cite.' : '');
+    box.dataset.state = 'ready';
+  } catch (err) {
+    if (seq !== timelineSeq) return;
+    box.dataset.state = 'error';
+    replace($('#timeline-summary'), h('span', { class: 'warn' }, 'The timeline could not be loaded.'));
+    showError(err, 'Loading the timeline');
+  }
+}
+
+let transfersLoaded = null;
+function loadTransfers() {
+  if (!transfersLoaded) {
+    transfersLoaded = (async () => {
+      const all = [];
+      let after = null;
+      for (let page = 0; page < 5; page++) {
+        const data = await gql(TRANSFERS, { after });
+        all.push(...data.entities.edges.map((e) => e.node));
+        if (!data.entities.pageInfo.hasNextPage) break;
+        after = data.entities.pageInfo.endCursor;
+      }
+      return all;
+    })().catch((err) => { transfersLoaded = null; throw err; });
+  }
+  return transfersLoaded;
+}
+
+let mapSeq = 0;
+async function loadMap() {
+  const box = $('#map-view');
+  const seq = ++mapSeq;
+  const sel = $('#map-transfer');
+  try {
+    const transfers = await loadTransfers();
+    if (!state.route && state.selected?.group === 'nodes' && transfers.some((t) => t.id === state.selected.id)) state.route = state.selected.id;
+    const date = (t) => t.properties.find((p) => p.name === 'date')?.values[0] || 'undated';
+    replace(sel, h('option', { value: '' }, 'Pick a transfer…'),
+      transfers.map((t) => h('option', { value: t.id, selected: t.id === state.route }, `${date(t)} · ${t.name}`)));
+    if (state.route && !transfers.some((t) => t.id === state.route)) sel.appendChild(h('option', { value: state.route, selected: true }, state.route));
+    if (!state.route) { box.dataset.state = 'empty'; routeMap.fit(); return; }
+    box.dataset.state = 'loading';
+    await routeMap.show(state.route);
+    if (seq !== mapSeq) return;
+    box.dataset.state = 'ready';
+    saveURL();
+  } catch (err) {
+    if (seq !== mapSeq) return;
+    box.dataset.state = 'error';
+    replace($('#map-note'), h('span', { class: 'warn' }, 'The route could not be loaded.'));
+    showError(err, 'Loading the route');
+  }
+}
+
+function loadLists() {
+  const box = $('#lists-view');
+  if (box.dataset.state === 'ready' && lists.key === (state.list || lists.key)) return Promise.resolve();
+  box.dataset.state = 'loading';
+  return lists.open(state.list || 'entities').then(() => { box.dataset.state = 'ready'; });
+}
+
+/** renderViewLegends explains the status styles of the timeline and the map. */
+function renderViewLegends() {
+  const swatch = (cls, shape) => svgEl('svg', { width: 34, height: 14, class: 'swatch', 'aria-hidden': 'true' }, shape(cls));
+  const mark = (st) => (cls) => svgEl('g', { class: `tl-item status-${st}` }, svgEl('rect', { x: 2, y: 2, width: 30, height: 10, rx: 3, class: 'mark span' }));
+  const line = (st) => () => svgEl('path', { d: 'M2,7 L32,7', class: `leg leg-${st}` });
+  const items = (f) => Object.keys(STATUSES).map((st) => h('span', { class: 'legend-item' }, swatch(st, f(st)), prettyStatus(st)));
+  replace($('#timeline-legend'), h('span', { class: 'legend-item' }, svgEl('svg', { width: 16, height: 14, 'aria-hidden': 'true' }, svgEl('circle', { cx: 8, cy: 7, r: 5, class: 'legend-point' })), 'exact date'),
+    h('span', { class: 'legend-item' }, svgEl('svg', { width: 34, height: 14, 'aria-hidden': 'true' }, svgEl('rect', { x: 2, y: 2, width: 30, height: 10, rx: 3, class: 'legend-point' })), 'month or year only'),
+    items(mark), h('span', { class: 'muted' }, ` Lanes: ${LANES.map((l) => l.label.toLowerCase()).join(', ')}.`));
+  replace($('#map-legend'), items(line),
+    h('span', { class: 'legend-item' }, swatch('implied', () => svgEl('path', { d: 'M2,7 L32,7', class: 'leg leg-implied' })), 'no recorded legs: sender’s state to recipient’s'),
+    h('span', { class: 'muted' }, ' Country outlines: Natural Earth (public domain).'));
+}
+
 // ---------------------------------------------------------------- wiring
 
 function wire() {
   $('#query').addEventListener('submit', (e) => {
     e.preventDefault();
     readForm();
-    run({ push: true });
+    run({ push: true }).then(() => { if (state.view === 'timeline') loadTimeline(); });
   });
   $('#swap').addEventListener('click', () => {
     readForm();
@@ -1123,8 +1338,9 @@ function wire() {
   cy.on('tap', 'node', (e) => select(e.target.id(), { expandNode: true, center: false }));
   cy.on('tap', 'edge', (e) => select(e.target.id(), { center: false }));
   cy.on('tap', (e) => { if (e.target === cy) deselect(); });
-  window.addEventListener('popstate', () => { fromURL(); writeForm(); run({ restore: true }); });
+  window.addEventListener('popstate', () => { fromURL(); writeForm(); run({ restore: true }).then(() => showView(state.view)); });
   setupTabs();
+  setupViews();
 }
 
 async function start() {
@@ -1144,6 +1360,8 @@ async function start() {
     showTab(state.tab);
   }
   await features;
+  lists.setFields(new Set(view.queryFields || []));
+  if (state.view !== 'graph') await showView(state.view);
 }
 
 /** window.explorer exposes the graph and a few actions, for tests and the console. */
@@ -1158,6 +1376,12 @@ window.explorer = {
   viewJSON,
   drawFinding: (f) => drawFinding(f),
   renderViolations: (raw) => { violationsLoading = Promise.resolve(); renderViolations(raw); showTab('violations'); },
+  timeline,
+  routeMap,
+  lists,
+  showView: (name) => showView(name),
+  openTimeline: (id) => openTimeline(id),
+  openRoute: (id) => openRoute(id),
   ready: null,
 };
 window.explorer.ready = start().then(() => { document.body.dataset.ready = 'true'; });

@@ -17,6 +17,12 @@ export const KINDS = {
 };
 const UNKNOWN_KIND = { color: '#999999', shape: 'ellipse' };
 
+// FONT covers Latin, Cyrillic and Hangul: the system UI font, then Noto
+// (Debian's fonts-noto-core and fonts-noto-cjk), then the platforms' Korean
+// fonts, so names like 김정은 and Ким Чен Ын never render as boxes.
+export const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK KR", "Noto Sans KR", '
+  + '"Apple SD Gothic Neo", "Malgun Gothic", "DejaVu Sans", sans-serif';
+
 export function kindStyle(kind) { return KINDS[kind] || UNKNOWN_KIND; }
 
 export const STATUSES = {
@@ -50,7 +56,7 @@ export const cyStyle = [
       label: 'data(label)',
       width: 30, height: 30,
       'border-width': 1.5, 'border-color': '#ffffff',
-      color: '#1b2230', 'font-size': 11, 'font-family': 'system-ui, sans-serif',
+      color: '#1b2230', 'font-size': 11, 'font-family': FONT,
       'text-valign': 'bottom', 'text-halign': 'center', 'text-margin-y': 5,
       'text-wrap': 'wrap', 'text-max-width': 130,
       'text-background-color': '#ffffff', 'text-background-opacity': 0.85, 'text-background-padding': 2,
@@ -71,7 +77,7 @@ export const cyStyle = [
       'target-arrow-shape': 'triangle', 'arrow-scale': 1.1,
       'line-style': (e) => STATUSES[e.data('status')]?.line === 'dashed' ? 'dashed' : STATUSES[e.data('status')]?.line === 'dotted' ? 'dotted' : 'solid',
       label: 'data(label)',
-      'font-size': 9, 'font-family': 'system-ui, sans-serif', color: '#3b4456',
+      'font-size': 9, 'font-family': FONT, color: '#3b4456',
       'text-rotation': 'autorotate',
       'text-background-color': '#ffffff', 'text-background-opacity': 0.9, 'text-background-padding': 1,
       opacity: 0.75,
