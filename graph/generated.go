@@ -118,6 +118,20 @@ type ComplexityRoot struct {
 		Dataset func(childComplexity int) int
 	}
 
+	Edition struct {
+		Authority     func(childComplexity int) int
+		Checksum      func(childComplexity int) int
+		Dataset       func(childComplexity int) int
+		File          func(childComplexity int) int
+		ID            func(childComplexity int) int
+		List          func(childComplexity int) int
+		LoadedAt      func(childComplexity int) int
+		LoadedBy      func(childComplexity int) int
+		PublishedOn   func(childComplexity int) int
+		Reconstructed func(childComplexity int) int
+		RecordCount   func(childComplexity int) int
+	}
+
 	Entity struct {
 		Aliases          func(childComplexity int) int
 		Dataset          func(childComplexity int) int
@@ -216,6 +230,53 @@ type ComplexityRoot struct {
 		Kind  func(childComplexity int) int
 	}
 
+	ListChangeConnection struct {
+		Added      func(childComplexity int) int
+		Amended    func(childComplexity int) int
+		Edges      func(childComplexity int) int
+		From       func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		Removed    func(childComplexity int) int
+		To         func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	ListingChange struct {
+		Change     func(childComplexity int) int
+		Fields     func(childComplexity int) int
+		Name       func(childComplexity int) int
+		Programs   func(childComplexity int) int
+		Reference  func(childComplexity int) int
+		SanctionID func(childComplexity int) int
+	}
+
+	ListingChangeEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	ListingFieldChange struct {
+		After  func(childComplexity int) int
+		Before func(childComplexity int) int
+		Field  func(childComplexity int) int
+	}
+
+	ListingHistory struct {
+		Editions   func(childComplexity int) int
+		Periods    func(childComplexity int) int
+		Reference  func(childComplexity int) int
+		SanctionID func(childComplexity int) int
+	}
+
+	ListingPeriod struct {
+		AddedBetween   func(childComplexity int) int
+		Current        func(childComplexity int) int
+		FirstSeen      func(childComplexity int) int
+		LastSeen       func(childComplexity int) int
+		ListedOn       func(childComplexity int) int
+		RemovedBetween func(childComplexity int) int
+	}
+
 	Mutation struct {
 		AttachEvidence     func(childComplexity int, input model.EvidenceInput, reason string) int
 		RestoreFact        func(childComplexity int, id string, reason string) int
@@ -308,9 +369,12 @@ type ComplexityRoot struct {
 	Query struct {
 		Changes             func(childComplexity int, actor *string, since *string, first *int, after *string) int
 		Counts              func(childComplexity int, filter *model.CountFilter, view *model.View) int
+		Editions            func(childComplexity int, list string) int
 		Entities            func(childComplexity int, filter *model.EntityFilter, sort *model.EntityOrder, first *int, after *string, view *model.View) int
 		Entity              func(childComplexity int, id string, view *model.View) int
 		History             func(childComplexity int, id string, first *int, after *string) int
+		ListChanges         func(childComplexity int, authority string, from *model.Date, to *model.Date, program *string, referencePrefix *string, changes []model.ListingChangeKind, first *int, after *string) int
+		ListingHistory      func(childComplexity int, id string) int
 		Neighbours          func(childComplexity int, id string, filter *model.NeighbourFilter, first *int, after *string, view *model.View) int
 		Node                func(childComplexity int, id string) int
 		Paths               func(childComplexity int, from string, to string, via []string, maxHops *int, mode *model.PathSearchMode, k *int, types []schema.RelType, excludeTypes []schema.RelType, kinds []schema.Kind, excludeKinds []schema.Kind, minStatus *schema.Status, at *model.Date, during *model.DateRange, maxDegree *int, view *model.View) int
@@ -463,6 +527,9 @@ type QueryResolver interface {
 	History(ctx context.Context, id string, first *int, after *string) (*model.ChangeConnection, error)
 	Changes(ctx context.Context, actor *string, since *string, first *int, after *string) (*model.ChangeConnection, error)
 	VerifyChangeLog(ctx context.Context) (*model.ChangeLogCheck, error)
+	Editions(ctx context.Context, list string) ([]*model.Edition, error)
+	ListChanges(ctx context.Context, authority string, from *model.Date, to *model.Date, program *string, referencePrefix *string, changes []model.ListingChangeKind, first *int, after *string) (*model.ListChangeConnection, error)
+	ListingHistory(ctx context.Context, id string) (*model.ListingHistory, error)
 	Paths(ctx context.Context, from string, to string, via []string, maxHops *int, mode *model.PathSearchMode, k *int, types []schema.RelType, excludeTypes []schema.RelType, kinds []schema.Kind, excludeKinds []schema.Kind, minStatus *schema.Status, at *model.Date, during *model.DateRange, maxDegree *int, view *model.View) (*model.PathResult, error)
 	PotentialViolations(ctx context.Context, filter *model.ViolationFilter, first *int, after *string) (*model.ViolationConnection, error)
 }
@@ -794,6 +861,73 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DatasetCount.Dataset(childComplexity), true
+
+	case "Edition.authority":
+		if e.ComplexityRoot.Edition.Authority == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Edition.Authority(childComplexity), true
+	case "Edition.checksum":
+		if e.ComplexityRoot.Edition.Checksum == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Edition.Checksum(childComplexity), true
+	case "Edition.dataset":
+		if e.ComplexityRoot.Edition.Dataset == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Edition.Dataset(childComplexity), true
+	case "Edition.file":
+		if e.ComplexityRoot.Edition.File == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Edition.File(childComplexity), true
+	case "Edition.id":
+		if e.ComplexityRoot.Edition.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Edition.ID(childComplexity), true
+	case "Edition.list":
+		if e.ComplexityRoot.Edition.List == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Edition.List(childComplexity), true
+	case "Edition.loadedAt":
+		if e.ComplexityRoot.Edition.LoadedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Edition.LoadedAt(childComplexity), true
+	case "Edition.loadedBy":
+		if e.ComplexityRoot.Edition.LoadedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Edition.LoadedBy(childComplexity), true
+	case "Edition.publishedOn":
+		if e.ComplexityRoot.Edition.PublishedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Edition.PublishedOn(childComplexity), true
+	case "Edition.reconstructed":
+		if e.ComplexityRoot.Edition.Reconstructed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Edition.Reconstructed(childComplexity), true
+	case "Edition.recordCount":
+		if e.ComplexityRoot.Edition.RecordCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Edition.RecordCount(childComplexity), true
 
 	case "Entity.aliases":
 		if e.ComplexityRoot.Entity.Aliases == nil {
@@ -1188,6 +1322,186 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.KindCount.Kind(childComplexity), true
+
+	case "ListChangeConnection.added":
+		if e.ComplexityRoot.ListChangeConnection.Added == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListChangeConnection.Added(childComplexity), true
+	case "ListChangeConnection.amended":
+		if e.ComplexityRoot.ListChangeConnection.Amended == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListChangeConnection.Amended(childComplexity), true
+	case "ListChangeConnection.edges":
+		if e.ComplexityRoot.ListChangeConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListChangeConnection.Edges(childComplexity), true
+	case "ListChangeConnection.from":
+		if e.ComplexityRoot.ListChangeConnection.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListChangeConnection.From(childComplexity), true
+	case "ListChangeConnection.pageInfo":
+		if e.ComplexityRoot.ListChangeConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListChangeConnection.PageInfo(childComplexity), true
+	case "ListChangeConnection.removed":
+		if e.ComplexityRoot.ListChangeConnection.Removed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListChangeConnection.Removed(childComplexity), true
+	case "ListChangeConnection.to":
+		if e.ComplexityRoot.ListChangeConnection.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListChangeConnection.To(childComplexity), true
+	case "ListChangeConnection.totalCount":
+		if e.ComplexityRoot.ListChangeConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListChangeConnection.TotalCount(childComplexity), true
+
+	case "ListingChange.change":
+		if e.ComplexityRoot.ListingChange.Change == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListingChange.Change(childComplexity), true
+	case "ListingChange.fields":
+		if e.ComplexityRoot.ListingChange.Fields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListingChange.Fields(childComplexity), true
+	case "ListingChange.name":
+		if e.ComplexityRoot.ListingChange.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListingChange.Name(childComplexity), true
+	case "ListingChange.programs":
+		if e.ComplexityRoot.ListingChange.Programs == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListingChange.Programs(childComplexity), true
+	case "ListingChange.reference":
+		if e.ComplexityRoot.ListingChange.Reference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListingChange.Reference(childComplexity), true
+	case "ListingChange.sanctionId":
+		if e.ComplexityRoot.ListingChange.SanctionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListingChange.SanctionID(childComplexity), true
+
+	case "ListingChangeEdge.cursor":
+		if e.ComplexityRoot.ListingChangeEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListingChangeEdge.Cursor(childComplexity), true
+	case "ListingChangeEdge.node":
+		if e.ComplexityRoot.ListingChangeEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListingChangeEdge.Node(childComplexity), true
+
+	case "ListingFieldChange.after":
+		if e.ComplexityRoot.ListingFieldChange.After == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListingFieldChange.After(childComplexity), true
+	case "ListingFieldChange.before":
+		if e.ComplexityRoot.ListingFieldChange.Before == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListingFieldChange.Before(childComplexity), true
+	case "ListingFieldChange.field":
+		if e.ComplexityRoot.ListingFieldChange.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListingFieldChange.Field(childComplexity), true
+
+	case "ListingHistory.editions":
+		if e.ComplexityRoot.ListingHistory.Editions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListingHistory.Editions(childComplexity), true
+	case "ListingHistory.periods":
+		if e.ComplexityRoot.ListingHistory.Periods == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListingHistory.Periods(childComplexity), true
+	case "ListingHistory.reference":
+		if e.ComplexityRoot.ListingHistory.Reference == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListingHistory.Reference(childComplexity), true
+	case "ListingHistory.sanctionId":
+		if e.ComplexityRoot.ListingHistory.SanctionID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListingHistory.SanctionID(childComplexity), true
+
+	case "ListingPeriod.addedBetween":
+		if e.ComplexityRoot.ListingPeriod.AddedBetween == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListingPeriod.AddedBetween(childComplexity), true
+	case "ListingPeriod.current":
+		if e.ComplexityRoot.ListingPeriod.Current == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListingPeriod.Current(childComplexity), true
+	case "ListingPeriod.firstSeen":
+		if e.ComplexityRoot.ListingPeriod.FirstSeen == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListingPeriod.FirstSeen(childComplexity), true
+	case "ListingPeriod.lastSeen":
+		if e.ComplexityRoot.ListingPeriod.LastSeen == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListingPeriod.LastSeen(childComplexity), true
+	case "ListingPeriod.listedOn":
+		if e.ComplexityRoot.ListingPeriod.ListedOn == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListingPeriod.ListedOn(childComplexity), true
+	case "ListingPeriod.removedBetween":
+		if e.ComplexityRoot.ListingPeriod.RemovedBetween == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ListingPeriod.RemovedBetween(childComplexity), true
 
 	case "Mutation.attachEvidence":
 		if e.ComplexityRoot.Mutation.AttachEvidence == nil {
@@ -1610,6 +1924,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Counts(childComplexity, args["filter"].(*model.CountFilter), args["view"].(*model.View)), true
+	case "Query.editions":
+		if e.ComplexityRoot.Query.Editions == nil {
+			break
+		}
+
+		args, err := ec.field_Query_editions_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Editions(childComplexity, args["list"].(string)), true
 	case "Query.entities":
 		if e.ComplexityRoot.Query.Entities == nil {
 			break
@@ -1644,6 +1969,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.History(childComplexity, args["id"].(string), args["first"].(*int), args["after"].(*string)), true
 
+	case "Query.listChanges":
+		if e.ComplexityRoot.Query.ListChanges == nil {
+			break
+		}
+
+		args, err := ec.field_Query_listChanges_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ListChanges(childComplexity, args["authority"].(string), args["from"].(*model.Date), args["to"].(*model.Date), args["program"].(*string), args["referencePrefix"].(*string), args["changes"].([]model.ListingChangeKind), args["first"].(*int), args["after"].(*string)), true
+	case "Query.listingHistory":
+		if e.ComplexityRoot.Query.ListingHistory == nil {
+			break
+		}
+
+		args, err := ec.field_Query_listingHistory_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ListingHistory(childComplexity, args["id"].(string)), true
 	case "Query.neighbours":
 		if e.ComplexityRoot.Query.Neighbours == nil {
 			break
@@ -2371,6 +2718,8 @@ enum ChangeAction {
   SET_STATUS
   RETRACT
   RESTORE
+  "A load would have overwritten fields a curator changed; the curator's values were kept. Actor: the loader and the list it read; before: the list's values; after: the values kept."
+  LOAD_CONFLICT
 }
 
 enum ChangeTarget {
@@ -2621,6 +2970,133 @@ type EntityRecord {
   recordId: String
   "The listings (Sanction records) that designate this record."
   listings: [Entity!]!
+}
+`, BuiltIn: false},
+	{Name: "../schema/graphql/lists.graphqls", Input: `extend type Query {
+  """
+  The loaded editions of a list, oldest first. ` + "`" + `list` + "`" + ` is a dataset (unsc,
+  ofac-sdn, ofac-cons) or the authority's name. Editions are system records
+  written by the loaders; no mutation changes them.
+  """
+  editions(list: String!): [Edition!]!
+  """
+  What changed on a list between two loaded editions: listings added,
+  removed and amended (with the compared fields before and after), in
+  reference order. ` + "`" + `authority` + "`" + ` is a dataset (unsc, ofac-sdn, ofac-cons) or
+  the authority's name; ` + "`" + `from` + "`" + ` and ` + "`" + `to` + "`" + ` are edition publication dates
+  (default: the newest edition and the one before it). ` + "`" + `program` + "`" + ` keeps
+  listings with that program or regime in either edition (DPRK, DPRK3);
+  ` + "`" + `referencePrefix` + "`" + ` keeps references starting with it (KP). NOT_FOUND when
+  no such edition is loaded.
+  """
+  listChanges(
+    authority: String!
+    from: Date
+    to: Date
+    program: String
+    referencePrefix: String
+    changes: [ListingChangeKind!]
+    first: Int = 50
+    after: String
+  ): ListChangeConnection!
+  """
+  A listing's presence on its list: its periods, derived from the loaded
+  editions, and each edition that holds it. ` + "`" + `id` + "`" + ` is the Sanction's id
+  (unsc-sanction:KPe.068, ofac-sdn-sanction:20157). BAD_USER_INPUT when the
+  entity is not a Sanction.
+  """
+  listingHistory(id: ID!): ListingHistory!
+}
+
+"One loaded publication of an authority's list."
+type Edition {
+  id: ID!
+  dataset: String!
+  authority: String!
+  list: String!
+  "Publication date, from the file or the loader's -published flag."
+  publishedOn: Date!
+  "sha256 of the file read; empty for an edition reconstructed by a migration."
+  checksum: String!
+  file: String!
+  "Listings the edition holds."
+  recordCount: Int!
+  "When it was loaded (RFC 3339)."
+  loadedAt: String!
+  loadedBy: String!
+  """
+  True for an edition a migration rebuilt from a graph loaded before
+  editions existed: its listings are known, their field values are not.
+  """
+  reconstructed: Boolean!
+}
+
+"""
+One period in which a listing was on its list. Dates are edition
+publication dates unless named otherwise: nothing is more precise than the
+editions loaded allow.
+"""
+type ListingPeriod {
+  "The listing date the file states, where it falls in this period."
+  listedOn: Date
+  "First and last editions holding the listing in this period; null for a period known only from listedOn."
+  firstSeen: Date
+  lastSeen: Date
+  "[last edition without, first edition with], when an earlier edition did not hold the listing."
+  addedBetween: [Date!]
+  "[last edition with, first edition without], when a later edition does not hold it."
+  removedBetween: [Date!]
+  "True while the newest edition holds the listing."
+  current: Boolean!
+}
+
+type ListingHistory {
+  sanctionId: ID!
+  "The authority's reference (UN reference number, OFAC uid)."
+  reference: String!
+  periods: [ListingPeriod!]!
+  "The editions that hold the listing, oldest first."
+  editions: [Edition!]!
+}
+
+enum ListingChangeKind {
+  ADDED
+  REMOVED
+  AMENDED
+}
+
+"A compared field that differs between two editions (plain text; null where the edition states none)."
+type ListingFieldChange {
+  field: String!
+  before: String
+  after: String
+}
+
+type ListingChange {
+  change: ListingChangeKind!
+  reference: String!
+  sanctionId: ID!
+  name: String!
+  programs: [String!]!
+  "The compared fields that differ (AMENDED only): name, kind, description, program, listType, listingDate, amendedOn, reason."
+  fields: [ListingFieldChange!]!
+}
+
+type ListChangeConnection {
+  from: Edition!
+  to: Edition!
+  "Totals of the whole filtered answer, by kind."
+  added: Int!
+  removed: Int!
+  amended: Int!
+  totalCount: Int!
+  edges: [ListingChangeEdge!]!
+  pageInfo: PageInfo!
+}
+
+type ListingChangeEdge {
+  cursor: String!
+  node: ListingChange!
 }
 `, BuiltIn: false},
 	{Name: "../schema/graphql/paths.graphqls", Input: `extend type Query {
@@ -3377,6 +3853,34 @@ func (ec *executionContext) childFields_DatasetCount(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type DatasetCount", field.Name)
 }
 
+func (ec *executionContext) childFields_Edition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Edition_id(ctx, field)
+	case "dataset":
+		return ec.fieldContext_Edition_dataset(ctx, field)
+	case "authority":
+		return ec.fieldContext_Edition_authority(ctx, field)
+	case "list":
+		return ec.fieldContext_Edition_list(ctx, field)
+	case "publishedOn":
+		return ec.fieldContext_Edition_publishedOn(ctx, field)
+	case "checksum":
+		return ec.fieldContext_Edition_checksum(ctx, field)
+	case "file":
+		return ec.fieldContext_Edition_file(ctx, field)
+	case "recordCount":
+		return ec.fieldContext_Edition_recordCount(ctx, field)
+	case "loadedAt":
+		return ec.fieldContext_Edition_loadedAt(ctx, field)
+	case "loadedBy":
+		return ec.fieldContext_Edition_loadedBy(ctx, field)
+	case "reconstructed":
+		return ec.fieldContext_Edition_reconstructed(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Edition", field.Name)
+}
+
 func (ec *executionContext) childFields_Entity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3571,6 +4075,100 @@ func (ec *executionContext) childFields_KindCount(ctx context.Context, field gra
 		return ec.fieldContext_KindCount_count(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type KindCount", field.Name)
+}
+
+func (ec *executionContext) childFields_ListChangeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_ListChangeConnection_from(ctx, field)
+	case "to":
+		return ec.fieldContext_ListChangeConnection_to(ctx, field)
+	case "added":
+		return ec.fieldContext_ListChangeConnection_added(ctx, field)
+	case "removed":
+		return ec.fieldContext_ListChangeConnection_removed(ctx, field)
+	case "amended":
+		return ec.fieldContext_ListChangeConnection_amended(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ListChangeConnection_totalCount(ctx, field)
+	case "edges":
+		return ec.fieldContext_ListChangeConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_ListChangeConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ListChangeConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_ListingChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "change":
+		return ec.fieldContext_ListingChange_change(ctx, field)
+	case "reference":
+		return ec.fieldContext_ListingChange_reference(ctx, field)
+	case "sanctionId":
+		return ec.fieldContext_ListingChange_sanctionId(ctx, field)
+	case "name":
+		return ec.fieldContext_ListingChange_name(ctx, field)
+	case "programs":
+		return ec.fieldContext_ListingChange_programs(ctx, field)
+	case "fields":
+		return ec.fieldContext_ListingChange_fields(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ListingChange", field.Name)
+}
+
+func (ec *executionContext) childFields_ListingChangeEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_ListingChangeEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_ListingChangeEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ListingChangeEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_ListingFieldChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_ListingFieldChange_field(ctx, field)
+	case "before":
+		return ec.fieldContext_ListingFieldChange_before(ctx, field)
+	case "after":
+		return ec.fieldContext_ListingFieldChange_after(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ListingFieldChange", field.Name)
+}
+
+func (ec *executionContext) childFields_ListingHistory(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "sanctionId":
+		return ec.fieldContext_ListingHistory_sanctionId(ctx, field)
+	case "reference":
+		return ec.fieldContext_ListingHistory_reference(ctx, field)
+	case "periods":
+		return ec.fieldContext_ListingHistory_periods(ctx, field)
+	case "editions":
+		return ec.fieldContext_ListingHistory_editions(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ListingHistory", field.Name)
+}
+
+func (ec *executionContext) childFields_ListingPeriod(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "listedOn":
+		return ec.fieldContext_ListingPeriod_listedOn(ctx, field)
+	case "firstSeen":
+		return ec.fieldContext_ListingPeriod_firstSeen(ctx, field)
+	case "lastSeen":
+		return ec.fieldContext_ListingPeriod_lastSeen(ctx, field)
+	case "addedBetween":
+		return ec.fieldContext_ListingPeriod_addedBetween(ctx, field)
+	case "removedBetween":
+		return ec.fieldContext_ListingPeriod_removedBetween(ctx, field)
+	case "current":
+		return ec.fieldContext_ListingPeriod_current(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ListingPeriod", field.Name)
 }
 
 func (ec *executionContext) childFields_NeighbourConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4307,6 +4905,20 @@ func (ec *executionContext) field_Query_counts_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_editions_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "list",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["list"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_entities_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4402,6 +5014,90 @@ func (ec *executionContext) field_Query_history_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["after"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_listChanges_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "authority",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["authority"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "program",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["program"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "referencePrefix",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["referencePrefix"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "changes",
+		func(ctx context.Context, v any) ([]model.ListingChangeKind, error) {
+			return ec.unmarshalOListingChangeKind2ᚕgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐListingChangeKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["changes"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg7
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_listingHistory_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
 	return args, nil
 }
 
@@ -6131,6 +6827,259 @@ func (ec *executionContext) fieldContext_DatasetCount_count(_ context.Context, f
 	return graphql.NewScalarFieldContext("DatasetCount", field, false, false, "Int")
 }
 
+func (ec *executionContext) _Edition_id(ctx context.Context, field graphql.CollectedField, obj *model.Edition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Edition_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Edition_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Edition", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Edition_dataset(ctx context.Context, field graphql.CollectedField, obj *model.Edition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Edition_dataset(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Dataset, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Edition_dataset(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Edition", field, false, false, "String")
+}
+
+func (ec *executionContext) _Edition_authority(ctx context.Context, field graphql.CollectedField, obj *model.Edition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Edition_authority(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Authority, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Edition_authority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Edition", field, false, false, "String")
+}
+
+func (ec *executionContext) _Edition_list(ctx context.Context, field graphql.CollectedField, obj *model.Edition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Edition_list(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.List, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Edition_list(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Edition", field, false, false, "String")
+}
+
+func (ec *executionContext) _Edition_publishedOn(ctx context.Context, field graphql.CollectedField, obj *model.Edition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Edition_publishedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PublishedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNDate2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Edition_publishedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Edition", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Edition_checksum(ctx context.Context, field graphql.CollectedField, obj *model.Edition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Edition_checksum(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Checksum, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Edition_checksum(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Edition", field, false, false, "String")
+}
+
+func (ec *executionContext) _Edition_file(ctx context.Context, field graphql.CollectedField, obj *model.Edition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Edition_file(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.File, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Edition_file(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Edition", field, false, false, "String")
+}
+
+func (ec *executionContext) _Edition_recordCount(ctx context.Context, field graphql.CollectedField, obj *model.Edition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Edition_recordCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Edition_recordCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Edition", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Edition_loadedAt(ctx context.Context, field graphql.CollectedField, obj *model.Edition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Edition_loadedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LoadedAt, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Edition_loadedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Edition", field, false, false, "String")
+}
+
+func (ec *executionContext) _Edition_loadedBy(ctx context.Context, field graphql.CollectedField, obj *model.Edition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Edition_loadedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LoadedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Edition_loadedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Edition", field, false, false, "String")
+}
+
+func (ec *executionContext) _Edition_reconstructed(ctx context.Context, field graphql.CollectedField, obj *model.Edition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Edition_reconstructed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reconstructed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Edition_reconstructed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Edition", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Entity_id(ctx context.Context, field graphql.CollectedField, obj *model.Entity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7822,6 +8771,745 @@ func (ec *executionContext) _KindCount_count(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_KindCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("KindCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ListChangeConnection_from(ctx context.Context, field graphql.CollectedField, obj *model.ListChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListChangeConnection_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Edition) graphql.Marshaler {
+			return ec.marshalNEdition2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEdition(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListChangeConnection_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ListChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Edition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ListChangeConnection_to(ctx context.Context, field graphql.CollectedField, obj *model.ListChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListChangeConnection_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Edition) graphql.Marshaler {
+			return ec.marshalNEdition2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEdition(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListChangeConnection_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ListChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Edition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ListChangeConnection_added(ctx context.Context, field graphql.CollectedField, obj *model.ListChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListChangeConnection_added(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Added, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListChangeConnection_added(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListChangeConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ListChangeConnection_removed(ctx context.Context, field graphql.CollectedField, obj *model.ListChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListChangeConnection_removed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Removed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListChangeConnection_removed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListChangeConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ListChangeConnection_amended(ctx context.Context, field graphql.CollectedField, obj *model.ListChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListChangeConnection_amended(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Amended, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListChangeConnection_amended(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListChangeConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ListChangeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ListChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListChangeConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListChangeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListChangeConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ListChangeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ListChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListChangeConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ListingChangeEdge) graphql.Marshaler {
+			return ec.marshalNListingChangeEdge2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐListingChangeEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListChangeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ListChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ListingChangeEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ListChangeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ListChangeConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListChangeConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListChangeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ListChangeConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ListingChange_change(ctx context.Context, field graphql.CollectedField, obj *model.ListingChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListingChange_change(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Change, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ListingChangeKind) graphql.Marshaler {
+			return ec.marshalNListingChangeKind2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐListingChangeKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListingChange_change(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListingChange", field, false, false, "ListingChangeKind")
+}
+
+func (ec *executionContext) _ListingChange_reference(ctx context.Context, field graphql.CollectedField, obj *model.ListingChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListingChange_reference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListingChange_reference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListingChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _ListingChange_sanctionId(ctx context.Context, field graphql.CollectedField, obj *model.ListingChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListingChange_sanctionId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SanctionID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListingChange_sanctionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListingChange", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ListingChange_name(ctx context.Context, field graphql.CollectedField, obj *model.ListingChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListingChange_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListingChange_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListingChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _ListingChange_programs(ctx context.Context, field graphql.CollectedField, obj *model.ListingChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListingChange_programs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Programs, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListingChange_programs(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListingChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _ListingChange_fields(ctx context.Context, field graphql.CollectedField, obj *model.ListingChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListingChange_fields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fields, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ListingFieldChange) graphql.Marshaler {
+			return ec.marshalNListingFieldChange2ᚕgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐListingFieldChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListingChange_fields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ListingChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ListingFieldChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ListingChangeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ListingChangeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListingChangeEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListingChangeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListingChangeEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _ListingChangeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ListingChangeEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListingChangeEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ListingChange) graphql.Marshaler {
+			return ec.marshalNListingChange2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐListingChange(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListingChangeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ListingChangeEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ListingChange(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ListingFieldChange_field(ctx context.Context, field graphql.CollectedField, obj *model.ListingFieldChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListingFieldChange_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListingFieldChange_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListingFieldChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _ListingFieldChange_before(ctx context.Context, field graphql.CollectedField, obj *model.ListingFieldChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListingFieldChange_before(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Before, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ListingFieldChange_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListingFieldChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _ListingFieldChange_after(ctx context.Context, field graphql.CollectedField, obj *model.ListingFieldChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListingFieldChange_after(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.After, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ListingFieldChange_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListingFieldChange", field, false, false, "String")
+}
+
+func (ec *executionContext) _ListingHistory_sanctionId(ctx context.Context, field graphql.CollectedField, obj *model.ListingHistory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListingHistory_sanctionId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SanctionID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListingHistory_sanctionId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListingHistory", field, false, false, "ID")
+}
+
+func (ec *executionContext) _ListingHistory_reference(ctx context.Context, field graphql.CollectedField, obj *model.ListingHistory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListingHistory_reference(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reference, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListingHistory_reference(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListingHistory", field, false, false, "String")
+}
+
+func (ec *executionContext) _ListingHistory_periods(ctx context.Context, field graphql.CollectedField, obj *model.ListingHistory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListingHistory_periods(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Periods, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.ListingPeriod) graphql.Marshaler {
+			return ec.marshalNListingPeriod2ᚕgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐListingPeriodᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListingHistory_periods(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ListingHistory",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ListingPeriod(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ListingHistory_editions(ctx context.Context, field graphql.CollectedField, obj *model.ListingHistory) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListingHistory_editions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Editions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Edition) graphql.Marshaler {
+			return ec.marshalNEdition2ᚕgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEditionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListingHistory_editions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ListingHistory",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Edition(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _ListingPeriod_listedOn(ctx context.Context, field graphql.CollectedField, obj *model.ListingPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListingPeriod_listedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ListedOn, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODate2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ListingPeriod_listedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListingPeriod", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ListingPeriod_firstSeen(ctx context.Context, field graphql.CollectedField, obj *model.ListingPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListingPeriod_firstSeen(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.FirstSeen, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODate2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ListingPeriod_firstSeen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListingPeriod", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ListingPeriod_lastSeen(ctx context.Context, field graphql.CollectedField, obj *model.ListingPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListingPeriod_lastSeen(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastSeen, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalODate2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ListingPeriod_lastSeen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListingPeriod", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ListingPeriod_addedBetween(ctx context.Context, field graphql.CollectedField, obj *model.ListingPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListingPeriod_addedBetween(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AddedBetween, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalODate2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ListingPeriod_addedBetween(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListingPeriod", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ListingPeriod_removedBetween(ctx context.Context, field graphql.CollectedField, obj *model.ListingPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListingPeriod_removedBetween(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RemovedBetween, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalODate2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_ListingPeriod_removedBetween(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListingPeriod", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ListingPeriod_current(ctx context.Context, field graphql.CollectedField, obj *model.ListingPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ListingPeriod_current(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Current, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ListingPeriod_current(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ListingPeriod", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Mutation_upsertEntity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -10118,6 +11806,138 @@ func (ec *executionContext) fieldContext_Query_verifyChangeLog(_ context.Context
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_ChangeLogCheck(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_editions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_editions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Editions(ctx, fc.Args["list"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Edition) graphql.Marshaler {
+			return ec.marshalNEdition2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEditionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_editions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Edition(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_editions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_listChanges(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_listChanges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ListChanges(ctx, fc.Args["authority"].(string), fc.Args["from"].(*model.Date), fc.Args["to"].(*model.Date), fc.Args["program"].(*string), fc.Args["referencePrefix"].(*string), fc.Args["changes"].([]model.ListingChangeKind), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ListChangeConnection) graphql.Marshaler {
+			return ec.marshalNListChangeConnection2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐListChangeConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_listChanges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ListChangeConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_listChanges_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_listingHistory(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_listingHistory(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ListingHistory(ctx, fc.Args["id"].(string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ListingHistory) graphql.Marshaler {
+			return ec.marshalNListingHistory2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐListingHistory(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_listingHistory(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ListingHistory(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_listingHistory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -14141,6 +15961,89 @@ func (ec *executionContext) _DatasetCount(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var editionImplementors = []string{"Edition"}
+
+func (ec *executionContext) _Edition(ctx context.Context, sel ast.SelectionSet, obj *model.Edition) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, editionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Edition")
+		case "id":
+			out.Values[i] = ec._Edition_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "dataset":
+			out.Values[i] = ec._Edition_dataset(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "authority":
+			out.Values[i] = ec._Edition_authority(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "list":
+			out.Values[i] = ec._Edition_list(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "publishedOn":
+			out.Values[i] = ec._Edition_publishedOn(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "checksum":
+			out.Values[i] = ec._Edition_checksum(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "file":
+			out.Values[i] = ec._Edition_file(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordCount":
+			out.Values[i] = ec._Edition_recordCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "loadedAt":
+			out.Values[i] = ec._Edition_loadedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "loadedBy":
+			out.Values[i] = ec._Edition_loadedBy(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reconstructed":
+			out.Values[i] = ec._Edition_reconstructed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var entityImplementors = []string{"Entity", "Node"}
 
 func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet, obj *model.Entity) graphql.Marshaler {
@@ -14779,6 +16682,319 @@ func (ec *executionContext) _KindCount(ctx context.Context, sel ast.SelectionSet
 			}
 		case "count":
 			out.Values[i] = ec._KindCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var listChangeConnectionImplementors = []string{"ListChangeConnection"}
+
+func (ec *executionContext) _ListChangeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ListChangeConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, listChangeConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ListChangeConnection")
+		case "from":
+			out.Values[i] = ec._ListChangeConnection_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._ListChangeConnection_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "added":
+			out.Values[i] = ec._ListChangeConnection_added(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "removed":
+			out.Values[i] = ec._ListChangeConnection_removed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "amended":
+			out.Values[i] = ec._ListChangeConnection_amended(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ListChangeConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._ListChangeConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._ListChangeConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var listingChangeImplementors = []string{"ListingChange"}
+
+func (ec *executionContext) _ListingChange(ctx context.Context, sel ast.SelectionSet, obj *model.ListingChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, listingChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ListingChange")
+		case "change":
+			out.Values[i] = ec._ListingChange_change(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reference":
+			out.Values[i] = ec._ListingChange_reference(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sanctionId":
+			out.Values[i] = ec._ListingChange_sanctionId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._ListingChange_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "programs":
+			out.Values[i] = ec._ListingChange_programs(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fields":
+			out.Values[i] = ec._ListingChange_fields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var listingChangeEdgeImplementors = []string{"ListingChangeEdge"}
+
+func (ec *executionContext) _ListingChangeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ListingChangeEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, listingChangeEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ListingChangeEdge")
+		case "cursor":
+			out.Values[i] = ec._ListingChangeEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._ListingChangeEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var listingFieldChangeImplementors = []string{"ListingFieldChange"}
+
+func (ec *executionContext) _ListingFieldChange(ctx context.Context, sel ast.SelectionSet, obj *model.ListingFieldChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, listingFieldChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ListingFieldChange")
+		case "field":
+			out.Values[i] = ec._ListingFieldChange_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "before":
+			out.Values[i] = ec._ListingFieldChange_before(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "after":
+			out.Values[i] = ec._ListingFieldChange_after(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var listingHistoryImplementors = []string{"ListingHistory"}
+
+func (ec *executionContext) _ListingHistory(ctx context.Context, sel ast.SelectionSet, obj *model.ListingHistory) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, listingHistoryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ListingHistory")
+		case "sanctionId":
+			out.Values[i] = ec._ListingHistory_sanctionId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reference":
+			out.Values[i] = ec._ListingHistory_reference(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "periods":
+			out.Values[i] = ec._ListingHistory_periods(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "editions":
+			out.Values[i] = ec._ListingHistory_editions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var listingPeriodImplementors = []string{"ListingPeriod"}
+
+func (ec *executionContext) _ListingPeriod(ctx context.Context, sel ast.SelectionSet, obj *model.ListingPeriod) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, listingPeriodImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ListingPeriod")
+		case "listedOn":
+			out.Values[i] = ec._ListingPeriod_listedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "firstSeen":
+			out.Values[i] = ec._ListingPeriod_firstSeen(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lastSeen":
+			out.Values[i] = ec._ListingPeriod_lastSeen(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "addedBetween":
+			out.Values[i] = ec._ListingPeriod_addedBetween(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "removedBetween":
+			out.Values[i] = ec._ListingPeriod_removedBetween(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "current":
+			out.Values[i] = ec._ListingPeriod_current(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -15492,6 +17708,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_verifyChangeLog(ctx, field)
+				})
+		case "editions":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_editions(ctx, field)
+				})
+		case "listChanges":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_listChanges(ctx, field)
+				})
+		case "listingHistory":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_listingHistory(ctx, field)
 				})
 		case "paths":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -16665,6 +18899,20 @@ func (ec *executionContext) marshalNDate2githubᚗcomᚋsanctiongraphᚋsanction
 	return graphql.WrapContextMarshaler(ctx, v)
 }
 
+func (ec *executionContext) unmarshalNDate2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDate2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Date!")
+	}
+	return res
+}
+
 func (ec *executionContext) unmarshalNDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDir(ctx context.Context, v any) (model.Dir, error) {
 	tmp, err := graphql.UnmarshalString(v)
 	res := unmarshalNDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDir[tmp]
@@ -16692,6 +18940,50 @@ var (
 		model.Both:     "BOTH",
 	}
 )
+
+func (ec *executionContext) marshalNEdition2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEdition(ctx context.Context, sel ast.SelectionSet, v model.Edition) graphql.Marshaler {
+	return ec._Edition(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNEdition2ᚕgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEditionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Edition) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEdition2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEdition(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEdition2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEditionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Edition) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEdition2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEdition(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNEdition2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEdition(ctx context.Context, sel ast.SelectionSet, v *model.Edition) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Edition!")
+		return graphql.Null
+	}
+	return ec._Edition(ctx, sel, v)
+}
 
 func (ec *executionContext) marshalNEntity2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntityᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Entity) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
@@ -17055,6 +19347,109 @@ func (ec *executionContext) marshalNKindCount2ᚕgithubᚗcomᚋsanctiongraphᚋ
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNKindCount2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐKindCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNListChangeConnection2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐListChangeConnection(ctx context.Context, sel ast.SelectionSet, v *model.ListChangeConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ListChangeConnection!")
+		return graphql.Null
+	}
+	return ec._ListChangeConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNListingChange2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐListingChange(ctx context.Context, sel ast.SelectionSet, v *model.ListingChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ListingChange!")
+		return graphql.Null
+	}
+	return ec._ListingChange(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNListingChangeEdge2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐListingChangeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ListingChangeEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNListingChangeEdge2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐListingChangeEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNListingChangeEdge2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐListingChangeEdge(ctx context.Context, sel ast.SelectionSet, v *model.ListingChangeEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ListingChangeEdge!")
+		return graphql.Null
+	}
+	return ec._ListingChangeEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNListingChangeKind2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐListingChangeKind(ctx context.Context, v any) (model.ListingChangeKind, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := model.ListingChangeKind(tmp)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNListingChangeKind2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐListingChangeKind(ctx context.Context, sel ast.SelectionSet, v model.ListingChangeKind) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(string(v))
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ListingChangeKind!")
+	}
+	return res
+}
+
+func (ec *executionContext) marshalNListingFieldChange2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐListingFieldChange(ctx context.Context, sel ast.SelectionSet, v model.ListingFieldChange) graphql.Marshaler {
+	return ec._ListingFieldChange(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNListingFieldChange2ᚕgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐListingFieldChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ListingFieldChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNListingFieldChange2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐListingFieldChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNListingHistory2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐListingHistory(ctx context.Context, sel ast.SelectionSet, v *model.ListingHistory) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ListingHistory!")
+		return graphql.Null
+	}
+	return ec._ListingHistory(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNListingPeriod2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐListingPeriod(ctx context.Context, sel ast.SelectionSet, v model.ListingPeriod) graphql.Marshaler {
+	return ec._ListingPeriod(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNListingPeriod2ᚕgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐListingPeriodᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ListingPeriod) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNListingPeriod2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐListingPeriod(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -17886,6 +20281,41 @@ func (ec *executionContext) unmarshalOCountFilter2ᚖgithubᚗcomᚋsanctiongrap
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalODate2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDate2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalODate2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNDate2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx context.Context, v any) (*model.Date, error) {
 	if v == nil {
 		return nil, nil
@@ -18103,6 +20533,42 @@ func (ec *executionContext) marshalOKind2ᚕgithubᚗcomᚋsanctiongraphᚋsanct
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNKind2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋschemaᚐKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalOListingChangeKind2ᚕgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐListingChangeKindᚄ(ctx context.Context, v any) ([]model.ListingChangeKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.ListingChangeKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNListingChangeKind2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐListingChangeKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalOListingChangeKind2ᚕgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐListingChangeKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.ListingChangeKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNListingChangeKind2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐListingChangeKind(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {

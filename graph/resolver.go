@@ -36,7 +36,16 @@ type Store interface {
 	// ViolationFacts gathers the facts the potential-violation rules
 	// (graph/breach) look at.
 	ViolationFacts(ctx context.Context, q model.ViolationQuery) (*model.ViolationFacts, error)
+	Lists
 	Curator
+}
+
+// Lists reads list editions (system records the loaders write) and what
+// they say about listings.
+type Lists interface {
+	Editions(ctx context.Context, list string) ([]model.Edition, error)
+	ListChanges(ctx context.Context, q model.ListChangeQuery) (model.ListChangePage, error)
+	ListingHistory(ctx context.Context, id string) (model.ListingHistory, error)
 }
 
 // Curator is the write side of the store: curator writes, each one

@@ -76,6 +76,15 @@ const (
 	// APIKeyLabel marks API keys (hashed secrets and roles); never part of
 	// the traversable graph.
 	APIKeyLabel = "ApiKey"
+	// EditionLabel marks list editions: one node per loaded publication of
+	// an authority's list (dataset, publication date, checksum, record
+	// count, loaded at and by). System records written by the loaders only;
+	// never part of the traversable graph, never writable by curators.
+	EditionLabel = "Edition"
+	// ListsRel connects an Edition to each Sanction it holds, with the
+	// listing's reference, programs and compared fields as that edition
+	// states them (graph/cypher/editions.go).
+	ListsRel = "LISTS"
 )
 
 // RelType is a relationship type.

@@ -26,10 +26,14 @@ formats:
             are joined), or an sdnList XML (sdn.xml, consolidated.xml)
   ftm       OpenSanctions FollowTheMoney entities, JSON lines (entities.ftm.json)
 
-Loads are idempotent: loading the same file again changes nothing. A newer list
-updates what changed and marks listings that disappeared as delisted; an older
-list than the one loaded is refused unless -force is given. After a load,
-records of different lists that describe the same entity are linked (SAME_AS).
+Loads are idempotent: loading the same file again changes nothing. A UN or
+OFAC list is read whole before anything is written: a malformed, empty or
+truncated file, a list older than the newest edition loaded (unless -force),
+or one that would remove more than 5 % or 50 of the listings, whichever is
+more (unless -allow-mass-removal), fails with the graph unchanged. Each list
+loaded is recorded as an edition; a listing's periods follow from the editions
+that hold it, and nothing is deleted. After a load, records of different lists
+that describe the same entity are linked (SAME_AS).
 Run 'sanctiongraph load <format> -h' for the flags.
 `
 
@@ -45,6 +49,23 @@ type loadFlags struct {
 	retries   int
 	// input limits (loaders.Limits)
 	maxDecompressedMB, maxRatio, maxRecordBytes int64
+
+	allowMassRemoval  bool
+	maxRemovalPercent float64
+	maxRemovalCount   int
+}
+
+// loadedBy names who runs a load, for the edition it records: the command
+// and the user (USER or USERNAME), as the environment gives them.
+func loadedBy(getenv func(string) string) string {
+	user := getenv("USER")
+	if user == "" {
+		user = getenv("USERNAME")
+	}
+	if user == "" {
+		return "sanctiongraph load"
+	}
+	return "sanctiongraph load (" + user + ")"
 }
 
 func runLoad(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
@@ -65,7 +86,10 @@ func runLoad(ctx context.Context, args []string, getenv func(string) string, std
 	fs.IntVar(&lf.retries, "retries", 3, "tries of a batch that times out, conflicts with another write or finds Neo4j busy, before it is split in halves (down to one record)")
 	fs.BoolVar(&lf.force, "force", false, "load a list older than the newest one loaded")
 	fs.BoolVar(&lf.noLink, "no-link", false, "do not link records across datasets after the load")
-	fs.BoolVar(&lf.noDelist, "no-delist", false, "do not mark listings missing from this list as delisted")
+	fs.BoolVar(&lf.noDelist, "no-delist", false, "record no edition: listings missing from this list keep their periods open")
+	fs.BoolVar(&lf.allowMassRemoval, "allow-mass-removal", false, "load a list that removes more listings than -max-removal-percent and -max-removal-count allow")
+	fs.Float64Var(&lf.maxRemovalPercent, "max-removal-percent", importer.DefaultMaxRemovalPercent, "a load may remove this percentage of the listings of the newest edition, or -max-removal-count, whichever is more")
+	fs.IntVar(&lf.maxRemovalCount, "max-removal-count", importer.DefaultMaxRemovals, "see -max-removal-percent")
 	fs.StringVar(&lf.progress, "progress", "auto", "auto (a live line on a terminal, a line every 10 s otherwise), plain or none")
 	if format != "curated" {
 		fs.Int64Var(&lf.maxDecompressedMB, "max-decompressed-mb", loaders.DefaultMaxDecompressed>>20, "refuse a .gz file that expands to more MiB than this")
@@ -124,7 +148,9 @@ func runLoad(ctx context.Context, args []string, getenv func(string) string, std
 	opts := importer.Options{
 		BatchSize: lf.batch, Published: lf.published, Dataset: lf.dataset, Name: lf.name,
 		Force: lf.force, NoDelist: lf.noDelist, Retry: importer.Retry{Attempts: lf.retries},
-		Limits: loaders.Limits{MaxDecompressed: lf.maxDecompressedMB << 20, MaxRatio: lf.maxRatio, MaxRecordBytes: lf.maxRecordBytes},
+		AllowMassRemoval: lf.allowMassRemoval, MaxRemovalPercent: lf.maxRemovalPercent, MaxRemovalCount: lf.maxRemovalCount,
+		LoadedBy: loadedBy(getenv),
+		Limits:   loaders.Limits{MaxDecompressed: lf.maxDecompressedMB << 20, MaxRatio: lf.maxRatio, MaxRecordBytes: lf.maxRecordBytes},
 	}
 	if lf.progress != "none" {
 		opts.Progress, opts.TTY = stderr, lf.progress == "auto" && isTerminal(os.Stderr)

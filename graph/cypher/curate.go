@@ -161,9 +161,14 @@ func (s *Store) UpsertEntity(ctx context.Context, e model.Entity, evidence []mod
 		if err != nil {
 			return out{}, badInput(op, err)
 		}
-		sum, err := writeEntities(ctx, tx, rows)
+		sum, err := writeEntities(ctx, tx, rows, nil)
 		if err != nil {
 			return out{}, err
+		}
+		if before != nil && e.Dataset != CuratorDataset {
+			if err := markCurated(ctx, tx, e.ID, before); err != nil {
+				return out{}, err
+			}
 		}
 		evChanges, err := s.writeCuratorEvidence(ctx, tx, e.ID, evidence, who, reason)
 		if err != nil {
@@ -191,6 +196,51 @@ func (s *Store) UpsertEntity(ctx context.Context, e model.Entity, evidence []mod
 		return out{s.decodeEntity(afterNode), res}, nil
 	})
 	return o.e, o.res, err
+}
+
+// notCurated are stored properties the store computes or keeps itself; a
+// curator's edit of them is not a curated field.
+var notCurated = map[string]bool{"id": true, "kind": true, "dataset": true, "recordId": true, "hash": true,
+	"searchText": true, "sortName": true, "statusRank": true, "when": true, "curatedFields": true,
+	"loadedHash": true, "periodFrom": true, "periodUntil": true}
+
+const (
+	cypherCuratedProps = `MATCH (n:` + schema.NodeLabel + ` {id: $id}) RETURN properties(n) AS p`
+	cypherMarkCurated  = `MATCH (n:` + schema.NodeLabel + ` {id: $id})
+SET n.curatedFields = $fields
+REMOVE n.loadedHash`
+)
+
+// markCurated records which fields of a loaded record a curator's edit
+// changed (added to those changed before), so that later loads keep the
+// curator's values and record the conflict; the next load reconciles.
+func markCurated(ctx context.Context, tx neo4j.ManagedTransaction, id string, before map[string]any) error {
+	after, err := single[map[string]any](ctx, tx, cypherCuratedProps, map[string]any{"id": id}, "p")
+	if err != nil {
+		return err
+	}
+	fields := strs(before["curatedFields"])
+	keys := map[string]bool{}
+	for k := range before {
+		keys[k] = true
+	}
+	for k := range after {
+		keys[k] = true
+	}
+	for k := range keys {
+		if notCurated[k] || slices.Contains(fields, k) {
+			continue
+		}
+		if fmt.Sprint(normalizeValue(before[k])) != fmt.Sprint(normalizeValue(after[k])) {
+			fields = append(fields, k)
+		}
+	}
+	if len(fields) == 0 {
+		return nil
+	}
+	slices.Sort(fields)
+	_, err = tx.Run(ctx, cypherMarkCurated, map[string]any{"id": id, "fields": fields})
+	return err
 }
 
 func (s *Store) checkEntityInput(e model.Entity, evidence []model.Evidence, reason string) error {

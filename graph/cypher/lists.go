@@ -7,69 +7,10 @@ import (
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
 	"github.com/sanctiongraph/sanctiongraph/schema"
 )
-
-const cypherLatestList = `MATCH (s:` + string(schema.Source) + ` {dataset: $dataset})
-WHERE s.sourceKind = 'sanctions_list'
-RETURN max(s.publishedOn) AS latest`
-
-// LatestList returns the publication date of the newest list of a dataset
-// loaded so far, or "" if none was.
-func (s *Store) LatestList(ctx context.Context, dataset string) (string, error) {
-	return read(ctx, s, "cypher.Store.LatestList", func(tx neo4j.ManagedTransaction) (string, error) {
-		res, err := tx.Run(ctx, cypherLatestList, map[string]any{"dataset": dataset})
-		if err != nil {
-			return "", err
-		}
-		rec, err := res.Single(ctx)
-		if err != nil {
-			return "", err
-		}
-		v, _, _ := neo4j.GetRecordValue[string](rec, "latest")
-		return v, nil
-	})
-}
-
-// cypherDelist marks the sanctions of a dataset that the newest list no
-// longer names: no evidence of theirs cites that list. The hash is cleared so
-// a later load that lists them again rewrites them (and clears delistedOn).
-const cypherDelist = `MATCH (s:` + string(schema.Sanction) + ` {dataset: $dataset})
-WHERE s.delistedOn IS NULL
-  AND NOT EXISTS { MATCH (e:` + schema.EvidenceLabel + ` {factId: s.id}) WHERE e.sourceId = $sourceId }
-SET s.delistedOn = $date, s.validUntil = $day, s.hash = null
-WITH s
-OPTIONAL MATCH (s)-[d:` + string(schema.Designates) + `]->()
-SET d.validUntil = $day, d.hash = null
-RETURN count(DISTINCT s) AS n`
-
-// MarkDelisted records, after a full list of a dataset was loaded, that the
-// sanctions it no longer names were delisted on its publication date. Nothing
-// is deleted: the sanction, its designation and their evidence stay, with
-// delistedOn and validUntil set.
-func (s *Store) MarkDelisted(ctx context.Context, dataset, sourceID, published string) (int, error) {
-	day, err := model.ParseDay(published)
-	if err != nil {
-		return 0, &model.Error{Code: model.BadUserInput, Message: "published: " + err.Error()}
-	}
-	return write(ctx, s, "cypher.Store.MarkDelisted", func(tx neo4j.ManagedTransaction) (int, error) {
-		res, err := tx.Run(ctx, cypherDelist, map[string]any{
-			"dataset": dataset, "sourceId": sourceID, "date": published, "day": dbtype.Date(day),
-		})
-		if err != nil {
-			return 0, err
-		}
-		rec, err := res.Single(ctx)
-		if err != nil {
-			return 0, err
-		}
-		n, _, _ := neo4j.GetRecordValue[int64](rec, "n")
-		return int(n), nil
-	})
-}
 
 // Candidate matches across datasets. Each returns pairs a, b (a.id < b.id)
 // of the same kind from different datasets, with the basis of the match.

@@ -18,16 +18,18 @@ import (
 // patterns). The relationship types come from schema constants and the
 // numbers are validated integers; every value is a $parameter. Each
 // segment (from → via… → to) may take up to perSegment hops; the caller
-// checks the total against maxHops.
-func buildPathQuery(types []schema.RelType, segments, perSegment int, mode model.PathSearchMode, k int) string {
+// checks the total against maxHops. dated adds the listing-period check of
+// each hop (overlapClause), needed only when the search has a date range.
+func buildPathQuery(types []schema.RelType, segments, perSegment int, mode model.PathSearchMode, k int, dated bool) string {
 	var b strings.Builder
 	typeExpr := pathHead(&b, schema.NodeLabel, types, segments, mode, k)
+	periods := periodsClause(dated)
 	for i := 1; i <= segments; i++ {
 		fmt.Fprintf(&b, `
   (()-[r%[1]d:%[2]s]-(m%[1]d)
      WHERE r%[1]d.statusRank >= $minRank
        AND ($hi IS NULL OR r%[1]d.validFrom IS NULL OR r%[1]d.validFrom <= $hi)
-       AND ($lo IS NULL OR r%[1]d.validUntil IS NULL OR r%[1]d.validUntil >= $lo)
+       AND ($lo IS NULL OR r%[1]d.validUntil IS NULL OR r%[1]d.validUntil >= $lo)`+periods+`
        AND (m%[1]d.id IN $ends OR (
              m%[1]d.statusRank >= 0
              AND ($kinds IS NULL OR m%[1]d.kind IN $kinds)
@@ -51,16 +53,17 @@ RETURN nodes(p) AS nodes, [x IN relationships(p) | {r: x, from: startNode(x).id,
 // passing through an entity by another of its records costs nothing and
 // SAME_AS (left out of types) is never a hop. It returns, per hop, the
 // records left (xs) and reached (ys).
-func buildResolvedPathQuery(types []schema.RelType, segments, perSegment int, mode model.PathSearchMode, k int) string {
+func buildResolvedPathQuery(types []schema.RelType, segments, perSegment int, mode model.PathSearchMode, k int, dated bool) string {
 	var b strings.Builder
 	typeExpr := pathHead(&b, schema.ResolvedLabel, types, segments, mode, k)
+	periods := periodsClause(dated)
 	var xs, ys, rs []string
 	for i := 1; i <= segments; i++ {
 		fmt.Fprintf(&b, `
   ((a%[1]d)-[:%[4]s]->(x%[1]d)-[r%[1]d:%[2]s]-(y%[1]d)-[:%[5]s]->(m%[1]d:%[6]s)
      WHERE r%[1]d.statusRank >= $minRank
        AND ($hi IS NULL OR r%[1]d.validFrom IS NULL OR r%[1]d.validFrom <= $hi)
-       AND ($lo IS NULL OR r%[1]d.validUntil IS NULL OR r%[1]d.validUntil >= $lo)
+       AND ($lo IS NULL OR r%[1]d.validUntil IS NULL OR r%[1]d.validUntil >= $lo)`+periods+`
        AND (a%[1]d.id IN $ends OR x%[1]d.statusRank >= 0)
        AND (m%[1]d.id IN $ends OR (
              y%[1]d.statusRank >= 0
@@ -81,6 +84,15 @@ RETURN [n IN res | n.id] AS nodes, [n IN xs | n.id] AS xs, [n IN ys | n.id] AS y
        [x IN rs | {r: x, from: startNode(x).id, to: endNode(x).id}] AS rels`,
 		schema.ResolvedLabel, strings.Join(xs, " + "), strings.Join(ys, " + "), strings.Join(rs, " + "))
 	return b.String()
+}
+
+// periodsClause is the listing-period condition of hop r%[1]d when the
+// search has a date range (see overlapClause), else nothing.
+func periodsClause(dated bool) string {
+	if !dated {
+		return ""
+	}
+	return "\n       AND " + overlapClause("r%[1]d", "$lo", "$hi")
 }
 
 // pathHead writes the start of a path query: the ends (nodes of label,
@@ -266,10 +278,11 @@ func (s *Store) findPaths(ctx context.Context, q model.PathQuery, ends []string,
 	case model.KShortest:
 		limit = q.K
 	}
+	dated := lo != nil || hi != nil
 	if q.View == model.ViewResolved {
-		return s.findResolvedPaths(ctx, q, ends, lo, hi, types, segments, perSegment, limit)
+		return s.findResolvedPaths(ctx, q, ends, lo, hi, types, segments, perSegment, limit, dated)
 	}
-	query := buildPathQuery(types, segments, perSegment, q.Mode, q.K)
+	query := buildPathQuery(types, segments, perSegment, q.Mode, q.K, dated)
 	excl := kindStrings(q.ExcludeKinds)
 	p := map[string]any{
 		"ends": ends, "minRank": int64(q.MinStatus.Rank()), "lo": lo, "hi": hi,
@@ -394,8 +407,8 @@ func ambiguous(op, ref string, cands []*model.Entity) error {
 }
 
 func (s *Store) findResolvedPaths(ctx context.Context, q model.PathQuery, ends []string, lo, hi any,
-	types []schema.RelType, segments, perSegment, limit int) (model.PathSearch, error) {
-	query := buildResolvedPathQuery(types, segments, perSegment, q.Mode, q.K)
+	types []schema.RelType, segments, perSegment, limit int, dated bool) (model.PathSearch, error) {
+	query := buildResolvedPathQuery(types, segments, perSegment, q.Mode, q.K, dated)
 	p := map[string]any{
 		"ends": ends, "minRank": int64(q.MinStatus.Rank()), "lo": lo, "hi": hi,
 		"kinds": kindList(q.Kinds), "excludeKinds": kindStrings(q.ExcludeKinds), "maxDegree": int64(q.MaxDegree), "limit": int64(limit),

@@ -14,15 +14,15 @@ import (
 )
 
 // neighbourConditions select the relationships r to neighbours m, in both
-// views.
-const neighbourConditions = `type(r) IN $types
+// views; a dated query also checks the listing periods (overlapClause).
+var neighbourConditions = `type(r) IN $types
   AND ($kinds IS NULL OR m.kind IN $kinds)
   AND r.statusRank >= $minRank AND m.statusRank >= 0
   AND ($statuses IS NULL OR r.status IN $statuses)
-  AND ($atFirst IS NULL OR ((r.validFrom IS NULL OR r.validFrom <= $atLast) AND (r.validUntil IS NULL OR r.validUntil >= $atFirst)))`
+  AND ($atFirst IS NULL OR ((r.validFrom IS NULL OR r.validFrom <= $atLast) AND (r.validUntil IS NULL OR r.validUntil >= $atFirst) AND ` + overlapClause("r", "$atFirst", "$atLast") + `))`
 
 // neighbourFilter is the WHERE clause shared by the three directions.
-const neighbourFilter = `
+var neighbourFilter = `
 WHERE ` + neighbourConditions + `
 WITH n, r, m ORDER BY type(r), m.sortName, m.id, r.id
 WITH n, collect(CASE WHEN r IS NULL THEN null ELSE {r: r, m: m, out: startNode(r) = n} END) AS items
@@ -223,12 +223,12 @@ func MatchedName(e *model.Entity, terms []string) string {
 }
 
 // entityFilter is the WHERE clause of entity lists.
-const entityFilter = `MATCH (n:` + schema.NodeLabel + `)
+var entityFilter = `MATCH (n:` + schema.NodeLabel + `)
 WHERE ($kinds IS NULL OR n.kind IN $kinds)
   AND ($statuses IS NULL OR n.status IN $statuses)
   AND n.statusRank >= $minRank
   AND ($dataset IS NULL OR n.dataset = $dataset)
-  AND ($atFirst IS NULL OR ((n.validFrom IS NULL OR n.validFrom <= $atLast) AND (n.validUntil IS NULL OR n.validUntil >= $atFirst)))
+  AND ($atFirst IS NULL OR ((n.validFrom IS NULL OR n.validFrom <= $atLast) AND (n.validUntil IS NULL OR n.validUntil >= $atFirst) AND ` + overlapClause("n", "$atFirst", "$atLast") + `))
 `
 
 var (

@@ -236,7 +236,7 @@ func (s *Store) searchResolved(ctx context.Context, p map[string]any, terms []st
 // resolvedNeighbourFilter is neighbourFilter for the resolved graph: the
 // relationships of every record of the entity, to records of other
 // resolved entities, SAME_AS left out (it joins records of one entity).
-const resolvedNeighbourFilter = `
+var resolvedNeighbourFilter = `
 WHERE mr <> res AND ` + neighbourConditions + `
 OPTIONAL MATCH (mp:` + schema.NodeLabel + ` {id: mr.id})
 WITH res, n, r, m, mr, mp ORDER BY type(r), mp.sortName, mr.id, r.id

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -25,7 +26,7 @@ const referenceDataset = "reference"
 // declared property may use one (schema tests check model.yaml).
 var reserved = []string{"id", "kind", "name", "aliases", "description", "status", "statusRank",
 	"validFrom", "validUntil", "dataset", "recordId", "searchText", "sortName", "when", "hash",
-	"factId", "sourceId"}
+	"factId", "sourceId", "periodFrom", "periodUntil", "supersededBy", "curatedFields", "loadedHash"}
 
 // keepRetraction follows an update of v's stored properties: the props of a
 // record hold every stored field (undeclared ones as null, which removes
@@ -89,7 +90,8 @@ RETURN r.id AS id, r.hash AS hash`
 const (
 	cypherEntityState = `UNWIND $ids AS id
 MATCH (n:` + schema.NodeLabel + ` {id: id})
-RETURN n.id AS id, n.kind AS kind, n.hash AS hash, n.dataset AS dataset`
+RETURN n.id AS id, n.kind AS kind, n.hash AS hash, n.dataset AS dataset, n.curatedFields AS curated, n.loadedHash AS loadedHash,
+       CASE WHEN n.curatedFields IS NULL THEN null ELSE properties(n) END AS props`
 	cypherRelEndpoints = `UNWIND $rows AS row
 OPTIONAL MATCH (a:` + schema.NodeLabel + ` {id: row.from})
 OPTIONAL MATCH (b:` + schema.NodeLabel + ` {id: row.to})
@@ -122,6 +124,10 @@ type WriteSummaries struct {
 	Entities      model.WriteSummary
 	Relationships model.WriteSummary
 	Evidence      model.WriteSummary
+	// Conflicts counts the fields of entities a curator changed that a
+	// load would have overwritten: the curator's value was kept and the
+	// conflict recorded as a :Change (action LOAD_CONFLICT).
+	Conflicts int
 }
 
 // Add adds o to s.
@@ -129,6 +135,7 @@ func (s *WriteSummaries) Add(o WriteSummaries) {
 	s.Entities.Add(o.Entities)
 	s.Relationships.Add(o.Relationships)
 	s.Evidence.Add(o.Evidence)
+	s.Conflicts += o.Conflicts
 }
 
 // Write stores a batch in one transaction: every entity, relationship and
@@ -154,9 +161,10 @@ func (s *Store) Write(ctx context.Context, b model.Batch) (WriteSummaries, error
 	if err != nil {
 		return WriteSummaries{}, &model.Error{Code: model.BadUserInput, Message: err.Error(), Op: op}
 	}
+	sources := loadSources(b)
 	return write(ctx, s, op, func(tx neo4j.ManagedTransaction) (WriteSummaries, error) {
 		var sum WriteSummaries
-		es, err := writeEntities(ctx, tx, ents)
+		es, err := writeEntities(ctx, tx, ents, &loadContext{sources: sources, conflicts: &sum.Conflicts})
 		if err != nil {
 			return sum, err
 		}
@@ -404,7 +412,62 @@ func params(rows []row) []map[string]any {
 	return out
 }
 
-func writeEntities(ctx context.Context, tx neo4j.ManagedTransaction, rows []row) (model.WriteSummary, error) {
+// loadContext is what a loader's Write knows about the records it writes:
+// the source (list publication) each entity's evidence cites, for the actor
+// of conflict records. Curator writes pass none.
+type loadContext struct {
+	sources   map[string]string // entity id → source id
+	conflicts *int
+}
+
+// loadSources maps each entity of a batch to the source its evidence cites.
+func loadSources(b model.Batch) map[string]string {
+	out := map[string]string{}
+	for _, ev := range b.Evidence {
+		if _, ok := out[ev.FactID]; !ok {
+			out[ev.FactID] = ev.SourceID
+		}
+	}
+	return out
+}
+
+// curatedKeep merges a loaded row with what a curator changed: the
+// curator's stored value wins for every field in curated, and each field
+// where the loaded value differs is returned as a conflict.
+func curatedKeep(r *row, curated []any, stored map[string]any) (fields []string, before, after map[string]any) {
+	before, after = map[string]any{}, map[string]any{}
+	for _, v := range curated {
+		f := str(v)
+		if f == "" || f == "hash" {
+			continue
+		}
+		loaded, kept := r.props[f], stored[f]
+		if fmt.Sprint(normalizeValue(loaded)) != fmt.Sprint(normalizeValue(kept)) {
+			fields = append(fields, f)
+			before[f], after[f] = loaded, kept
+		}
+		r.props[f] = kept
+	}
+	return fields, before, after
+}
+
+// normalizeValue makes stored and loaded values comparable: Neo4j returns
+// lists as []any and numbers as int64.
+func normalizeValue(v any) any {
+	switch x := v.(type) {
+	case []string:
+		out := make([]any, len(x))
+		for i, s := range x {
+			out[i] = s
+		}
+		return out
+	case dbtype.Date:
+		return x.String()
+	}
+	return v
+}
+
+func writeEntities(ctx context.Context, tx neo4j.ManagedTransaction, rows []row, lc *loadContext) (model.WriteSummary, error) {
 	var sum model.WriteSummary
 	if len(rows) == 0 {
 		return sum, nil
@@ -417,14 +480,21 @@ func writeEntities(ctx context.Context, tx neo4j.ManagedTransaction, rows []row)
 	if err != nil {
 		return sum, err
 	}
-	type state struct{ kind, hash, dataset string }
+	type state struct {
+		kind, hash, dataset, loadedHash string
+		curated                         []any
+		props                           map[string]any
+	}
 	have := make(map[string]state, len(recs))
 	for _, r := range recs {
 		id, _, _ := neo4j.GetRecordValue[string](r, "id")
 		k, _, _ := neo4j.GetRecordValue[string](r, "kind")
 		h, _, _ := neo4j.GetRecordValue[string](r, "hash")
 		d, _, _ := neo4j.GetRecordValue[string](r, "dataset")
-		have[id] = state{k, h, d}
+		lh, _, _ := neo4j.GetRecordValue[string](r, "loadedHash")
+		c, _, _ := neo4j.GetRecordValue[[]any](r, "curated")
+		p, _, _ := neo4j.GetRecordValue[map[string]any](r, "props")
+		have[id] = state{k, h, d, lh, c, p}
 	}
 	created, updated := map[schema.Kind][]row{}, map[schema.Kind][]row{}
 	for _, r := range rows {
@@ -435,6 +505,29 @@ func writeEntities(ctx context.Context, tx neo4j.ManagedTransaction, rows []row)
 			created[r.kind] = append(created[r.kind], r)
 		case old.kind != string(r.kind):
 			return sum, &model.Error{Code: model.Conflict, Message: fmt.Sprintf("entity %q is stored as %s, not %s", r.id, old.kind, r.kind)}
+		case lc != nil && len(old.curated) > 0 && !r.ref:
+			// A curator changed this loaded record. The load reconciles
+			// once per loaded content: the curator's values stay, and each
+			// field the load would have overwritten is recorded.
+			if old.loadedHash == r.hash {
+				sum.Unchanged++
+				continue
+			}
+			loadedHash := r.hash
+			r.props = maps.Clone(r.props)
+			fields, before, after := curatedKeep(&r, old.curated, old.props)
+			r.props["hash"], r.props["loadedHash"] = loadedHash, loadedHash
+			if len(fields) > 0 {
+				src := lc.sources[r.id]
+				who := model.Actor{Name: "loader " + str(r.props["dataset"]) + " (" + src + ")", Role: "loader"}
+				reason := fmt.Sprintf("the list %s states other values for %s; the curator's values were kept", src, strings.Join(fields, ", "))
+				if _, err := recordChange(ctx, tx, who, model.ActionLoadConflict, model.TargetEntity, r.id, r.id, reason, before, after); err != nil {
+					return sum, err
+				}
+				*lc.conflicts += len(fields)
+			}
+			sum.Updated++
+			updated[r.kind] = append(updated[r.kind], r)
 		case old.hash == r.hash || (r.ref && old.dataset != referenceDataset):
 			sum.Unchanged++
 		default:

@@ -46,6 +46,31 @@ type Store struct {
 	FactFn            func(ctx context.Context, action, id string, status schema.Status, who model.Actor, reason string) (model.CuratedFact, model.WriteResult, error)
 	HistoryFn         func(ctx context.Context, q model.ChangeQuery) (model.ChangePage, error)
 	VerifyChangeLogFn func(ctx context.Context) (model.ChangeLogCheck, error)
+
+	EditionsFn       func(ctx context.Context, list string) ([]model.Edition, error)
+	ListChangesFn    func(ctx context.Context, q model.ListChangeQuery) (model.ListChangePage, error)
+	ListingHistoryFn func(ctx context.Context, id string) (model.ListingHistory, error)
+}
+
+func (s *Store) Editions(ctx context.Context, list string) ([]model.Edition, error) {
+	if s.EditionsFn == nil {
+		return nil, ErrUnset
+	}
+	return s.EditionsFn(ctx, list)
+}
+
+func (s *Store) ListChanges(ctx context.Context, q model.ListChangeQuery) (model.ListChangePage, error) {
+	if s.ListChangesFn == nil {
+		return model.ListChangePage{}, ErrUnset
+	}
+	return s.ListChangesFn(ctx, q)
+}
+
+func (s *Store) ListingHistory(ctx context.Context, id string) (model.ListingHistory, error) {
+	if s.ListingHistoryFn == nil {
+		return model.ListingHistory{}, ErrUnset
+	}
+	return s.ListingHistoryFn(ctx, id)
 }
 
 func (s *Store) UpsertEntity(ctx context.Context, e model.Entity, evidence []model.Evidence, action string, who model.Actor, reason string) (*model.Entity, model.WriteResult, error) {

@@ -31,6 +31,10 @@ const (
 	ActionSetStatus          = "SET_STATUS"
 	ActionRetract            = "RETRACT"
 	ActionRestore            = "RESTORE"
+	// ActionLoadConflict: a load would have overwritten fields a curator
+	// changed; the curator's values were kept (actor: the loader and the
+	// list it read; before: the list's values, after: the values kept).
+	ActionLoadConflict = "LOAD_CONFLICT"
 )
 
 // Change targets.

@@ -135,6 +135,23 @@ type FactWrite struct {
 	Change *Change `json:"change,omitempty"`
 }
 
+type ListChangeConnection struct {
+	From *Edition `json:"from"`
+	To   *Edition `json:"to"`
+	// Totals of the whole filtered answer, by kind.
+	Added      int                  `json:"added"`
+	Removed    int                  `json:"removed"`
+	Amended    int                  `json:"amended"`
+	TotalCount int                  `json:"totalCount"`
+	Edges      []*ListingChangeEdge `json:"edges"`
+	PageInfo   *PageInfo            `json:"pageInfo"`
+}
+
+type ListingChangeEdge struct {
+	Cursor string         `json:"cursor"`
+	Node   *ListingChange `json:"node"`
+}
+
 // Curator writes. Records are upserted on stable ids: the input replaces the
 // stored record (a field left out is removed), and re-sending the same input
 // changes nothing (outcome UNCHANGED, no change recorded). A new fact needs
@@ -305,6 +322,8 @@ const (
 	ChangeActionSetStatus          ChangeAction = "SET_STATUS"
 	ChangeActionRetract            ChangeAction = "RETRACT"
 	ChangeActionRestore            ChangeAction = "RESTORE"
+	// A load would have overwritten fields a curator changed; the curator's values were kept. Actor: the loader and the list it read; before: the list's values; after: the values kept.
+	ChangeActionLoadConflict ChangeAction = "LOAD_CONFLICT"
 )
 
 var AllChangeAction = []ChangeAction{
@@ -315,11 +334,12 @@ var AllChangeAction = []ChangeAction{
 	ChangeActionSetStatus,
 	ChangeActionRetract,
 	ChangeActionRestore,
+	ChangeActionLoadConflict,
 }
 
 func (e ChangeAction) IsValid() bool {
 	switch e {
-	case ChangeActionUpsertEntity, ChangeActionUpsertRelationship, ChangeActionUpsertSource, ChangeActionAttachEvidence, ChangeActionSetStatus, ChangeActionRetract, ChangeActionRestore:
+	case ChangeActionUpsertEntity, ChangeActionUpsertRelationship, ChangeActionUpsertSource, ChangeActionAttachEvidence, ChangeActionSetStatus, ChangeActionRetract, ChangeActionRestore, ChangeActionLoadConflict:
 		return true
 	}
 	return false

@@ -11,6 +11,9 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -19,6 +22,7 @@ import (
 	"strings"
 
 	"github.com/sanctiongraph/sanctiongraph/graph/cypher"
+	"github.com/sanctiongraph/sanctiongraph/graph/model"
 	"github.com/sanctiongraph/sanctiongraph/loaders"
 	"github.com/sanctiongraph/sanctiongraph/loaders/curated"
 	"github.com/sanctiongraph/sanctiongraph/loaders/ftm"
@@ -56,8 +60,17 @@ type Options struct {
 	Name string
 	// Force loads a list older than the newest of its dataset loaded.
 	Force bool
-	// NoDelist leaves listings missing from a newer list alone.
+	// NoDelist records no edition: listings missing from the list keep
+	// their periods open.
 	NoDelist bool
+	// MaxRemovalPercent and MaxRemovalCount bound how many listings one
+	// load may remove: the larger of the two (defaults 5 % and 50).
+	// AllowMassRemoval lifts the bound.
+	MaxRemovalPercent float64
+	MaxRemovalCount   int
+	AllowMassRemoval  bool
+	// LoadedBy names who loaded the list, for its Edition.
+	LoadedBy string
 	// Limits bound decompression and record size (loaders.Limits); every
 	// file is checked against them before anything is written.
 	Limits loaders.Limits
@@ -75,11 +88,21 @@ type Result struct {
 	Skipped map[string]int
 	// Notes are format-specific lines for the summary.
 	Notes []string
-	// Delisted is how many listings were marked delisted on DelistedOn;
-	// DelistRan says whether the step ran (a full list, the newest).
-	Delisted   int
-	DelistedOn string
-	DelistRan  bool
+	// Edition is the id of the edition recorded (a complete list);
+	// EditionCreated is false when it was recorded before. Listed counts
+	// its listings; Removed those whose period it ended (removed between
+	// the previous edition and DelistedOn, its date). DelistRan says
+	// whether an edition was recorded.
+	Edition        string
+	EditionCreated bool
+	Listed         int
+	Removed        int
+	DelistedOn     string
+	DelistRan      bool
+	// Active and WouldRemove are what the removal guard compared: the
+	// listings of the newest edition before the load, and how many of
+	// them the list no longer holds.
+	Active, WouldRemove int
 	// Retries and Splits count batches written again and split.
 	Retries, Splits int
 }
@@ -94,7 +117,11 @@ func (r Result) Print(w io.Writer) {
 		fmt.Fprintf(w, "%s: %d batches retried, %d split in halves\n", r.What, r.Retries, r.Splits)
 	}
 	if r.DelistRan {
-		fmt.Fprintf(w, "%s: %d listings no longer on the list marked delisted on %s\n", r.What, r.Delisted, r.DelistedOn)
+		if r.EditionCreated {
+			fmt.Fprintf(w, "%s: edition %s recorded: %d listings; %d no longer on the list (removed between the previous edition and %s)\n", r.What, r.Edition, r.Listed, r.Removed, r.DelistedOn)
+		} else {
+			fmt.Fprintf(w, "%s: edition %s was recorded before; nothing to add\n", r.What, r.Edition)
+		}
 	}
 }
 
@@ -116,13 +143,48 @@ func LoadCurated(ctx context.Context, st Store) (cypher.WriteSummaries, error) {
 type ListStore interface {
 	Store
 	LatestList(ctx context.Context, dataset string) (string, error)
-	MarkDelisted(ctx context.Context, dataset, sourceID, published string) (int, error)
+	PlanRemovals(ctx context.Context, dataset string, sanctionIDs []string) (cypher.RemovalPlan, error)
+	RecordEdition(ctx context.Context, e model.Edition, listings []model.Listing) (cypher.EditionSummary, error)
 }
 
-// LoadFile loads one file (or OFAC CSV set) in batches, then, for a
-// complete list that is the newest of its dataset, marks what it no longer
-// names as delisted. Errors name the file and, where the loader knows it,
-// the line or record.
+// Errors of the list guards; LoadFile wraps them with the file.
+var (
+	// ErrOlderList: the list is older than the newest edition of its
+	// dataset loaded (Options.Force loads it anyway).
+	ErrOlderList = errors.New("older list")
+	// ErrMassRemoval: the list would remove more listings than the
+	// threshold allows (Options.AllowMassRemoval loads it anyway).
+	ErrMassRemoval = errors.New("mass removal")
+)
+
+// The default removal threshold: a load may remove up to 5 % of the
+// listings the newest edition holds, or 50, whichever is more.
+const (
+	DefaultMaxRemovalPercent = 5.0
+	DefaultMaxRemovals       = 50
+)
+
+// MaxRemovals is how many of active listings a load may remove.
+func (o Options) MaxRemovals(active int) int {
+	pct, n := o.MaxRemovalPercent, o.MaxRemovalCount
+	if pct <= 0 {
+		pct = DefaultMaxRemovalPercent
+	}
+	if n <= 0 {
+		n = DefaultMaxRemovals
+	}
+	return max(n, int(float64(active)*pct/100))
+}
+
+// LoadFile loads one file (or OFAC CSV set). A complete list (UN, OFAC) is
+// read twice: first whole, writing nothing, so that a malformed, empty or
+// truncated file, a list older than the newest edition loaded, or one that
+// would remove more listings than Options allow fails with the graph
+// unchanged; then again, writing in batches. Last, the list is recorded as
+// an Edition with the listings it holds, from which every listing's
+// periods follow (a listing it no longer holds ends its period; nothing is
+// deleted). Errors name the file and, where the loader knows it, the line
+// or record.
 func LoadFile(ctx context.Context, st ListStore, format Format, path string, opts Options) (Result, error) {
 	res, err := loadFile(ctx, st, format, path, opts)
 	if err != nil && !strings.HasPrefix(err.Error(), path+":") { // the input checks name the file already
@@ -130,6 +192,95 @@ func LoadFile(ctx context.Context, st ListStore, format Format, path string, opt
 	}
 	return res, err
 }
+
+// parsed is what one run of a loader found out about its file.
+type parsed struct {
+	dataset, published string
+	source             *model.Entity // the list's Source record
+	fullList           bool
+	notes              []string
+}
+
+// parse runs the loader of format over path, sending records to sink.
+func parse(ctx context.Context, format Format, path string, opts Options, sink loaders.Sink) (parsed, error) {
+	var p parsed
+	switch format {
+	case UN:
+		rc, err := loaders.OpenLimited(path, opts.Limits)
+		if err != nil {
+			return p, err
+		}
+		defer rc.Close()
+		var l unsc.Loader
+		sum, err := l.Load(ctx, rc, sink)
+		if err != nil {
+			return p, err
+		}
+		p.dataset, p.published, p.fullList = unsc.Dataset, sum.Published, true
+		p.notes = append(p.notes, fmt.Sprintf("%d individuals, %d entities; by list %s", sum.Individuals, sum.Entities, Counts(sum.ByListType)))
+		if len(sum.Unresolved) > 0 {
+			p.notes = append(p.notes, "kept as text, not linked: "+Counts(sum.Unresolved))
+		}
+	case OFAC:
+		o := ofac.Options{Dataset: opts.Dataset, Published: opts.Published, Limits: opts.Limits}
+		var sum ofac.Summary
+		var err error
+		if strings.HasSuffix(strings.ToLower(strings.TrimSuffix(path, ".gz")), ".xml") {
+			sum, err = ofac.LoadXMLFile(ctx, path, o, sink)
+		} else {
+			var set ofac.CSVSet
+			if set, err = ofac.FindCSV(path); err == nil {
+				sum, err = ofac.LoadCSVSet(ctx, set, o, sink)
+			}
+		}
+		if err != nil {
+			return p, err
+		}
+		p.dataset, p.published, p.fullList = sum.Dataset, sum.Published, true
+		p.notes = append(p.notes, fmt.Sprintf("%d entries", sum.Entries))
+		if len(sum.Unlinked) > 0 {
+			p.notes = append(p.notes, fmt.Sprintf("%d \"Linked To\" names matched no single entry (kept in the remarks)", len(sum.Unlinked)))
+		}
+	case FtM:
+		name := opts.Name
+		if name == "" {
+			name = filepath.Base(filepath.Dir(path))
+		}
+		sum, err := ftm.LoadFile(ctx, path, ftm.Options{Name: name, PublishedOn: opts.Published, ExternalEndpoints: false, Limits: opts.Limits}, sink)
+		if err != nil {
+			return p, err
+		}
+		// An export, not an authority's complete list.
+		p.notes = append(p.notes, fmt.Sprintf("%d lines: %d emitted, folded %s", sum.Lines, sum.Emitted, Counts(sum.Folded)))
+		if len(sum.Rejected) > 0 {
+			p.notes = append(p.notes, "rejected facts: "+Counts(sum.Rejected))
+		}
+	default:
+		return p, fmt.Errorf("unknown format %q", format)
+	}
+	return p, nil
+}
+
+// scan is the sink of the first, read-only pass over a list: it keeps the
+// listings and the list's Source record, nothing else.
+type scan struct {
+	listings []model.Listing
+	source   *model.Entity
+	records  int
+}
+
+func (s *scan) Record(ctx context.Context, r loaders.Record) error {
+	s.records++
+	for i := range r.Entities {
+		if e := r.Entities[i]; s.source == nil && e.Kind == schema.Source && e.Properties.First("sourceKind") == "sanctions_list" {
+			s.source = &e
+		}
+	}
+	s.listings = append(s.listings, model.ListingsOf(r.Batch)...)
+	return nil
+}
+
+func (s *scan) Skip(ctx context.Context, sk loaders.Skipped) error { return nil }
 
 func loadFile(ctx context.Context, st ListStore, format Format, path string, opts Options) (Result, error) {
 	if opts.BatchSize == 0 {
@@ -139,72 +290,35 @@ func loadFile(ctx context.Context, st ListStore, format Format, path string, opt
 	if err := checkInput(format, path, opts.Limits); err != nil {
 		return res, err
 	}
+	var (
+		sc       scan
+		checksum string
+		dataset  string
+	)
+	if format == UN || format == OFAC { // complete lists: check the whole file first
+		var err error
+		if checksum, err = fileChecksum(format, path); err != nil {
+			return res, err
+		}
+		p, err := parse(ctx, format, path, opts, &sc)
+		if err != nil {
+			return res, err
+		}
+		dataset = p.dataset
+		if err := checkList(ctx, st, p, &sc, opts, &res); err != nil {
+			return res, err
+		}
+	}
 	w := NewWriter(st, opts.BatchSize, opts.Retry)
 	if opts.Progress != nil {
 		total, _ := estimateRecords(format, path, opts.Limits)
 		w.progress = newProgress(opts.Progress, opts.TTY, res.What, total)
 	}
-	if format == UN || format == OFAC { // complete lists, each newer than the last
-		w.onFirst = func(ctx context.Context, r loaders.Record) error { return checkNotOlder(ctx, st, r, opts.Force) }
+	p, err := parse(ctx, format, path, opts, w)
+	if err != nil {
+		return res, err
 	}
-	var (
-		dataset, sourceID, published string
-		fullList                     = true
-	)
-	switch format {
-	case UN:
-		rc, err := loaders.OpenLimited(path, opts.Limits)
-		if err != nil {
-			return res, err
-		}
-		defer rc.Close()
-		var l unsc.Loader
-		sum, err := l.Load(ctx, rc, w)
-		if err != nil {
-			return res, err
-		}
-		dataset, sourceID, published = unsc.Dataset, sum.SourceID, sum.Published
-		res.Notes = append(res.Notes, fmt.Sprintf("%d individuals, %d entities; by list %s", sum.Individuals, sum.Entities, Counts(sum.ByListType)))
-		if len(sum.Unresolved) > 0 {
-			res.Notes = append(res.Notes, "kept as text, not linked: "+Counts(sum.Unresolved))
-		}
-	case OFAC:
-		o := ofac.Options{Dataset: opts.Dataset, Published: opts.Published, Limits: opts.Limits}
-		var sum ofac.Summary
-		var err error
-		if strings.HasSuffix(strings.ToLower(strings.TrimSuffix(path, ".gz")), ".xml") {
-			sum, err = ofac.LoadXMLFile(ctx, path, o, w)
-		} else {
-			var set ofac.CSVSet
-			if set, err = ofac.FindCSV(path); err == nil {
-				sum, err = ofac.LoadCSVSet(ctx, set, o, w)
-			}
-		}
-		if err != nil {
-			return res, err
-		}
-		dataset, sourceID, published = sum.Dataset, sum.SourceID, sum.Published
-		res.Notes = append(res.Notes, fmt.Sprintf("%d entries", sum.Entries))
-		if len(sum.Unlinked) > 0 {
-			res.Notes = append(res.Notes, fmt.Sprintf("%d \"Linked To\" names matched no single entry (kept in the remarks)", len(sum.Unlinked)))
-		}
-	case FtM:
-		name := opts.Name
-		if name == "" {
-			name = filepath.Base(filepath.Dir(path))
-		}
-		sum, err := ftm.LoadFile(ctx, path, ftm.Options{Name: name, PublishedOn: opts.Published, ExternalEndpoints: false, Limits: opts.Limits}, w)
-		if err != nil {
-			return res, err
-		}
-		fullList = false // an export, not an authority's complete list
-		res.Notes = append(res.Notes, fmt.Sprintf("%d lines: %d emitted, folded %s", sum.Lines, sum.Emitted, Counts(sum.Folded)))
-		if len(sum.Rejected) > 0 {
-			res.Notes = append(res.Notes, "rejected facts: "+Counts(sum.Rejected))
-		}
-	default:
-		return res, fmt.Errorf("unknown format %q", format)
-	}
+	res.Notes = p.notes
 	if err := w.Flush(ctx); err != nil {
 		return res, err
 	}
@@ -214,20 +328,83 @@ func loadFile(ctx context.Context, st ListStore, format Format, path string, opt
 		res.Notes = append(res.Notes, fmt.Sprintf("text cut to %d bytes (names %d) with a note: %s; in %s",
 			loaders.MaxTextBytes, loaders.MaxNameBytes, Counts(cut), strings.Join(in, ", ")))
 	}
-	if fullList && !opts.NoDelist && sourceID != "" {
-		latest, err := st.LatestList(ctx, dataset)
+	if !p.fullList || opts.NoDelist || p.dataset != dataset {
+		return res, nil
+	}
+	ed := model.Edition{
+		Dataset: p.dataset, PublishedOn: p.published, Checksum: checksum, File: filepath.Base(path),
+		LoadedBy: opts.LoadedBy,
+	}
+	if sc.source != nil {
+		ed.Authority, ed.List = sc.source.Properties.First("publisher"), sc.source.Name
+	}
+	es, err := st.RecordEdition(ctx, ed, sc.listings)
+	if err != nil {
+		return res, fmt.Errorf("recording the edition: %w", err)
+	}
+	res.Edition, res.EditionCreated, res.Listed, res.Removed, res.DelistedOn = cypher.EditionID(ed.Dataset, ed.PublishedOn, ed.Checksum), es.Created, es.Listed, es.Removed, p.published
+	res.DelistRan = true
+	return res, nil
+}
+
+// checkList applies the list guards before anything is written: the list
+// must not be older than the newest edition of its dataset (unless
+// Options.Force), and must not remove more listings than the threshold
+// (unless Options.AllowMassRemoval).
+func checkList(ctx context.Context, st ListStore, p parsed, sc *scan, opts Options, res *Result) error {
+	latest, err := st.LatestList(ctx, p.dataset)
+	if err != nil {
+		return err
+	}
+	if latest != "" && p.published < latest && !opts.Force {
+		return fmt.Errorf("%w: this %s list is of %s, older than the newest edition loaded (%s); pass -force to load it anyway", ErrOlderList, p.dataset, p.published, latest)
+	}
+	if opts.NoDelist || (latest != "" && p.published < latest) {
+		return nil // an older edition ends no current period
+	}
+	ids := make([]string, len(sc.listings))
+	for i, l := range sc.listings {
+		ids[i] = l.SanctionID
+	}
+	plan, err := st.PlanRemovals(ctx, p.dataset, ids)
+	if err != nil {
+		return err
+	}
+	res.WouldRemove, res.Active = len(plan.Removed), plan.Active
+	if limit := opts.MaxRemovals(plan.Active); len(plan.Removed) > limit && !opts.AllowMassRemoval {
+		return fmt.Errorf("%w: this list of %s would remove %d of the %d listings the newest edition holds (more than %d: %s); nothing was written. Check the file; if the removals are real, pass -allow-mass-removal",
+			ErrMassRemoval, p.published, len(plan.Removed), plan.Active, limit, cypher.ListingIDs(plan.Removed, 5))
+	}
+	return nil
+}
+
+// fileChecksum is the sha256 of the file read; for an OFAC CSV set, of its
+// files in order.
+func fileChecksum(format Format, path string) (string, error) {
+	paths := []string{path}
+	if format == OFAC && !strings.HasSuffix(strings.ToLower(strings.TrimSuffix(path, ".gz")), ".xml") {
+		set, err := ofac.FindCSV(path)
 		if err != nil {
-			return res, err
+			return "", err
 		}
-		if latest == published {
-			n, err := st.MarkDelisted(ctx, dataset, sourceID, published)
-			if err != nil {
-				return res, err
-			}
-			res.Delisted, res.DelistedOn, res.DelistRan = n, published, true
+		paths = []string{set.SDN, set.Add, set.Alt, set.Comments}
+	}
+	h := sha256.New()
+	for _, p := range paths {
+		if p == "" {
+			continue
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			return "", err
+		}
+		_, err = io.Copy(h, f)
+		f.Close()
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", p, err)
 		}
 	}
-	return res, nil
+	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // checkInput refuses a file (every file of an OFAC CSV set) that expands
@@ -257,24 +434,6 @@ func checkInput(format Format, path string, l loaders.Limits) error {
 	for _, f := range files {
 		if err := loaders.Check(f, sep, l); err != nil {
 			return err
-		}
-	}
-	return nil
-}
-
-// checkNotOlder refuses a list older than the newest of its dataset already
-// loaded: loading it would undo newer data.
-func checkNotOlder(ctx context.Context, st ListStore, r loaders.Record, force bool) error {
-	for _, e := range r.Entities {
-		if e.Kind != schema.Source || e.Properties.First("sourceKind") != "sanctions_list" {
-			continue
-		}
-		latest, err := st.LatestList(ctx, e.Dataset)
-		if err != nil {
-			return err
-		}
-		if pub := e.Properties.First("publishedOn"); latest != "" && pub < latest && !force {
-			return fmt.Errorf("this %s list is of %s, older than the one loaded (%s); pass -force to load it anyway", e.Dataset, pub, latest)
 		}
 	}
 	return nil
@@ -341,5 +500,8 @@ func PrintSummary(w io.Writer, what string, s cypher.WriteSummaries, skipped map
 		s.Evidence.Created, s.Evidence.Updated, s.Evidence.Unchanged)
 	if len(skipped) > 0 {
 		fmt.Fprintf(w, "%s: skipped %s\n", what, Counts(skipped))
+	}
+	if s.Conflicts > 0 {
+		fmt.Fprintf(w, "%s: %d fields changed by curators kept against the list (each conflict recorded as a LOAD_CONFLICT change)\n", what, s.Conflicts)
 	}
 }

@@ -97,8 +97,12 @@ type synthSDN struct {
 
 func (s *synthSDN) Read(p []byte) (int, error) {
 	if len(s.buf) == 0 {
-		if s.i >= s.n {
+		switch {
+		case s.i > s.n:
 			return 0, io.EOF
+		case s.i == s.n:
+			s.i++
+			return copy(p, []byte{0x1a}), nil // OFAC's end-of-file marker
 		}
 		s.i++
 		s.buf = fmt.Appendf(s.buf[:0], `%d,"SYNTHETIC TRADING %d LLC",-0- ,"SDGT] [DPRK3",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,"Tax ID No. %d (Russia); a.k.a. 'SYNTH %d'; Linked To: SYNTHETIC TRADING %d LLC."`+"\r\n",

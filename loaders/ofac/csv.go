@@ -106,7 +106,7 @@ func LoadCSV(ctx context.Context, files CSVFiles, opts Options, sink loaders.Sin
 		if s.r == nil {
 			continue
 		}
-		err := readCSV(ctx, s.r, s.name, s.fields, func(line int, raw []string) error {
+		err := readCSV(ctx, s.r, s.name, s.fields, false, func(line int, raw []string) error {
 			f := cleanFields(raw)
 			rows := side[f[0]]
 			if rows == nil {
@@ -124,7 +124,7 @@ func LoadCSV(ctx context.Context, files CSVFiles, opts Options, sink loaders.Sin
 	if err := l.source(ctx); err != nil {
 		return l.sum, err
 	}
-	err = readCSV(ctx, files.SDN, files.SDNName, sdnFields, func(line int, raw []string) error {
+	err = readCSV(ctx, files.SDN, files.SDNName, sdnFields, true, func(line int, raw []string) error {
 		f := cleanFields(raw)
 		where := fmt.Sprintf("%s:%d", files.SDNName, line)
 		if !l.seen.add(f[0]) {
@@ -244,7 +244,19 @@ func splitPrograms(s string) []string {
 // Every row must have n fields, and the first (ent_num) must be a number.
 // fn gets the line and the raw fields of each row, in a slice reused for
 // the next row (see cleanFields).
-func readCSV(ctx context.Context, r io.Reader, name string, n int, fn func(line int, fields []string) error) error {
+//
+// A primary file (sdn.csv) must hold at least one row and end with the
+// Ctrl-Z marker: the CSV states no record count, so the marker is how a
+// file cut short (at a row boundary or inside a record) is told from a
+// complete one. Errors wrap ErrEmpty and ErrTruncated and name the line.
+// Side files are not held to it (OFAC's sdn_comments.csv of 2021 ends
+// without one).
+func readCSV(ctx context.Context, r io.Reader, name string, n int, primary bool, fn func(line int, fields []string) error) error {
+	tail := &tailReader{r: r}
+	if primary {
+		r = tail
+	}
+	rows, lastLine := 0, 0
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1 // checked here, to name the ent_num
 	cr.ReuseRecord = true
@@ -254,6 +266,14 @@ func readCSV(ctx context.Context, r io.Reader, name string, n int, fn func(line 
 		}
 		rec, err := cr.Read()
 		if err == io.EOF {
+			switch {
+			case !primary:
+				return nil
+			case rows == 0:
+				return fmt.Errorf("ofac: %s:%d: %w: no rows", name, lastLine+1, ErrEmpty)
+			case tail.last != 0x1a:
+				return fmt.Errorf("ofac: %s:%d: %w: the file ends without OFAC's end-of-file marker (Ctrl-Z); the last row read, line %d, may be cut short", name, lastLine, ErrTruncated, lastLine)
+			}
 			return nil
 		}
 		if err != nil {
@@ -274,10 +294,34 @@ func readCSV(ctx context.Context, r io.Reader, name string, n int, fn func(line 
 		if _, err := strconv.Atoi(entNum); err != nil {
 			return fmt.Errorf("ofac: %s:%d: ent_num %q is not a number", name, line, entNum)
 		}
+		rows, lastLine = rows+1, line
 		if err := fn(line, rec); err != nil {
 			return err
 		}
 	}
+}
+
+// Errors for a primary file that is empty or cut short.
+var (
+	ErrEmpty     = errors.New("empty list")
+	ErrTruncated = errors.New("list truncated")
+)
+
+// tailReader remembers the last byte read that is not white space.
+type tailReader struct {
+	r    io.Reader
+	last byte
+}
+
+func (t *tailReader) Read(p []byte) (int, error) {
+	n, err := t.r.Read(p)
+	for i := n - 1; i >= 0; i-- {
+		if c := p[i]; c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+			t.last = c
+			break
+		}
+	}
+	return n, err
 }
 
 // cleanFields returns the fields cleaned (see cleanField), in a new slice.

@@ -255,7 +255,11 @@ func newLoader(opts Options, format string, sink loaders.Sink) (*loader, error) 
 type idSet struct {
 	bits  []uint64
 	other map[string]bool
+	n     int
 }
+
+// len is the number of distinct ids added.
+func (s *idSet) len() int { return s.n }
 
 // add records id and reports whether it was new.
 func (s *idSet) add(id string) bool {
@@ -268,6 +272,7 @@ func (s *idSet) add(id string) bool {
 			return false
 		}
 		s.bits[w] |= b
+		s.n++
 		return true
 	}
 	if s.other == nil {
@@ -277,6 +282,7 @@ func (s *idSet) add(id string) bool {
 		return false
 	}
 	s.other[id] = true
+	s.n++
 	return true
 }
 

@@ -315,10 +315,40 @@ func TestMalformed(t *testing.T) {
 		})
 	}
 
+	// An empty or cut-short sdn.csv is an error naming the line, before
+	// anything would count as the whole list.
+	two := good + `20158,"SECOND, Row","individual","DPRK3",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ` + "\r\n"
+	cut := []struct {
+		name, sdn string
+		is        error
+		want      string
+	}{
+		{"Empty", "", ofac.ErrEmpty, "sdn.csv:1"},
+		{"OnlyMarker", "\x1a", ofac.ErrEmpty, "sdn.csv:1"},
+		{"RowBoundary", two, ofac.ErrTruncated, "sdn.csv:2"},
+		{"MidRecord", two[:len(two)-3], ofac.ErrTruncated, "sdn.csv:2"}, // "-0" of the last field
+	}
+	for _, tt := range cut {
+		t.Run("Cut"+tt.name, func(t *testing.T) {
+			sink := &memSink{}
+			_, err := ofac.LoadCSV(context.Background(), ofac.CSVFiles{SDN: strings.NewReader(tt.sdn)}, ofac.Options{Published: "2024-05-03"}, sink)
+			if !errors.Is(err, tt.is) {
+				t.Fatalf("err = %v, want %v", err, tt.is)
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %q does not name %q", err, tt.want)
+			}
+		})
+	}
+	if _, err := ofac.LoadCSV(context.Background(), ofac.CSVFiles{SDN: strings.NewReader(two + "\x1a")}, ofac.Options{Published: "2024-05-03"}, &memSink{}); err != nil {
+		t.Errorf("whole file: %v", err)
+	}
+
 	xmlTests := []struct {
 		name, doc string
 		want      []string
 	}{
+		{"FewerThanDeclared", "<sdnList>\n<publshInformation><Publish_Date>01/08/2026</Publish_Date><Record_Count>3</Record_Count></publshInformation>\n<sdnEntry><uid>1</uid><lastName>A</lastName><sdnType>Entity</sdnType></sdnEntry>\n</sdnList>", []string{"bad.xml", "Record_Count declares 3"}},
 		{"Unclosed", "<sdnList>\n<publshInformation><Publish_Date>01/08/2026</Publish_Date></publshInformation>\n<sdnEntry><uid>1</uid><lastName>A</lastName><sdnType>Entity</sdnType></sdnEntry>\n<sdnEntry><uid>2</uid><lastName>B</lastName>\n</sdnList>", []string{"bad.xml:5", "after uid 1"}},
 		{"BadDate", "<sdnList>\n<publshInformation><Publish_Date>2026-01-08</Publish_Date></publshInformation>\n</sdnList>", []string{"bad.xml:2", "Publish_Date"}},
 		{"NoDate", "<sdnList>\n<sdnEntry><uid>1</uid><lastName>A</lastName></sdnEntry>\n</sdnList>", []string{"bad.xml:2", "Publish_Date"}},

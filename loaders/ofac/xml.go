@@ -220,6 +220,12 @@ func LoadXML(ctx context.Context, r io.Reader, opts Options, sink loaders.Sink) 
 	if !sawRoot {
 		return l.sum, fail(errors.New("no sdnList element: not an OFAC sdnList file"))
 	}
+	if entries := l.seen.len(); l.sum.Declared > 0 && entries < l.sum.Declared {
+		return l.sum, fail(fmt.Errorf("%w: %d sdnEntry elements, but Record_Count declares %d", ErrTruncated, entries, l.sum.Declared))
+	}
+	if entries := l.seen.len(); entries == 0 {
+		return l.sum, fail(fmt.Errorf("%w: no sdnEntry", ErrEmpty))
+	}
 	if !started {
 		if err := start(""); err != nil {
 			return l.sum, err

@@ -52,9 +52,9 @@ type want struct {
 
 func checkParty(t *testing.T, c *collector, w want) {
 	t.Helper()
-	rec := c.record(t, PartyID(w.dataID))
-	party := c.entity(t, PartyID(w.dataID))
-	sanction := c.entity(t, SanctionID(w.dataID))
+	rec := c.record(t, PartyID(w.ref))
+	party := c.entity(t, PartyID(w.ref))
+	sanction := c.entity(t, SanctionID(w.ref))
 	if party.Kind != w.kind {
 		t.Errorf("kind = %s, want %s", party.Kind, w.kind)
 	}
@@ -182,12 +182,12 @@ func TestReal2026(t *testing.T) {
 		t.Run(w.ref, func(t *testing.T) { checkParty(t, c, w) })
 	}
 	t.Run("EmptyPlaceholderAlias", func(t *testing.T) {
-		if a := c.entity(t, PartyID("6908555")).Aliases; len(a) != 0 {
+		if a := c.entity(t, PartyID("KPi.033")).Aliases; len(a) != 0 {
 			t.Errorf("KPi.033 aliases = %q, want none", a)
 		}
 	})
 	t.Run("KPi.066BirthRange", func(t *testing.T) {
-		rec := c.record(t, PartyID("6908643"))
+		rec := c.record(t, PartyID("KPi.066"))
 		found := false
 		for _, ev := range rec.Evidence {
 			if ev.Property == "birthDate" && ev.Claim == "between 1967 and 1969" {
@@ -251,7 +251,7 @@ func TestReal2020(t *testing.T) {
 	} {
 		t.Run(w.ref, func(t *testing.T) {
 			if w.listed == "" {
-				w.listed = c.entity(t, SanctionID(w.dataID)).Properties.First("listingDate")
+				w.listed = c.entity(t, SanctionID(w.ref)).Properties.First("listingDate")
 			}
 			checkParty(t, c, w)
 		})
@@ -294,7 +294,7 @@ func TestRealTruncated(t *testing.T) {
 		t.Errorf("Line = %d, want %d", pe.Line, want)
 	}
 	last := c.records[len(c.records)-1]
-	if PartyID(pe.After) != last.ID {
+	if lastParty := c.entity(t, last.ID); lastParty.RecordID != pe.After {
 		t.Errorf("After = %s, last record sent %s", pe.After, last.ID)
 	}
 	t.Logf("%v", err)

@@ -23,11 +23,16 @@ type builder struct {
 	resolutions map[string]bool
 }
 
-// PartyID is the id of the entity for a listed party.
-func PartyID(dataID string) string { return "unsc:" + dataID }
+// PartyID is the id of the entity for a listed party: "unsc:" and the UN
+// reference number (KPe.068). The reference is the listing's permanent
+// identity; the DATAID is the id of one record in one file and changes when
+// the UN re-issues a record (KPe.068 was DATAID 6908046 in 2020 and another
+// in 2026), so it is kept as the recordId, never as the identity.
+func PartyID(reference string) string { return "unsc:" + reference }
 
-// SanctionID is the id of the Sanction entity for a listed party.
-func SanctionID(dataID string) string { return "unsc-sanction:" + dataID }
+// SanctionID is the id of the Sanction entity for a listing: "unsc-sanction:"
+// and the UN reference number.
+func SanctionID(reference string) string { return "unsc-sanction:" + reference }
 
 // ResolutionID is the id of the Resolution node for a resolution number,
 // the form the curated resolutions use: "resolution:unsc-1718".
@@ -44,6 +49,7 @@ var dataIDRE = regexp.MustCompile(`^[0-9A-Za-z._-]+$`)
 type recordBuilder struct {
 	*builder
 	dataID string
+	ref    string // REFERENCE_NUMBER, the listing's identity
 	rec    loaders.Record
 	// The reference states this record is the first to link to, with
 	// their evidence; they go last in the record.
@@ -72,13 +78,16 @@ func (b *builder) build(kind schema.Kind, x *xmlRecord) (loaders.Record, error) 
 	if ref == "" {
 		return loaders.Record{}, fmt.Errorf("%w: REFERENCE_NUMBER", ErrMissingField)
 	}
+	if !dataIDRE.MatchString(ref) {
+		return loaders.Record{}, fmt.Errorf("%w: REFERENCE_NUMBER %q", ErrMissingField, ref)
+	}
 	listed, ok := isoDate(x.ListedOn)
 	if !ok {
 		return loaders.Record{}, fmt.Errorf("%w: LISTED_ON %q", ErrMissingField, clean(x.ListedOn))
 	}
 
-	partyID, sanctionID := PartyID(dataID), SanctionID(dataID)
-	r := &recordBuilder{builder: b, dataID: dataID}
+	partyID, sanctionID := PartyID(ref), SanctionID(ref)
+	r := &recordBuilder{builder: b, dataID: dataID, ref: ref}
 	r.rec.ID = partyID
 	prov := model.Provenance{Status: schema.Confirmed, Dataset: Dataset, RecordID: dataID}
 
@@ -188,7 +197,7 @@ func (r *recordBuilder) aliases(x *xmlRecord, name string) []string {
 
 // person sets a Person's properties and links.
 func (r *recordBuilder) person(x *xmlRecord, props model.Properties) {
-	partyID := PartyID(r.dataID)
+	partyID := PartyID(r.ref)
 
 	// Dates of birth. birthDate is a single date in model.yaml, so it holds
 	// the first exact date (else the first approximate one), and
@@ -321,7 +330,7 @@ func (r *recordBuilder) organization(x *xmlRecord, props model.Properties) {
 	}
 	if len(imos) > 1 {
 		for i, n := range imos {
-			r.evidence(PartyID(r.dataID), "imoNumber:"+strconv.Itoa(i+1), "imoNumber", n, "")
+			r.evidence(PartyID(r.ref), "imoNumber:"+strconv.Itoa(i+1), "imoNumber", n, "")
 		}
 	}
 }
@@ -332,7 +341,7 @@ func (r *recordBuilder) organization(x *xmlRecord, props model.Properties) {
 // does not resolve are kept as Evidence and counted. It returns the states,
 // in order.
 func (r *recordBuilder) addresses(addrs []xmlAddress) []string {
-	partyID := PartyID(r.dataID)
+	partyID := PartyID(r.ref)
 	var codes []string
 	lines := map[string][]string{}
 	for i, a := range addrs {

@@ -14,9 +14,11 @@
 //   - One Record for the publication itself: a Source entity
 //     "source:unsc-consolidated-YYYY-MM-DD", dated by the file's
 //     dateGenerated. Every Evidence of the load cites it.
-//   - One Record per listed party (ID "unsc:"+DATAID), holding the party
+//   - One Record per listed party (ID "unsc:"+REFERENCE_NUMBER, e.g.
+//     "unsc:KPe.068"; the DATAID, which changes between files, is the
+//     recordId), holding the party
 //     (Person for INDIVIDUAL, Organization for ENTITY), its Sanction
-//     ("unsc-sanction:"+DATAID), DESIGNATES from the sanction to the party,
+//     ("unsc-sanction:"+REFERENCE_NUMBER), DESIGNATES from the sanction to the party,
 //     NATIONAL_OF and BASED_IN to reference State entities, PURSUANT_TO
 //     from the sanction to every resolution named in COMMENTS1, and
 //     Evidence for each of these facts.
@@ -32,7 +34,7 @@
 //
 // Delisting: a party missing from a newer list is one that no record of
 // that load names. Callers that need the set collect Record.ID from the
-// records they receive: every record after the first is "unsc:"+DATAID.
+// records they receive: every record after the first is "unsc:"+REFERENCE_NUMBER.
 // Alternatively, every fact of a load has evidence citing Summary.SourceID,
 // so "dataset unsc, but no evidence citing the newest source" finds them in
 // the graph.

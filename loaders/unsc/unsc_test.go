@@ -479,7 +479,7 @@ func TestCheckModelCatches(t *testing.T) {
 		{"Undeclared", func(c *collector) { c.records[1].Entities[0].Properties.Set("title", "Colonel") }},
 		{"NoEvidence", func(c *collector) {
 			c.records[2].Evidence = slices.DeleteFunc(c.records[2].Evidence, func(ev model.Evidence) bool {
-				return ev.FactID == SanctionID("9900002")
+				return ev.FactID == SanctionID("QDi.901")
 			})
 		}},
 		{"MissingTarget", func(c *collector) { c.records[4].Relationships[1].ToID = "state:ZZ" }},
