@@ -54,8 +54,7 @@ var (
 func benchConfig() Config {
 	cfg := Config{Nodes: 100_000, Relationships: 1_000_000, Hubs: 5, HubDegree: 12_000, Seed: *flagSeed, EvidenceRatio: DefaultEvidenceRatio}
 	if testing.Short() {
-		// CI's smoke run: big enough for hubs and pairs at every distance.
-		cfg.Nodes, cfg.Relationships, cfg.Hubs, cfg.HubDegree = 3_000, 20_000, 2, 800
+		cfg.Nodes, cfg.Relationships, cfg.Hubs, cfg.HubDegree = 10_000, 100_000, 2, 3000
 	}
 	for _, o := range []struct {
 		flag int
