@@ -367,7 +367,7 @@ func TestLoaderInputCaps(t *testing.T) {
 	t.Run("Remarks200KBCut", func(t *testing.T) {
 		sdn := filepath.Join(dir, "long", "sdn.csv")
 		_ = os.MkdirAll(filepath.Dir(sdn), 0o755)
-		if err := os.WriteFile(sdn, []byte(row(9999003, "LONG, Remarks", strings.Repeat("y", 200<<10))), 0o644); err != nil {
+		if err := os.WriteFile(sdn, []byte(row(9999003, "LONG, Remarks", strings.Repeat("y", 200<<10))+"\x1a"), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		res, err := importer.LoadFile(ctx, env.Store, importer.OFAC, sdn, importer.Options{Published: "2024-05-03"})

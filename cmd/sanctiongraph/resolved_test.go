@@ -365,7 +365,7 @@ func TestDroppedIdentifierSplitsTheCluster(t *testing.T) {
 		}
 		line := `990001,"SEA TEST",vessel  ,"DPRK4",-0- ,"HMYZ","Oil Products Tanker","1,024","2,101","Democratic People's Republic of Korea",-0- ,"` + remarks + `"` + "\r\n"
 		p := filepath.Join(dir, "sdn.csv")
-		if err := os.WriteFile(p, []byte(line), 0o644); err != nil {
+		if err := os.WriteFile(p, []byte(line+"\x1a"), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return p
