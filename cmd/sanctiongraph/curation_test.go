@@ -350,7 +350,7 @@ func TestHostileMutationInput(t *testing.T) {
 		if len(r.body.Errors) > 0 {
 			t.Fatalf("name %q: %+v", h, r.body.Errors)
 		}
-		got := postGraphQL(t, base, `query($id: ID!) { entity(id: $id) { name aliases description evidence { quote claim } } history(id: $id) { edges { node { reason } } } }`, map[string]any{"id": id})
+		got := postGraphQL(t, base, `query($id: ID!) { entity(id: $id, view: RECORDS) { name aliases description evidence { quote claim } } history(id: $id) { edges { node { reason } } } }`, map[string]any{"id": id})
 		var out struct {
 			Entity struct {
 				Name, Description string
