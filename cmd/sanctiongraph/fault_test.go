@@ -355,7 +355,7 @@ func testStopMidLoad(t *testing.T, ctx context.Context, inst *neo4jlocal.Instanc
 	if r.code == 0 {
 		t.Fatalf("the load succeeded although Neo4j stopped under it:\n%s", r.out)
 	}
-	if !strings.Contains(r.errOut, "ofac.xml") || !strings.Contains(r.errOut, "writing records") || !strings.Contains(r.errOut, "graph database") {
+	if !strings.Contains(r.errOut, "ofac.xml") || !strings.Contains(r.errOut, "writing record") || !strings.Contains(r.errOut, "graph database") {
 		t.Errorf("the failed load's error should name the file, the records and the cause:\n%s", r.errOut)
 	}
 	if strings.Contains(r.errOut, "panic") || strings.Contains(r.errOut, "goroutine ") {
