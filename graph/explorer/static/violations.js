@@ -34,9 +34,9 @@ export function detect(queryFields) {
 /**
  * buildQuery builds the potentialViolations query from the schema. typeOf
  * (name → __type) defaults to asking the API; tests pass their own.
- */
  * first is 40: a page of findings with every field costs about 470 per
  * finding under the endpoint's cost model, so 40 stay under its limit of 20,000.
+ */
 export async function buildQuery(field, { first = 40, typeOf } = {}) {
   const cache = new Map();
   const ask = typeOf || (async (name) => (await gql(TYPE_FIELDS, { name })).__type);
