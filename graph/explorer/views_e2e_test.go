@@ -162,12 +162,13 @@ func (b *browser) checkRouteMap(t testing.TB, base, shots string) {
 			reported = append(reported, l)
 		}
 	}
-	// The possible airlift from Vladivostok airport (Air Koryo, alleged) is
-	// the one alleged stop; a leg is as weak as its weaker end, so the legs
-	// into and out of it are alleged and every other leg is reported.
-	if len(alleged) != 2 || !strings.HasPrefix(alleged[0].To, "Vladivostok airport") || !strings.HasPrefix(alleged[1].From, "Vladivostok airport") ||
-		len(reported) != len(legs)-2 {
-		t.Errorf("legs by status: alleged %+v, reported %d of %d; want the legs into and out of Vladivostok airport alleged and the rest reported", alleged, len(reported), len(legs))
+	// After the audit the route past Busan is alleged: the ship to Nakhodka
+	// and the possible airlift from Vladivostok airport (Air Koryo); a leg
+	// is as weak as its weaker end, so the three legs from Busan on are
+	// alleged and every other leg is reported.
+	if len(alleged) != 3 || alleged[0].From != "Busan" || !strings.HasPrefix(alleged[1].To, "Vladivostok airport") || !strings.HasPrefix(alleged[2].From, "Vladivostok airport") ||
+		len(reported) != len(legs)-3 {
+		t.Errorf("legs by status: alleged %+v, reported %d of %d; want the three legs from Busan on alleged and the rest reported", alleged, len(reported), len(legs))
 	} else {
 		for _, r := range reported {
 			if r.Dash == alleged[0].Dash || r.Stroke == alleged[0].Stroke {
