@@ -207,7 +207,7 @@ func TestExplorerEndToEnd(t *testing.T) {
 	if hasViolations {
 		b.checkViolationsTab(t, base, shots)
 	}
-	if q := fmt.Sprint(b.eval(violationsQueryJS)); !strings.Contains(q, "potentialViolations(first: 50)") ||
+	if q := fmt.Sprint(b.eval(violationsQueryJS)); !strings.Contains(q, "potentialViolations(first: 40)") ||
 		!strings.Contains(q, "edges { cursor node { id title status chain { length") || !strings.Contains(q, "pageInfo { hasNextPage endCursor }") {
 		t.Errorf("violations query built from the schema = %s", q)
 	}
@@ -597,6 +597,16 @@ func (b *browser) clickElement(id string) {
 // with the mouse, where it is on the screen.
 func (b *browser) mouseClickCenter(sel string) {
 	b.t.Helper()
+	// The element must be the one a click there reaches: wait until nothing
+	// (a tooltip, a label, a re-render) covers its middle.
+	if hit := fmt.Sprint(b.eval(fmt.Sprintf(`(() => { const el = document.querySelector(%q); if (!el) return 'nothing';
+		const r = el.getBoundingClientRect(); const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+		return !hit ? 'none' : (hit === el || el.contains(hit)) ? '' : hit.outerHTML.slice(0, 300); })()`, sel))); hit != "" {
+		b.t.Logf("the middle of %s is covered by %s; waiting", sel, hit)
+	}
+	b.poll(fmt.Sprintf(`(() => { const el = document.querySelector(%q); if (!el) return false;
+		const r = el.getBoundingClientRect(); const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+		return !!hit && (hit === el || el.contains(hit)); })()`, sel))
 	pos, ok := b.eval(fmt.Sprintf(`(() => { const el = document.querySelector(%q); if (!el) return null;
 		const r = el.getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; })()`, sel)).([]any)
 	if !ok || len(pos) != 2 {
