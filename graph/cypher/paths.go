@@ -340,14 +340,9 @@ func (s *Store) ResolveEntity(ctx context.Context, ref string, view model.View) 
 	if view == model.ViewResolved {
 		return s.resolveNameResolved(ctx, ref)
 	}
-	if m, err := s.EntitiesByID(ctx, []string{ref}); err != nil {
-		return nil, err
-	} else if e, ok := m[ref]; ok {
-		return e, nil
-	}
-	lq, terms, err := LuceneQuery(ref)
-	if err != nil {
-		return nil, &model.Error{Code: model.BadUserInput, Message: err.Error(), Op: op}
+	e, lq, terms, err := byIDOrName(ctx, op, ref, s.EntitiesByID)
+	if e != nil || err != nil {
+		return e, err
 	}
 	type hit struct {
 		e     *model.Entity
@@ -390,6 +385,24 @@ func (s *Store) ResolveEntity(ctx context.Context, ref string, view model.View) 
 		}
 	}
 	return nil, ambiguous(op, ref, cands)
+}
+
+// byIDOrName looks ref up as an id with byID and returns the entity when
+// there is one; otherwise the full-text query and normalised terms of ref
+// as a name. Errors: BAD_USER_INPUT when ref is no searchable name.
+func byIDOrName(ctx context.Context, op, ref string, byID func(context.Context, []string) (map[string]*model.Entity, error)) (*model.Entity, string, []string, error) {
+	m, err := byID(ctx, []string{ref})
+	if err != nil {
+		return nil, "", nil, err
+	}
+	if e, ok := m[ref]; ok {
+		return e, "", nil, nil
+	}
+	lq, terms, err := LuceneQuery(ref)
+	if err != nil {
+		return nil, "", nil, &model.Error{Code: model.BadUserInput, Message: err.Error(), Op: op}
+	}
+	return nil, lq, terms, nil
 }
 
 // ambiguous is the BAD_USER_INPUT error of a name that matches several

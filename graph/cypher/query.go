@@ -66,6 +66,24 @@ func (s *Store) Neighbours(ctx context.Context, q model.NeighbourQuery) (model.N
 	if q.View == model.ViewResolved {
 		return s.neighboursResolved(ctx, q, p)
 	}
+	return s.readNeighbours(ctx, op, q.ID, query, p, func(_ neo4j.ManagedTransaction, items []map[string]any) ([]model.Neighbour, error) {
+		var out []model.Neighbour
+		for _, m := range items {
+			rel, _ := m["r"].(neo4j.Relationship)
+			other, _ := m["m"].(neo4j.Node)
+			node := s.decodeEntity(other)
+			out = append(out, s.neighbour(rel, node, q.ID, node.ID, m))
+		}
+		return out, nil
+	})
+}
+
+// readNeighbours runs a neighbour query, which answers one row (total and
+// page; none when the entity does not exist), and turns the page's items
+// into neighbours with build, in the same read transaction.
+// Errors: NOT_FOUND when the query answers no row.
+func (s *Store) readNeighbours(ctx context.Context, op, id, query string, p map[string]any,
+	build func(tx neo4j.ManagedTransaction, items []map[string]any) ([]model.Neighbour, error)) (model.NeighbourPage, error) {
 	type result struct {
 		page  model.NeighbourPage
 		found bool
@@ -80,31 +98,40 @@ func (s *Store) Neighbours(ctx context.Context, q model.NeighbourQuery) (model.N
 		}
 		rec := res.Record()
 		total, _, _ := neo4j.GetRecordValue[int64](rec, "total")
-		items, _, _ := neo4j.GetRecordValue[[]any](rec, "page")
-		out := result{found: true, page: model.NeighbourPage{Total: int(total)}}
-		for _, it := range items {
-			m, _ := it.(map[string]any)
-			rel, _ := m["r"].(neo4j.Relationship)
-			other, _ := m["m"].(neo4j.Node)
-			outgoing, _ := m["out"].(bool)
-			node := s.decodeEntity(other)
-			from, to := q.ID, node.ID
-			if !outgoing {
-				from, to = to, from
-			}
-			out.page.Neighbours = append(out.page.Neighbours, model.Neighbour{
-				Relationship: s.decodeRel(rel, from, to), Node: node, Outgoing: outgoing,
-			})
+		raw, _, _ := neo4j.GetRecordValue[[]any](rec, "page")
+		if err := res.Err(); err != nil {
+			return result{}, err
 		}
-		return out, nil
+		items := make([]map[string]any, 0, len(raw))
+		for _, it := range raw {
+			m, _ := it.(map[string]any)
+			items = append(items, m)
+		}
+		ns, err := build(tx, items)
+		if err != nil {
+			return result{}, err
+		}
+		return result{found: true, page: model.NeighbourPage{Total: int(total), Neighbours: ns}}, nil
 	})
 	if err != nil {
 		return model.NeighbourPage{}, err
 	}
 	if !r.found {
-		return model.NeighbourPage{}, &model.Error{Code: model.NotFound, Message: fmt.Sprintf("no entity with id %q", q.ID), Op: op}
+		return model.NeighbourPage{}, &model.Error{Code: model.NotFound, Message: fmt.Sprintf("no entity with id %q", id), Op: op}
 	}
 	return r.page, nil
+}
+
+// neighbour is one item of a neighbour page: the relationship between this
+// (the entity asked about) and other, read in its own direction (the item's
+// "out" says whether it leaves this).
+func (s *Store) neighbour(rel neo4j.Relationship, node *model.Entity, this, other string, item map[string]any) model.Neighbour {
+	outgoing, _ := item["out"].(bool)
+	from, to := this, other
+	if !outgoing {
+		from, to = to, from
+	}
+	return model.Neighbour{Relationship: s.decodeRel(rel, from, to), Node: node, Outgoing: outgoing}
 }
 
 // cypherSearch ranks a name that equals the query first, then names that

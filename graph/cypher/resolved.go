@@ -271,59 +271,26 @@ func (s *Store) neighboursResolved(ctx context.Context, q model.NeighbourQuery, 
 		return model.NeighbourPage{}, &model.Error{Code: model.BadUserInput, Message: "direction is not OUTGOING, INCOMING or BOTH", Op: op}
 	}
 	p["types"] = withoutSameAs(q.Types)
-	type result struct {
-		page  model.NeighbourPage
-		found bool
-	}
-	r, err := read(ctx, s, op, func(tx neo4j.ManagedTransaction) (result, error) {
-		res, err := tx.Run(ctx, query, p)
-		if err != nil {
-			return result{}, err
-		}
-		if !res.Next(ctx) {
-			return result{}, res.Err()
-		}
-		rec := res.Record()
-		total, _, _ := neo4j.GetRecordValue[int64](rec, "total")
-		items, _, _ := neo4j.GetRecordValue[[]any](rec, "page")
-		if err := res.Err(); err != nil {
-			return result{}, err
-		}
+	return s.readNeighbours(ctx, op, q.ID, query, p, func(tx neo4j.ManagedTransaction, items []map[string]any) ([]model.Neighbour, error) {
 		var ids []string
-		for _, it := range items {
-			m, _ := it.(map[string]any)
+		for _, m := range items {
 			ids = append(ids, str(m["mr"]))
 		}
 		ents, err := s.resolvedByID(ctx, tx, ids)
 		if err != nil {
-			return result{}, err
+			return nil, err
 		}
-		out := result{found: true, page: model.NeighbourPage{Total: int(total)}}
-		for _, it := range items {
-			m, _ := it.(map[string]any)
-			rel, _ := m["r"].(neo4j.Relationship)
-			outgoing, _ := m["out"].(bool)
-			from, to := str(m["n"]), str(m["m"])
-			if !outgoing {
-				from, to = to, from
-			}
+		var out []model.Neighbour
+		for _, m := range items {
 			node := ents[str(m["mr"])]
 			if node == nil {
 				continue
 			}
-			out.page.Neighbours = append(out.page.Neighbours, model.Neighbour{
-				Relationship: s.decodeRel(rel, from, to), Node: node, Outgoing: outgoing,
-			})
+			rel, _ := m["r"].(neo4j.Relationship)
+			out = append(out, s.neighbour(rel, node, str(m["n"]), str(m["m"]), m))
 		}
 		return out, nil
 	})
-	if err != nil {
-		return model.NeighbourPage{}, err
-	}
-	if !r.found {
-		return model.NeighbourPage{}, &model.Error{Code: model.NotFound, Message: fmt.Sprintf("no entity with id %q", q.ID), Op: op}
-	}
-	return r.page, nil
 }
 
 // Entity lists and counts on the resolved graph: a resolved entity matches
@@ -431,14 +398,9 @@ RETURN r.id AS id, tier ORDER BY tier, score DESC, p.sortName, r.id LIMIT 50`
 // Sources are never candidates (name them by id).
 func (s *Store) resolveNameResolved(ctx context.Context, ref string) (*model.Entity, error) {
 	const op = "cypher.Store.ResolveEntity"
-	if m, err := s.ResolvedByID(ctx, []string{ref}); err != nil {
-		return nil, err
-	} else if e, ok := m[ref]; ok {
-		return e, nil
-	}
-	lq, terms, err := LuceneQuery(ref)
-	if err != nil {
-		return nil, &model.Error{Code: model.BadUserInput, Message: err.Error(), Op: op}
+	e, lq, terms, err := byIDOrName(ctx, op, ref, s.ResolvedByID)
+	if e != nil || err != nil {
+		return e, err
 	}
 	type hit struct {
 		id   string

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -106,6 +107,14 @@ func TestLimitsAllowLegitimateQueries(t *testing.T) {
 			}
 		})
 	}
+	t.Run("explorer/PotentialViolations", func(t *testing.T) {
+		doc := explorerViolationsQuery(t, s)
+		if m, got := measure(t, s, doc, big); got != "" {
+			t.Errorf("refused %s: %+v\n%s", got, m, doc)
+		} else {
+			t.Logf("%+v", m)
+		}
+	})
 	for _, q := range loadtest.Queries {
 		t.Run("loadtest/"+q.Name, func(t *testing.T) {
 			if m, got := measure(t, s, q.Doc, big); got != "" {
@@ -117,9 +126,8 @@ func TestLimitsAllowLegitimateQueries(t *testing.T) {
 	}
 }
 
-// explorerQueries are the GraphQL documents of the explorer's api.js, with
-// their fragments substituted.
-func explorerQueries(tb testing.TB) map[string]string {
+// explorerConsts are the string constants of the explorer's api.js.
+func explorerConsts(tb testing.TB) map[string]string {
 	tb.Helper()
 	src, err := os.ReadFile("../explorer/static/api.js")
 	if err != nil {
@@ -129,6 +137,14 @@ func explorerQueries(tb testing.TB) map[string]string {
 	for _, m := range regexp.MustCompile("(?s)const ([A-Z_]+) = (?:`(.*?)`|'(.*?)');").FindAllStringSubmatch(string(src), -1) {
 		consts[m[1]] = m[2] + m[3]
 	}
+	return consts
+}
+
+// explorerQueries are the GraphQL documents of the explorer's api.js, with
+// their fragments substituted.
+func explorerQueries(tb testing.TB) map[string]string {
+	tb.Helper()
+	consts := explorerConsts(tb)
 	ref := regexp.MustCompile(`\$\{([A-Z_]+)\}`)
 	out := map[string]string{}
 	for name, doc := range consts {
@@ -144,6 +160,71 @@ func explorerQueries(tb testing.TB) map[string]string {
 		tb.Fatalf("found %d explorer queries in api.js", len(out))
 	}
 	return out
+}
+
+// explorerViolationsQuery builds the query the explorer's violations view
+// sends, as violations.js builds it from the schema (its page size, its
+// selections for the types it knows, every field of the others, to depth 3).
+func explorerViolationsQuery(tb testing.TB, s *ast.Schema) string {
+	tb.Helper()
+	src, err := os.ReadFile("../explorer/static/violations.js")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	known := map[string]string{}
+	for _, m := range regexp.MustCompile(`(?m)^  (\w+): '(\{.*\})',$`).FindAllStringSubmatch(string(src), -1) {
+		known[m[1]] = m[2]
+	}
+	first := regexp.MustCompile(`first = (\d+)`).FindStringSubmatch(string(src))
+	if len(known) < 5 || first == nil {
+		tb.Fatalf("violations.js: found %d known selections and page size %v", len(known), first)
+	}
+	var sel func(name string, depth int) string
+	sel = func(name string, depth int) string {
+		def := s.Types[name]
+		switch {
+		case def == nil || def.Kind == ast.Scalar || def.Kind == ast.Enum:
+			return ""
+		case known[name] != "":
+			return known[name]
+		case depth > 3:
+			return ""
+		case def.Kind == ast.Union || def.Kind == ast.Interface && len(def.Fields) == 0:
+			var parts []string
+			for _, p := range s.GetPossibleTypes(def) {
+				if x := sel(p.Name, depth+1); x != "" {
+					parts = append(parts, "... on "+p.Name+" "+x)
+				}
+			}
+			if parts == nil {
+				return ""
+			}
+			return "{ __typename " + strings.Join(parts, " ") + " }"
+		}
+		var fields []string
+		for _, f := range def.Fields {
+			if strings.HasPrefix(f.Name, "__") || slices.ContainsFunc(f.Arguments, func(a *ast.ArgumentDefinition) bool { return a.Type.NonNull && a.DefaultValue == nil }) {
+				continue
+			}
+			u := s.Types[f.Type.Name()]
+			if u.Kind == ast.Scalar || u.Kind == ast.Enum {
+				fields = append(fields, f.Name)
+			} else if x := sel(u.Name, depth+1); x != "" {
+				fields = append(fields, f.Name+" "+x)
+			}
+		}
+		if fields == nil {
+			return ""
+		}
+		return "{ " + strings.Join(fields, " ") + " }"
+	}
+	field := s.Query.Fields.ForName("potentialViolations")
+	if field == nil {
+		tb.Fatal("the schema has no potentialViolations")
+	}
+	consts := explorerConsts(tb)
+	return "query PotentialViolations {\n  potentialViolations(first: " + first[1] + ") " + sel(field.Type.Name(), 0) + "\n}\n" +
+		consts["ENTITY_BRIEF"] + consts["RELATIONSHIP"] + consts["EVIDENCE"]
 }
 
 // BenchmarkFanOut40 measures refusing 40 fragments that each spread the

@@ -45,3 +45,30 @@ func Run(t *testing.T, h http.Handler, cases []Case) {
 		})
 	}
 }
+
+// remoteMarks are what a page, script or style that loads something from
+// another origin contains.
+var remoteMarks = []string{
+	`src="http`, `href="http`, `from 'http`, `from "http`, `import('http`, `import("http`,
+	"@import", "url(http", "url(//", "//cdn", "unpkg.com", "jsdelivr", "fonts.googleapis",
+}
+
+// NoRemoteAssets guards the offline promise: each path answers 200 and
+// refers to nothing on another origin.
+func NoRemoteAssets(t *testing.T, h http.Handler, paths []string) {
+	t.Helper()
+	for _, p := range paths {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", p, nil))
+		if rec.Code != http.StatusOK {
+			t.Errorf("%s = %d", p, rec.Code)
+			continue
+		}
+		body := rec.Body.String()
+		for _, bad := range remoteMarks {
+			if strings.Contains(body, bad) {
+				t.Errorf("%s refers to a remote asset (%q)", p, bad)
+			}
+		}
+	}
+}
