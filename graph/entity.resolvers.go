@@ -19,16 +19,25 @@ func (r *entityResolver) Properties(ctx context.Context, obj *model.Entity, name
 	return properties(decl.Properties, obj.Properties, names), nil
 }
 
-func (r *entityResolver) Evidence(ctx context.Context, obj *model.Entity) ([]*model.Evidence, error) {
-	var out []*model.Evidence
-	for _, id := range obj.RecordIDs() {
-		evs, err := r.evidence(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, evs...)
+func (r *entityResolver) Evidence(ctx context.Context, obj *model.Entity, order *model.EvidenceOrder) ([]*model.Evidence, error) {
+	evs, err := r.entityEvidence(ctx, obj)
+	return orderEvidence(evs, order), err
+}
+
+func (r *entityResolver) FirstReported(ctx context.Context, obj *model.Entity) (*model.Date, error) {
+	evs, err := r.entityEvidence(ctx, obj)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return firstReported(evs), nil
+}
+
+func (r *entityResolver) LastConfirmed(ctx context.Context, obj *model.Entity) (*model.Date, error) {
+	evs, err := r.entityEvidence(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	return lastConfirmed(evs), nil
 }
 
 func (r *entityResolver) Neighbours(ctx context.Context, obj *model.Entity, filter *model.NeighbourFilter, first *int, after *string) (*model.NeighbourConnection, error) {

@@ -136,9 +136,11 @@ type ComplexityRoot struct {
 		Aliases          func(childComplexity int) int
 		Dataset          func(childComplexity int) int
 		DescriptionOrNil func(childComplexity int) int
-		Evidence         func(childComplexity int) int
+		Evidence         func(childComplexity int, order *model.EvidenceOrder) int
+		FirstReported    func(childComplexity int) int
 		ID               func(childComplexity int) int
 		Kind             func(childComplexity int) int
+		LastConfirmed    func(childComplexity int) int
 		Name             func(childComplexity int) int
 		Neighbours       func(childComplexity int, filter *model.NeighbourFilter, first *int, after *string) int
 		Properties       func(childComplexity int, names []string) int
@@ -147,6 +149,7 @@ type ComplexityRoot struct {
 		Retracted        func(childComplexity int) int
 		SameAs           func(childComplexity int) int
 		Status           func(childComplexity int) int
+		Supports         func(childComplexity int, kinds []schema.Kind, types []schema.RelType, first *int, after *string) int
 		ValidFromOrNil   func(childComplexity int) int
 		ValidUntilOrNil  func(childComplexity int) int
 	}
@@ -380,6 +383,7 @@ type ComplexityRoot struct {
 		Paths               func(childComplexity int, from string, to string, via []string, maxHops *int, mode *model.PathSearchMode, k *int, types []schema.RelType, excludeTypes []schema.RelType, kinds []schema.Kind, excludeKinds []schema.Kind, minStatus *schema.Status, at *model.Date, during *model.DateRange, maxDegree *int, view *model.View) int
 		PotentialViolations func(childComplexity int, filter *model.ViolationFilter, first *int, after *string) int
 		Relationship        func(childComplexity int, id string) int
+		Relationships       func(childComplexity int, filter *model.RelationshipFilter, sort *model.RelationshipOrder, first *int, after *string) int
 		Resolution          func(childComplexity int, number int) int
 		Search              func(childComplexity int, query string, kinds []schema.Kind, first *int, after *string, view *model.View) int
 		State               func(childComplexity int, isoCode string) int
@@ -389,9 +393,11 @@ type ComplexityRoot struct {
 
 	Relationship struct {
 		Dataset         func(childComplexity int) int
-		Evidence        func(childComplexity int) int
+		Evidence        func(childComplexity int, order *model.EvidenceOrder) int
+		FirstReported   func(childComplexity int) int
 		From            func(childComplexity int) int
 		ID              func(childComplexity int) int
+		LastConfirmed   func(childComplexity int) int
 		Properties      func(childComplexity int, names []string) int
 		RecordIDOrNil   func(childComplexity int) int
 		Retracted       func(childComplexity int) int
@@ -400,6 +406,17 @@ type ComplexityRoot struct {
 		Type            func(childComplexity int) int
 		ValidFromOrNil  func(childComplexity int) int
 		ValidUntilOrNil func(childComplexity int) int
+	}
+
+	RelationshipConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	RelationshipEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	RelationshipTypeCount struct {
@@ -440,6 +457,19 @@ type ComplexityRoot struct {
 	StatusCount struct {
 		Count  func(childComplexity int) int
 		Status func(childComplexity int) int
+	}
+
+	SupportConnection struct {
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	SupportEdge struct {
+		Cursor       func(childComplexity int) int
+		Entity       func(childComplexity int) int
+		Evidence     func(childComplexity int) int
+		Relationship func(childComplexity int) int
 	}
 
 	TimelineConnection struct {
@@ -485,10 +515,14 @@ type ComplexityRoot struct {
 type EntityResolver interface {
 	Properties(ctx context.Context, obj *model.Entity, names []string) ([]*model.Property, error)
 
-	Evidence(ctx context.Context, obj *model.Entity) ([]*model.Evidence, error)
+	Evidence(ctx context.Context, obj *model.Entity, order *model.EvidenceOrder) ([]*model.Evidence, error)
+	FirstReported(ctx context.Context, obj *model.Entity) (*model.Date, error)
+	LastConfirmed(ctx context.Context, obj *model.Entity) (*model.Date, error)
 	Neighbours(ctx context.Context, obj *model.Entity, filter *model.NeighbourFilter, first *int, after *string) (*model.NeighbourConnection, error)
 	Records(ctx context.Context, obj *model.Entity) ([]*model.Record, error)
 	SameAs(ctx context.Context, obj *model.Entity) ([]*model.Relationship, error)
+
+	Supports(ctx context.Context, obj *model.Entity, kinds []schema.Kind, types []schema.RelType, first *int, after *string) (*model.SupportConnection, error)
 }
 type EntityRecordResolver interface {
 	Listings(ctx context.Context, obj *model.Record) ([]*model.Entity, error)
@@ -527,6 +561,7 @@ type QueryResolver interface {
 	History(ctx context.Context, id string, first *int, after *string) (*model.ChangeConnection, error)
 	Changes(ctx context.Context, actor *string, since *string, first *int, after *string) (*model.ChangeConnection, error)
 	VerifyChangeLog(ctx context.Context) (*model.ChangeLogCheck, error)
+	Relationships(ctx context.Context, filter *model.RelationshipFilter, sort *model.RelationshipOrder, first *int, after *string) (*model.RelationshipConnection, error)
 	Editions(ctx context.Context, list string) ([]*model.Edition, error)
 	ListChanges(ctx context.Context, authority string, from *model.Date, to *model.Date, program *string, referencePrefix *string, changes []model.ListingChangeKind, first *int, after *string) (*model.ListChangeConnection, error)
 	ListingHistory(ctx context.Context, id string) (*model.ListingHistory, error)
@@ -538,7 +573,9 @@ type RelationshipResolver interface {
 	To(ctx context.Context, obj *model.Relationship) (*model.Entity, error)
 	Properties(ctx context.Context, obj *model.Relationship, names []string) ([]*model.Property, error)
 
-	Evidence(ctx context.Context, obj *model.Relationship) ([]*model.Evidence, error)
+	Evidence(ctx context.Context, obj *model.Relationship, order *model.EvidenceOrder) ([]*model.Evidence, error)
+	FirstReported(ctx context.Context, obj *model.Relationship) (*model.Date, error)
+	LastConfirmed(ctx context.Context, obj *model.Relationship) (*model.Date, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -952,7 +989,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Entity.Evidence(childComplexity), true
+		args, err := ec.field_Entity_evidence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Entity.Evidence(childComplexity, args["order"].(*model.EvidenceOrder)), true
+	case "Entity.firstReported":
+		if e.ComplexityRoot.Entity.FirstReported == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Entity.FirstReported(childComplexity), true
 	case "Entity.id":
 		if e.ComplexityRoot.Entity.ID == nil {
 			break
@@ -965,6 +1013,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Entity.Kind(childComplexity), true
+	case "Entity.lastConfirmed":
+		if e.ComplexityRoot.Entity.LastConfirmed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Entity.LastConfirmed(childComplexity), true
 	case "Entity.name":
 		if e.ComplexityRoot.Entity.Name == nil {
 			break
@@ -1023,6 +1077,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Entity.Status(childComplexity), true
+	case "Entity.supports":
+		if e.ComplexityRoot.Entity.Supports == nil {
+			break
+		}
+
+		args, err := ec.field_Entity_supports_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Entity.Supports(childComplexity, args["kinds"].([]schema.Kind), args["types"].([]schema.RelType), args["first"].(*int), args["after"].(*string)), true
 	case "Entity.validFrom":
 		if e.ComplexityRoot.Entity.ValidFromOrNil == nil {
 			break
@@ -2046,6 +2111,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Relationship(childComplexity, args["id"].(string)), true
+	case "Query.relationships":
+		if e.ComplexityRoot.Query.Relationships == nil {
+			break
+		}
+
+		args, err := ec.field_Query_relationships_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Relationships(childComplexity, args["filter"].(*model.RelationshipFilter), args["sort"].(*model.RelationshipOrder), args["first"].(*int), args["after"].(*string)), true
 	case "Query.resolution":
 		if e.ComplexityRoot.Query.Resolution == nil {
 			break
@@ -2108,7 +2184,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Relationship.Evidence(childComplexity), true
+		args, err := ec.field_Relationship_evidence_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Relationship.Evidence(childComplexity, args["order"].(*model.EvidenceOrder)), true
+	case "Relationship.firstReported":
+		if e.ComplexityRoot.Relationship.FirstReported == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relationship.FirstReported(childComplexity), true
 	case "Relationship.from":
 		if e.ComplexityRoot.Relationship.From == nil {
 			break
@@ -2121,6 +2208,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Relationship.ID(childComplexity), true
+	case "Relationship.lastConfirmed":
+		if e.ComplexityRoot.Relationship.LastConfirmed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relationship.LastConfirmed(childComplexity), true
 	case "Relationship.properties":
 		if e.ComplexityRoot.Relationship.Properties == nil {
 			break
@@ -2174,6 +2267,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Relationship.ValidUntilOrNil(childComplexity), true
+
+	case "RelationshipConnection.edges":
+		if e.ComplexityRoot.RelationshipConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationshipConnection.Edges(childComplexity), true
+	case "RelationshipConnection.pageInfo":
+		if e.ComplexityRoot.RelationshipConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationshipConnection.PageInfo(childComplexity), true
+	case "RelationshipConnection.totalCount":
+		if e.ComplexityRoot.RelationshipConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationshipConnection.TotalCount(childComplexity), true
+
+	case "RelationshipEdge.cursor":
+		if e.ComplexityRoot.RelationshipEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationshipEdge.Cursor(childComplexity), true
+	case "RelationshipEdge.node":
+		if e.ComplexityRoot.RelationshipEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RelationshipEdge.Node(childComplexity), true
 
 	case "RelationshipTypeCount.count":
 		if e.ComplexityRoot.RelationshipTypeCount.Count == nil {
@@ -2295,6 +2420,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.StatusCount.Status(childComplexity), true
+
+	case "SupportConnection.edges":
+		if e.ComplexityRoot.SupportConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportConnection.Edges(childComplexity), true
+	case "SupportConnection.pageInfo":
+		if e.ComplexityRoot.SupportConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportConnection.PageInfo(childComplexity), true
+	case "SupportConnection.totalCount":
+		if e.ComplexityRoot.SupportConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportConnection.TotalCount(childComplexity), true
+
+	case "SupportEdge.cursor":
+		if e.ComplexityRoot.SupportEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportEdge.Cursor(childComplexity), true
+	case "SupportEdge.entity":
+		if e.ComplexityRoot.SupportEdge.Entity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportEdge.Entity(childComplexity), true
+	case "SupportEdge.evidence":
+		if e.ComplexityRoot.SupportEdge.Evidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportEdge.Evidence(childComplexity), true
+	case "SupportEdge.relationship":
+		if e.ComplexityRoot.SupportEdge.Relationship == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SupportEdge.Relationship(childComplexity), true
 
 	case "TimelineConnection.edges":
 		if e.ComplexityRoot.TimelineConnection.Edges == nil {
@@ -2437,7 +2606,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("EvidenceInput", ec.unmarshalInputEvidenceInput),
 			graphql.NewInputUnmarshaler("FactEvidenceInput", ec.unmarshalInputFactEvidenceInput),
 			graphql.NewInputUnmarshaler("NeighbourFilter", ec.unmarshalInputNeighbourFilter),
+			graphql.NewInputUnmarshaler("PropertyFilter", ec.unmarshalInputPropertyFilter),
 			graphql.NewInputUnmarshaler("PropertyInput", ec.unmarshalInputPropertyInput),
+			graphql.NewInputUnmarshaler("RelationshipFilter", ec.unmarshalInputRelationshipFilter),
 			graphql.NewInputUnmarshaler("RelationshipInput", ec.unmarshalInputRelationshipInput),
 			graphql.NewInputUnmarshaler("SourceInput", ec.unmarshalInputSourceInput),
 			graphql.NewInputUnmarshaler("ViolationFilter", ec.unmarshalInputViolationFilter),
@@ -2875,8 +3046,12 @@ type Entity implements Node {
   dataset: String!
   "Id of the record in that dataset."
   recordId: String
-  "Every source's support for this entity or one of its properties."
-  evidence: [Evidence!]!
+  "Every source's support for this entity or one of its properties, strongest first or (STATED_ASC) oldest statement first."
+  evidence(order: EvidenceOrder = STRENGTH): [Evidence!]!
+  "The earliest date on which a source not disputing the entity stated it (a partial date stays partial); null when no evidence is dated."
+  firstReported: Date
+  "The latest date of a confirming statement about the entity; null when none is dated."
+  lastConfirmed: Date
   "The relationships around this entity (of every record, for a resolved entity)."
   neighbours(filter: NeighbourFilter, first: Int = 20, after: String): NeighbourConnection!
   """
@@ -2926,6 +3101,13 @@ input EntityFilter {
   dataset: String
   "Only entities whose validity period contains this date."
   activeAt: Date
+  """
+  Only entities whose declared properties match (all of them): OFAC
+  listings of a program (` + "`" + `{name: "program", equals: "DPRK3"}` + "`" + ` with kinds
+  [SANCTION]), UN listings by reference prefix (` + "`" + `{name: "authorityId",
+  prefix: "KPi."}` + "`" + `). Only properties the kinds asked declare.
+  """
+  properties: [PropertyFilter!]
 }
 
 enum EntitySort {
@@ -2970,6 +3152,102 @@ type EntityRecord {
   recordId: String
   "The listings (Sanction records) that designate this record."
   listings: [Entity!]!
+}
+`, BuiltIn: false},
+	{Name: "../schema/graphql/facts.graphqls", Input: `extend type Query {
+  """
+  Facts (relationships) with filters, for researchers who list rather than
+  walk: every identity link by IMO number, every OWNS fact of a dataset,
+  every fact a basis of evidence backs. Records view: each dataset's record
+  on its own, SAME_AS links included. Property filters take only properties
+  the model declares for the types asked (BAD_USER_INPUT otherwise).
+  """
+  relationships(filter: RelationshipFilter, sort: RelationshipSort = TYPE_ASC, first: Int = 20, after: String): RelationshipConnection!
+}
+
+"Filters for fact lists. Every filter given must hold."
+input RelationshipFilter {
+  types: [RelationshipType!]
+  "Datasets of the facts: curated, unsc, ofac-sdn, ofac-cons, ftm, derived (identity links the service made)."
+  datasets: [String!]
+  "Only facts with at least one piece of evidence of these bases (party, record, news, research, reference, list, government, expert)."
+  basis: [String!]
+  statuses: [Status!]
+  minStatus: Status
+  "Only facts from this entity (id)."
+  from: ID
+  "Only facts to this entity (id)."
+  to: ID
+  "Only facts that held on this date (a partial date: at some time in the period it names)."
+  at: Date
+  "Only facts whose declared properties match (all of them)."
+  properties: [PropertyFilter!]
+}
+
+"""
+A condition on one declared property. Exactly one of equals, prefix, or a
+range (min and/or max) is given. A list property matches when one of its
+values does. Ranges compare numbers as numbers and dates by overlap (the
+value "2018-10" is within min "2018-10-15"), other values as text.
+"""
+input PropertyFilter {
+  name: String!
+  equals: String
+  prefix: String
+  min: String
+  max: String
+}
+
+enum RelationshipSort {
+  "By type, then the names at both ends, then id."
+  TYPE_ASC
+  "By the fact's first date (validFrom, else the first dated evidence); undated last."
+  DATE_ASC
+  DATE_DESC
+}
+
+type RelationshipConnection {
+  edges: [RelationshipEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+type RelationshipEdge {
+  cursor: String!
+  node: Relationship!
+}
+
+extend type Entity {
+  """
+  For a Source: the facts it backs, one piece of evidence each, oldest
+  statement first (undated last). Empty for other kinds. ` + "`" + `kinds` + "`" + ` keeps
+  entities of these kinds, ` + "`" + `types` + "`" + ` relationships of these types; with
+  neither, both entities and relationships.
+  """
+  supports(kinds: [Kind!], types: [RelationshipType!], first: Int = 20, after: String): SupportConnection!
+}
+
+type SupportConnection {
+  edges: [SupportEdge!]!
+  pageInfo: PageInfo!
+  totalCount: Int!
+}
+
+"One fact a source backs, with the evidence that says so."
+type SupportEdge {
+  cursor: String!
+  evidence: Evidence!
+  "The fact, when it is an entity."
+  entity: Entity
+  "The fact, when it is a relationship."
+  relationship: Relationship
+}
+
+enum EvidenceOrder {
+  "Strongest status first (the default)."
+  STRENGTH
+  "Oldest statement first, undated last: who said it first."
+  STATED_ASC
 }
 `, BuiltIn: false},
 	{Name: "../schema/graphql/lists.graphqls", Input: `extend type Query {
@@ -3286,7 +3564,12 @@ type Relationship implements Node {
   validUntil: Date
   dataset: String!
   recordId: String
-  evidence: [Evidence!]!
+  "Every source's support for this fact, strongest first or (STATED_ASC) oldest statement first."
+  evidence(order: EvidenceOrder = STRENGTH): [Evidence!]!
+  "The earliest date on which a source not disputing the fact stated it (its evidence's statedOn; a partial date stays partial); null when no evidence is dated."
+  firstReported: Date
+  "The latest date of a confirming statement (evidence of status confirmed); null when none is dated."
+  lastConfirmed: Date
   "Set when a curator has withdrawn this relationship (see Mutation.retractFact)."
   retraction: Retraction
 }
@@ -3907,6 +4190,10 @@ func (ec *executionContext) childFields_Entity(ctx context.Context, field graphq
 		return ec.fieldContext_Entity_recordId(ctx, field)
 	case "evidence":
 		return ec.fieldContext_Entity_evidence(ctx, field)
+	case "firstReported":
+		return ec.fieldContext_Entity_firstReported(ctx, field)
+	case "lastConfirmed":
+		return ec.fieldContext_Entity_lastConfirmed(ctx, field)
 	case "neighbours":
 		return ec.fieldContext_Entity_neighbours(ctx, field)
 	case "records":
@@ -3915,6 +4202,8 @@ func (ec *executionContext) childFields_Entity(ctx context.Context, field graphq
 		return ec.fieldContext_Entity_sameAs(ctx, field)
 	case "retraction":
 		return ec.fieldContext_Entity_retraction(ctx, field)
+	case "supports":
+		return ec.fieldContext_Entity_supports(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Entity", field.Name)
 }
@@ -4353,10 +4642,36 @@ func (ec *executionContext) childFields_Relationship(ctx context.Context, field 
 		return ec.fieldContext_Relationship_recordId(ctx, field)
 	case "evidence":
 		return ec.fieldContext_Relationship_evidence(ctx, field)
+	case "firstReported":
+		return ec.fieldContext_Relationship_firstReported(ctx, field)
+	case "lastConfirmed":
+		return ec.fieldContext_Relationship_lastConfirmed(ctx, field)
 	case "retraction":
 		return ec.fieldContext_Relationship_retraction(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Relationship", field.Name)
+}
+
+func (ec *executionContext) childFields_RelationshipConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_RelationshipConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_RelationshipConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_RelationshipConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RelationshipConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_RelationshipEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_RelationshipEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_RelationshipEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RelationshipEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_RelationshipTypeCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4437,6 +4752,32 @@ func (ec *executionContext) childFields_StatusCount(ctx context.Context, field g
 		return ec.fieldContext_StatusCount_count(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StatusCount", field.Name)
+}
+
+func (ec *executionContext) childFields_SupportConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "edges":
+		return ec.fieldContext_SupportConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_SupportConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_SupportConnection_totalCount(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SupportConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_SupportEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_SupportEdge_cursor(ctx, field)
+	case "evidence":
+		return ec.fieldContext_SupportEdge_evidence(ctx, field)
+	case "entity":
+		return ec.fieldContext_SupportEdge_entity(ctx, field)
+	case "relationship":
+		return ec.fieldContext_SupportEdge_relationship(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SupportEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_TimelineConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4625,6 +4966,20 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Entity_evidence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "order",
+		func(ctx context.Context, v any) (*model.EvidenceOrder, error) {
+			return ec.unmarshalOEvidenceOrder2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEvidenceOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["order"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Entity_neighbours_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4666,6 +5021,44 @@ func (ec *executionContext) field_Entity_properties_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["names"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Entity_supports_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]schema.Kind, error) {
+			return ec.unmarshalOKind2ᚕgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋschemaᚐKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "types",
+		func(ctx context.Context, v any) ([]schema.RelType, error) {
+			return ec.unmarshalORelationshipType2ᚕgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋschemaᚐRelTypeᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["types"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
 	return args, nil
 }
 
@@ -5331,6 +5724,44 @@ func (ec *executionContext) field_Query_relationship_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_relationships_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.RelationshipFilter, error) {
+			return ec.unmarshalORelationshipFilter2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationshipFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "sort",
+		func(ctx context.Context, v any) (*model.RelationshipOrder, error) {
+			return ec.unmarshalORelationshipSort2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationshipOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sort"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg3
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_resolution_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5456,6 +5887,20 @@ func (ec *executionContext) field_Query_timeline_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Relationship_evidence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "order",
+		func(ctx context.Context, v any) (*model.EvidenceOrder, error) {
+			return ec.unmarshalOEvidenceOrder2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEvidenceOrder(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["order"] = arg0
 	return args, nil
 }
 
@@ -7363,7 +7808,8 @@ func (ec *executionContext) _Entity_evidence(ctx context.Context, field graphql.
 			return ec.fieldContext_Entity_evidence(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Entity().Evidence(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Entity().Evidence(ctx, obj, fc.Args["order"].(*model.EvidenceOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Evidence) graphql.Marshaler {
@@ -7373,7 +7819,7 @@ func (ec *executionContext) _Entity_evidence(ctx context.Context, field graphql.
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Entity_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Entity_evidence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Entity",
 		Field:      field,
@@ -7383,7 +7829,64 @@ func (ec *executionContext) fieldContext_Entity_evidence(_ context.Context, fiel
 			return ec.childFields_Evidence(ctx, field)
 		},
 	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Entity_evidence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Entity_firstReported(ctx context.Context, field graphql.CollectedField, obj *model.Entity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Entity_firstReported(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Entity().FirstReported(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Entity_firstReported(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Entity", field, true, true, "Date")
+}
+
+func (ec *executionContext) _Entity_lastConfirmed(ctx context.Context, field graphql.CollectedField, obj *model.Entity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Entity_lastConfirmed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Entity().LastConfirmed(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Entity_lastConfirmed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Entity", field, true, true, "Date")
 }
 
 func (ec *executionContext) _Entity_neighbours(ctx context.Context, field graphql.CollectedField, obj *model.Entity) (ret graphql.Marshaler) {
@@ -7522,6 +8025,50 @@ func (ec *executionContext) fieldContext_Entity_retraction(_ context.Context, fi
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Retraction(ctx, field)
 		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Entity_supports(ctx context.Context, field graphql.CollectedField, obj *model.Entity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Entity_supports(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Entity().Supports(ctx, obj, fc.Args["kinds"].([]schema.Kind), fc.Args["types"].([]schema.RelType), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.SupportConnection) graphql.Marshaler {
+			return ec.marshalNSupportConnection2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐSupportConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Entity_supports(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Entity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SupportConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Entity_supports_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -11810,6 +12357,50 @@ func (ec *executionContext) fieldContext_Query_verifyChangeLog(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_relationships(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_relationships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Relationships(ctx, fc.Args["filter"].(*model.RelationshipFilter), fc.Args["sort"].(*model.RelationshipOrder), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationshipConnection) graphql.Marshaler {
+			return ec.marshalNRelationshipConnection2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationshipConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_relationships(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelationshipConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_relationships_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_editions(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12384,7 +12975,8 @@ func (ec *executionContext) _Relationship_evidence(ctx context.Context, field gr
 			return ec.fieldContext_Relationship_evidence(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Relationship().Evidence(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Relationship().Evidence(ctx, obj, fc.Args["order"].(*model.EvidenceOrder))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Evidence) graphql.Marshaler {
@@ -12394,7 +12986,7 @@ func (ec *executionContext) _Relationship_evidence(ctx context.Context, field gr
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Relationship_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Relationship_evidence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Relationship",
 		Field:      field,
@@ -12404,7 +12996,64 @@ func (ec *executionContext) fieldContext_Relationship_evidence(_ context.Context
 			return ec.childFields_Evidence(ctx, field)
 		},
 	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Relationship_evidence_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Relationship_firstReported(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relationship_firstReported(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Relationship().FirstReported(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Relationship_firstReported(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relationship", field, true, true, "Date")
+}
+
+func (ec *executionContext) _Relationship_lastConfirmed(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relationship_lastConfirmed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Relationship().LastConfirmed(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Relationship_lastConfirmed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relationship", field, true, true, "Date")
 }
 
 func (ec *executionContext) _Relationship_retraction(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
@@ -12434,6 +13083,148 @@ func (ec *executionContext) fieldContext_Relationship_retraction(_ context.Conte
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Retraction(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelationshipConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RelationshipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationshipConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.RelationshipEdge) graphql.Marshaler {
+			return ec.marshalNRelationshipEdge2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationshipEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationshipConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelationshipConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelationshipEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelationshipConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.RelationshipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationshipConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationshipConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelationshipConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _RelationshipConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.RelationshipConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationshipConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationshipConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationshipConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _RelationshipEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RelationshipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationshipEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationshipEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RelationshipEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _RelationshipEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RelationshipEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RelationshipEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationship(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RelationshipEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "RelationshipEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
 		},
 	}
 	return fc, nil
@@ -12937,6 +13728,212 @@ func (ec *executionContext) _StatusCount_count(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_StatusCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StatusCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SupportConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SupportConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupportConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SupportEdge) graphql.Marshaler {
+			return ec.marshalNSupportEdge2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐSupportEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SupportConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SupportConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SupportEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SupportConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SupportConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupportConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SupportConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SupportConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SupportConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SupportConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupportConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SupportConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SupportConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _SupportEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SupportEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupportEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SupportEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SupportEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _SupportEdge_evidence(ctx context.Context, field graphql.CollectedField, obj *model.SupportEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupportEdge_evidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Evidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Evidence) graphql.Marshaler {
+			return ec.marshalNEvidence2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEvidence(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SupportEdge_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SupportEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evidence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SupportEdge_entity(ctx context.Context, field graphql.CollectedField, obj *model.SupportEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupportEdge_entity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Entity) graphql.Marshaler {
+			return ec.marshalOEntity2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SupportEdge_entity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SupportEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Entity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SupportEdge_relationship(ctx context.Context, field graphql.CollectedField, obj *model.SupportEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SupportEdge_relationship(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relationship, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Relationship) graphql.Marshaler {
+			return ec.marshalORelationship2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationship(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SupportEdge_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SupportEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _TimelineConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.TimelineConnection) (ret graphql.Marshaler) {
@@ -14669,7 +15666,7 @@ func (ec *executionContext) unmarshalInputEntityFilter(ctx context.Context, obj 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"kinds", "statuses", "minStatus", "dataset", "activeAt"}
+	fieldsInOrder := [...]string{"kinds", "statuses", "minStatus", "dataset", "activeAt", "properties"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -14711,6 +15708,13 @@ func (ec *executionContext) unmarshalInputEntityFilter(ctx context.Context, obj 
 				return it, err
 			}
 			it.ActiveAt = data
+		case "properties":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("properties"))
+			data, err := ec.unmarshalOPropertyFilter2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPropertyFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Properties = data
 		}
 	}
 	return it, nil
@@ -15117,6 +16121,76 @@ func UnmarshalNeighbourFilter(ctx context.Context, raw any) (model.NeighbourFilt
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPropertyFilter(ctx context.Context, obj any) (model.PropertyFilter, error) {
+	var it model.PropertyFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"name", "equals", "prefix", "min", "max"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "name":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("name"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Name = data
+		case "equals":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("equals"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Equals = data
+		case "prefix":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("prefix"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Prefix = data
+		case "min":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("min"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Min = data
+		case "max":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("max"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Max = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPropertyFilter unmarshals raw into the PropertyFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPropertyFilter(ctx context.Context, raw any) (model.PropertyFilter, error) {
+	var out model.PropertyFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "PropertyFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPropertyInput(ctx context.Context, obj any) (model.PropertyInput, error) {
 	var it model.PropertyInput
 	if obj == nil {
@@ -15163,6 +16237,104 @@ func (ec *executionContext) unmarshalInputPropertyInput(ctx context.Context, obj
 func UnmarshalPropertyInput(ctx context.Context, raw any) (model.PropertyInput, error) {
 	var out model.PropertyInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "PropertyInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputRelationshipFilter(ctx context.Context, obj any) (model.RelationshipFilter, error) {
+	var it model.RelationshipFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"types", "datasets", "basis", "statuses", "minStatus", "from", "to", "at", "properties"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "types":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("types"))
+			data, err := ec.unmarshalORelationshipType2ᚕgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋschemaᚐRelTypeᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Types = data
+		case "datasets":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("datasets"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Datasets = data
+		case "basis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basis"))
+			data, err := ec.unmarshalOString2ᚕstringᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Basis = data
+		case "statuses":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("statuses"))
+			data, err := ec.unmarshalOStatus2ᚕgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋschemaᚐStatusᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Statuses = data
+		case "minStatus":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minStatus"))
+			data, err := ec.unmarshalOStatus2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋschemaᚐStatus(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.MinStatus = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "at":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("at"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.At = data
+		case "properties":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("properties"))
+			data, err := ec.unmarshalOPropertyFilter2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPropertyFilterᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Properties = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalRelationshipFilter unmarshals raw into the RelationshipFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalRelationshipFilter(ctx context.Context, raw any) (model.RelationshipFilter, error) {
+	var out model.RelationshipFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "RelationshipFilter", raw, &out)
 	return out, err
 }
 
@@ -16117,6 +17289,18 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Entity_evidence(ctx, field, obj)
 				})
+		case "firstReported":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Entity_firstReported(ctx, field, obj)
+				})
+		case "lastConfirmed":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Entity_lastConfirmed(ctx, field, obj)
+				})
 		case "neighbours":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -16140,6 +17324,12 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "supports":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Entity_supports(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -17709,6 +18899,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_verifyChangeLog(ctx, field)
 				})
+		case "relationships":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_relationships(ctx, field)
+				})
 		case "editions":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -17840,10 +19036,103 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Relationship_evidence(ctx, field, obj)
 				})
+		case "firstReported":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Relationship_firstReported(ctx, field, obj)
+				})
+		case "lastConfirmed":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Relationship_lastConfirmed(ctx, field, obj)
+				})
 		case "retraction":
 			out.Values[i] = ec._Relationship_retraction(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var relationshipConnectionImplementors = []string{"RelationshipConnection"}
+
+func (ec *executionContext) _RelationshipConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RelationshipConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, relationshipConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RelationshipConnection")
+		case "edges":
+			out.Values[i] = ec._RelationshipConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._RelationshipConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._RelationshipConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var relationshipEdgeImplementors = []string{"RelationshipEdge"}
+
+func (ec *executionContext) _RelationshipEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RelationshipEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, relationshipEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RelationshipEdge")
+		case "cursor":
+			out.Values[i] = ec._RelationshipEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._RelationshipEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -18134,6 +19423,97 @@ func (ec *executionContext) _StatusCount(ctx context.Context, sel ast.SelectionS
 		case "count":
 			out.Values[i] = ec._StatusCount_count(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var supportConnectionImplementors = []string{"SupportConnection"}
+
+func (ec *executionContext) _SupportConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SupportConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, supportConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SupportConnection")
+		case "edges":
+			out.Values[i] = ec._SupportConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._SupportConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._SupportConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var supportEdgeImplementors = []string{"SupportEdge"}
+
+func (ec *executionContext) _SupportEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SupportEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, supportEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SupportEdge")
+		case "cursor":
+			out.Values[i] = ec._SupportEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "evidence":
+			out.Values[i] = ec._SupportEdge_evidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entity":
+			out.Values[i] = ec._SupportEdge_entity(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "relationship":
+			out.Values[i] = ec._SupportEdge_relationship(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		default:
@@ -19713,6 +21093,11 @@ func (ec *executionContext) marshalNProperty2ᚖgithubᚗcomᚋsanctiongraphᚋs
 	return ec._Property(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNPropertyFilter2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPropertyFilter(ctx context.Context, v any) (*model.PropertyFilter, error) {
+	res, err := ec.unmarshalInputPropertyFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) unmarshalNPropertyInput2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPropertyInput(ctx context.Context, v any) (*model.PropertyInput, error) {
 	res, err := ec.unmarshalInputPropertyInput(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
@@ -19750,6 +21135,38 @@ func (ec *executionContext) marshalNRelationship2ᚖgithubᚗcomᚋsanctiongraph
 		return graphql.Null
 	}
 	return ec._Relationship(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRelationshipConnection2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationshipConnection(ctx context.Context, sel ast.SelectionSet, v *model.RelationshipConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RelationshipConnection!")
+		return graphql.Null
+	}
+	return ec._RelationshipConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNRelationshipEdge2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationshipEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RelationshipEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRelationshipEdge2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationshipEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNRelationshipEdge2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationshipEdge(ctx context.Context, sel ast.SelectionSet, v *model.RelationshipEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "RelationshipEdge!")
+		return graphql.Null
+	}
+	return ec._RelationshipEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRelationshipInput2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationshipInput(ctx context.Context, v any) (model.RelationshipInput, error) {
@@ -19952,6 +21369,38 @@ func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNSupportConnection2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐSupportConnection(ctx context.Context, sel ast.SelectionSet, v *model.SupportConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SupportConnection!")
+		return graphql.Null
+	}
+	return ec._SupportConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSupportEdge2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐSupportEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SupportEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSupportEdge2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐSupportEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSupportEdge2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐSupportEdge(ctx context.Context, sel ast.SelectionSet, v *model.SupportEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SupportEdge!")
+		return graphql.Null
+	}
+	return ec._SupportEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNTimelineConnection2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐTimelineConnection(ctx context.Context, sel ast.SelectionSet, v *model.TimelineConnection) graphql.Marshaler {
@@ -20439,6 +21888,36 @@ var (
 	}
 )
 
+func (ec *executionContext) unmarshalOEvidenceOrder2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEvidenceOrder(ctx context.Context, v any) (*model.EvidenceOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOEvidenceOrder2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEvidenceOrder[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOEvidenceOrder2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEvidenceOrder(ctx context.Context, sel ast.SelectionSet, v *model.EvidenceOrder) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOEvidenceOrder2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEvidenceOrder[*v])
+	return res
+}
+
+var (
+	unmarshalOEvidenceOrder2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEvidenceOrder = map[string]model.EvidenceOrder{
+		"STRENGTH":   model.EvidenceByStrength,
+		"STATED_ASC": model.EvidenceByStatedAsc,
+	}
+	marshalOEvidenceOrder2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEvidenceOrder = map[model.EvidenceOrder]string{
+		model.EvidenceByStrength:  "STRENGTH",
+		model.EvidenceByStatedAsc: "STATED_ASC",
+	}
+)
+
 func (ec *executionContext) unmarshalOFactEvidenceInput2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐFactEvidenceInputᚄ(ctx context.Context, v any) ([]*model.FactEvidenceInput, error) {
 	if v == nil {
 		return nil, nil
@@ -20646,6 +22125,23 @@ var (
 	}
 )
 
+func (ec *executionContext) unmarshalOPropertyFilter2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPropertyFilterᚄ(ctx context.Context, v any) ([]*model.PropertyFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]*model.PropertyFilter, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNPropertyFilter2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPropertyFilter(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
 func (ec *executionContext) unmarshalOPropertyInput2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPropertyInputᚄ(ctx context.Context, v any) ([]*model.PropertyInput, error) {
 	if v == nil {
 		return nil, nil
@@ -20669,6 +22165,46 @@ func (ec *executionContext) marshalORelationship2ᚖgithubᚗcomᚋsanctiongraph
 	}
 	return ec._Relationship(ctx, sel, v)
 }
+
+func (ec *executionContext) unmarshalORelationshipFilter2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationshipFilter(ctx context.Context, v any) (*model.RelationshipFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputRelationshipFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalORelationshipSort2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationshipOrder(ctx context.Context, v any) (*model.RelationshipOrder, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalORelationshipSort2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationshipOrder[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORelationshipSort2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationshipOrder(ctx context.Context, sel ast.SelectionSet, v *model.RelationshipOrder) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalORelationshipSort2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationshipOrder[*v])
+	return res
+}
+
+var (
+	unmarshalORelationshipSort2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationshipOrder = map[string]model.RelationshipOrder{
+		"TYPE_ASC":  model.RelByType,
+		"DATE_ASC":  model.RelByDateAsc,
+		"DATE_DESC": model.RelByDateDesc,
+	}
+	marshalORelationshipSort2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationshipOrder = map[model.RelationshipOrder]string{
+		model.RelByType:     "TYPE_ASC",
+		model.RelByDateAsc:  "DATE_ASC",
+		model.RelByDateDesc: "DATE_DESC",
+	}
+)
 
 func (ec *executionContext) unmarshalORelationshipType2ᚕgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋschemaᚐRelTypeᚄ(ctx context.Context, v any) ([]schema.RelType, error) {
 	if v == nil {

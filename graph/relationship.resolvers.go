@@ -27,8 +27,25 @@ func (r *relationshipResolver) Properties(ctx context.Context, obj *model.Relati
 	return properties(decl.Properties, obj.Properties, names), nil
 }
 
-func (r *relationshipResolver) Evidence(ctx context.Context, obj *model.Relationship) ([]*model.Evidence, error) {
-	return r.evidence(ctx, obj.ID)
+func (r *relationshipResolver) Evidence(ctx context.Context, obj *model.Relationship, order *model.EvidenceOrder) ([]*model.Evidence, error) {
+	evs, err := r.evidence(ctx, obj.ID)
+	return orderEvidence(evs, order), err
+}
+
+func (r *relationshipResolver) FirstReported(ctx context.Context, obj *model.Relationship) (*model.Date, error) {
+	evs, err := r.evidence(ctx, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	return firstReported(evs), nil
+}
+
+func (r *relationshipResolver) LastConfirmed(ctx context.Context, obj *model.Relationship) (*model.Date, error) {
+	evs, err := r.evidence(ctx, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	return lastConfirmed(evs), nil
 }
 
 func (r *Resolver) Relationship() RelationshipResolver { return &relationshipResolver{r} }

@@ -26,6 +26,8 @@ type Store interface {
 	Entities(ctx context.Context, q model.EntityQuery) (model.EntityPage, error)
 	Search(ctx context.Context, q model.SearchQuery) (model.SearchPage, error)
 	Neighbours(ctx context.Context, q model.NeighbourQuery) (model.NeighbourPage, error)
+	Relationships(ctx context.Context, q model.RelationshipQuery) (model.RelationshipPage, error)
+	Supports(ctx context.Context, q model.SupportQuery) (model.SupportPage, error)
 	Timeline(ctx context.Context, q model.TimelineQuery) (model.TimelinePage, error)
 	Counts(ctx context.Context, q model.CountQuery) (*model.Counts, error)
 	Paths(ctx context.Context, q model.PathQuery) (model.PathSearch, error)

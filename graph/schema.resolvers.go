@@ -54,6 +54,7 @@ func (r *queryResolver) Entities(ctx context.Context, filter *model.EntityFilter
 	if filter != nil {
 		q.Kinds, q.Statuses, q.MinStatus = filter.Kinds, filter.Statuses, deref(filter.MinStatus)
 		q.Dataset, q.ActiveAt = deref(filter.Dataset), string(deref(filter.ActiveAt))
+		q.Properties = propertyFilters(filter.Properties)
 	}
 	res, err := r.Store.Entities(ctx, q)
 	if err != nil {

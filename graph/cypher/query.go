@@ -259,7 +259,6 @@ WHERE ($kinds IS NULL OR n.kind IN $kinds)
 `
 
 var (
-	cypherCountEntities = entityFilter + `RETURN count(n) AS total`
 	entityOrders        = map[model.EntityOrder]string{
 		model.ByNameAsc:  `ORDER BY n.sortName, n.id`,
 		model.ByNameDesc: `ORDER BY n.sortName DESC, n.id`,
@@ -288,13 +287,19 @@ func (s *Store) Entities(ctx context.Context, q model.EntityQuery) (model.Entity
 		"kinds": kindList(q.Kinds), "statuses": statusList(q.Statuses), "minRank": int64(q.MinStatus.Rank()),
 		"dataset": dataset, "atFirst": atFirst, "atLast": atLast, "skip": int64(q.Offset), "limit": int64(q.Limit),
 	}
-	if q.View == model.ViewResolved {
-		return s.entitiesResolved(ctx, q, p)
+	props, err := propertyConditions("n", q.Properties, s.kindPropertyDecl(q.Kinds), p)
+	if err != nil {
+		return model.EntityPage{}, &model.Error{Code: model.BadUserInput, Message: "properties: " + err.Error(), Op: op}
 	}
-	pageQuery := entityFilter + `RETURN n ` + order + ` SKIP $skip LIMIT $limit`
+	filter := entityFilter + props + "\n"
+	if q.View == model.ViewResolved {
+		return s.entitiesResolved(ctx, q, filter, p)
+	}
+	pageQuery := filter + `RETURN n ` + order + ` SKIP $skip LIMIT $limit`
+	countQuery := filter + `RETURN count(n) AS total`
 	return read(ctx, s, op, func(tx neo4j.ManagedTransaction) (model.EntityPage, error) {
 		var page model.EntityPage
-		total, nodes, err := countAndPage(ctx, tx, cypherCountEntities, pageQuery, p)
+		total, nodes, err := countAndPage(ctx, tx, countQuery, pageQuery, p)
 		page.Total = total
 		for _, n := range nodes {
 			page.Entities = append(page.Entities, s.decodeEntity(n))

@@ -38,21 +38,26 @@ RETURN r, a.id AS from, b.id AS to`
 // from the map. One query for all ids, for dataloaders.
 func (s *Store) EntitiesByID(ctx context.Context, ids []string) (map[string]*model.Entity, error) {
 	return read(ctx, s, "cypher.Store.EntitiesByID", func(tx neo4j.ManagedTransaction) (map[string]*model.Entity, error) {
-		res, err := tx.Run(ctx, cypherEntitiesByID, map[string]any{"ids": ids})
+		return s.entitiesByID(ctx, tx, ids)
+	})
+}
+
+// entitiesByID is EntitiesByID inside a transaction.
+func (s *Store) entitiesByID(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) (map[string]*model.Entity, error) {
+	res, err := tx.Run(ctx, cypherEntitiesByID, map[string]any{"ids": ids})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]*model.Entity, len(ids))
+	for res.Next(ctx) {
+		n, _, err := neo4j.GetRecordValue[neo4j.Node](res.Record(), "n")
 		if err != nil {
 			return nil, err
 		}
-		out := make(map[string]*model.Entity, len(ids))
-		for res.Next(ctx) {
-			n, _, err := neo4j.GetRecordValue[neo4j.Node](res.Record(), "n")
-			if err != nil {
-				return nil, err
-			}
-			e := s.decodeEntity(n)
-			out[e.ID] = e
-		}
-		return out, res.Err()
-	})
+		e := s.decodeEntity(n)
+		out[e.ID] = e
+	}
+	return out, res.Err()
 }
 
 // Entity returns one entity. Errors: NOT_FOUND.
@@ -79,6 +84,17 @@ func RelType(id string) (schema.RelType, bool) {
 // RelationshipsByID returns the relationships with these ids; unknown ids
 // are absent from the map.
 func (s *Store) RelationshipsByID(ctx context.Context, ids []string) (map[string]*model.Relationship, error) {
+	if len(ids) == 0 {
+		return map[string]*model.Relationship{}, nil
+	}
+	return read(ctx, s, "cypher.Store.RelationshipsByID", func(tx neo4j.ManagedTransaction) (map[string]*model.Relationship, error) {
+		return s.relationshipsByID(ctx, tx, ids)
+	})
+}
+
+// relationshipsByID is RelationshipsByID inside a transaction: one
+// index-backed query per relationship type the ids name.
+func (s *Store) relationshipsByID(ctx context.Context, tx neo4j.ManagedTransaction, ids []string) (map[string]*model.Relationship, error) {
 	byType := map[schema.RelType][]string{}
 	for _, id := range ids {
 		if t, ok := RelType(id); ok {
@@ -86,35 +102,30 @@ func (s *Store) RelationshipsByID(ctx context.Context, ids []string) (map[string
 		}
 	}
 	out := make(map[string]*model.Relationship, len(ids))
-	if len(byType) == 0 {
-		return out, nil
-	}
-	return read(ctx, s, "cypher.Store.RelationshipsByID", func(tx neo4j.ManagedTransaction) (map[string]*model.Relationship, error) {
-		for _, t := range schema.RelTypes {
-			if len(byType[t]) == 0 {
-				continue
-			}
-			res, err := tx.Run(ctx, relsByID[t], map[string]any{"ids": byType[t]})
+	for _, t := range schema.RelTypes {
+		if len(byType[t]) == 0 {
+			continue
+		}
+		res, err := tx.Run(ctx, relsByID[t], map[string]any{"ids": byType[t]})
+		if err != nil {
+			return nil, err
+		}
+		for res.Next(ctx) {
+			rec := res.Record()
+			r, _, err := neo4j.GetRecordValue[neo4j.Relationship](rec, "r")
 			if err != nil {
 				return nil, err
 			}
-			for res.Next(ctx) {
-				rec := res.Record()
-				r, _, err := neo4j.GetRecordValue[neo4j.Relationship](rec, "r")
-				if err != nil {
-					return nil, err
-				}
-				from, _, _ := neo4j.GetRecordValue[string](rec, "from")
-				to, _, _ := neo4j.GetRecordValue[string](rec, "to")
-				rel := s.decodeRel(r, from, to)
-				out[rel.ID] = rel
-			}
-			if err := res.Err(); err != nil {
-				return nil, err
-			}
+			from, _, _ := neo4j.GetRecordValue[string](rec, "from")
+			to, _, _ := neo4j.GetRecordValue[string](rec, "to")
+			rel := s.decodeRel(r, from, to)
+			out[rel.ID] = rel
 		}
-		return out, nil
-	})
+		if err := res.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // Relationship returns one relationship. Errors: NOT_FOUND.

@@ -297,11 +297,10 @@ func (s *Store) neighboursResolved(ctx context.Context, q model.NeighbourQuery, 
 // a filter when one of its records does, and is sorted by its preferred
 // record.
 var (
-	resolvedEntityFilter = entityFilter + `MATCH (n)-[:` + string(schema.RecordOf) + `]->(r:` + schema.ResolvedLabel + `)
+	resolvedEntityTail = `MATCH (n)-[:` + string(schema.RecordOf) + `]->(r:` + schema.ResolvedLabel + `)
 WITH DISTINCT r
 MATCH (p:` + schema.NodeLabel + ` {id: r.id})
 `
-	cypherCountResolved  = resolvedEntityFilter + `RETURN count(r) AS total`
 	resolvedEntityOrders = map[model.EntityOrder]string{
 		model.ByNameAsc:  `ORDER BY p.sortName, r.id`,
 		model.ByNameDesc: `ORDER BY p.sortName DESC, r.id`,
@@ -310,12 +309,15 @@ MATCH (p:` + schema.NodeLabel + ` {id: r.id})
 	}
 )
 
-func (s *Store) entitiesResolved(ctx context.Context, q model.EntityQuery, p map[string]any) (model.EntityPage, error) {
+// entitiesResolved lists resolved entities whose records match filter
+// (entityFilter and its property conditions).
+func (s *Store) entitiesResolved(ctx context.Context, q model.EntityQuery, filter string, p map[string]any) (model.EntityPage, error) {
 	order := resolvedEntityOrders[q.Sort]
-	pageQuery := resolvedEntityFilter + `RETURN r.id AS id ` + order + ` SKIP $skip LIMIT $limit`
+	pageQuery := filter + resolvedEntityTail + `RETURN r.id AS id ` + order + ` SKIP $skip LIMIT $limit`
+	countQuery := filter + resolvedEntityTail + `RETURN count(r) AS total`
 	return read(ctx, s, "cypher.Store.Entities", func(tx neo4j.ManagedTransaction) (model.EntityPage, error) {
 		var page model.EntityPage
-		total, err := single[int64](ctx, tx, cypherCountResolved, p, "total")
+		total, err := single[int64](ctx, tx, countQuery, p, "total")
 		if err != nil {
 			return page, err
 		}

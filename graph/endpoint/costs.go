@@ -30,6 +30,8 @@ func ResolverCosts() Costs {
 		"Query.potentialViolations": page(ViolationsCost, 20),
 		"Query.neighbours":          page(NeighboursCost, 20),
 		"Entity.neighbours":         page(NeighboursCost, 20),
+		"Query.relationships":       page(CountsCost, 20), // may scan every fact of the types asked
+		"Entity.supports":           page(NeighboursCost, 20),
 		"Query.search":              page(SearchCost, 10),
 		"Query.timeline":            page(SearchCost, 20),
 		"Query.counts":              func(map[string]any) (int64, int64) { return CountsCost, 1 },

@@ -30,6 +30,8 @@ type Store struct {
 	EntitiesFn          func(ctx context.Context, q model.EntityQuery) (model.EntityPage, error)
 	SearchFn            func(ctx context.Context, q model.SearchQuery) (model.SearchPage, error)
 	NeighboursFn        func(ctx context.Context, q model.NeighbourQuery) (model.NeighbourPage, error)
+	RelationshipsFn     func(ctx context.Context, q model.RelationshipQuery) (model.RelationshipPage, error)
+	SupportsFn          func(ctx context.Context, q model.SupportQuery) (model.SupportPage, error)
 	TimelineFn          func(ctx context.Context, q model.TimelineQuery) (model.TimelinePage, error)
 	CountsFn            func(ctx context.Context, q model.CountQuery) (*model.Counts, error)
 	PathsFn             func(ctx context.Context, q model.PathQuery) (model.PathSearch, error)
@@ -50,6 +52,20 @@ type Store struct {
 	EditionsFn       func(ctx context.Context, list string) ([]model.Edition, error)
 	ListChangesFn    func(ctx context.Context, q model.ListChangeQuery) (model.ListChangePage, error)
 	ListingHistoryFn func(ctx context.Context, id string) (model.ListingHistory, error)
+}
+
+func (s *Store) Relationships(ctx context.Context, q model.RelationshipQuery) (model.RelationshipPage, error) {
+	if s.RelationshipsFn == nil {
+		return model.RelationshipPage{}, ErrUnset
+	}
+	return s.RelationshipsFn(ctx, q)
+}
+
+func (s *Store) Supports(ctx context.Context, q model.SupportQuery) (model.SupportPage, error) {
+	if s.SupportsFn == nil {
+		return model.SupportPage{}, ErrUnset
+	}
+	return s.SupportsFn(ctx, q)
 }
 
 func (s *Store) Editions(ctx context.Context, list string) ([]model.Edition, error) {

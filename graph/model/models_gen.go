@@ -69,6 +69,11 @@ type EntityFilter struct {
 	Dataset   *string        `json:"dataset,omitempty"`
 	// Only entities whose validity period contains this date.
 	ActiveAt *Date `json:"activeAt,omitempty"`
+	// Only entities whose declared properties match (all of them): OFAC
+	// listings of a program (`{name: "program", equals: "DPRK3"}` with kinds
+	// [SANCTION]), UN listings by reference prefix (`{name: "authorityId",
+	// prefix: "KPi."}`). Only properties the kinds asked declare.
+	Properties []*PropertyFilter `json:"properties,omitempty"`
 }
 
 type EntityInput struct {
@@ -215,6 +220,36 @@ type PropertyInput struct {
 type Query struct {
 }
 
+type RelationshipConnection struct {
+	Edges      []*RelationshipEdge `json:"edges"`
+	PageInfo   *PageInfo           `json:"pageInfo"`
+	TotalCount int                 `json:"totalCount"`
+}
+
+type RelationshipEdge struct {
+	Cursor string        `json:"cursor"`
+	Node   *Relationship `json:"node"`
+}
+
+// Filters for fact lists. Every filter given must hold.
+type RelationshipFilter struct {
+	Types []schema.RelType `json:"types,omitempty"`
+	// Datasets of the facts: curated, unsc, ofac-sdn, ofac-cons, ftm, derived (identity links the service made).
+	Datasets []string `json:"datasets,omitempty"`
+	// Only facts with at least one piece of evidence of these bases (party, record, news, research, reference, list, government, expert).
+	Basis     []string        `json:"basis,omitempty"`
+	Statuses  []schema.Status `json:"statuses,omitempty"`
+	MinStatus *schema.Status  `json:"minStatus,omitempty"`
+	// Only facts from this entity (id).
+	From *string `json:"from,omitempty"`
+	// Only facts to this entity (id).
+	To *string `json:"to,omitempty"`
+	// Only facts that held on this date (a partial date: at some time in the period it names).
+	At *Date `json:"at,omitempty"`
+	// Only facts whose declared properties match (all of them).
+	Properties []*PropertyFilter `json:"properties,omitempty"`
+}
+
 type RelationshipInput struct {
 	// Defaults to TYPE|from|to; must start with TYPE|.
 	ID         *string          `json:"id,omitempty"`
@@ -260,6 +295,22 @@ type SourceInput struct {
 	URL         *string        `json:"url,omitempty"`
 	PublishedOn *Date          `json:"publishedOn,omitempty"`
 	Status      *schema.Status `json:"status,omitempty"`
+}
+
+type SupportConnection struct {
+	Edges      []*SupportEdge `json:"edges"`
+	PageInfo   *PageInfo      `json:"pageInfo"`
+	TotalCount int            `json:"totalCount"`
+}
+
+// One fact a source backs, with the evidence that says so.
+type SupportEdge struct {
+	Cursor   string    `json:"cursor"`
+	Evidence *Evidence `json:"evidence"`
+	// The fact, when it is an entity.
+	Entity *Entity `json:"entity,omitempty"`
+	// The fact, when it is a relationship.
+	Relationship *Relationship `json:"relationship,omitempty"`
 }
 
 type TimelineConnection struct {

@@ -42,7 +42,9 @@ type EntityQuery struct {
 	// ActiveAt keeps entities whose validity period contains this date, or
 	// (a partial date, YYYY or YYYY-MM) overlaps that period.
 	ActiveAt string
-	Sort     EntityOrder
+	// Properties are conditions on declared properties (all must hold).
+	Properties []PropertyFilter
+	Sort       EntityOrder
 	Page
 }
 
@@ -362,3 +364,77 @@ type Hop struct {
 
 // Status is the hop's relationship status.
 func (h *Hop) Status() schema.Status { return h.Relationship.Status }
+
+// RelationshipOrder orders fact lists.
+type RelationshipOrder int
+
+// The orders of Store.Relationships.
+const (
+	// RelByType orders by type, the names at both ends, then id.
+	RelByType RelationshipOrder = iota
+	// RelByDateAsc orders by the fact's first date, undated last.
+	RelByDateAsc
+	RelByDateDesc
+)
+
+// EvidenceOrder orders a fact's evidence.
+type EvidenceOrder int
+
+// The orders of a fact's evidence.
+const (
+	// EvidenceByStrength is strongest status first (the store's order).
+	EvidenceByStrength EvidenceOrder = iota
+	// EvidenceByStatedAsc is oldest statement first, undated last.
+	EvidenceByStatedAsc
+)
+
+// PropertyFilter is a condition on one declared property: exactly one of
+// Equals, Prefix or a range (Min and/or Max), each set when not nil.
+type PropertyFilter struct {
+	Name     string
+	Equals   *string
+	Prefix   *string
+	Min, Max *string
+}
+
+// RelationshipQuery lists facts (relationships) with filters.
+type RelationshipQuery struct {
+	Types      []schema.RelType
+	Datasets   []string
+	Basis      []string
+	Statuses   []schema.Status
+	MinStatus  schema.Status
+	From, To   string
+	At         string
+	Properties []PropertyFilter
+	Sort       RelationshipOrder
+	Page
+}
+
+// RelationshipPage is one page of facts and the total number matching.
+type RelationshipPage struct {
+	Relationships []*Relationship
+	Total         int
+}
+
+// SupportQuery lists the facts a source backs.
+type SupportQuery struct {
+	SourceID string
+	Kinds    []schema.Kind
+	Types    []schema.RelType
+	Page
+}
+
+// Support is one fact a source backs: the evidence and the fact (an
+// entity or a relationship).
+type Support struct {
+	Evidence     Evidence
+	Entity       *Entity
+	Relationship *Relationship
+}
+
+// SupportPage is one page of a source's supported facts.
+type SupportPage struct {
+	Supports []Support
+	Total    int
+}

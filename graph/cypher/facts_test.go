@@ -1,0 +1,245 @@
+package cypher_test
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"testing"
+
+	"github.com/sanctiongraph/sanctiongraph/graph/cypher"
+	"github.com/sanctiongraph/sanctiongraph/graph/model"
+	"github.com/sanctiongraph/sanctiongraph/schema"
+)
+
+// allRelationships pages through a fact list, 100 at a time, checking that
+// the pages add up to the total without repeats.
+func allRelationships(tb testing.TB, ctx context.Context, st *cypher.Store, q model.RelationshipQuery) []*model.Relationship {
+	tb.Helper()
+	var out []*model.Relationship
+	seen := map[string]bool{}
+	for off := 0; ; off += 100 {
+		q.Page = model.Page{Offset: off, Limit: 100}
+		page, err := st.Relationships(ctx, q)
+		if err != nil {
+			tb.Fatalf("%+v: %v", q, err)
+		}
+		for _, r := range page.Relationships {
+			if seen[r.ID] {
+				tb.Fatalf("%s on two pages", r.ID)
+			}
+			seen[r.ID] = true
+		}
+		out = append(out, page.Relationships...)
+		if len(page.Relationships) < 100 {
+			if len(out) != page.Total {
+				tb.Fatalf("pages hold %d facts, total says %d", len(out), page.Total)
+			}
+			return out
+		}
+	}
+}
+
+func relIDs(rs []*model.Relationship) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.ID
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestFactLists lists the curated dataset's facts with each filter and
+// checks the answer against the same filter applied here to the whole list.
+func TestFactLists(t *testing.T) {
+	ctx := env.Reset(t)
+	writeCurated(t, ctx, env.Store)
+	all := allRelationships(t, ctx, env.Store, model.RelationshipQuery{})
+	if len(all) < 100 {
+		t.Fatalf("the curated dataset has %d facts", len(all))
+	}
+	keep := func(f func(*model.Relationship) bool) []string {
+		var out []*model.Relationship
+		for _, r := range all {
+			if f(r) {
+				out = append(out, r)
+			}
+		}
+		return relIDs(out)
+	}
+	owns := keep(func(r *model.Relationship) bool { return r.Type == schema.Owns })
+	share := func(r *model.Relationship) (float64, bool) {
+		v := r.Properties.First("share")
+		f, err := strconv.ParseFloat(v, 64)
+		return f, v != "" && err == nil
+	}
+	str := func(s string) *string { return &s }
+	evidence, err := env.Store.EvidenceByFact(ctx, relIDs(all))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		q    model.RelationshipQuery
+		want []string
+	}{
+		{"Type", model.RelationshipQuery{Types: []schema.RelType{schema.Owns}}, owns},
+		{"From", model.RelationshipQuery{From: "org:aurus"}, keep(func(r *model.Relationship) bool { return r.FromID == "org:aurus" })},
+		{"To", model.RelationshipQuery{To: "state:KP"}, keep(func(r *model.Relationship) bool { return r.ToID == "state:KP" })},
+		{"ToOfTypes", model.RelationshipQuery{To: "state:KP", Types: []schema.RelType{schema.Targets, schema.NationalOf}},
+			keep(func(r *model.Relationship) bool {
+				return r.ToID == "state:KP" && (r.Type == schema.Targets || r.Type == schema.NationalOf)
+			})},
+		{"Status", model.RelationshipQuery{Statuses: []schema.Status{schema.Alleged}}, keep(func(r *model.Relationship) bool { return r.Status == schema.Alleged })},
+		{"MinStatus", model.RelationshipQuery{MinStatus: schema.Reported}, keep(func(r *model.Relationship) bool { return r.Status.Rank() >= schema.Reported.Rank() })},
+		{"ShareAtLeast50", model.RelationshipQuery{Types: []schema.RelType{schema.Owns}, Properties: []model.PropertyFilter{{Name: "share", Min: str("50")}}},
+			keep(func(r *model.Relationship) bool { s, ok := share(r); return r.Type == schema.Owns && ok && s >= 50 })},
+		{"ShareBelow50", model.RelationshipQuery{Types: []schema.RelType{schema.Owns}, Properties: []model.PropertyFilter{{Name: "share", Max: str("49.999")}}},
+			keep(func(r *model.Relationship) bool { s, ok := share(r); return r.Type == schema.Owns && ok && s <= 49.999 })},
+		{"BasisParty", model.RelationshipQuery{Basis: []string{"party"}}, keep(func(r *model.Relationship) bool {
+			return slices.ContainsFunc(evidence[r.ID], func(e model.Evidence) bool { return e.Basis == "party" })
+		})},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := relIDs(allRelationships(t, ctx, env.Store, tt.q))
+			if len(tt.want) == 0 {
+				t.Fatalf("the curated dataset has no fact for this filter; the test checks nothing")
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("got %d facts, want %d\ngot  %v\nwant %v", len(got), len(tt.want), got, tt.want)
+			}
+		})
+	}
+	t.Run("SortByDate", func(t *testing.T) {
+		rs := allRelationships(t, ctx, env.Store, model.RelationshipQuery{Types: []schema.RelType{schema.Sent}, Sort: model.RelByDateAsc})
+		for i := 1; i < len(rs); i++ {
+			a, b := rs[i-1].ValidFrom, rs[i].ValidFrom
+			if b != "" && (a == "" || a > b) {
+				t.Errorf("%s (%q) before %s (%q)", rs[i-1].ID, a, rs[i].ID, b)
+			}
+		}
+	})
+	for name, q := range map[string]model.RelationshipQuery{
+		"UndeclaredProperty":   {Types: []schema.RelType{schema.Owns}, Properties: []model.PropertyFilter{{Name: "imoNumber", Equals: str("1")}}},
+		"PrefixOnNumber":       {Types: []schema.RelType{schema.Owns}, Properties: []model.PropertyFilter{{Name: "share", Prefix: str("5")}}},
+		"NotANumber":           {Types: []schema.RelType{schema.Owns}, Properties: []model.PropertyFilter{{Name: "share", Min: str("half")}}},
+		"TwoConditions":        {Types: []schema.RelType{schema.Owns}, Properties: []model.PropertyFilter{{Name: "share", Equals: str("51"), Min: str("50")}}},
+		"NoCondition":          {Types: []schema.RelType{schema.Owns}, Properties: []model.PropertyFilter{{Name: "share"}}},
+		"UnknownBasis":         {Basis: []string{"rumour"}},
+		"BadDate":              {At: "2024-02-30"},
+		"InjectedPropertyName": {Properties: []model.PropertyFilter{{Name: "share`]) DETACH DELETE r //", Equals: str("1")}}},
+	} {
+		t.Run("Err"+name, func(t *testing.T) {
+			_, err := env.Store.Relationships(ctx, q)
+			if model.ErrorCode(err) != model.BadUserInput {
+				t.Fatalf("err = %v, want BAD_USER_INPUT", err)
+			}
+		})
+	}
+}
+
+// TestEntityPropertyFilters filters entities on declared properties: a
+// text prefix, a list value, a date range by overlap.
+func TestEntityPropertyFilters(t *testing.T) {
+	ctx := env.Reset(t)
+	writeCurated(t, ctx, env.Store)
+	str := func(s string) *string { return &s }
+	all, err := env.Store.Entities(ctx, model.EntityQuery{Kinds: []schema.Kind{schema.Transfer}, Page: model.Page{Limit: 100}, View: model.ViewRecords})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, e := range all.Entities {
+		if d := e.Properties.First("date"); d != "" && d[:4] == "2024" {
+			want = append(want, e.ID)
+		}
+	}
+	if len(want) == 0 {
+		t.Fatal("no curated transfer is dated 2024; the test checks nothing")
+	}
+	page, err := env.Store.Entities(ctx, model.EntityQuery{Kinds: []schema.Kind{schema.Transfer}, View: model.ViewRecords, Page: model.Page{Limit: 100},
+		Properties: []model.PropertyFilter{{Name: "date", Min: str("2024"), Max: str("2024")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range page.Entities {
+		got = append(got, e.ID)
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) || page.Total != len(want) {
+		t.Errorf("transfers dated in 2024 = %v (total %d), want %v", got, page.Total, want)
+	}
+	if _, err := env.Store.Entities(ctx, model.EntityQuery{Kinds: []schema.Kind{schema.Person}, Page: model.Page{Limit: 10},
+		Properties: []model.PropertyFilter{{Name: "imoNumber", Equals: str("1")}}}); model.ErrorCode(err) != model.BadUserInput {
+		t.Errorf("a property people do not have: err = %v, want BAD_USER_INPUT", err)
+	}
+}
+
+// TestSupports lists what one source backs: every fact found, oldest
+// statement first, filtered by kind and type.
+func TestSupports(t *testing.T) {
+	ctx := env.Reset(t)
+	writeCurated(t, ctx, env.Store)
+	sources, err := env.Store.Entities(ctx, model.EntityQuery{Kinds: []schema.Kind{schema.Source}, Page: model.Page{Limit: 100}, View: model.ViewRecords})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var busiest string
+	var most int
+	for _, src := range sources.Entities {
+		// The source backing the most relationships (the ISO list backs
+		// only states).
+		page, err := env.Store.Supports(ctx, model.SupportQuery{SourceID: src.ID, Types: schema.RelTypes, Page: model.Page{Limit: 1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page.Total > most {
+			busiest, most = src.ID, page.Total
+		}
+	}
+	if most < 5 {
+		t.Fatalf("the busiest source backs %d relationships", most)
+	}
+	page, err := env.Store.Supports(ctx, model.SupportQuery{SourceID: busiest, Page: model.Page{Limit: 100}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var entities, relationships int
+	for i, sp := range page.Supports {
+		if sp.Evidence.SourceID != busiest {
+			t.Errorf("%s: evidence of %s", sp.Evidence.ID, sp.Evidence.SourceID)
+		}
+		switch {
+		case sp.Entity != nil && sp.Entity.ID == sp.Evidence.FactID:
+			entities++
+		case sp.Relationship != nil && sp.Relationship.ID == sp.Evidence.FactID:
+			relationships++
+		default:
+			t.Errorf("%s: fact %s not found", sp.Evidence.ID, sp.Evidence.FactID)
+		}
+		if i > 0 {
+			a, b := page.Supports[i-1].Evidence.StatedOn, sp.Evidence.StatedOn
+			if b != "" && (a == "" || a > b) {
+				t.Errorf("statement of %q listed after %q", b, a)
+			}
+		}
+	}
+	t.Logf("%s backs %d facts (%d entities, %d relationships)", busiest, page.Total, entities, relationships)
+	if relationships != most {
+		t.Errorf("%s backs %d relationships among all its facts, %d when asked for relationships", busiest, relationships, most)
+	}
+	if relationships > 0 {
+		rels, err := env.Store.Supports(ctx, model.SupportQuery{SourceID: busiest, Types: schema.RelTypes, Page: model.Page{Limit: 100}})
+		if err != nil || rels.Total != relationships {
+			t.Errorf("relationships only: %d, %v; want %d", rels.Total, err, relationships)
+		}
+	}
+	if entities > 0 {
+		ents, err := env.Store.Supports(ctx, model.SupportQuery{SourceID: busiest, Kinds: schema.Kinds, Page: model.Page{Limit: 100}})
+		if err != nil || ents.Total != entities {
+			t.Errorf("entities only: %d, %v; want %d", ents.Total, err, entities)
+		}
+	}
+}

@@ -1,0 +1,125 @@
+package graph
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/sanctiongraph/sanctiongraph/graph/model"
+	"github.com/sanctiongraph/sanctiongraph/schema"
+)
+
+// entityEvidence is the evidence of every record of obj.
+func (r *Resolver) entityEvidence(ctx context.Context, obj *model.Entity) ([]*model.Evidence, error) {
+	var out []*model.Evidence
+	for _, id := range obj.RecordIDs() {
+		evs, err := r.evidence(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, evs...)
+	}
+	return out, nil
+}
+
+// statedBounds is the period an evidence's statedOn names (a partial date
+// is its whole month or year); ok is false when the evidence is undated.
+func statedBounds(ev *model.Evidence) (first, last time.Time, ok bool) {
+	if ev.StatedOn == "" {
+		return time.Time{}, time.Time{}, false
+	}
+	f, l, err := schema.DateBounds(ev.StatedOn)
+	return f, l, err == nil
+}
+
+// orderEvidence sorts evs in place: STATED_ASC puts the oldest statement
+// first (by the first day of a partial date, then the more precise date,
+// then the store's order) and undated evidence last; STRENGTH keeps the
+// store's order (strongest status first).
+func orderEvidence(evs []*model.Evidence, order *model.EvidenceOrder) []*model.Evidence {
+	if order == nil || *order != model.EvidenceByStatedAsc {
+		return evs
+	}
+	slices.SortStableFunc(evs, func(a, b *model.Evidence) int {
+		af, al, aok := statedBounds(a)
+		bf, bl, bok := statedBounds(b)
+		switch {
+		case !aok || !bok:
+			return cmpBool(!aok, !bok)
+		case !af.Equal(bf):
+			return af.Compare(bf)
+		default:
+			return al.Compare(bl)
+		}
+	})
+	return evs
+}
+
+func cmpBool(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
+}
+
+// firstReported is the statedOn of the earliest dated evidence that does
+// not dispute the fact, kept at its own precision; nil when none is dated.
+func firstReported(evs []*model.Evidence) *model.Date {
+	var best *model.Evidence
+	var bestFirst, bestLast time.Time
+	for _, ev := range evs {
+		if ev.Status == schema.Disputed {
+			continue
+		}
+		f, l, ok := statedBounds(ev)
+		if !ok {
+			continue
+		}
+		if best == nil || f.Before(bestFirst) || f.Equal(bestFirst) && l.Before(bestLast) {
+			best, bestFirst, bestLast = ev, f, l
+		}
+	}
+	if best == nil {
+		return nil
+	}
+	d := model.Date(best.StatedOn)
+	return &d
+}
+
+// lastConfirmed is the statedOn of the latest dated confirming evidence;
+// nil when none is dated.
+func lastConfirmed(evs []*model.Evidence) *model.Date {
+	var best *model.Evidence
+	var bestLast time.Time
+	for _, ev := range evs {
+		if ev.Status != schema.Confirmed {
+			continue
+		}
+		_, l, ok := statedBounds(ev)
+		if !ok {
+			continue
+		}
+		if best == nil || l.After(bestLast) {
+			best, bestLast = ev, l
+		}
+	}
+	if best == nil {
+		return nil
+	}
+	d := model.Date(best.StatedOn)
+	return &d
+}
+
+// propertyFilters converts the GraphQL property conditions.
+func propertyFilters(in []*model.PropertyFilter) []model.PropertyFilter {
+	out := make([]model.PropertyFilter, 0, len(in))
+	for _, f := range in {
+		if f != nil {
+			out = append(out, *f)
+		}
+	}
+	return out
+}
