@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -92,44 +93,38 @@ func propertyConditions(v string, fs []model.PropertyFilter, decl func(name stri
 			return "", fmt.Errorf("property %s is true or false: a range does not apply", f.Name)
 		default:
 			var parts []string
-			if f.Min != nil {
+			for _, end := range []struct {
+				key, op string
+				v       *string
+			}{{"min", ">=", f.Min}, {"max", "<=", f.Max}} {
+				if end.v == nil {
+					continue
+				}
+				var value any = *end.v
+				lhs := x
 				switch {
 				case numeric:
-					n, err := number(f.Min)
+					n, err := number(end.v)
 					if err != nil {
 						return "", err
 					}
-					parts = append(parts, x+" >= "+param("min", n))
+					value = n
 				case d.Type == schema.TDate:
-					first, _, err := schema.DateBounds(*f.Min)
+					first, last, err := schema.DateBounds(*end.v)
 					if err != nil {
-						return "", fmt.Errorf("property %s: min: %w", f.Name, err)
+						return "", fmt.Errorf("property %s: %s: %w", f.Name, end.key, err)
 					}
-					// "~" sorts after "-" and digits: "2018" + "~" is after
-					// every day of 2018, so a partial value overlaps min
-					// when its last day is on or after min's first.
-					parts = append(parts, x+" + '~' >= "+param("min", first.Format("2006-01-02")))
-				default:
-					parts = append(parts, x+" >= "+param("min", *f.Min))
+					// Overlap: a value's last day on or after min's first,
+					// its first day on or before max's last. "~" sorts after
+					// "-" and digits, so "2018" + "~" is after every day of
+					// 2018 (stored dates are text and may be partial).
+					if end.key == "min" {
+						value, lhs = first.Format(time.DateOnly), x+" + '~'"
+					} else {
+						value = last.Format(time.DateOnly)
+					}
 				}
-			}
-			if f.Max != nil {
-				switch {
-				case numeric:
-					n, err := number(f.Max)
-					if err != nil {
-						return "", err
-					}
-					parts = append(parts, x+" <= "+param("max", n))
-				case d.Type == schema.TDate:
-					_, last, err := schema.DateBounds(*f.Max)
-					if err != nil {
-						return "", fmt.Errorf("property %s: max: %w", f.Name, err)
-					}
-					parts = append(parts, x+" <= "+param("max", last.Format("2006-01-02")))
-				default:
-					parts = append(parts, x+" <= "+param("max", *f.Max))
-				}
+				parts = append(parts, lhs+" "+end.op+" "+param(end.key, value))
 			}
 			cond = strings.Join(parts, " AND ")
 		}

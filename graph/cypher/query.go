@@ -259,7 +259,7 @@ WHERE ($kinds IS NULL OR n.kind IN $kinds)
 `
 
 var (
-	entityOrders        = map[model.EntityOrder]string{
+	entityOrders = map[model.EntityOrder]string{
 		model.ByNameAsc:  `ORDER BY n.sortName, n.id`,
 		model.ByNameDesc: `ORDER BY n.sortName DESC, n.id`,
 		model.ByDateAsc:  `ORDER BY n.when IS NULL, n.when, n.sortName, n.id`,
