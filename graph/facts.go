@@ -22,13 +22,15 @@ func (r *Resolver) entityEvidence(ctx context.Context, obj *model.Entity) ([]*mo
 	return out, nil
 }
 
-// statedBounds is the period an evidence's statedOn names (a partial date
-// is its whole month or year); ok is false when the evidence is undated.
+// statedBounds is the period in which the evidence's source said it (its
+// statedOn, else the source's publication date; a partial date is its
+// whole month or year); ok is false when neither is known.
 func statedBounds(ev *model.Evidence) (first, last time.Time, ok bool) {
-	if ev.StatedOn == "" {
+	d := ev.ReportedOn()
+	if d == "" {
 		return time.Time{}, time.Time{}, false
 	}
-	f, l, err := schema.DateBounds(ev.StatedOn)
+	f, l, err := schema.DateBounds(d)
 	return f, l, err == nil
 }
 
@@ -65,8 +67,9 @@ func cmpBool(a, b bool) int {
 	return -1
 }
 
-// firstReported is the statedOn of the earliest dated evidence that does
-// not dispute the fact, kept at its own precision; nil when none is dated.
+// firstReported is the date of the earliest dated evidence that does not
+// dispute the fact (ReportedOn), kept at its own precision; nil when none
+// is dated.
 func firstReported(evs []*model.Evidence) *model.Date {
 	var best *model.Evidence
 	var bestFirst, bestLast time.Time
@@ -85,12 +88,12 @@ func firstReported(evs []*model.Evidence) *model.Date {
 	if best == nil {
 		return nil
 	}
-	d := model.Date(best.StatedOn)
+	d := model.Date(best.ReportedOn())
 	return &d
 }
 
-// lastConfirmed is the statedOn of the latest dated confirming evidence;
-// nil when none is dated.
+// lastConfirmed is the date of the latest dated confirming evidence
+// (ReportedOn); nil when none is dated.
 func lastConfirmed(evs []*model.Evidence) *model.Date {
 	var best *model.Evidence
 	var bestLast time.Time
@@ -109,7 +112,7 @@ func lastConfirmed(evs []*model.Evidence) *model.Date {
 	if best == nil {
 		return nil
 	}
-	d := model.Date(best.StatedOn)
+	d := model.Date(best.ReportedOn())
 	return &d
 }
 

@@ -179,15 +179,16 @@ type ComplexityRoot struct {
 	}
 
 	Evidence struct {
-		BasisOrNil    func(childComplexity int) int
-		ClaimOrNil    func(childComplexity int) int
-		ID            func(childComplexity int) int
-		PropertyOrNil func(childComplexity int) int
-		QuoteOrNil    func(childComplexity int) int
-		Source        func(childComplexity int) int
-		StatedOnOrNil func(childComplexity int) int
-		Status        func(childComplexity int) int
-		ValueOrNil    func(childComplexity int) int
+		BasisOrNil      func(childComplexity int) int
+		ClaimOrNil      func(childComplexity int) int
+		ID              func(childComplexity int) int
+		PropertyOrNil   func(childComplexity int) int
+		QuoteOrNil      func(childComplexity int) int
+		ReportedOnOrNil func(childComplexity int) int
+		Source          func(childComplexity int) int
+		StatedOnOrNil   func(childComplexity int) int
+		Status          func(childComplexity int) int
+		ValueOrNil      func(childComplexity int) int
 	}
 
 	EvidenceWrite struct {
@@ -1207,6 +1208,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Evidence.QuoteOrNil(childComplexity), true
+	case "Evidence.reportedOn":
+		if e.ComplexityRoot.Evidence.ReportedOnOrNil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Evidence.ReportedOnOrNil(childComplexity), true
 	case "Evidence.source":
 		if e.ComplexityRoot.Evidence.Source == nil {
 			break
@@ -3046,11 +3053,11 @@ type Entity implements Node {
   dataset: String!
   "Id of the record in that dataset."
   recordId: String
-  "Every source's support for this entity or one of its properties, strongest first or (STATED_ASC) oldest statement first."
+  "Every source's support for this entity or one of its properties, strongest first or (STATED_ASC) by reportedOn, oldest first."
   evidence(order: EvidenceOrder = STRENGTH): [Evidence!]!
-  "The earliest date on which a source not disputing the entity stated it (a partial date stays partial); null when no evidence is dated."
+  "The earliest reportedOn of the entity's evidence that does not dispute it (a partial date stays partial); null when none is dated."
   firstReported: Date
-  "The latest date of a confirming statement about the entity; null when none is dated."
+  "The latest reportedOn of confirming evidence about the entity; null when none is dated."
   lastConfirmed: Date
   "The relationships around this entity (of every record, for a resolved entity)."
   neighbours(filter: NeighbourFilter, first: Int = 20, after: String): NeighbourConnection!
@@ -3090,6 +3097,8 @@ type Evidence {
   "The value this source gives for that property."
   value: String
   statedOn: Date
+  "When this source said it: statedOn, else the source's publication date (null when neither is known)."
+  reportedOn: Date
 }
 
 "Filters for entity lists."
@@ -3219,8 +3228,8 @@ type RelationshipEdge {
 
 extend type Entity {
   """
-  For a Source: the facts it backs, one piece of evidence each, oldest
-  statement first (undated last). Empty for other kinds. ` + "`" + `kinds` + "`" + ` keeps
+  For a Source: the facts it backs, one piece of evidence each, by
+  reportedOn, oldest first (undated last). Empty for other kinds. ` + "`" + `kinds` + "`" + ` keeps
   entities of these kinds, ` + "`" + `types` + "`" + ` relationships of these types; with
   neither, both entities and relationships.
   """
@@ -3246,7 +3255,7 @@ type SupportEdge {
 enum EvidenceOrder {
   "Strongest status first (the default)."
   STRENGTH
-  "Oldest statement first, undated last: who said it first."
+  "By reportedOn (statedOn, else the source's publication date), oldest first, undated last: who said it first."
   STATED_ASC
 }
 `, BuiltIn: false},
@@ -3564,11 +3573,11 @@ type Relationship implements Node {
   validUntil: Date
   dataset: String!
   recordId: String
-  "Every source's support for this fact, strongest first or (STATED_ASC) oldest statement first."
+  "Every source's support for this fact, strongest first or (STATED_ASC) by reportedOn, oldest first."
   evidence(order: EvidenceOrder = STRENGTH): [Evidence!]!
-  "The earliest date on which a source not disputing the fact stated it (its evidence's statedOn; a partial date stays partial); null when no evidence is dated."
+  "Who said it first: the earliest reportedOn of the evidence that does not dispute the fact (a partial date stays partial); null when none is dated."
   firstReported: Date
-  "The latest date of a confirming statement (evidence of status confirmed); null when none is dated."
+  "The latest reportedOn of confirming evidence; null when none is dated."
   lastConfirmed: Date
   "Set when a curator has withdrawn this relationship (see Mutation.retractFact)."
   retraction: Retraction
@@ -4276,6 +4285,8 @@ func (ec *executionContext) childFields_Evidence(ctx context.Context, field grap
 		return ec.fieldContext_Evidence_value(ctx, field)
 	case "statedOn":
 		return ec.fieldContext_Evidence_statedOn(ctx, field)
+	case "reportedOn":
+		return ec.fieldContext_Evidence_reportedOn(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Evidence", field.Name)
 }
@@ -8625,6 +8636,29 @@ func (ec *executionContext) _Evidence_statedOn(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Evidence_statedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Evidence", field, true, false, "Date")
+}
+
+func (ec *executionContext) _Evidence_reportedOn(ctx context.Context, field graphql.CollectedField, obj *model.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evidence_reportedOn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReportedOnOrNil(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Evidence_reportedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Evidence", field, true, false, "Date")
 }
 
@@ -17574,6 +17608,11 @@ func (ec *executionContext) _Evidence(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "statedOn":
 			out.Values[i] = ec._Evidence_statedOn(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reportedOn":
+			out.Values[i] = ec._Evidence_reportedOn(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

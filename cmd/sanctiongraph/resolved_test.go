@@ -329,6 +329,8 @@ func TestResolvedEntitiesOnTheLists(t *testing.T) {
 		}
 	})
 
+	t.Run("FactLists", func(t *testing.T) { checkFactLists(t, url) })
+
 	t.Run("Counts", func(t *testing.T) {
 		var d struct {
 			Resolved struct{ Entities int } `json:"resolved"`

@@ -306,8 +306,9 @@ func optList(xs []string) any {
 	return xs
 }
 
-// Supports lists the facts a source backs, one piece of evidence each,
-// oldest statement first (undated last), then by fact id. A relationship
+// Supports lists the facts a source backs, one piece of evidence each, by
+// when the source said it (statedOn, else its publication date; undated
+// last), then by fact id. A relationship
 // fact is known by its id ("TYPE|from|to"), so the page is chosen from the
 // evidence alone and only its facts are fetched (by id, index-backed).
 // Retracted facts are listed with their retraction. Kinds keep entity
@@ -326,14 +327,17 @@ func (s *Store) Supports(ctx context.Context, q model.SupportQuery) (model.Suppo
 		"source": q.SourceID, "kinds": kindList(q.Kinds), "types": optList(types), "relTypes": relTypeList(nil),
 		"any": len(q.Kinds) == 0 && len(q.Types) == 0, "skip": int64(q.Offset), "limit": int64(q.Limit),
 	}
-	const query = `MATCH (e:` + schema.EvidenceLabel + ` {sourceId: $source})
-WITH e, split(e.factId, '|') AS parts
-WITH e, CASE WHEN size(parts) >= 3 AND parts[0] IN $relTypes THEN parts[0] END AS t
+	const query = `OPTIONAL MATCH (src:` + schema.NodeLabel + ` {id: $source})
+WITH src.publishedOn AS published
+MATCH (e:` + schema.EvidenceLabel + ` {sourceId: $source})
+WITH published, e, split(e.factId, '|') AS parts
+WITH published, e, CASE WHEN size(parts) >= 3 AND parts[0] IN $relTypes THEN parts[0] END AS t
 WHERE $any OR (t IS NOT NULL AND $types IS NOT NULL AND t IN $types)
    OR (t IS NULL AND $kinds IS NOT NULL AND EXISTS { MATCH (n:` + schema.NodeLabel + ` {id: e.factId}) WHERE n.kind IN $kinds })
-WITH e ORDER BY e.statedOn IS NULL, e.statedOn, e.factId, e.id
-WITH collect(e) AS hits
-RETURN size(hits) AS total, hits[$skip..$skip + $limit] AS page`
+WITH published, e, coalesce(e.statedOn, published) AS said
+ORDER BY said IS NULL, said, e.factId, e.id
+WITH collect(e) AS hits, min(published) AS published
+RETURN size(hits) AS total, hits[$skip..$skip + $limit] AS page, published`
 	return read(ctx, s, op, func(tx neo4j.ManagedTransaction) (model.SupportPage, error) {
 		res, err := tx.Run(ctx, query, p)
 		if err != nil {
@@ -345,11 +349,13 @@ RETURN size(hits) AS total, hits[$skip..$skip + $limit] AS page`
 		}
 		total, _, _ := neo4j.GetRecordValue[int64](rec, "total")
 		items, _, _ := neo4j.GetRecordValue[[]any](rec, "page")
+		published, _, _ := neo4j.GetRecordValue[string](rec, "published")
 		out := model.SupportPage{Total: int(total)}
 		var nodeIDs, relIDs []string
 		for _, it := range items {
 			n, _ := it.(neo4j.Node)
 			ev := decodeEvidence(n)
+			ev.SourcePublishedOn = published
 			out.Supports = append(out.Supports, model.Support{Evidence: ev})
 			if _, ok := RelType(ev.FactID); ok && strings.Count(ev.FactID, "|") >= 2 {
 				relIDs = append(relIDs, ev.FactID)

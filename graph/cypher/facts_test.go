@@ -220,7 +220,7 @@ func TestSupports(t *testing.T) {
 			t.Errorf("%s: fact %s not found", sp.Evidence.ID, sp.Evidence.FactID)
 		}
 		if i > 0 {
-			a, b := page.Supports[i-1].Evidence.StatedOn, sp.Evidence.StatedOn
+			a, b := page.Supports[i-1].Evidence.ReportedOn(), sp.Evidence.ReportedOn()
 			if b != "" && (a == "" || a > b) {
 				t.Errorf("statement of %q listed after %q", b, a)
 			}

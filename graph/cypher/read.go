@@ -17,7 +17,8 @@ MATCH (n:` + schema.NodeLabel + ` {id: id})
 RETURN n`
 	cypherEvidenceByFact = `UNWIND $ids AS id
 MATCH (e:` + schema.EvidenceLabel + ` {factId: id})
-RETURN e ORDER BY e.statusRank DESC, e.id`
+OPTIONAL MATCH (e)-[:` + string(schema.Cites) + `]->(s)
+RETURN e, s.publishedOn AS published ORDER BY e.statusRank DESC, e.id`
 	cypherStateByISO = `MATCH (n:` + string(schema.State) + ` {isoCode: $code})
 RETURN n ORDER BY CASE n.dataset WHEN 'curated' THEN 0 ELSE 1 END, n.id LIMIT 1`
 	cypherResolutionByNumber = `MATCH (n:` + string(schema.Resolution) + ` {number: $number})
@@ -154,6 +155,8 @@ func (s *Store) EvidenceByFact(ctx context.Context, factIDs []string) (map[strin
 				return nil, err
 			}
 			ev := decodeEvidence(n)
+			published, _, _ := neo4j.GetRecordValue[string](res.Record(), "published")
+			ev.SourcePublishedOn = published
 			out[ev.FactID] = append(out[ev.FactID], ev)
 		}
 		return out, res.Err()

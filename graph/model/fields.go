@@ -44,6 +44,9 @@ func (ev *Evidence) ValueOrNil() *string { return orNil(ev.Value) }
 // StatedOnOrNil is when the source said it, or nil.
 func (ev *Evidence) StatedOnOrNil() *Date { return orNil(Date(ev.StatedOn)) }
 
+// ReportedOnOrNil is ReportedOn for GraphQL.
+func (ev *Evidence) ReportedOnOrNil() *Date { return orNil(Date(ev.ReportedOn())) }
+
 // Direction is the hop's direction: OUTGOING when it follows the
 // relationship, INCOMING when it runs against it.
 func (h *Hop) Direction() Dir {

@@ -159,6 +159,10 @@ type Evidence struct {
 	Property string
 	Value    string
 	StatedOn string
+	// SourcePublishedOn is the source's publication date, read with the
+	// evidence (not stored on it): when the evidence states no date, the
+	// source said it when it was published.
+	SourcePublishedOn string
 }
 
 // Batch is a unit of loading: entities, relationships and evidence that are
@@ -177,3 +181,12 @@ func (Entity) IsNode() {}
 
 // IsNode marks Relationship as a GraphQL Node.
 func (Relationship) IsNode() {}
+
+// ReportedOn is when this source said it: StatedOn, else the source's
+// publication date; empty when neither is known.
+func (e *Evidence) ReportedOn() string {
+	if e.StatedOn != "" {
+		return e.StatedOn
+	}
+	return e.SourcePublishedOn
+}
