@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
@@ -125,4 +126,26 @@ func propertyFilters(in []*model.PropertyFilter) []model.PropertyFilter {
 		}
 	}
 	return out
+}
+
+// maxRouteLegs bounds the legs read for one route.
+const maxRouteLegs = 1000
+
+// sortLegs orders VIA relationships by leg number; legs without one come
+// last, by date then id.
+func sortLegs(legs []*model.Relationship) {
+	slices.SortStableFunc(legs, func(a, b *model.Relationship) int {
+		an, aok := a.Leg()
+		bn, bok := b.Leg()
+		switch {
+		case aok != bok:
+			return cmpBool(!aok, !bok)
+		case aok && an != bn:
+			return an - bn
+		}
+		if c := strings.Compare(a.Properties.First("date"), b.Properties.First("date")); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
 }

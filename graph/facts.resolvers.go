@@ -12,6 +12,32 @@ import (
 	"github.com/sanctiongraph/sanctiongraph/schema"
 )
 
+func (r *entityResolver) Route(ctx context.Context, obj *model.Entity) ([]*model.Relationship, error) {
+	if obj.Kind != schema.Transfer {
+		return []*model.Relationship{}, nil
+	}
+	view := model.ViewRecords
+	if obj.Resolved() {
+		view = model.ViewResolved
+	}
+	legs := []*model.Relationship{}
+	q := model.NeighbourQuery{ID: obj.ID, Types: []schema.RelType{schema.Via}, Direction: model.Outgoing, View: view}
+	for q.Limit = model.MaxPageSize; ; q.Offset += q.Limit {
+		page, err := r.Store.Neighbours(ctx, q)
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range page.Neighbours {
+			legs = append(legs, n.Relationship)
+		}
+		if q.Offset+q.Limit >= page.Total || q.Offset+q.Limit >= maxRouteLegs {
+			break
+		}
+	}
+	sortLegs(legs)
+	return legs, nil
+}
+
 func (r *entityResolver) Supports(ctx context.Context, obj *model.Entity, kinds []schema.Kind, types []schema.RelType, first *int, after *string) (*model.SupportConnection, error) {
 	p, err := page(first, after, 20)
 	if err != nil {

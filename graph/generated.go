@@ -147,6 +147,7 @@ type ComplexityRoot struct {
 		RecordIDOrNil    func(childComplexity int) int
 		Records          func(childComplexity int) int
 		Retracted        func(childComplexity int) int
+		Route            func(childComplexity int) int
 		SameAs           func(childComplexity int) int
 		Status           func(childComplexity int) int
 		Supports         func(childComplexity int, kinds []schema.Kind, types []schema.RelType, first *int, after *string) int
@@ -523,6 +524,7 @@ type EntityResolver interface {
 	Records(ctx context.Context, obj *model.Entity) ([]*model.Record, error)
 	SameAs(ctx context.Context, obj *model.Entity) ([]*model.Relationship, error)
 
+	Route(ctx context.Context, obj *model.Entity) ([]*model.Relationship, error)
 	Supports(ctx context.Context, obj *model.Entity, kinds []schema.Kind, types []schema.RelType, first *int, after *string) (*model.SupportConnection, error)
 }
 type EntityRecordResolver interface {
@@ -1066,6 +1068,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Entity.Retracted(childComplexity), true
+	case "Entity.route":
+		if e.ComplexityRoot.Entity.Route == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Entity.Route(childComplexity), true
 	case "Entity.sameAs":
 		if e.ComplexityRoot.Entity.SameAs == nil {
 			break
@@ -3228,6 +3236,12 @@ type RelationshipEdge {
 
 extend type Entity {
   """
+  For a transfer: its route, the VIA relationships in leg order (0, the
+  origin, first; legs without a number last, by date then id). Empty for
+  other kinds.
+  """
+  route: [Relationship!]!
+  """
   For a Source: the facts it backs, one piece of evidence each, by
   reportedOn, oldest first (undated last). Empty for other kinds. ` + "`" + `kinds` + "`" + ` keeps
   entities of these kinds, ` + "`" + `types` + "`" + ` relationships of these types; with
@@ -4211,6 +4225,8 @@ func (ec *executionContext) childFields_Entity(ctx context.Context, field graphq
 		return ec.fieldContext_Entity_sameAs(ctx, field)
 	case "retraction":
 		return ec.fieldContext_Entity_retraction(ctx, field)
+	case "route":
+		return ec.fieldContext_Entity_route(ctx, field)
 	case "supports":
 		return ec.fieldContext_Entity_supports(ctx, field)
 	}
@@ -8035,6 +8051,38 @@ func (ec *executionContext) fieldContext_Entity_retraction(_ context.Context, fi
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Retraction(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Entity_route(ctx context.Context, field graphql.CollectedField, obj *model.Entity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Entity_route(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Entity().Route(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Entity_route(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Entity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
 		},
 	}
 	return fc, nil
@@ -17358,6 +17406,12 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "route":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Entity_route(ctx, field, obj)
+				})
 		case "supports":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,

@@ -2,6 +2,7 @@ package main
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -196,6 +197,38 @@ func checkFactLists(t *testing.T, url string) {
 		}
 		if s.Entity.Kind != "SOURCE" || !found {
 			t.Errorf("%s (%s) supports %d facts, the SENT fact %s among them: %v", first, s.Entity.Kind, s.Entity.Supports.TotalCount, n.ID, found)
+		}
+	})
+
+	t.Run("RouteInLegOrder", func(t *testing.T) {
+		var d struct {
+			Entity struct {
+				Route []struct {
+					Type       string
+					Properties []struct {
+						Name   string
+						Values []string
+					}
+				}
+			}
+		}
+		mustData(t, postGraphQL(t, url, `{ entity(id: "transfer:maybach-shipment-2018") { route { type properties(names: ["leg", "place"]) { name values } } } }`, nil), &d)
+		var legs []string
+		last := -1
+		for _, r := range d.Entity.Route {
+			l := prop(r.Properties, "leg")
+			n := -1
+			if len(l) == 1 {
+				n, _ = strconv.Atoi(l[0])
+			}
+			if r.Type != "VIA" || n < last {
+				t.Errorf("route %+v: leg %d after %d", d.Entity.Route, n, last)
+			}
+			last = n
+			legs = append(legs, strings.Join(prop(r.Properties, "place"), ""))
+		}
+		if len(legs) < 5 || !strings.HasPrefix(legs[len(legs)-1], "Pyongyang") {
+			t.Errorf("Maybach route places %v: want the legs to Pyongyang in order", legs)
 		}
 	})
 

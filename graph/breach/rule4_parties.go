@@ -2,7 +2,6 @@ package breach
 
 import (
 	"slices"
-	"strconv"
 
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
 	"github.com/sanctiongraph/sanctiongraph/schema"
@@ -148,8 +147,8 @@ func (a *assessor) tieTo(e *model.Entity, target string, sp span, types []schema
 }
 
 func leg(r *model.Relationship) int {
-	n, err := strconv.Atoi(r.Properties.First("leg"))
-	if err != nil {
+	n, ok := r.Leg()
+	if !ok {
 		return 1 << 30
 	}
 	return n

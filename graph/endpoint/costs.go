@@ -32,6 +32,7 @@ func ResolverCosts() Costs {
 		"Entity.neighbours":         page(NeighboursCost, 20),
 		"Query.relationships":       page(CountsCost, 20), // may scan every fact of the types asked
 		"Entity.supports":           page(NeighboursCost, 20),
+		"Entity.route":              func(map[string]any) (int64, int64) { return NeighboursCost, 20 },
 		"Query.search":              page(SearchCost, 10),
 		"Query.timeline":            page(SearchCost, 20),
 		"Query.counts":              func(map[string]any) (int64, int64) { return CountsCost, 1 },

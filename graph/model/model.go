@@ -7,6 +7,8 @@
 package model
 
 import (
+	"strconv"
+
 	"github.com/sanctiongraph/sanctiongraph/schema"
 )
 
@@ -189,4 +191,11 @@ func (e *Evidence) ReportedOn() string {
 		return e.StatedOn
 	}
 	return e.SourcePublishedOn
+}
+
+// Leg is a VIA relationship's order on its transfer's route (0 for the
+// origin); ok is false when the leg is not numbered.
+func (r *Relationship) Leg() (n int, ok bool) {
+	n, err := strconv.Atoi(r.Properties.First("leg"))
+	return n, err == nil
 }
