@@ -40,6 +40,18 @@ func (r *entityResolver) LastConfirmed(ctx context.Context, obj *model.Entity) (
 	return lastConfirmed(evs), nil
 }
 
+func (r *entityResolver) Citations(ctx context.Context, obj *model.Entity, style *model.CitationStyle) ([]string, error) {
+	evs, err := r.entityEvidence(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	sources, err := r.sourcesOf(ctx, evs)
+	if err != nil {
+		return nil, err
+	}
+	return citeAll(evs, sources, style)
+}
+
 func (r *entityResolver) Neighbours(ctx context.Context, obj *model.Entity, filter *model.NeighbourFilter, first *int, after *string) (*model.NeighbourConnection, error) {
 	view := model.ViewRecords
 	if obj.Resolved() {
@@ -75,6 +87,14 @@ func (r *entityRecordResolver) Listings(ctx context.Context, obj *model.Record) 
 
 func (r *evidenceResolver) Source(ctx context.Context, obj *model.Evidence) (*model.Entity, error) {
 	return r.entity(ctx, obj.SourceID)
+}
+
+func (r *evidenceResolver) Citation(ctx context.Context, obj *model.Evidence, style *model.CitationStyle) (string, error) {
+	sources, err := r.sourcesOf(ctx, []*model.Evidence{obj})
+	if err != nil {
+		return "", err
+	}
+	return cite(obj, sources[0], styleOf(style))
 }
 
 func (r *Resolver) Entity() EntityResolver { return &entityResolver{r} }

@@ -134,6 +134,7 @@ type ComplexityRoot struct {
 
 	Entity struct {
 		Aliases          func(childComplexity int) int
+		Citations        func(childComplexity int, style *model.CitationStyle) int
 		Dataset          func(childComplexity int) int
 		DescriptionOrNil func(childComplexity int) int
 		Evidence         func(childComplexity int, order *model.EvidenceOrder) int
@@ -181,6 +182,7 @@ type ComplexityRoot struct {
 
 	Evidence struct {
 		BasisOrNil      func(childComplexity int) int
+		Citation        func(childComplexity int, style *model.CitationStyle) int
 		ClaimOrNil      func(childComplexity int) int
 		ID              func(childComplexity int) int
 		PropertyOrNil   func(childComplexity int) int
@@ -394,6 +396,7 @@ type ComplexityRoot struct {
 	}
 
 	Relationship struct {
+		Citations       func(childComplexity int, style *model.CitationStyle) int
 		Dataset         func(childComplexity int) int
 		Evidence        func(childComplexity int, order *model.EvidenceOrder) int
 		FirstReported   func(childComplexity int) int
@@ -520,6 +523,7 @@ type EntityResolver interface {
 	Evidence(ctx context.Context, obj *model.Entity, order *model.EvidenceOrder) ([]*model.Evidence, error)
 	FirstReported(ctx context.Context, obj *model.Entity) (*model.Date, error)
 	LastConfirmed(ctx context.Context, obj *model.Entity) (*model.Date, error)
+	Citations(ctx context.Context, obj *model.Entity, style *model.CitationStyle) ([]string, error)
 	Neighbours(ctx context.Context, obj *model.Entity, filter *model.NeighbourFilter, first *int, after *string) (*model.NeighbourConnection, error)
 	Records(ctx context.Context, obj *model.Entity) ([]*model.Record, error)
 	SameAs(ctx context.Context, obj *model.Entity) ([]*model.Relationship, error)
@@ -532,6 +536,8 @@ type EntityRecordResolver interface {
 }
 type EvidenceResolver interface {
 	Source(ctx context.Context, obj *model.Evidence) (*model.Entity, error)
+
+	Citation(ctx context.Context, obj *model.Evidence, style *model.CitationStyle) (string, error)
 }
 type HopResolver interface {
 	Sentence(ctx context.Context, obj *model.Hop) (string, error)
@@ -577,6 +583,7 @@ type RelationshipResolver interface {
 	Properties(ctx context.Context, obj *model.Relationship, names []string) ([]*model.Property, error)
 
 	Evidence(ctx context.Context, obj *model.Relationship, order *model.EvidenceOrder) ([]*model.Evidence, error)
+	Citations(ctx context.Context, obj *model.Relationship, style *model.CitationStyle) ([]string, error)
 	FirstReported(ctx context.Context, obj *model.Relationship) (*model.Date, error)
 	LastConfirmed(ctx context.Context, obj *model.Relationship) (*model.Date, error)
 }
@@ -975,6 +982,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Entity.Aliases(childComplexity), true
+	case "Entity.citations":
+		if e.ComplexityRoot.Entity.Citations == nil {
+			break
+		}
+
+		args, err := ec.field_Entity_citations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Entity.Citations(childComplexity, args["style"].(*model.CitationStyle)), true
 	case "Entity.dataset":
 		if e.ComplexityRoot.Entity.Dataset == nil {
 			break
@@ -1192,6 +1210,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Evidence.BasisOrNil(childComplexity), true
+	case "Evidence.citation":
+		if e.ComplexityRoot.Evidence.Citation == nil {
+			break
+		}
+
+		args, err := ec.field_Evidence_citation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Evidence.Citation(childComplexity, args["style"].(*model.CitationStyle)), true
 	case "Evidence.claim":
 		if e.ComplexityRoot.Evidence.ClaimOrNil == nil {
 			break
@@ -2188,6 +2217,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.VerifyChangeLog(childComplexity), true
 
+	case "Relationship.citations":
+		if e.ComplexityRoot.Relationship.Citations == nil {
+			break
+		}
+
+		args, err := ec.field_Relationship_citations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Relationship.Citations(childComplexity, args["style"].(*model.CitationStyle)), true
 	case "Relationship.dataset":
 		if e.ComplexityRoot.Relationship.Dataset == nil {
 			break
@@ -3067,6 +3107,8 @@ type Entity implements Node {
   firstReported: Date
   "The latest reportedOn of confirming evidence about the entity; null when none is dated."
   lastConfirmed: Date
+  "The citations of the entity's evidence, in the order a writer cites them (see Relationship.citations)."
+  citations(style: CitationStyle = PLAIN): [String!]!
   "The relationships around this entity (of every record, for a resolved entity)."
   neighbours(filter: NeighbourFilter, first: Int = 20, after: String): NeighbourConnection!
   """
@@ -3107,6 +3149,19 @@ type Evidence {
   statedOn: Date
   "When this source said it: statedOn, else the source's publication date (null when neither is known)."
   reportedOn: Date
+  """
+  This evidence cited: PLAIN, a line a writer pastes (publisher, "title",
+  date, the copy read, URL or "No URL."); CSL_JSON, one CSL-JSON item;
+  BIBTEX, one @misc entry. An identity link the service derived cites its
+  rule and the records it joined, never the service as a publisher.
+  """
+  citation(style: CitationStyle = PLAIN): String!
+}
+
+enum CitationStyle {
+  PLAIN
+  CSL_JSON
+  BIBTEX
 }
 
 "Filters for entity lists."
@@ -3589,6 +3644,8 @@ type Relationship implements Node {
   recordId: String
   "Every source's support for this fact, strongest first or (STATED_ASC) by reportedOn, oldest first."
   evidence(order: EvidenceOrder = STRENGTH): [Evidence!]!
+  "The citations of this fact's evidence in the order a writer cites them: strongest first, first-hand before reports of others, attributed before anonymous, earliest first."
+  citations(style: CitationStyle = PLAIN): [String!]!
   "Who said it first: the earliest reportedOn of the evidence that does not dispute the fact (a partial date stays partial); null when none is dated."
   firstReported: Date
   "The latest reportedOn of confirming evidence; null when none is dated."
@@ -4217,6 +4274,8 @@ func (ec *executionContext) childFields_Entity(ctx context.Context, field graphq
 		return ec.fieldContext_Entity_firstReported(ctx, field)
 	case "lastConfirmed":
 		return ec.fieldContext_Entity_lastConfirmed(ctx, field)
+	case "citations":
+		return ec.fieldContext_Entity_citations(ctx, field)
 	case "neighbours":
 		return ec.fieldContext_Entity_neighbours(ctx, field)
 	case "records":
@@ -4303,6 +4362,8 @@ func (ec *executionContext) childFields_Evidence(ctx context.Context, field grap
 		return ec.fieldContext_Evidence_statedOn(ctx, field)
 	case "reportedOn":
 		return ec.fieldContext_Evidence_reportedOn(ctx, field)
+	case "citation":
+		return ec.fieldContext_Evidence_citation(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Evidence", field.Name)
 }
@@ -4669,6 +4730,8 @@ func (ec *executionContext) childFields_Relationship(ctx context.Context, field 
 		return ec.fieldContext_Relationship_recordId(ctx, field)
 	case "evidence":
 		return ec.fieldContext_Relationship_evidence(ctx, field)
+	case "citations":
+		return ec.fieldContext_Relationship_citations(ctx, field)
 	case "firstReported":
 		return ec.fieldContext_Relationship_firstReported(ctx, field)
 	case "lastConfirmed":
@@ -4993,6 +5056,20 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 
 // region    ***************************** args.gotpl *****************************
 
+func (ec *executionContext) field_Entity_citations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "style",
+		func(ctx context.Context, v any) (*model.CitationStyle, error) {
+			return ec.unmarshalOCitationStyle2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐCitationStyle(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["style"] = arg0
+	return args, nil
+}
+
 func (ec *executionContext) field_Entity_evidence_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5086,6 +5163,20 @@ func (ec *executionContext) field_Entity_supports_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Evidence_citation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "style",
+		func(ctx context.Context, v any) (*model.CitationStyle, error) {
+			return ec.unmarshalOCitationStyle2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐCitationStyle(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["style"] = arg0
 	return args, nil
 }
 
@@ -5914,6 +6005,20 @@ func (ec *executionContext) field_Query_timeline_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Relationship_citations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "style",
+		func(ctx context.Context, v any) (*model.CitationStyle, error) {
+			return ec.unmarshalOCitationStyle2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐCitationStyle(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["style"] = arg0
 	return args, nil
 }
 
@@ -7916,6 +8021,50 @@ func (ec *executionContext) fieldContext_Entity_lastConfirmed(_ context.Context,
 	return graphql.NewScalarFieldContext("Entity", field, true, true, "Date")
 }
 
+func (ec *executionContext) _Entity_citations(ctx context.Context, field graphql.CollectedField, obj *model.Entity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Entity_citations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Entity().Citations(ctx, obj, fc.Args["style"].(*model.CitationStyle))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Entity_citations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Entity",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Entity_citations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Entity_neighbours(ctx context.Context, field graphql.CollectedField, obj *model.Entity) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8708,6 +8857,50 @@ func (ec *executionContext) _Evidence_reportedOn(ctx context.Context, field grap
 }
 func (ec *executionContext) fieldContext_Evidence_reportedOn(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Evidence", field, true, false, "Date")
+}
+
+func (ec *executionContext) _Evidence_citation(ctx context.Context, field graphql.CollectedField, obj *model.Evidence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Evidence_citation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Evidence().Citation(ctx, obj, fc.Args["style"].(*model.CitationStyle))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Evidence_citation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Evidence",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Evidence_citation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _EvidenceWrite_outcome(ctx context.Context, field graphql.CollectedField, obj *model.EvidenceWrite) (ret graphql.Marshaler) {
@@ -13092,6 +13285,50 @@ func (ec *executionContext) fieldContext_Relationship_evidence(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Relationship_citations(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relationship_citations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Relationship().Citations(ctx, obj, fc.Args["style"].(*model.CitationStyle))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Relationship_citations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Relationship",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("field of type String does not have child fields")
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Relationship_citations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Relationship_firstReported(ctx context.Context, field graphql.CollectedField, obj *model.Relationship) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17383,6 +17620,12 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Entity_lastConfirmed(ctx, field, obj)
 				})
+		case "citations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Entity_citations(ctx, field, obj)
+				})
 		case "neighbours":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -17670,6 +17913,12 @@ func (ec *executionContext) _Evidence(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "citation":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Evidence_citation(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -19128,6 +19377,12 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Relationship_evidence(ctx, field, obj)
+				})
+		case "citations":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Relationship_citations(ctx, field, obj)
 				})
 		case "firstReported":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
@@ -21806,6 +22061,22 @@ func (ec *executionContext) marshalOChange2ᚖgithubᚗcomᚋsanctiongraphᚋsan
 		return graphql.Null
 	}
 	return ec._Change(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOCitationStyle2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐCitationStyle(ctx context.Context, v any) (*model.CitationStyle, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.CitationStyle)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOCitationStyle2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐCitationStyle(ctx context.Context, sel ast.SelectionSet, v *model.CitationStyle) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOClusterJoin2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐClusterJoin(ctx context.Context, sel ast.SelectionSet, v *model.ClusterJoin) graphql.Marshaler {

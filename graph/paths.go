@@ -83,8 +83,9 @@ func verb(t schema.RelType) string {
 
 // hopSentence reads a hop aloud: "Aurus — manufactures → Aurus Senat, per
 // TASS 2023-09-13", or with the arrow reversed when the hop runs against
-// the relationship ("Russia ← based in — Aurus"). The source named is the
-// strongest evidence's; others are counted.
+// the relationship ("Russia ← based in — Aurus"). The source named leads
+// the citation order (strongest, first-hand, attributed, earliest); others
+// are counted. An identity link the service derived names its rule.
 func hopSentence(h *model.Hop, evs []*model.Evidence, sources []*model.Entity) string {
 	var b strings.Builder
 	if h.Forward {
@@ -95,22 +96,26 @@ func hopSentence(h *model.Hop, evs []*model.Evidence, sources []*model.Entity) s
 	if h.Relationship.Status != schema.Confirmed {
 		fmt.Fprintf(&b, " (%s)", h.Relationship.Status)
 	}
-	if len(sources) == 0 {
+	if len(evs) == 0 || len(sources) == 0 {
 		b.WriteString(", no source recorded")
 		return b.String()
 	}
-	src := sources[0]
-	who := src.Properties.First("publisher")
-	if who == "" {
-		who = src.Name
-	}
-	when := src.Properties.First("publishedOn")
-	if when == "" && len(evs) > 0 {
-		when = evs[0].StatedOn
-	}
-	b.WriteString(", per " + who)
-	if when != "" {
-		b.WriteString(" " + when)
+	lead := citationOrder(evs, sources)[0]
+	ev := evs[lead]
+	if ev.SourceID == derivedSourceID {
+		b.WriteString(", per sanctiongraph's identity rule (" + orUnknown(ev.Claim, "rule not recorded") + ")")
+	} else {
+		who := ""
+		if lead < len(sources) && sources[lead] != nil {
+			who = sources[lead].Properties.First("publisher")
+			if who == "" {
+				who = sources[lead].Name
+			}
+		}
+		b.WriteString(", per " + orUnknown(who, ev.SourceID))
+		if when := ev.ReportedOn(); when != "" {
+			b.WriteString(" " + when)
+		}
 	}
 	if n := distinctSources(evs) - 1; n > 0 {
 		fmt.Fprintf(&b, " and %d more source", n)

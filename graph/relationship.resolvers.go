@@ -32,6 +32,18 @@ func (r *relationshipResolver) Evidence(ctx context.Context, obj *model.Relation
 	return orderEvidence(evs, order), err
 }
 
+func (r *relationshipResolver) Citations(ctx context.Context, obj *model.Relationship, style *model.CitationStyle) ([]string, error) {
+	evs, err := r.evidence(ctx, obj.ID)
+	if err != nil {
+		return nil, err
+	}
+	sources, err := r.sourcesOf(ctx, evs)
+	if err != nil {
+		return nil, err
+	}
+	return citeAll(evs, sources, style)
+}
+
 func (r *relationshipResolver) FirstReported(ctx context.Context, obj *model.Relationship) (*model.Date, error) {
 	evs, err := r.evidence(ctx, obj.ID)
 	if err != nil {

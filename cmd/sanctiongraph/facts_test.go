@@ -1,6 +1,7 @@
 package main
 
 import (
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -230,6 +231,44 @@ func checkFactLists(t *testing.T, url string) {
 		if len(legs) < 5 || !strings.HasPrefix(legs[len(legs)-1], "Pyongyang") {
 			t.Errorf("Maybach route places %v: want the legs to Pyongyang in order", legs)
 		}
+	})
+
+	t.Run("CitationsOfAPath", func(t *testing.T) {
+		// A journalist's story check: from one paths answer, the citation
+		// list a writer pastes; every line has publisher, title, date and
+		// URL, or says which of them is unknown.
+		var d struct {
+			Paths struct {
+				Paths []struct {
+					Hops []struct {
+						Sentence     string
+						Relationship struct{ Citations []string }
+					}
+				}
+			}
+		}
+		mustData(t, postGraphQL(t, url, `{ paths(from: "Russia", to: "Kim Jong-un", via: ["Aurus"]) { paths { hops { sentence relationship { citations } } } } }`, nil), &d)
+		line := regexp.MustCompile(`^(.+|publisher unknown), ".+", (\d{4}(-\d\d){0,2}|undated)( \(read in: [^)]+\))?\. (https?://\S+|No URL\.)$`)
+		var lines []string
+		for _, p := range d.Paths.Paths {
+			for _, h := range p.Hops {
+				if len(h.Relationship.Citations) == 0 {
+					t.Errorf("hop %q has no citation", h.Sentence)
+				}
+				for _, c := range h.Relationship.Citations {
+					if !line.MatchString(c) && !strings.HasPrefix(c, "Identity rule of sanctiongraph") {
+						t.Errorf("citation %q lacks publisher, title, date or URL", c)
+					}
+					if !slices.Contains(lines, c) {
+						lines = append(lines, c)
+					}
+				}
+			}
+		}
+		if len(lines) < 3 {
+			t.Errorf("the path cites %d sources", len(lines))
+		}
+		t.Logf("citations for the story (%d):\n%s", len(lines), strings.Join(lines, "\n"))
 	})
 
 	t.Run("ErrUndeclaredProperty", func(t *testing.T) {

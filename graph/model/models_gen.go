@@ -488,6 +488,63 @@ func (e ChangeTarget) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+type CitationStyle string
+
+const (
+	CitationStylePlain   CitationStyle = "PLAIN"
+	CitationStyleCslJSON CitationStyle = "CSL_JSON"
+	CitationStyleBibtex  CitationStyle = "BIBTEX"
+)
+
+var AllCitationStyle = []CitationStyle{
+	CitationStylePlain,
+	CitationStyleCslJSON,
+	CitationStyleBibtex,
+}
+
+func (e CitationStyle) IsValid() bool {
+	switch e {
+	case CitationStylePlain, CitationStyleCslJSON, CitationStyleBibtex:
+		return true
+	}
+	return false
+}
+
+func (e CitationStyle) String() string {
+	return string(e)
+}
+
+func (e *CitationStyle) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CitationStyle(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CitationStyle", str)
+	}
+	return nil
+}
+
+func (e CitationStyle) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CitationStyle) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CitationStyle) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // The goods categories of products (schema/model.yaml `categories`).
 type GoodsCategory string
 
