@@ -136,6 +136,7 @@ type ComplexityRoot struct {
 		Aliases          func(childComplexity int) int
 		Citations        func(childComplexity int, style *model.CitationStyle) int
 		Dataset          func(childComplexity int) int
+		DateOrNil        func(childComplexity int) int
 		DescriptionOrNil func(childComplexity int) int
 		Evidence         func(childComplexity int, order *model.EvidenceOrder) int
 		FirstReported    func(childComplexity int) int
@@ -999,6 +1000,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Entity.Dataset(childComplexity), true
+	case "Entity.date":
+		if e.ComplexityRoot.Entity.DateOrNil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Entity.DateOrNil(childComplexity), true
 	case "Entity.description":
 		if e.ComplexityRoot.Entity.DescriptionOrNil == nil {
 			break
@@ -3095,8 +3102,17 @@ type Entity implements Node {
   properties(names: [String!]): [Property!]!
   "Overall status of this entity as a fact."
   status: Status!
+  "First day or period in which it holds, at the precision given (a month stays a month)."
   validFrom: Date
+  "Last day or period in which it holds, at the precision given."
   validUntil: Date
+  """
+  The date that places it in time, at the precision the source gives
+  ("2018-10" is a month, not 2018-10-01): a transfer's or event's date, a
+  resolution's adoption, a listing's date, a source's publication; null for
+  other kinds.
+  """
+  date: Date
   "Dataset it came from: curated, unsc, ofac-sdn, ofac-cons, ftm, reference."
   dataset: String!
   "Id of the record in that dataset."
@@ -4264,6 +4280,8 @@ func (ec *executionContext) childFields_Entity(ctx context.Context, field graphq
 		return ec.fieldContext_Entity_validFrom(ctx, field)
 	case "validUntil":
 		return ec.fieldContext_Entity_validUntil(ctx, field)
+	case "date":
+		return ec.fieldContext_Entity_date(ctx, field)
 	case "dataset":
 		return ec.fieldContext_Entity_dataset(ctx, field)
 	case "recordId":
@@ -7882,6 +7900,29 @@ func (ec *executionContext) _Entity_validUntil(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Entity_validUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Entity", field, true, false, "Date")
+}
+
+func (ec *executionContext) _Entity_date(ctx context.Context, field graphql.CollectedField, obj *model.Entity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Entity_date(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DateOrNil(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Entity_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Entity", field, true, false, "Date")
 }
 
@@ -17589,6 +17630,11 @@ func (ec *executionContext) _Entity(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "validUntil":
 			out.Values[i] = ec._Entity_validUntil(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "date":
+			out.Values[i] = ec._Entity_date(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

@@ -8,6 +8,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/sanctiongraph/sanctiongraph/loaders/importer"
+	"github.com/sanctiongraph/sanctiongraph/loaders/sharedtest"
 )
 
 // TestRequestTimeoutCancelsTheQuery holds a lock on Russia in a transaction
@@ -63,10 +64,20 @@ func TestRequestTimeoutCancelsTheQuery(t *testing.T) {
 	if f.Labels["Change"] != 0 {
 		t.Fatalf("%d changes recorded by a timed-out write", f.Labels["Change"])
 	}
-	// The service is not stuck: the same write succeeds now.
-	r = gql(t, app.Server.URL(), editor, mSetStatus, map[string]any{"id": "state:RU", "s": "DISPUTED", "why": "unblocked"})
-	if len(r.body.Errors) > 0 {
-		t.Fatalf("after the lock: %+v", r.body.Errors)
+	// The service is not stuck: the same write succeeds now. On a machine
+	// whose cores are busy a write can take longer than the 1 s this
+	// service allows, so it may answer TIMEOUT a few times first; anything
+	// else, or no success within the (scaled) minute, is a failure.
+	deadline := time.Now().Add(sharedtest.Timeout(time.Minute))
+	for attempt := 1; ; attempt++ {
+		r = gql(t, app.Server.URL(), editor, mSetStatus, map[string]any{"id": "state:RU", "s": "DISPUTED", "why": "unblocked"})
+		if len(r.body.Errors) == 0 {
+			break
+		}
+		if r.errCode() != "TIMEOUT" || time.Now().After(deadline) {
+			t.Fatalf("after the lock (attempt %d): %+v", attempt, r.body.Errors)
+		}
+		t.Logf("after the lock, attempt %d: TIMEOUT (busy machine); trying again", attempt)
 	}
 	t.Logf("TIMEOUT after %s with a 1s request timeout", took.Round(time.Millisecond))
 }

@@ -65,8 +65,8 @@ func decodeEvidence(n neo4j.Node) model.Evidence {
 func decodeProvenance(p map[string]any) model.Provenance {
 	pv := model.Provenance{
 		Status:     schema.Status(str(p["status"])),
-		ValidFrom:  dateStr(p["validFrom"]),
-		ValidUntil: dateStr(p["validUntil"]),
+		ValidFrom:  dateText(p, "validFrom"),
+		ValidUntil: dateText(p, "validUntil"),
 		Dataset:    str(p["dataset"]),
 		RecordID:   str(p["recordId"]),
 	}
@@ -110,6 +110,16 @@ func strs(v any) []string {
 		}
 	}
 	return out
+}
+
+// dateText reads a validity end at the precision it was given: the text
+// stored beside the date (validFromText), else the date itself (records
+// written before the text was stored).
+func dateText(p map[string]any, key string) string {
+	if t := str(p[key+"Text"]); t != "" {
+		return t
+	}
+	return dateStr(p[key])
 }
 
 func dateStr(v any) string {

@@ -74,10 +74,11 @@ RETURN s.id AS id, s.listingDate AS listed, collect(e.id) AS editions,
 	cypherSetPeriods = `UNWIND $rows AS row
 MATCH (s:` + schema.NodeLabel + `:` + string(schema.Sanction) + ` {id: row.id})
 SET s.periodFrom = row.from, s.periodUntil = row.until, s.validFrom = row.validFrom, s.validUntil = row.validUntil,
-    s.delistedOn = row.delistedOn
+    s.validFromText = null, s.validUntilText = null, s.delistedOn = row.delistedOn
 WITH s, row
 OPTIONAL MATCH (s)-[d:` + string(schema.Designates) + `]->()
-SET d.periodFrom = row.from, d.periodUntil = row.until, d.validFrom = row.validFrom, d.validUntil = row.validUntil`
+SET d.periodFrom = row.from, d.periodUntil = row.until, d.validFrom = row.validFrom, d.validUntil = row.validUntil,
+    d.validFromText = null, d.validUntilText = null`
 	cypherEditionListings = `MATCH (e:` + schema.EditionLabel + ` {id: $id})-[l:` + schema.ListsRel + `]->(s:` + string(schema.Sanction) + `)
 WHERE $prefix IS NULL OR l.reference STARTS WITH $prefix
 RETURN s.id AS id, l.reference AS reference, l.programs AS programs, l.name AS name, l.fields AS fields`

@@ -243,3 +243,49 @@ func TestSupports(t *testing.T) {
 		}
 	}
 }
+
+// TestPartialDatesKeepTheirPrecision: a month written is a month read, and
+// filters match it by overlap.
+func TestPartialDatesKeepTheirPrecision(t *testing.T) {
+	ctx := env.Reset(t)
+	b := story()
+	props := model.Properties{}
+	props.Set("transferKind", "shipment")
+	props.Set("date", "2018-10")
+	b.Entities = append(b.Entities, model.Entity{ID: "transfer:month", Kind: schema.Transfer, Name: "A shipment in October 2018", Properties: props,
+		Provenance: model.Provenance{Status: schema.Reported, Dataset: "test", ValidFrom: "2018-10", ValidUntil: "2019"}})
+	b.Relationships = append(b.Relationships, model.Relationship{ID: "SENT|state:RU|transfer:month", Type: schema.Sent, FromID: "state:RU", ToID: "transfer:month",
+		Properties: model.Properties{}, Provenance: model.Provenance{Status: schema.Reported, Dataset: "test", ValidFrom: "2018-10"}})
+	if _, err := env.Store.Write(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	e, err := env.Store.Entity(ctx, "transfer:month")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.ValidFrom != "2018-10" || e.ValidUntil != "2019" || e.DateOrNil() == nil || *e.DateOrNil() != "2018-10" {
+		t.Errorf("read back validFrom %q, validUntil %q, date %v; want 2018-10, 2019, 2018-10", e.ValidFrom, e.ValidUntil, e.DateOrNil())
+	}
+	r, err := env.Store.Relationship(ctx, "SENT|state:RU|transfer:month")
+	if err != nil || r.ValidFrom != "2018-10" {
+		t.Fatalf("relationship validFrom %v, %v; want 2018-10", r, err)
+	}
+	for at, want := range map[string]bool{"2018-10-31": true, "2018-10": true, "2018": true, "2018-09-30": false, "2020": false} {
+		page, err := env.Store.Entities(ctx, model.EntityQuery{Kinds: []schema.Kind{schema.Transfer}, ActiveAt: at, View: model.ViewRecords, Page: model.Page{Limit: 100}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := slices.ContainsFunc(page.Entities, func(x *model.Entity) bool { return x.ID == "transfer:month" }); got != want {
+			t.Errorf("activeAt %s: listed %v, want %v", at, got, want)
+		}
+		rels, err := env.Store.Relationships(ctx, model.RelationshipQuery{Types: []schema.RelType{schema.Sent}, At: at, Page: model.Page{Limit: 100}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The SENT fact has no end: it holds from October 2018 on.
+		wantRel := at >= "2018-10" || at == "2018"
+		if got := slices.ContainsFunc(rels.Relationships, func(x *model.Relationship) bool { return x.ID == r.ID }); got != wantRel {
+			t.Errorf("relationships at %s: listed %v, want %v", at, got, wantRel)
+		}
+	}
+}

@@ -26,7 +26,8 @@ const referenceDataset = "reference"
 // declared property may use one (schema tests check model.yaml).
 var reserved = []string{"id", "kind", "name", "aliases", "description", "status", "statusRank",
 	"validFrom", "validUntil", "dataset", "recordId", "searchText", "sortName", "when", "hash",
-	"factId", "sourceId", "periodFrom", "periodUntil", "supersededBy", "curatedFields", "loadedHash"}
+	"factId", "sourceId", "periodFrom", "periodUntil", "supersededBy", "curatedFields", "loadedHash",
+	"validFromText", "validUntilText"}
 
 // keepRetraction follows an update of v's stored properties: the props of a
 // record hold every stored field (undeclared ones as null, which removes
@@ -330,12 +331,14 @@ func (s *Store) evidenceRows(in []model.Evidence) ([]row, error) {
 }
 
 // provenanceProps stores a validated provenance: the validity period as the
-// first and last day it covers.
+// first and last day it covers (for filters and sorting), and each end as
+// given (validFromText, validUntilText), so a partial date is read back at
+// its own precision ("2018-10" stays a month, not 2018-10-01).
 func provenanceProps(pv model.Provenance) map[string]any {
 	p := map[string]any{
 		"status": string(pv.Status), "statusRank": int64(pv.Status.Rank()),
 		"dataset": pv.Dataset, "recordId": nilIfEmpty(pv.RecordID),
-		"validFrom": nil, "validUntil": nil,
+		"validFrom": nil, "validUntil": nil, "validFromText": nilIfEmpty(pv.ValidFrom), "validUntilText": nilIfEmpty(pv.ValidUntil),
 	}
 	if pv.ValidFrom != "" {
 		f, _, _ := schema.DateBounds(pv.ValidFrom)

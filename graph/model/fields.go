@@ -1,6 +1,10 @@
 package model
 
-import "time"
+import (
+	"time"
+
+	"github.com/sanctiongraph/sanctiongraph/schema"
+)
 
 // Methods the GraphQL schema binds fields to (graph/gqlgen.yml, fieldName):
 // the domain types keep "" for "not given", GraphQL answers null. They
@@ -95,4 +99,15 @@ func (n *Neighbour) Direction() Dir {
 		return Outgoing
 	}
 	return Incoming
+}
+
+// DateOrNil is the date that places the entity in time, at its own
+// precision: its kind's timeline property (a transfer's or event's date, a
+// resolution's adoption, a listing's date, a source's publication).
+func (e *Entity) DateOrNil() *Date {
+	p, ok := schema.TimelineProp[e.Kind]
+	if !ok {
+		return nil
+	}
+	return orNil(Date(e.Properties.First(p)))
 }
