@@ -1,6 +1,12 @@
 package main
 
 import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
 	"regexp"
 	"slices"
 	"strconv"
@@ -142,8 +148,8 @@ func checkFactLists(t *testing.T, url string) {
 						LastConfirmed *string
 						Evidence      []struct {
 							ReportedOn *string
-							Status   string
-							Source   struct{ ID string }
+							Status     string
+							Source     struct{ ID string }
 						}
 					}
 				}
@@ -269,6 +275,50 @@ func checkFactLists(t *testing.T, url string) {
 			t.Errorf("the path cites %d sources", len(lines))
 		}
 		t.Logf("citations for the story (%d):\n%s", len(lines), strings.Join(lines, "\n"))
+
+		// The same answer exported: CSV (one row per hop), NDJSON and the
+		// bundle parse and hold every hop's citation.
+		body, _ := json.Marshal(map[string]any{"query": `{ paths(from: "Russia", to: "Kim Jong-un", via: ["Aurus"]) { paths { hops { sentence relationship { id citations } } } } }`})
+		export := func(format string) []byte {
+			resp, err := http.Post(url+"/export?format="+format+"&rows=paths.paths.hops", "application/json", bytes.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != 200 {
+				t.Fatalf("export %s: HTTP %d %s", format, resp.StatusCode, b)
+			}
+			return b
+		}
+		records, err := csv.NewReader(bytes.NewReader(export("csv"))).ReadAll()
+		if err != nil || len(records) < 3 {
+			t.Fatalf("CSV: %d records, %v", len(records), err)
+		}
+		var nd []map[string]any
+		for _, l := range bytes.Split(bytes.TrimSpace(export("ndjson")), []byte("\n")) {
+			var row map[string]any
+			if err := json.Unmarshal(l, &row); err != nil {
+				t.Fatalf("NDJSON line %s: %v", l, err)
+			}
+			nd = append(nd, row)
+		}
+		var bundle struct {
+			Citations []string
+			Editions  []struct{ Dataset, PublishedOn string }
+		}
+		if err := json.Unmarshal(export("bundle"), &bundle); err != nil {
+			t.Fatal(err)
+		}
+		csvText, ndText := fmt.Sprint(records), fmt.Sprint(nd)
+		for _, c := range lines {
+			if !strings.Contains(csvText, c) || !strings.Contains(ndText, c) || !slices.Contains(bundle.Citations, c) {
+				t.Errorf("citation %q missing from an export (csv %v, ndjson %v, bundle %v)", c, strings.Contains(csvText, c), strings.Contains(ndText, c), slices.Contains(bundle.Citations, c))
+			}
+		}
+		if len(records)-1 != len(nd) || len(bundle.Editions) < 2 {
+			t.Errorf("CSV %d hops, NDJSON %d; bundle editions %+v (want the UN and OFAC editions loaded)", len(records)-1, len(nd), bundle.Editions)
+		}
 	})
 
 	t.Run("ErrUndeclaredProperty", func(t *testing.T) {

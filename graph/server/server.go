@@ -21,6 +21,7 @@ import (
 	"github.com/sanctiongraph/sanctiongraph/graph/console"
 	"github.com/sanctiongraph/sanctiongraph/graph/endpoint"
 	"github.com/sanctiongraph/sanctiongraph/graph/explorer"
+	"github.com/sanctiongraph/sanctiongraph/graph/export"
 	"github.com/sanctiongraph/sanctiongraph/graph/metrics"
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
 	"github.com/sanctiongraph/sanctiongraph/graph/telemetry"
@@ -136,7 +137,11 @@ func New(cfg Config) *Server {
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	gql := endpoint.NewHandler(s.cfg.Store, endpoint.Options{Logger: s.cfg.Logger, RequestID: RequestID, Extensions: s.extensions()})
-	mux.Handle("/graphql", withCORS(s.cfg.CORSOrigins, newGuard(s.cfg).wrap(Timeout(s.cfg.RequestTimeout, s.limitBody(gql)))))
+	guard := newGuard(s.cfg)
+	mux.Handle("/graphql", withCORS(s.cfg.CORSOrigins, guard.wrap(Timeout(s.cfg.RequestTimeout, s.limitBody(gql)))))
+	// Exports run their query through the same GraphQL handler, under the
+	// same keys, rate limits, body limit and deadline.
+	mux.Handle("/export", withCORS(s.cfg.CORSOrigins, guard.wrap(Timeout(s.cfg.RequestTimeout, s.limitBody(export.Handler(gql, s.editions))))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -151,6 +156,22 @@ func (s *Server) routes() http.Handler {
 		mux.Handle("GET /metrics", s.cfg.Metrics.Handler())
 	}
 	return s.observe(mux, s.requestIDs(s.accessLog(mux)))
+}
+
+// exportLists are the lists whose loaded editions an export bundle records.
+var exportLists = []string{"unsc", "ofac-sdn", "ofac-cons", "ftm"}
+
+// editions are the loaded editions of every list, for export bundles.
+func (s *Server) editions(ctx context.Context) ([]model.Edition, error) {
+	var out []model.Edition
+	for _, l := range exportLists {
+		eds, err := s.cfg.Store.Editions(ctx, l)
+		if err != nil {
+			return nil, fmt.Errorf("editions of %s: %w", l, err)
+		}
+		out = append(out, eds...)
+	}
+	return out, nil
 }
 
 // ready answers 200 while Neo4j answers a read query and 503 while it does
