@@ -176,6 +176,17 @@ func TestExplorerEndToEnd(t *testing.T) {
 	}
 	b.shot(shots, "04-shared-url")
 
+	// The paths drawn, exported for a writer: one CSV row per hop, with its
+	// citations (the button downloads the same file).
+	csvText := fmt.Sprint(b.eval(`import('./api.js').then(async (api) => {
+		const s = explorer.state;
+		const vars = {from: s.from.id, to: s.to.id, via: s.via.map(v => v.id), maxHops: s.maxHops, mode: s.mode, k: s.k};
+		return (await api.exportAnswer('csv', api.PATH_CITATIONS, vars, 'paths.paths.hops')).text();
+	})`))
+	if lines := strings.Split(strings.TrimSpace(csvText), "\n"); len(lines) < 3 || !strings.Contains(lines[0], "relationship.citations") || !strings.Contains(csvText, "TASS") {
+		t.Errorf("the citations CSV of the path:\n%s", csvText)
+	}
+
 	// Clicking a node shows its details and expands its neighbours.
 	before := len(nodes)
 	b.clickElement("person:kim-jong-un")

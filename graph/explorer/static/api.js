@@ -71,6 +71,54 @@ query Search($q: String!, $first: Int) {
   }
 }`;
 
+/**
+ * exportAnswer runs a query through the API's /export (format csv, ndjson or
+ * bundle; rows a dotted path to the list whose items become rows) and
+ * returns the file as a Blob. Errors reject with an APIError, as gql's do.
+ */
+export async function exportAnswer(format, query, variables = {}, rows = '') {
+  const url = new URL('../export', document.baseURI);
+  url.searchParams.set('format', format);
+  if (rows) url.searchParams.set('rows', rows);
+  let resp;
+  try {
+    resp = await fetch(url.href, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
+  } catch (err) {
+    throw new APIError([{ message: `could not reach the API at ${url.href}: ${err.message}`, extensions: { code: 'NETWORK' } }]);
+  }
+  const type = resp.headers.get('content-type') || '';
+  if ((type.startsWith('application/json') && format !== 'bundle') || !resp.ok) {
+    let body = null;
+    try { body = await resp.json(); } catch { /* not JSON */ }
+    const errors = body && body.errors && body.errors.length ? body.errors
+      : [{ message: `the export answered ${resp.status} ${resp.statusText}`, extensions: { code: `HTTP_${resp.status}` } }];
+    throw new APIError(errors, resp.status);
+  }
+  const blob = await resp.blob();
+  if (format === 'bundle') {
+    // A GraphQL error comes back as JSON too: look before saving it.
+    const body = JSON.parse(await blob.text());
+    if (body.errors && body.errors.length) throw new APIError(body.errors, resp.status);
+  }
+  return blob;
+}
+
+/** PATH_CITATIONS is the paths answer a writer exports: each hop's sentence and citations. */
+export const PATH_CITATIONS = `
+query PathCitations($from: String!, $to: String!, $via: [String!], $maxHops: Int, $mode: PathMode, $k: Int, $minStatus: Status, $at: Date) {
+  paths(from: $from, to: $to, via: $via, maxHops: $maxHops, mode: $mode, k: $k, minStatus: $minStatus, at: $at) {
+    explanation
+    paths {
+      length weakestStatus heldFrom heldUntil
+      hops { sentence status relationship { id type status validFrom validUntil firstReported lastConfirmed citations } }
+    }
+  }
+}`;
+
 export const PATHS = `
 query Paths($from: String!, $to: String!, $via: [String!], $maxHops: Int, $mode: PathMode, $k: Int, $minStatus: Status, $at: Date) {
   paths(from: $from, to: $to, via: $via, maxHops: $maxHops, mode: $mode, k: $k, minStatus: $minStatus, at: $at) {

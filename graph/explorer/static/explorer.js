@@ -3,7 +3,7 @@
 
 import cytoscape from './vendor/cytoscape/cytoscape.esm.min.mjs';
 import {
-  gql, APIError, PATHS, ENTITY, SEARCH, NEIGHBOURS, RELATIONSHIP_BY_ID, QUERY_FIELDS, ENTITY_BRIEF, entitiesEvidence,
+  gql, APIError, PATHS, PATH_CITATIONS, exportAnswer, ENTITY, SEARCH, NEIGHBOURS, RELATIONSHIP_BY_ID, QUERY_FIELDS, ENTITY_BRIEF, entitiesEvidence,
   ENTITY_HISTORY, RELATIONSHIP_HISTORY,
 } from './api.js';
 import { h, svg as svgEl, replace, download } from './dom.js';
@@ -1071,6 +1071,32 @@ function exportPNG() {
   download(blob, `${fileStem()}.png`);
 }
 
+/**
+ * exportCitations saves the current paths through the API's /export: as CSV
+ * (one row per hop, with its sentence and citations) or as a citable
+ * bundle (query, list editions, citations, answer).
+ */
+async function exportCitations(format) {
+  if (!state.from || !state.to) {
+    showError(new APIError([{ message: 'pick a From and a To entity first: the export is of the paths between them', extensions: { code: 'BAD_USER_INPUT' } }]), 'Export');
+    return;
+  }
+  busy(true);
+  try {
+    const vars = {
+      from: argOf(state.from), to: argOf(state.to), via: state.via.map(argOf),
+      maxHops: state.maxHops, mode: state.mode, k: state.k,
+      minStatus: state.minStatus || null, at: state.at || null,
+    };
+    const blob = await exportAnswer(format, PATH_CITATIONS, vars, format === 'csv' ? 'paths.paths.hops' : '');
+    download(blob, `${fileStem()}_citations.${format === 'csv' ? 'csv' : 'json'}`);
+  } catch (err) {
+    showError(err, 'Export');
+  } finally {
+    busy(false);
+  }
+}
+
 /** exportJSON saves the view: nodes and edges with their ids and evidence. */
 async function exportJSON() {
   if (!cy.elements().length) return;
@@ -1333,6 +1359,8 @@ function wire() {
   $('#relayout').addEventListener('click', relayout);
   $('#export-png').addEventListener('click', exportPNG);
   $('#export-json').addEventListener('click', exportJSON);
+  $('#export-citations').addEventListener('click', () => exportCitations('csv'));
+  $('#export-bundle').addEventListener('click', () => exportCitations('bundle'));
   $('#copy-link').addEventListener('click', copyLink);
   $('#cy').addEventListener('keydown', graphKeys);
   cy.on('tap', 'node', (e) => select(e.target.id(), { expandNode: true, center: false }));
