@@ -41,7 +41,7 @@ func TestCitations(t *testing.T) {
 	}
 	var item struct {
 		Type, Title, Publisher, URL, Note string
-		Issued                        struct {
+		Issued                            struct {
 			DateParts [][]int `json:"date-parts"`
 		}
 	}
