@@ -39,6 +39,11 @@ func (p *progress) update(n int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.done = n
+	if p.total > 0 && n > p.total {
+		// The estimate was low: the total is at least what is done, so
+		// the line never reads past 100 %.
+		p.total = n
+	}
 	if time.Since(p.last) < p.interval {
 		return
 	}
