@@ -69,6 +69,9 @@ func (r *queryResolver) Relationships(ctx context.Context, filter *model.Relatio
 		q.Types, q.Datasets, q.Basis, q.Statuses = filter.Types, filter.Datasets, filter.Basis, filter.Statuses
 		q.MinStatus, q.From, q.To, q.At = deref(filter.MinStatus), deref(filter.From), deref(filter.To), string(deref(filter.At))
 		q.Properties = propertyFilters(filter.Properties)
+		if filter.During != nil {
+			q.DuringFrom, q.DuringTo = string(deref(filter.During.From)), string(deref(filter.During.To))
+		}
 	}
 	res, err := r.Store.Relationships(ctx, q)
 	if err != nil {

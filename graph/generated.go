@@ -2668,6 +2668,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("EvidenceInput", ec.unmarshalInputEvidenceInput),
 			graphql.NewInputUnmarshaler("FactEvidenceInput", ec.unmarshalInputFactEvidenceInput),
 			graphql.NewInputUnmarshaler("NeighbourFilter", ec.unmarshalInputNeighbourFilter),
+			graphql.NewInputUnmarshaler("Period", ec.unmarshalInputPeriod),
 			graphql.NewInputUnmarshaler("PropertyFilter", ec.unmarshalInputPropertyFilter),
 			graphql.NewInputUnmarshaler("PropertyInput", ec.unmarshalInputPropertyInput),
 			graphql.NewInputUnmarshaler("RelationshipFilter", ec.unmarshalInputRelationshipFilter),
@@ -3268,8 +3269,16 @@ input RelationshipFilter {
   to: ID
   "Only facts that held on this date (a partial date: at some time in the period it names)."
   at: Date
+  "Only facts that held at some time in this period (ends included; either may be left open). Not with at."
+  during: Period
   "Only facts whose declared properties match (all of them)."
   properties: [PropertyFilter!]
+}
+
+"A period of dates; a partial date at an end covers its whole month or year."
+input Period {
+  from: Date
+  to: Date
 }
 
 """
@@ -16481,6 +16490,55 @@ func UnmarshalNeighbourFilter(ctx context.Context, raw any) (model.NeighbourFilt
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputPeriod(ctx context.Context, obj any) (model.Period, error) {
+	var it model.Period
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"from", "to"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalPeriod unmarshals raw into the Period input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalPeriod(ctx context.Context, raw any) (model.Period, error) {
+	var out model.Period
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "Period", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputPropertyFilter(ctx context.Context, obj any) (model.PropertyFilter, error) {
 	var it model.PropertyFilter
 	if obj == nil {
@@ -16611,7 +16669,7 @@ func (ec *executionContext) unmarshalInputRelationshipFilter(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"types", "datasets", "basis", "statuses", "minStatus", "from", "to", "at", "properties"}
+	fieldsInOrder := [...]string{"types", "datasets", "basis", "statuses", "minStatus", "from", "to", "at", "during", "properties"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -16674,6 +16732,13 @@ func (ec *executionContext) unmarshalInputRelationshipFilter(ctx context.Context
 				return it, err
 			}
 			it.At = data
+		case "during":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("during"))
+			data, err := ec.unmarshalOPeriod2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPeriod(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.During = data
 		case "properties":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("properties"))
 			data, err := ec.unmarshalOPropertyFilter2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPropertyFilterᚄ(ctx, v)
@@ -22534,6 +22599,14 @@ var (
 		model.KShortest:   "K_SHORTEST",
 	}
 )
+
+func (ec *executionContext) unmarshalOPeriod2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPeriod(ctx context.Context, v any) (*model.Period, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputPeriod(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
 
 func (ec *executionContext) unmarshalOPropertyFilter2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPropertyFilterᚄ(ctx context.Context, v any) ([]*model.PropertyFilter, error) {
 	if v == nil {

@@ -3,15 +3,20 @@ package cypher
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
 	"github.com/sanctiongraph/sanctiongraph/schema"
 )
+
+// identifier is the form of the model's property names.
+var identifier = regexp.MustCompile(`^[a-z][A-Za-z0-9]*$`)
 
 // maxPropertyFilters bounds the property conditions of one list request.
 const maxPropertyFilters = 8
@@ -45,9 +50,13 @@ func propertyConditions(v string, fs []model.PropertyFilter, decl func(name stri
 		if set != 1 {
 			return "", fmt.Errorf("property %s: give exactly one of equals, prefix, or min/max", f.Name)
 		}
-		name := fmt.Sprintf("pn%d", i)
-		p[name] = f.Name
-		val := v + "[$" + name + "]"
+		// The property is named in the Cypher text, so the planner can use
+		// an index on it: the name is the model's declared one (decl found
+		// it in schema/model.yaml), checked once more as an identifier.
+		if !identifier.MatchString(f.Name) {
+			return "", fmt.Errorf("%q is not a property name", f.Name)
+		}
+		val := v + "." + f.Name
 		x := val // the value compared: the property, or each of a list's values
 		if d.Type.Multi() {
 			x = "x"
@@ -234,6 +243,14 @@ func (s *Store) Relationships(ctx context.Context, q model.RelationshipQuery) (m
 	if err != nil {
 		return bad("at: " + err.Error())
 	}
+	if q.DuringFrom != "" || q.DuringTo != "" {
+		if q.At != "" {
+			return bad("give at or during, not both")
+		}
+		if atFirst, atLast, err = duringBounds(q.DuringFrom, q.DuringTo); err != nil {
+			return bad("during: " + err.Error())
+		}
+	}
 	order, ok := relationshipOrders[q.Sort]
 	if !ok {
 		return bad("sort is not a known order")
@@ -296,6 +313,27 @@ RETURN r, a.id AS from, b.id AS to`
 		}
 		return out, res.Err()
 	})
+}
+
+// duringBounds are the first and last day of a period given by its ends
+// (partial dates cover their month or year); an open end reaches the
+// earliest or latest day Neo4j dates hold.
+func duringBounds(from, to string) (first, last any, err error) {
+	lo, hi := time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+	if from != "" {
+		if lo, _, err = schema.DateBounds(from); err != nil {
+			return nil, nil, fmt.Errorf("from: %w", err)
+		}
+	}
+	if to != "" {
+		if _, hi, err = schema.DateBounds(to); err != nil {
+			return nil, nil, fmt.Errorf("to: %w", err)
+		}
+	}
+	if hi.Before(lo) {
+		return nil, nil, fmt.Errorf("to (%s) is before from (%s)", to, from)
+	}
+	return dbtype.Date(lo), dbtype.Date(hi), nil
 }
 
 // optList is a list parameter that is null when empty (no filter).

@@ -53,15 +53,23 @@ const (
 	DefaultMaxSpreads = 500
 	// DefaultMaxIntrospection caps __schema and __type fields per operation.
 	DefaultMaxIntrospection = 2
+	// DefaultMaxIntrospectionCost caps what the __schema and __type fields
+	// select, priced by the schema's real list sizes. It is a budget of its
+	// own: introspection is answered from memory, never from Neo4j, so it
+	// must not eat the data budget (GraphiQL's introspection query costs
+	// about 20,000 and grows with the schema), yet an answer grown by
+	// aliased lists inside one __schema is still refused.
+	DefaultMaxIntrospectionCost = 60_000
 )
 
 // Limits are the caps of one operation; a zero field takes its default.
 type Limits struct {
-	MaxDepth         int
-	MaxCost          int // DefaultComplexityLimit
-	MaxSelections    int
-	MaxSpreads       int
-	MaxIntrospection int
+	MaxDepth             int
+	MaxCost              int // DefaultComplexityLimit
+	MaxSelections        int
+	MaxSpreads           int
+	MaxIntrospection     int
+	MaxIntrospectionCost int
 }
 
 func (l Limits) withDefaults() Limits {
@@ -75,12 +83,16 @@ func (l Limits) withDefaults() Limits {
 	def(&l.MaxSelections, DefaultMaxSelections)
 	def(&l.MaxSpreads, DefaultMaxSpreads)
 	def(&l.MaxIntrospection, DefaultMaxIntrospection)
+	def(&l.MaxIntrospectionCost, DefaultMaxIntrospectionCost)
 	return l
 }
 
 // Measure is what an operation asks for.
 type Measure struct {
 	Depth, Selections, Spreads, Cost, Introspection int64
+	// IntrospectionCost is the cost of what __schema and __type select,
+	// kept apart from Cost (see DefaultMaxIntrospectionCost).
+	IntrospectionCost int64
 }
 
 // saturate caps every count, so 2^40 expansions add up without overflow.
@@ -144,6 +156,8 @@ func check(ctx context.Context, sizes introspectionSizes, doc *ast.QueryDocument
 		return m, refuse(ComplexityCode, "selections", m.Selections, l.MaxSelections, "query selects %d fields once its fragments are expanded; the limit is %d")
 	case m.Introspection > int64(l.MaxIntrospection):
 		return m, refuse(ComplexityCode, "introspection", m.Introspection, l.MaxIntrospection, "query reads the schema %d times (__schema, __type); the limit is %d")
+	case m.IntrospectionCost > int64(l.MaxIntrospectionCost):
+		return m, refuse(ComplexityCode, "introspectionCost", m.IntrospectionCost, l.MaxIntrospectionCost, "query reads %d schema elements (__schema, __type), which exceeds the limit of %d")
 	case m.Cost > int64(l.MaxCost):
 		return m, refuse(ComplexityCode, "cost", m.Cost, l.MaxCost, "operation has complexity %d, which exceeds the limit of %d")
 	}
@@ -185,6 +199,7 @@ func (w *walker) set(set ast.SelectionSet) Measure {
 		m.Spreads = add(m.Spreads, s.Spreads)
 		m.Cost = add(m.Cost, s.Cost)
 		m.Introspection = add(m.Introspection, s.Introspection)
+		m.IntrospectionCost = add(m.IntrospectionCost, s.IntrospectionCost)
 	}
 	return m
 }
@@ -215,11 +230,14 @@ func (w *walker) field(f *ast.Field) Measure {
 		Spreads:       child.Spreads,
 		Introspection: child.Introspection,
 	}
-	if f.Name == "__schema" || f.Name == "__type" {
-		m.Introspection = add(m.Introspection, 1)
-	}
 	base, times := w.price(f)
 	m.Cost = add(base, mul(times, child.Cost))
+	m.IntrospectionCost = child.IntrospectionCost
+	if f.Name == "__schema" || f.Name == "__type" {
+		m.Introspection = add(m.Introspection, 1)
+		m.IntrospectionCost = add(m.IntrospectionCost, m.Cost)
+		m.Cost = 0
+	}
 	return m
 }
 

@@ -204,6 +204,12 @@ type PageInfo struct {
 	EndCursor       *string `json:"endCursor,omitempty"`
 }
 
+// A period of dates; a partial date at an end covers its whole month or year.
+type Period struct {
+	From *Date `json:"from,omitempty"`
+	To   *Date `json:"to,omitempty"`
+}
+
 // One property of an entity or relationship.
 type Property struct {
 	Name   string       `json:"name"`
@@ -246,6 +252,8 @@ type RelationshipFilter struct {
 	To *string `json:"to,omitempty"`
 	// Only facts that held on this date (a partial date: at some time in the period it names).
 	At *Date `json:"at,omitempty"`
+	// Only facts that held at some time in this period (ends included; either may be left open). Not with at.
+	During *Period `json:"during,omitempty"`
 	// Only facts whose declared properties match (all of them).
 	Properties []*PropertyFilter `json:"properties,omitempty"`
 }

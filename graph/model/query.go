@@ -399,15 +399,18 @@ type PropertyFilter struct {
 
 // RelationshipQuery lists facts (relationships) with filters.
 type RelationshipQuery struct {
-	Types      []schema.RelType
-	Datasets   []string
-	Basis      []string
-	Statuses   []schema.Status
-	MinStatus  schema.Status
-	From, To   string
-	At         string
-	Properties []PropertyFilter
-	Sort       RelationshipOrder
+	Types     []schema.RelType
+	Datasets  []string
+	Basis     []string
+	Statuses  []schema.Status
+	MinStatus schema.Status
+	From, To  string
+	At        string
+	// DuringFrom and DuringTo bound a period the fact must overlap (either
+	// may be empty: open); not with At.
+	DuringFrom, DuringTo string
+	Properties           []PropertyFilter
+	Sort                 RelationshipOrder
 	Page
 }
 
