@@ -1,0 +1,215 @@
+package model
+
+import "github.com/sanctiongraph/sanctiongraph/schema"
+
+// Ownership exposure (Query.ownershipExposure, Query.capturedByOwnership):
+// graph/cypher reads the ownership around entities (OwnershipFacts) in a
+// few bounded queries over resolved entities, and graph/ownership computes
+// the shares designated persons hold and applies the authority's rule, which
+// is data (graph/ownership/rules.yaml).
+
+// Limits of one ownership query.
+const (
+	// MaxOwnershipDepth caps the hops of an ownership chain. Real
+	// structures that matter rarely run deeper (the lists' own "owned or
+	// controlled by" remarks go two or three levels), a product of shares
+	// below 50 % shrinks with every hop, and the number of chains can grow
+	// exponentially with depth in a dense graph: six hops keep one answer
+	// bounded (see MaxOwnershipChains) while reaching well past any chain
+	// recorded here. Stakes beyond it are not read, and the answer names
+	// the entities whose owners were not read.
+	MaxOwnershipDepth = 6
+	// MaxOwnershipStakes caps the stakes read for one query.
+	MaxOwnershipStakes = 5000
+	// MaxOwnershipChains caps the chains enumerated for one entity; an
+	// answer that reaches it says so and gives no number it cannot stand
+	// behind (it is UNDETERMINED).
+	MaxOwnershipChains = 2000
+	// MaxCapturedCandidates caps the entities capturedByOwnership assesses.
+	MaxCapturedCandidates = 2000
+)
+
+// OwnershipQuery asks for the ownership exposure of one entity (EntityIDs
+// holds one id) or of the candidates of capturedByOwnership.
+type OwnershipQuery struct {
+	// EntityIDs are resolved entity ids.
+	EntityIDs []string
+	// At is the day (YYYY-MM-DD) on which stakes and designations are read.
+	At string
+	// Authority is the rule's id (OFAC, EU, UK).
+	Authority string
+	// MinStatus makes the computation use only stakes and designations at
+	// least this well established.
+	MinStatus schema.Status
+	// Depth is how many levels of owners to read; 0 means MaxOwnershipDepth.
+	Depth int
+}
+
+// Stake is one OWNS relationship between two resolved entities.
+type Stake struct {
+	Rel *Relationship
+	// OwnerID and OwnedID are the resolved entities at its ends.
+	OwnerID, OwnedID string
+}
+
+// DesignationFact is one listing that designates a record of a resolved
+// entity, with what the graph knows of its dates.
+type DesignationFact struct {
+	// EntityID is the resolved entity designated.
+	EntityID   string
+	Sanction   *Entity
+	Designates *Relationship
+	// ListingDate is the listing date stated (first day of a partial date).
+	ListingDate string
+	// DelistedOn is the date the listing was found removed, when known.
+	DelistedOn string
+	// PeriodFrom and PeriodUntil are the listing's periods derived from
+	// the editions that hold it (parallel lists; an open end is
+	// 9999-12-31); empty for a listing no edition holds (curated).
+	PeriodFrom, PeriodUntil []string
+}
+
+// OwnershipFacts is what the ownership rules look at.
+type OwnershipFacts struct {
+	// Stakes are the OWNS relationships upstream of the queried entities,
+	// up to the depth asked for, retractions left out.
+	Stakes []*Stake
+	// Designations are the listings designating the entities met
+	// (owners and the queried entities), by resolved id; every listing, of
+	// any authority, at any time: the rules choose.
+	Designations map[string][]*DesignationFact
+	// Editions are the publication dates of each dataset's editions,
+	// oldest first.
+	Editions map[string][]string
+	// Frontier are the entities at the depth cap whose owners were not read.
+	Frontier []string
+	// Truncated says MaxOwnershipStakes was reached.
+	Truncated bool
+}
+
+// ShareBounds is a share in percent known to lie between Low and High.
+type ShareBounds struct {
+	Low  float64
+	High float64
+}
+
+// Exact reports whether the bounds meet.
+func (b ShareBounds) Exact() bool { return b.Low == b.High }
+
+// DesignationState says whether a listing held on a date.
+type DesignationState string
+
+// The designation states.
+const (
+	Held    DesignationState = "HELD"
+	Unknown DesignationState = "UNKNOWN"
+	NotHeld DesignationState = "NOT_HELD"
+)
+
+// OwnershipVerdict is a rule's answer on the recorded data.
+type OwnershipVerdict string
+
+// The verdicts.
+const (
+	Meets        OwnershipVerdict = "MEETS"
+	DoesNotMeet  OwnershipVerdict = "DOES_NOT_MEET"
+	Undetermined OwnershipVerdict = "UNDETERMINED"
+)
+
+// OwnershipRule is one authority's rule, as graph/ownership/rules.yaml
+// states it.
+type OwnershipRule struct {
+	Authority   string
+	Name        string
+	Threshold   float64
+	Comparison  string
+	Aggregation string
+	Together    string
+	Text        string
+}
+
+// OwnerDesignation is one listing of a designated owner and whether it held
+// on the date asked.
+type OwnerDesignation struct {
+	Sanction     *Entity
+	Relationship *Relationship
+	State        DesignationState
+	Explanation  string
+}
+
+// DesignatedOwner is an owner designated by the authority (or whose
+// designation on the date is unknown), with the share it holds directly and
+// indirectly.
+type DesignatedOwner struct {
+	EntityID     string
+	Entity       *Entity
+	Share        ShareBounds
+	State        DesignationState
+	Designations []*OwnerDesignation
+}
+
+// OwnershipHop is one stake of a chain, from owner to owned.
+type OwnershipHop struct {
+	Relationship      *Relationship
+	OwnerID, OwnedID  string
+	Owner, Owned      *Entity
+	Share             *float64
+	MaxShare          float64
+	ValidFrom         string
+	ValidUntil        string
+	Status            schema.Status
+	UnknownShare      bool
+	UnknownShareLimit string
+}
+
+// OwnershipChain is one chain of stakes from a designated owner down to the
+// entity, owner first.
+type OwnershipChain struct {
+	OwnerID      string
+	Owner        *Entity
+	Hops         []*OwnershipHop
+	Share        ShareBounds
+	InLowerBound bool
+	InUpperBound bool
+	// DepthCut says the chain ends at the depth cap, at an entity whose
+	// owners were not read (counted in the upper bound only).
+	DepthCut      bool
+	WeakestStatus schema.Status
+	Sentence      string
+}
+
+// OwnershipCycle is a circle of stakes met while walking up from the
+// entity; it is not followed round again.
+type OwnershipCycle struct {
+	EntityIDs     []string
+	Entities      []*Entity
+	Relationships []*Relationship
+}
+
+// OwnershipExposure is the answer for one entity.
+type OwnershipExposure struct {
+	EntityID string
+	Entity   *Entity
+	At       string
+	Rule     *OwnershipRule
+	Verdict  OwnershipVerdict
+	// Total is the share all designated owners hold together.
+	Total ShareBounds
+	// LargestSingle is the largest share one designated owner holds.
+	LargestSingle ShareBounds
+	Owners        []*DesignatedOwner
+	Chains        []*OwnershipChain
+	// UnknownLinks are the stakes used whose share is not recorded.
+	UnknownLinks []*Relationship
+	Cycles       []*OwnershipCycle
+	// DepthCut are the entities at the depth cap whose owners were not read.
+	DepthCutIDs []string
+	DepthCut    []*Entity
+	// ListedItself are the entity's own listings by the authority, with
+	// their state on the date.
+	ListedItself []*OwnerDesignation
+	Listed       DesignationState
+	Truncated    bool
+	Explanation  []string
+	Caveat       string
+}
