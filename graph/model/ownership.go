@@ -43,6 +43,8 @@ type OwnershipQuery struct {
 	MinStatus schema.Status
 	// Depth is how many levels of owners to read; 0 means MaxOwnershipDepth.
 	Depth int
+	// MaxStakes caps the stakes read; 0 means MaxOwnershipStakes.
+	MaxStakes int
 }
 
 // Stake is one OWNS relationship between two resolved entities.
@@ -81,6 +83,8 @@ type OwnershipFacts struct {
 	// Editions are the publication dates of each dataset's editions,
 	// oldest first.
 	Editions map[string][]string
+	// Names are the met entities' names (their preferred record's).
+	Names map[string]string
 	// Frontier are the entities at the depth cap whose owners were not read.
 	Frontier []string
 	// Truncated says MaxOwnershipStakes was reached.
@@ -128,6 +132,14 @@ type OwnershipRule struct {
 	Text        string
 }
 
+// TogetherOrNil is Together, nil when the rule has none.
+func (r *OwnershipRule) TogetherOrNil() *string {
+	if r.Together == "" {
+		return nil
+	}
+	return &r.Together
+}
+
 // OwnerDesignation is one listing of a designated owner and whether it held
 // on the date asked.
 type OwnerDesignation struct {
@@ -155,8 +167,8 @@ type OwnershipHop struct {
 	Owner, Owned      *Entity
 	Share             *float64
 	MaxShare          float64
-	ValidFrom         string
-	ValidUntil        string
+	ValidFrom         *Date
+	ValidUntil        *Date
 	Status            schema.Status
 	UnknownShare      bool
 	UnknownShareLimit string

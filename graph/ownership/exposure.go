@@ -89,6 +89,9 @@ func (c *calc) name(id string) string {
 	if n := c.in.Names[id]; n != "" {
 		return n
 	}
+	if n := c.in.Facts.Names[id]; n != "" {
+		return n
+	}
 	return id
 }
 
@@ -253,7 +256,7 @@ func (c *calc) chain(owner string, hops []*model.Stake, cut bool) {
 	for i := len(hops) - 1; i >= 0; i-- {
 		s := hops[i]
 		h := &model.OwnershipHop{Relationship: s.Rel, OwnerID: s.OwnerID, OwnedID: s.OwnedID,
-			ValidFrom: s.Rel.ValidFrom, ValidUntil: s.Rel.ValidUntil, Status: s.Rel.Status}
+			ValidFrom: s.Rel.ValidFromOrNil(), ValidUntil: s.Rel.ValidUntilOrNil(), Status: s.Rel.Status}
 		if f, ok := share(s.Rel); ok {
 			h.Share, h.MaxShare = &f, f
 		} else {
