@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -162,17 +163,31 @@ func (s *Store) designationFacts(ctx context.Context, tx neo4j.ManagedTransactio
 		m := rec.AsMap()
 		d := &model.DesignationFact{
 			EntityID: rid, Sanction: sanction, Designates: s.decodeRel(r, sanction.ID, recID),
-			ListingDate: dateStr(m["listed"]), DelistedOn: dateStr(m["delisted"]),
+			ListingDate: dayOf(m["listed"]), DelistedOn: dayOf(m["delisted"]),
 		}
 		for _, v := range asList(m["pf"]) {
-			d.PeriodFrom = append(d.PeriodFrom, dateStr(v))
+			d.PeriodFrom = append(d.PeriodFrom, dayOf(v))
 		}
 		for _, v := range asList(m["pu"]) {
-			d.PeriodUntil = append(d.PeriodUntil, dateStr(v))
+			d.PeriodUntil = append(d.PeriodUntil, dayOf(v))
 		}
 		f.Designations[rid] = append(f.Designations[rid], d)
 	}
 	return res.Err()
+}
+
+// dayOf reads a stored date: a Neo4j date, or the text of one (a
+// property stored as written); a partial text date is its first day.
+func dayOf(v any) string {
+	if d := dateStr(v); d != "" {
+		return d
+	}
+	if s := str(v); s != "" {
+		if f, _, err := schema.DateBounds(s); err == nil {
+			return f.Format(time.DateOnly)
+		}
+	}
+	return ""
 }
 
 func asList(v any) []any {
@@ -189,9 +204,7 @@ func editionDates(ctx context.Context, tx neo4j.ManagedTransaction, f *model.Own
 		m := res.Record().AsMap()
 		var dates []string
 		for _, v := range asList(m["dates"]) {
-			if d := str(v); d != "" {
-				dates = append(dates, d)
-			} else if d := dateStr(v); d != "" {
+			if d := dayOf(v); d != "" {
 				dates = append(dates, d)
 			}
 		}

@@ -128,11 +128,12 @@ func TestExposure(t *testing.T) {
 	})
 	t.Run("CycleTerminates", func(t *testing.T) {
 		// T ← 50 % A ← 50 % B ← 50 % A (A and B hold each other); X
-		// (blocked) owns 80 % of B: one chain X → B → A → T, 20 %.
+		// (blocked) owns the other 50 % of B: one chain X → B → A → T,
+		// 50 % × 50 % × 50 % = 12.5 %.
 		b := newFacts().stake("A", "T", "50", "", "").stake("B", "A", "50", "", "").stake("A", "B", "50", "", "").
-			stake("X", "B", "80", "", "").sdn("X", "2020-01-01")
+			stake("X", "B", "50", "", "").sdn("X", "2020-01-01")
 		e := exposure(t, "OFAC", b, "T", "2024-01-01")
-		want(t, e, model.ShareBounds{Low: 20, High: 20}, model.DoesNotMeet)
+		want(t, e, model.ShareBounds{Low: 12.5, High: 12.5}, model.DoesNotMeet)
 		if len(e.Cycles) != 1 || !slices.Equal(e.Cycles[0].EntityIDs, []string{"A", "B"}) {
 			t.Errorf("cycles %+v", e.Cycles)
 		}
