@@ -65,17 +65,12 @@ type ComplexityRoot struct {
 
 	CapturedConnection struct {
 		Assessed          func(childComplexity int) int
-		Edges             func(childComplexity int) int
+		Nodes             func(childComplexity int) int
 		PageInfo          func(childComplexity int) int
 		Rule              func(childComplexity int) int
 		TotalCount        func(childComplexity int) int
 		Truncated         func(childComplexity int) int
 		UndeterminedCount func(childComplexity int) int
-	}
-
-	CapturedEdge struct {
-		Cursor func(childComplexity int) int
-		Node   func(childComplexity int) int
 	}
 
 	Change struct {
@@ -134,10 +129,11 @@ type ComplexityRoot struct {
 	}
 
 	DesignatedOwner struct {
-		Designations func(childComplexity int) int
-		Entity       func(childComplexity int) int
-		Share        func(childComplexity int) int
-		State        func(childComplexity int) int
+		DesignationRels func(childComplexity int) int
+		Entity          func(childComplexity int) int
+		ShareHigh       func(childComplexity int) int
+		ShareLow        func(childComplexity int) int
+		State           func(childComplexity int) int
 	}
 
 	Edition struct {
@@ -328,13 +324,6 @@ type ComplexityRoot struct {
 		Transfer    func(childComplexity int) int
 	}
 
-	OwnerDesignation struct {
-		Explanation  func(childComplexity int) int
-		Relationship func(childComplexity int) int
-		Sanction     func(childComplexity int) int
-		State        func(childComplexity int) int
-	}
-
 	OwnershipChain struct {
 		DepthCut      func(childComplexity int) int
 		Hops          func(childComplexity int) int
@@ -342,32 +331,30 @@ type ComplexityRoot struct {
 		InUpperBound  func(childComplexity int) int
 		Owner         func(childComplexity int) int
 		Sentence      func(childComplexity int) int
-		Share         func(childComplexity int) int
+		ShareHigh     func(childComplexity int) int
+		ShareLow      func(childComplexity int) int
 		WeakestStatus func(childComplexity int) int
 	}
 
-	OwnershipCycle struct {
-		Entities      func(childComplexity int) int
-		Relationships func(childComplexity int) int
-	}
-
 	OwnershipExposure struct {
-		At            func(childComplexity int) int
-		Caveat        func(childComplexity int) int
-		Chains        func(childComplexity int) int
-		Cycles        func(childComplexity int) int
-		DepthCut      func(childComplexity int) int
-		Entity        func(childComplexity int) int
-		Explanation   func(childComplexity int) int
-		LargestSingle func(childComplexity int) int
-		Listed        func(childComplexity int) int
-		ListedItself  func(childComplexity int) int
-		Owners        func(childComplexity int) int
-		Rule          func(childComplexity int) int
-		Total         func(childComplexity int) int
-		Truncated     func(childComplexity int) int
-		UnknownLinks  func(childComplexity int) int
-		Verdict       func(childComplexity int) int
+		At                func(childComplexity int) int
+		Caveat            func(childComplexity int) int
+		Chains            func(childComplexity int) int
+		CycleRels         func(childComplexity int) int
+		DepthCut          func(childComplexity int) int
+		Entity            func(childComplexity int) int
+		Explanation       func(childComplexity int) int
+		LargestSingleHigh func(childComplexity int) int
+		LargestSingleLow  func(childComplexity int) int
+		Listed            func(childComplexity int) int
+		ListingRels       func(childComplexity int) int
+		Owners            func(childComplexity int) int
+		Rule              func(childComplexity int) int
+		TotalHigh         func(childComplexity int) int
+		TotalLow          func(childComplexity int) int
+		Truncated         func(childComplexity int) int
+		UnknownLinks      func(childComplexity int) int
+		Verdict           func(childComplexity int) int
 	}
 
 	OwnershipHop struct {
@@ -452,7 +439,7 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		CapturedByOwnership func(childComplexity int, authority string, at *model.Date, filter *model.CapturedFilter, first *int, after *string) int
+		CapturedByOwnership func(childComplexity int, authority string, at *model.Date, minStatus *schema.Status, kind *schema.Kind, undetermined *bool, first *int, after *string) int
 		Changes             func(childComplexity int, actor *string, since *string, first *int, after *string) int
 		Counts              func(childComplexity int, filter *model.CountFilter, view *model.View) int
 		Editions            func(childComplexity int, list string) int
@@ -523,12 +510,6 @@ type ComplexityRoot struct {
 		MatchedName func(childComplexity int) int
 		Node        func(childComplexity int) int
 		Score       func(childComplexity int) int
-	}
-
-	ShareBounds struct {
-		Exact func(childComplexity int) int
-		High  func(childComplexity int) int
-		Low   func(childComplexity int) int
 	}
 
 	StatusCount struct {
@@ -625,7 +606,7 @@ type QueryResolver interface {
 	ListChanges(ctx context.Context, authority string, from *model.Date, to *model.Date, program *string, referencePrefix *string, changes []model.ListingChangeKind, first *int, after *string) (*model.ListChangeConnection, error)
 	ListingHistory(ctx context.Context, id string) (*model.ListingHistory, error)
 	OwnershipExposure(ctx context.Context, entity string, at *model.Date, authority string, minStatus *schema.Status) (*model.OwnershipExposure, error)
-	CapturedByOwnership(ctx context.Context, authority string, at *model.Date, filter *model.CapturedFilter, first *int, after *string) (*model.CapturedConnection, error)
+	CapturedByOwnership(ctx context.Context, authority string, at *model.Date, minStatus *schema.Status, kind *schema.Kind, undetermined *bool, first *int, after *string) (*model.CapturedConnection, error)
 	OwnershipRules(ctx context.Context) ([]*model.OwnershipRule, error)
 	Paths(ctx context.Context, from string, to string, via []string, maxHops *int, mode *model.PathSearchMode, k *int, types []schema.RelType, excludeTypes []schema.RelType, kinds []schema.Kind, excludeKinds []schema.Kind, minStatus *schema.Status, at *model.Date, during *model.DateRange, maxDegree *int, view *model.View) (*model.PathResult, error)
 	PotentialViolations(ctx context.Context, filter *model.ViolationFilter, first *int, after *string) (*model.ViolationConnection, error)
@@ -754,12 +735,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CapturedConnection.Assessed(childComplexity), true
-	case "CapturedConnection.edges":
-		if e.ComplexityRoot.CapturedConnection.Edges == nil {
+	case "CapturedConnection.nodes":
+		if e.ComplexityRoot.CapturedConnection.Nodes == nil {
 			break
 		}
 
-		return e.ComplexityRoot.CapturedConnection.Edges(childComplexity), true
+		return e.ComplexityRoot.CapturedConnection.Nodes(childComplexity), true
 	case "CapturedConnection.pageInfo":
 		if e.ComplexityRoot.CapturedConnection.PageInfo == nil {
 			break
@@ -790,19 +771,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CapturedConnection.UndeterminedCount(childComplexity), true
-
-	case "CapturedEdge.cursor":
-		if e.ComplexityRoot.CapturedEdge.Cursor == nil {
-			break
-		}
-
-		return e.ComplexityRoot.CapturedEdge.Cursor(childComplexity), true
-	case "CapturedEdge.node":
-		if e.ComplexityRoot.CapturedEdge.Node == nil {
-			break
-		}
-
-		return e.ComplexityRoot.CapturedEdge.Node(childComplexity), true
 
 	case "Change.action":
 		if e.ComplexityRoot.Change.ActionEnum == nil {
@@ -1016,23 +984,29 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		return e.ComplexityRoot.DatasetCount.Dataset(childComplexity), true
 
 	case "DesignatedOwner.designations":
-		if e.ComplexityRoot.DesignatedOwner.Designations == nil {
+		if e.ComplexityRoot.DesignatedOwner.DesignationRels == nil {
 			break
 		}
 
-		return e.ComplexityRoot.DesignatedOwner.Designations(childComplexity), true
+		return e.ComplexityRoot.DesignatedOwner.DesignationRels(childComplexity), true
 	case "DesignatedOwner.entity":
 		if e.ComplexityRoot.DesignatedOwner.Entity == nil {
 			break
 		}
 
 		return e.ComplexityRoot.DesignatedOwner.Entity(childComplexity), true
-	case "DesignatedOwner.share":
-		if e.ComplexityRoot.DesignatedOwner.Share == nil {
+	case "DesignatedOwner.shareHigh":
+		if e.ComplexityRoot.DesignatedOwner.ShareHigh == nil {
 			break
 		}
 
-		return e.ComplexityRoot.DesignatedOwner.Share(childComplexity), true
+		return e.ComplexityRoot.DesignatedOwner.ShareHigh(childComplexity), true
+	case "DesignatedOwner.shareLow":
+		if e.ComplexityRoot.DesignatedOwner.ShareLow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DesignatedOwner.ShareLow(childComplexity), true
 	case "DesignatedOwner.state":
 		if e.ComplexityRoot.DesignatedOwner.State == nil {
 			break
@@ -1822,31 +1796,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.NotAssessed.Transfer(childComplexity), true
 
-	case "OwnerDesignation.explanation":
-		if e.ComplexityRoot.OwnerDesignation.Explanation == nil {
-			break
-		}
-
-		return e.ComplexityRoot.OwnerDesignation.Explanation(childComplexity), true
-	case "OwnerDesignation.relationship":
-		if e.ComplexityRoot.OwnerDesignation.Relationship == nil {
-			break
-		}
-
-		return e.ComplexityRoot.OwnerDesignation.Relationship(childComplexity), true
-	case "OwnerDesignation.sanction":
-		if e.ComplexityRoot.OwnerDesignation.Sanction == nil {
-			break
-		}
-
-		return e.ComplexityRoot.OwnerDesignation.Sanction(childComplexity), true
-	case "OwnerDesignation.state":
-		if e.ComplexityRoot.OwnerDesignation.State == nil {
-			break
-		}
-
-		return e.ComplexityRoot.OwnerDesignation.State(childComplexity), true
-
 	case "OwnershipChain.depthCut":
 		if e.ComplexityRoot.OwnershipChain.DepthCut == nil {
 			break
@@ -1883,31 +1832,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OwnershipChain.Sentence(childComplexity), true
-	case "OwnershipChain.share":
-		if e.ComplexityRoot.OwnershipChain.Share == nil {
+	case "OwnershipChain.shareHigh":
+		if e.ComplexityRoot.OwnershipChain.ShareHigh == nil {
 			break
 		}
 
-		return e.ComplexityRoot.OwnershipChain.Share(childComplexity), true
+		return e.ComplexityRoot.OwnershipChain.ShareHigh(childComplexity), true
+	case "OwnershipChain.shareLow":
+		if e.ComplexityRoot.OwnershipChain.ShareLow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipChain.ShareLow(childComplexity), true
 	case "OwnershipChain.weakestStatus":
 		if e.ComplexityRoot.OwnershipChain.WeakestStatus == nil {
 			break
 		}
 
 		return e.ComplexityRoot.OwnershipChain.WeakestStatus(childComplexity), true
-
-	case "OwnershipCycle.entities":
-		if e.ComplexityRoot.OwnershipCycle.Entities == nil {
-			break
-		}
-
-		return e.ComplexityRoot.OwnershipCycle.Entities(childComplexity), true
-	case "OwnershipCycle.relationships":
-		if e.ComplexityRoot.OwnershipCycle.Relationships == nil {
-			break
-		}
-
-		return e.ComplexityRoot.OwnershipCycle.Relationships(childComplexity), true
 
 	case "OwnershipExposure.at":
 		if e.ComplexityRoot.OwnershipExposure.At == nil {
@@ -1928,11 +1870,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.OwnershipExposure.Chains(childComplexity), true
 	case "OwnershipExposure.cycles":
-		if e.ComplexityRoot.OwnershipExposure.Cycles == nil {
+		if e.ComplexityRoot.OwnershipExposure.CycleRels == nil {
 			break
 		}
 
-		return e.ComplexityRoot.OwnershipExposure.Cycles(childComplexity), true
+		return e.ComplexityRoot.OwnershipExposure.CycleRels(childComplexity), true
 	case "OwnershipExposure.depthCut":
 		if e.ComplexityRoot.OwnershipExposure.DepthCut == nil {
 			break
@@ -1951,12 +1893,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OwnershipExposure.Explanation(childComplexity), true
-	case "OwnershipExposure.largestSingle":
-		if e.ComplexityRoot.OwnershipExposure.LargestSingle == nil {
+	case "OwnershipExposure.largestSingleHigh":
+		if e.ComplexityRoot.OwnershipExposure.LargestSingleHigh == nil {
 			break
 		}
 
-		return e.ComplexityRoot.OwnershipExposure.LargestSingle(childComplexity), true
+		return e.ComplexityRoot.OwnershipExposure.LargestSingleHigh(childComplexity), true
+	case "OwnershipExposure.largestSingleLow":
+		if e.ComplexityRoot.OwnershipExposure.LargestSingleLow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipExposure.LargestSingleLow(childComplexity), true
 	case "OwnershipExposure.listed":
 		if e.ComplexityRoot.OwnershipExposure.Listed == nil {
 			break
@@ -1964,11 +1912,11 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.OwnershipExposure.Listed(childComplexity), true
 	case "OwnershipExposure.listings":
-		if e.ComplexityRoot.OwnershipExposure.ListedItself == nil {
+		if e.ComplexityRoot.OwnershipExposure.ListingRels == nil {
 			break
 		}
 
-		return e.ComplexityRoot.OwnershipExposure.ListedItself(childComplexity), true
+		return e.ComplexityRoot.OwnershipExposure.ListingRels(childComplexity), true
 	case "OwnershipExposure.owners":
 		if e.ComplexityRoot.OwnershipExposure.Owners == nil {
 			break
@@ -1981,12 +1929,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OwnershipExposure.Rule(childComplexity), true
-	case "OwnershipExposure.total":
-		if e.ComplexityRoot.OwnershipExposure.Total == nil {
+	case "OwnershipExposure.totalHigh":
+		if e.ComplexityRoot.OwnershipExposure.TotalHigh == nil {
 			break
 		}
 
-		return e.ComplexityRoot.OwnershipExposure.Total(childComplexity), true
+		return e.ComplexityRoot.OwnershipExposure.TotalHigh(childComplexity), true
+	case "OwnershipExposure.totalLow":
+		if e.ComplexityRoot.OwnershipExposure.TotalLow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipExposure.TotalLow(childComplexity), true
 	case "OwnershipExposure.truncated":
 		if e.ComplexityRoot.OwnershipExposure.Truncated == nil {
 			break
@@ -2366,7 +2320,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.CapturedByOwnership(childComplexity, args["authority"].(string), args["at"].(*model.Date), args["filter"].(*model.CapturedFilter), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.CapturedByOwnership(childComplexity, args["authority"].(string), args["at"].(*model.Date), args["minStatus"].(*schema.Status), args["kind"].(*schema.Kind), args["undetermined"].(*bool), args["first"].(*int), args["after"].(*string)), true
 	case "Query.changes":
 		if e.ComplexityRoot.Query.Changes == nil {
 			break
@@ -2765,25 +2719,6 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SearchHit.Score(childComplexity), true
 
-	case "ShareBounds.exact":
-		if e.ComplexityRoot.ShareBounds.Exact == nil {
-			break
-		}
-
-		return e.ComplexityRoot.ShareBounds.Exact(childComplexity), true
-	case "ShareBounds.high":
-		if e.ComplexityRoot.ShareBounds.High == nil {
-			break
-		}
-
-		return e.ComplexityRoot.ShareBounds.High(childComplexity), true
-	case "ShareBounds.low":
-		if e.ComplexityRoot.ShareBounds.Low == nil {
-			break
-		}
-
-		return e.ComplexityRoot.ShareBounds.Low(childComplexity), true
-
 	case "StatusCount.count":
 		if e.ComplexityRoot.StatusCount.Count == nil {
 			break
@@ -2931,7 +2866,6 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
-			graphql.NewInputUnmarshaler("CapturedFilter", ec.unmarshalInputCapturedFilter),
 			graphql.NewInputUnmarshaler("CountFilter", ec.unmarshalInputCountFilter),
 			graphql.NewInputUnmarshaler("DateRange", ec.unmarshalInputDateRange),
 			graphql.NewInputUnmarshaler("EntityFilter", ec.unmarshalInputEntityFilter),
@@ -3635,26 +3569,18 @@ type ListingChangeEdge {
   assessed as ownershipExposure does. Ordered by the share held (the lower
   bound, then the upper), then by id. ` + "`" + `totalCount` + "`" + ` counts them for
   dashboards; ` + "`" + `undeterminedCount` + "`" + ` counts those the recorded data cannot
-  settle (filter ` + "`" + `undetermined: true` + "`" + ` lists them instead).
+  settle (` + "`" + `undetermined: true` + "`" + ` lists them instead). The filters are
+  arguments: ` + "`" + `minStatus` + "`" + ` uses only stakes and listings at least this well
+  established, ` + "`" + `kind` + "`" + ` keeps entities of one kind.
 
   Limits: at most 2000 entities are assessed (` + "`" + `truncated` + "`" + ` says when more
   were owned by designated persons); first is 1 to 100. Errors:
   BAD_USER_INPUT naming the argument.
   """
-  capturedByOwnership(authority: String! = "OFAC", at: Date, filter: CapturedFilter, first: Int = 20, after: String): CapturedConnection!
+  capturedByOwnership(authority: String! = "OFAC", at: Date, minStatus: Status, kind: Kind, undetermined: Boolean = false, first: Int = 20, after: String): CapturedConnection!
 
   "The ownership rules, one per authority (graph/ownership/rules.yaml)."
   ownershipRules: [OwnershipRule!]!
-}
-
-"Filters for capturedByOwnership."
-input CapturedFilter {
-  "Use only stakes and designations at least this well established."
-  minStatus: Status
-  "Only entities of this kind."
-  kind: Kind
-  "List the entities whose answer is UNDETERMINED instead of those that meet the rule."
-  undetermined: Boolean
 }
 
 "An authority's ownership rule."
@@ -3692,37 +3618,32 @@ enum DesignationState {
   NOT_HELD
 }
 
-"A share in percent known to lie between low and high."
-type ShareBounds {
-  low: Float!
-  high: Float!
-  "low equals high."
-  exact: Boolean!
-}
-
 type OwnershipExposure {
   entity: Entity!
   "The day the stakes and listings are read on."
   at: Date!
   rule: OwnershipRule!
   verdict: OwnershipVerdict!
-  "The share all designated owners hold together."
-  total: ShareBounds!
-  "The largest share one designated owner holds (directly and indirectly)."
-  largestSingle: ShareBounds!
+  "The share all designated owners hold together, percent: at least totalLow, at most totalHigh (equal when every share and designation date is known)."
+  totalLow: Float!
+  totalHigh: Float!
+  "The largest share one designated owner holds, directly and indirectly: at least largestSingleLow, at most largestSingleHigh."
+  largestSingleLow: Float!
+  largestSingleHigh: Float!
   "The designated owners (and those whose designation on the date is unknown), each with its share."
   owners: [DesignatedOwner!]!
   "Every chain that counts, owner first."
   chains: [OwnershipChain!]!
   "Stakes used whose share is not recorded."
   unknownLinks: [Relationship!]!
-  cycles: [OwnershipCycle!]!
+  "Circles of ownership met, each as the OWNS relationships that close it (each entity owned by the next)."
+  cycles: [[Relationship!]!]!
   "Entities at the depth cap whose owners were not read."
   depthCut: [Entity!]!
   "Whether the entity itself is designated by the authority on the date."
   listed: DesignationState!
-  "The entity's own listings by the authority."
-  listings: [OwnerDesignation!]!
+  "The entity's own listings by the authority: the DESIGNATES relationships (from the listing), with their evidence."
+  listings: [Relationship!]!
   "More chains or stakes than the limits: the upper bound is 100 %."
   truncated: Boolean!
   "The answer in sentences: the shares, the rule and threshold applied, and every unknown."
@@ -3732,20 +3653,13 @@ type OwnershipExposure {
 
 type DesignatedOwner {
   entity: Entity!
-  share: ShareBounds!
-  "HELD, or UNKNOWN when whether it was designated on the date is not known."
+  "Percent, directly and indirectly: at least shareLow, at most shareHigh."
+  shareLow: Float!
+  shareHigh: Float!
+  "HELD, or UNKNOWN when whether it was designated on the date is not known (the explanation says why for each listing)."
   state: DesignationState!
-  designations: [OwnerDesignation!]!
-}
-
-"One listing and whether it held on the date."
-type OwnerDesignation {
-  sanction: Entity!
-  "The DESIGNATES relationship, for its evidence."
-  relationship: Relationship!
-  state: DesignationState!
-  "Why, e.g. \"on the list from 2024-05-03\" or \"first seen in the edition of 2024-05-03; the list gives no listing date\"."
-  explanation: String!
+  "Its listings by the authority that held (or may have held) on the date: the DESIGNATES relationships, from the listing."
+  designations: [Relationship!]!
 }
 
 "A chain of stakes from a designated owner down to the entity."
@@ -3753,8 +3667,9 @@ type OwnershipChain {
   owner: Entity!
   "Owner first."
   hops: [OwnershipHop!]!
-  "The product of the hops' shares (an unknown share: 0 for low, at most what the other recorded stakes leave for high)."
-  share: ShareBounds!
+  "The product of the hops' shares, percent; an unknown share counts 0 in shareLow and at most what the other recorded stakes leave in shareHigh."
+  shareLow: Float!
+  shareHigh: Float!
   "Counts in total.low: its owner was designated on the date."
   inLowerBound: Boolean!
   "Counts in total.high."
@@ -3781,14 +3696,9 @@ type OwnershipHop {
   status: Status!
 }
 
-"A circle of ownership, each entity owned by the next."
-type OwnershipCycle {
-  entities: [Entity!]!
-  relationships: [Relationship!]!
-}
-
 type CapturedConnection {
-  edges: [CapturedEdge!]!
+  "One page of answers, in order; pageInfo's cursors page through them."
+  nodes: [OwnershipExposure!]!
   pageInfo: PageInfo!
   "Entities that meet the rule on the recorded data without being designated themselves."
   totalCount: Int!
@@ -3799,11 +3709,6 @@ type CapturedConnection {
   "More than 2000 entities were owned by designated persons; the rest were not assessed."
   truncated: Boolean!
   rule: OwnershipRule!
-}
-
-type CapturedEdge {
-  cursor: String!
-  node: OwnershipExposure!
 }
 `, BuiltIn: false},
 	{Name: "../schema/graphql/paths.graphqls", Input: `extend type Query {
@@ -4452,8 +4357,8 @@ func (ec *executionContext) childFields_BrokenLink(ctx context.Context, field gr
 
 func (ec *executionContext) childFields_CapturedConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "edges":
-		return ec.fieldContext_CapturedConnection_edges(ctx, field)
+	case "nodes":
+		return ec.fieldContext_CapturedConnection_nodes(ctx, field)
 	case "pageInfo":
 		return ec.fieldContext_CapturedConnection_pageInfo(ctx, field)
 	case "totalCount":
@@ -4468,16 +4373,6 @@ func (ec *executionContext) childFields_CapturedConnection(ctx context.Context, 
 		return ec.fieldContext_CapturedConnection_rule(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CapturedConnection", field.Name)
-}
-
-func (ec *executionContext) childFields_CapturedEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-	switch field.Name {
-	case "cursor":
-		return ec.fieldContext_CapturedEdge_cursor(ctx, field)
-	case "node":
-		return ec.fieldContext_CapturedEdge_node(ctx, field)
-	}
-	return nil, fmt.Errorf("no field named %q was found under type CapturedEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_Change(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4594,8 +4489,10 @@ func (ec *executionContext) childFields_DesignatedOwner(ctx context.Context, fie
 	switch field.Name {
 	case "entity":
 		return ec.fieldContext_DesignatedOwner_entity(ctx, field)
-	case "share":
-		return ec.fieldContext_DesignatedOwner_share(ctx, field)
+	case "shareLow":
+		return ec.fieldContext_DesignatedOwner_shareLow(ctx, field)
+	case "shareHigh":
+		return ec.fieldContext_DesignatedOwner_shareHigh(ctx, field)
 	case "state":
 		return ec.fieldContext_DesignatedOwner_state(ctx, field)
 	case "designations":
@@ -4960,28 +4857,16 @@ func (ec *executionContext) childFields_NotAssessed(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type NotAssessed", field.Name)
 }
 
-func (ec *executionContext) childFields_OwnerDesignation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-	switch field.Name {
-	case "sanction":
-		return ec.fieldContext_OwnerDesignation_sanction(ctx, field)
-	case "relationship":
-		return ec.fieldContext_OwnerDesignation_relationship(ctx, field)
-	case "state":
-		return ec.fieldContext_OwnerDesignation_state(ctx, field)
-	case "explanation":
-		return ec.fieldContext_OwnerDesignation_explanation(ctx, field)
-	}
-	return nil, fmt.Errorf("no field named %q was found under type OwnerDesignation", field.Name)
-}
-
 func (ec *executionContext) childFields_OwnershipChain(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "owner":
 		return ec.fieldContext_OwnershipChain_owner(ctx, field)
 	case "hops":
 		return ec.fieldContext_OwnershipChain_hops(ctx, field)
-	case "share":
-		return ec.fieldContext_OwnershipChain_share(ctx, field)
+	case "shareLow":
+		return ec.fieldContext_OwnershipChain_shareLow(ctx, field)
+	case "shareHigh":
+		return ec.fieldContext_OwnershipChain_shareHigh(ctx, field)
 	case "inLowerBound":
 		return ec.fieldContext_OwnershipChain_inLowerBound(ctx, field)
 	case "inUpperBound":
@@ -4996,16 +4881,6 @@ func (ec *executionContext) childFields_OwnershipChain(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type OwnershipChain", field.Name)
 }
 
-func (ec *executionContext) childFields_OwnershipCycle(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-	switch field.Name {
-	case "entities":
-		return ec.fieldContext_OwnershipCycle_entities(ctx, field)
-	case "relationships":
-		return ec.fieldContext_OwnershipCycle_relationships(ctx, field)
-	}
-	return nil, fmt.Errorf("no field named %q was found under type OwnershipCycle", field.Name)
-}
-
 func (ec *executionContext) childFields_OwnershipExposure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "entity":
@@ -5016,10 +4891,14 @@ func (ec *executionContext) childFields_OwnershipExposure(ctx context.Context, f
 		return ec.fieldContext_OwnershipExposure_rule(ctx, field)
 	case "verdict":
 		return ec.fieldContext_OwnershipExposure_verdict(ctx, field)
-	case "total":
-		return ec.fieldContext_OwnershipExposure_total(ctx, field)
-	case "largestSingle":
-		return ec.fieldContext_OwnershipExposure_largestSingle(ctx, field)
+	case "totalLow":
+		return ec.fieldContext_OwnershipExposure_totalLow(ctx, field)
+	case "totalHigh":
+		return ec.fieldContext_OwnershipExposure_totalHigh(ctx, field)
+	case "largestSingleLow":
+		return ec.fieldContext_OwnershipExposure_largestSingleLow(ctx, field)
+	case "largestSingleHigh":
+		return ec.fieldContext_OwnershipExposure_largestSingleHigh(ctx, field)
 	case "owners":
 		return ec.fieldContext_OwnershipExposure_owners(ctx, field)
 	case "chains":
@@ -5304,18 +5183,6 @@ func (ec *executionContext) childFields_SearchHit(ctx context.Context, field gra
 		return ec.fieldContext_SearchHit_matchedName(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SearchHit", field.Name)
-}
-
-func (ec *executionContext) childFields_ShareBounds(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-	switch field.Name {
-	case "low":
-		return ec.fieldContext_ShareBounds_low(ctx, field)
-	case "high":
-		return ec.fieldContext_ShareBounds_high(ctx, field)
-	case "exact":
-		return ec.fieldContext_ShareBounds_exact(ctx, field)
-	}
-	return nil, fmt.Errorf("no field named %q was found under type ShareBounds", field.Name)
 }
 
 func (ec *executionContext) childFields_StatusCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5753,30 +5620,46 @@ func (ec *executionContext) field_Query_capturedByOwnership_args(ctx context.Con
 		return nil, err
 	}
 	args["at"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
-		func(ctx context.Context, v any) (*model.CapturedFilter, error) {
-			return ec.unmarshalOCapturedFilter2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐCapturedFilter(ctx, v)
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "minStatus",
+		func(ctx context.Context, v any) (*schema.Status, error) {
+			return ec.unmarshalOStatus2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋschemaᚐStatus(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["filter"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["minStatus"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (*schema.Kind, error) {
+			return ec.unmarshalOKind2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋschemaᚐKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "undetermined",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["undetermined"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
+	args["after"] = arg6
 	return args, nil
 }
 
@@ -6910,33 +6793,33 @@ func (ec *executionContext) fieldContext_BrokenLink_problem(_ context.Context, f
 	return graphql.NewScalarFieldContext("BrokenLink", field, false, false, "String")
 }
 
-func (ec *executionContext) _CapturedConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.CapturedConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _CapturedConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.CapturedConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CapturedConnection_edges(ctx, field)
+			return ec.fieldContext_CapturedConnection_nodes(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Edges, nil
+			return obj.Nodes, nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.CapturedEdge) graphql.Marshaler {
-			return ec.marshalNCapturedEdge2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐCapturedEdgeᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.OwnershipExposure) graphql.Marshaler {
+			return ec.marshalNOwnershipExposure2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐOwnershipExposureᚄ(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_CapturedConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_CapturedConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "CapturedConnection",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_CapturedEdge(ctx, field)
+			return ec.childFields_OwnershipExposure(ctx, field)
 		},
 	}
 	return fc, nil
@@ -7093,61 +6976,6 @@ func (ec *executionContext) fieldContext_CapturedConnection_rule(_ context.Conte
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_OwnershipRule(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _CapturedEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CapturedEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CapturedEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_CapturedEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("CapturedEdge", field, false, false, "String")
-}
-
-func (ec *executionContext) _CapturedEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.CapturedEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CapturedEdge_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.OwnershipExposure) graphql.Marshaler {
-			return ec.marshalNOwnershipExposure2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐOwnershipExposure(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_CapturedEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "CapturedEdge",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_OwnershipExposure(ctx, field)
 		},
 	}
 	return fc, nil
@@ -8075,36 +7903,50 @@ func (ec *executionContext) fieldContext_DesignatedOwner_entity(_ context.Contex
 	return fc, nil
 }
 
-func (ec *executionContext) _DesignatedOwner_share(ctx context.Context, field graphql.CollectedField, obj *model.DesignatedOwner) (ret graphql.Marshaler) {
+func (ec *executionContext) _DesignatedOwner_shareLow(ctx context.Context, field graphql.CollectedField, obj *model.DesignatedOwner) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DesignatedOwner_share(ctx, field)
+			return ec.fieldContext_DesignatedOwner_shareLow(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Share, nil
+			return obj.ShareLow(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.ShareBounds) graphql.Marshaler {
-			return ec.marshalNShareBounds2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐShareBounds(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_DesignatedOwner_share(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "DesignatedOwner",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_ShareBounds(ctx, field)
+func (ec *executionContext) fieldContext_DesignatedOwner_shareLow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DesignatedOwner", field, true, false, "Float")
+}
+
+func (ec *executionContext) _DesignatedOwner_shareHigh(ctx context.Context, field graphql.CollectedField, obj *model.DesignatedOwner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DesignatedOwner_shareHigh(ctx, field)
 		},
-	}
-	return fc, nil
+		func(ctx context.Context) (any, error) {
+			return obj.ShareHigh(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DesignatedOwner_shareHigh(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DesignatedOwner", field, true, false, "Float")
 }
 
 func (ec *executionContext) _DesignatedOwner_state(ctx context.Context, field graphql.CollectedField, obj *model.DesignatedOwner) (ret graphql.Marshaler) {
@@ -8139,11 +7981,11 @@ func (ec *executionContext) _DesignatedOwner_designations(ctx context.Context, f
 			return ec.fieldContext_DesignatedOwner_designations(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Designations, nil
+			return obj.DesignationRels(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.OwnerDesignation) graphql.Marshaler {
-			return ec.marshalNOwnerDesignation2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐOwnerDesignationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -8153,10 +7995,10 @@ func (ec *executionContext) fieldContext_DesignatedOwner_designations(_ context.
 	fc = &graphql.FieldContext{
 		Object:     "DesignatedOwner",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_OwnerDesignation(ctx, field)
+			return ec.childFields_Relationship(ctx, field)
 		},
 	}
 	return fc, nil
@@ -11430,116 +11272,6 @@ func (ec *executionContext) fieldContext_NotAssessed_explanation(_ context.Conte
 	return graphql.NewScalarFieldContext("NotAssessed", field, false, false, "String")
 }
 
-func (ec *executionContext) _OwnerDesignation_sanction(ctx context.Context, field graphql.CollectedField, obj *model.OwnerDesignation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OwnerDesignation_sanction(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Sanction, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_OwnerDesignation_sanction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "OwnerDesignation",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Entity(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _OwnerDesignation_relationship(ctx context.Context, field graphql.CollectedField, obj *model.OwnerDesignation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OwnerDesignation_relationship(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Relationship, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Relationship) graphql.Marshaler {
-			return ec.marshalNRelationship2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationship(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_OwnerDesignation_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "OwnerDesignation",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Relationship(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _OwnerDesignation_state(ctx context.Context, field graphql.CollectedField, obj *model.OwnerDesignation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OwnerDesignation_state(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.State, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.DesignationState) graphql.Marshaler {
-			return ec.marshalNDesignationState2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDesignationState(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_OwnerDesignation_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OwnerDesignation", field, false, false, "DesignationState")
-}
-
-func (ec *executionContext) _OwnerDesignation_explanation(ctx context.Context, field graphql.CollectedField, obj *model.OwnerDesignation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OwnerDesignation_explanation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Explanation, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_OwnerDesignation_explanation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("OwnerDesignation", field, false, false, "String")
-}
-
 func (ec *executionContext) _OwnershipChain_owner(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipChain) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11604,36 +11336,50 @@ func (ec *executionContext) fieldContext_OwnershipChain_hops(_ context.Context, 
 	return fc, nil
 }
 
-func (ec *executionContext) _OwnershipChain_share(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipChain) (ret graphql.Marshaler) {
+func (ec *executionContext) _OwnershipChain_shareLow(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipChain) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OwnershipChain_share(ctx, field)
+			return ec.fieldContext_OwnershipChain_shareLow(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Share, nil
+			return obj.ShareLow(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.ShareBounds) graphql.Marshaler {
-			return ec.marshalNShareBounds2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐShareBounds(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_OwnershipChain_share(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "OwnershipChain",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_ShareBounds(ctx, field)
+func (ec *executionContext) fieldContext_OwnershipChain_shareLow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipChain", field, true, false, "Float")
+}
+
+func (ec *executionContext) _OwnershipChain_shareHigh(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipChain) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipChain_shareHigh(ctx, field)
 		},
-	}
-	return fc, nil
+		func(ctx context.Context) (any, error) {
+			return obj.ShareHigh(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipChain_shareHigh(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipChain", field, true, false, "Float")
 }
 
 func (ec *executionContext) _OwnershipChain_inLowerBound(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipChain) (ret graphql.Marshaler) {
@@ -11751,70 +11497,6 @@ func (ec *executionContext) fieldContext_OwnershipChain_sentence(_ context.Conte
 	return graphql.NewScalarFieldContext("OwnershipChain", field, false, false, "String")
 }
 
-func (ec *executionContext) _OwnershipCycle_entities(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipCycle) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OwnershipCycle_entities(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Entities, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Entity) graphql.Marshaler {
-			return ec.marshalNEntity2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntityᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_OwnershipCycle_entities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "OwnershipCycle",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Entity(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
-func (ec *executionContext) _OwnershipCycle_relationships(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipCycle) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OwnershipCycle_relationships(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Relationships, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
-			return ec.marshalNRelationship2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_OwnershipCycle_relationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "OwnershipCycle",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_Relationship(ctx, field)
-		},
-	}
-	return fc, nil
-}
-
 func (ec *executionContext) _OwnershipExposure_entity(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipExposure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11925,68 +11607,96 @@ func (ec *executionContext) fieldContext_OwnershipExposure_verdict(_ context.Con
 	return graphql.NewScalarFieldContext("OwnershipExposure", field, false, false, "OwnershipVerdict")
 }
 
-func (ec *executionContext) _OwnershipExposure_total(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipExposure) (ret graphql.Marshaler) {
+func (ec *executionContext) _OwnershipExposure_totalLow(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipExposure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OwnershipExposure_total(ctx, field)
+			return ec.fieldContext_OwnershipExposure_totalLow(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Total, nil
+			return obj.TotalLow(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.ShareBounds) graphql.Marshaler {
-			return ec.marshalNShareBounds2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐShareBounds(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_OwnershipExposure_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "OwnershipExposure",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_ShareBounds(ctx, field)
-		},
-	}
-	return fc, nil
+func (ec *executionContext) fieldContext_OwnershipExposure_totalLow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipExposure", field, true, false, "Float")
 }
 
-func (ec *executionContext) _OwnershipExposure_largestSingle(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipExposure) (ret graphql.Marshaler) {
+func (ec *executionContext) _OwnershipExposure_totalHigh(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipExposure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_OwnershipExposure_largestSingle(ctx, field)
+			return ec.fieldContext_OwnershipExposure_totalHigh(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.LargestSingle, nil
+			return obj.TotalHigh(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.ShareBounds) graphql.Marshaler {
-			return ec.marshalNShareBounds2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐShareBounds(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_OwnershipExposure_largestSingle(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
-		Object:     "OwnershipExposure",
-		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
-		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_ShareBounds(ctx, field)
+func (ec *executionContext) fieldContext_OwnershipExposure_totalHigh(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipExposure", field, true, false, "Float")
+}
+
+func (ec *executionContext) _OwnershipExposure_largestSingleLow(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipExposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipExposure_largestSingleLow(ctx, field)
 		},
-	}
-	return fc, nil
+		func(ctx context.Context) (any, error) {
+			return obj.LargestSingleLow(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipExposure_largestSingleLow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipExposure", field, true, false, "Float")
+}
+
+func (ec *executionContext) _OwnershipExposure_largestSingleHigh(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipExposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipExposure_largestSingleHigh(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LargestSingleHigh(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipExposure_largestSingleHigh(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipExposure", field, true, false, "Float")
 }
 
 func (ec *executionContext) _OwnershipExposure_owners(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipExposure) (ret graphql.Marshaler) {
@@ -12094,11 +11804,11 @@ func (ec *executionContext) _OwnershipExposure_cycles(ctx context.Context, field
 			return ec.fieldContext_OwnershipExposure_cycles(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Cycles, nil
+			return obj.CycleRels(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.OwnershipCycle) graphql.Marshaler {
-			return ec.marshalNOwnershipCycle2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐOwnershipCycleᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v [][]*model.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12108,10 +11818,10 @@ func (ec *executionContext) fieldContext_OwnershipExposure_cycles(_ context.Cont
 	fc = &graphql.FieldContext{
 		Object:     "OwnershipExposure",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_OwnershipCycle(ctx, field)
+			return ec.childFields_Relationship(ctx, field)
 		},
 	}
 	return fc, nil
@@ -12181,11 +11891,11 @@ func (ec *executionContext) _OwnershipExposure_listings(ctx context.Context, fie
 			return ec.fieldContext_OwnershipExposure_listings(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ListedItself, nil
+			return obj.ListingRels(), nil
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.OwnerDesignation) graphql.Marshaler {
-			return ec.marshalNOwnerDesignation2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐOwnerDesignationᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
 		},
 		true,
 		true,
@@ -12195,10 +11905,10 @@ func (ec *executionContext) fieldContext_OwnershipExposure_listings(_ context.Co
 	fc = &graphql.FieldContext{
 		Object:     "OwnershipExposure",
 		Field:      field,
-		IsMethod:   false,
+		IsMethod:   true,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_OwnerDesignation(ctx, field)
+			return ec.childFields_Relationship(ctx, field)
 		},
 	}
 	return fc, nil
@@ -14546,7 +14256,7 @@ func (ec *executionContext) _Query_capturedByOwnership(ctx context.Context, fiel
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().CapturedByOwnership(ctx, fc.Args["authority"].(string), fc.Args["at"].(*model.Date), fc.Args["filter"].(*model.CapturedFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().CapturedByOwnership(ctx, fc.Args["authority"].(string), fc.Args["at"].(*model.Date), fc.Args["minStatus"].(*schema.Status), fc.Args["kind"].(*schema.Kind), fc.Args["undetermined"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CapturedConnection) graphql.Marshaler {
@@ -15561,75 +15271,6 @@ func (ec *executionContext) _SearchHit_matchedName(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_SearchHit_matchedName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SearchHit", field, false, false, "String")
-}
-
-func (ec *executionContext) _ShareBounds_low(ctx context.Context, field graphql.CollectedField, obj *model.ShareBounds) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ShareBounds_low(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Low, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_ShareBounds_low(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ShareBounds", field, false, false, "Float")
-}
-
-func (ec *executionContext) _ShareBounds_high(ctx context.Context, field graphql.CollectedField, obj *model.ShareBounds) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ShareBounds_high(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.High, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-			return ec.marshalNFloat2float64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_ShareBounds_high(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ShareBounds", field, false, false, "Float")
-}
-
-func (ec *executionContext) _ShareBounds_exact(ctx context.Context, field graphql.CollectedField, obj *model.ShareBounds) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ShareBounds_exact(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Exact(), nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
-}
-func (ec *executionContext) fieldContext_ShareBounds_exact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("ShareBounds", field, true, false, "Boolean")
 }
 
 func (ec *executionContext) _StatusCount_status(ctx context.Context, field graphql.CollectedField, obj *model.StatusCount) (ret graphql.Marshaler) {
@@ -17292,62 +16933,6 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
-func (ec *executionContext) unmarshalInputCapturedFilter(ctx context.Context, obj any) (model.CapturedFilter, error) {
-	var it model.CapturedFilter
-	if obj == nil {
-		return it, nil
-	}
-
-	asMap := map[string]any{}
-	for k, v := range obj.(map[string]any) {
-		asMap[k] = v
-	}
-
-	fieldsInOrder := [...]string{"minStatus", "kind", "undetermined"}
-	for _, k := range fieldsInOrder {
-		v, ok := asMap[k]
-		if !ok {
-			continue
-		}
-		switch k {
-		case "minStatus":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("minStatus"))
-			data, err := ec.unmarshalOStatus2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋschemaᚐStatus(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.MinStatus = data
-		case "kind":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("kind"))
-			data, err := ec.unmarshalOKind2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋschemaᚐKind(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Kind = data
-		case "undetermined":
-			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("undetermined"))
-			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
-			if err != nil {
-				return it, err
-			}
-			it.Undetermined = data
-		}
-	}
-	return it, nil
-}
-
-// UnmarshalCapturedFilter unmarshals raw into the CapturedFilter input type, using the
-// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
-// object that was not passed as a field argument.
-//
-// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
-// and the returned error says so.
-func UnmarshalCapturedFilter(ctx context.Context, raw any) (model.CapturedFilter, error) {
-	var out model.CapturedFilter
-	err := graphql.UnmarshalNamedInputFromContext(ctx, "CapturedFilter", raw, &out)
-	return out, err
-}
-
 func (ec *executionContext) unmarshalInputCountFilter(ctx context.Context, obj any) (model.CountFilter, error) {
 	var it model.CountFilter
 	if obj == nil {
@@ -18401,8 +17986,8 @@ func (ec *executionContext) _CapturedConnection(ctx context.Context, sel ast.Sel
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("CapturedConnection")
-		case "edges":
-			out.Values[i] = ec._CapturedConnection_edges(ctx, field, obj)
+		case "nodes":
+			out.Values[i] = ec._CapturedConnection_nodes(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -18433,44 +18018,6 @@ func (ec *executionContext) _CapturedConnection(ctx context.Context, sel ast.Sel
 			}
 		case "rule":
 			out.Values[i] = ec._CapturedConnection_rule(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		default:
-			panic("unknown field " + strconv.Quote(field.Name))
-		}
-	}
-	out.Dispatch(ctx)
-	if out.Invalids > 0 {
-		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
-	}
-
-	return out
-}
-
-var capturedEdgeImplementors = []string{"CapturedEdge"}
-
-func (ec *executionContext) _CapturedEdge(ctx context.Context, sel ast.SelectionSet, obj *model.CapturedEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, capturedEdgeImplementors)
-
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
-	for i, field := range fields {
-		switch field.Name {
-		case "__typename":
-			out.Values[i] = graphql.MarshalString("CapturedEdge")
-		case "cursor":
-			out.Values[i] = ec._CapturedEdge_cursor(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "node":
-			out.Values[i] = ec._CapturedEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -18873,8 +18420,13 @@ func (ec *executionContext) _DesignatedOwner(ctx context.Context, sel ast.Select
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "share":
-			out.Values[i] = ec._DesignatedOwner_share(ctx, field, obj)
+		case "shareLow":
+			out.Values[i] = ec._DesignatedOwner_shareLow(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "shareHigh":
+			out.Values[i] = ec._DesignatedOwner_shareHigh(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -20178,54 +19730,6 @@ func (ec *executionContext) _NotAssessed(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
-var ownerDesignationImplementors = []string{"OwnerDesignation"}
-
-func (ec *executionContext) _OwnerDesignation(ctx context.Context, sel ast.SelectionSet, obj *model.OwnerDesignation) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, ownerDesignationImplementors)
-
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
-	for i, field := range fields {
-		switch field.Name {
-		case "__typename":
-			out.Values[i] = graphql.MarshalString("OwnerDesignation")
-		case "sanction":
-			out.Values[i] = ec._OwnerDesignation_sanction(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "relationship":
-			out.Values[i] = ec._OwnerDesignation_relationship(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "state":
-			out.Values[i] = ec._OwnerDesignation_state(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "explanation":
-			out.Values[i] = ec._OwnerDesignation_explanation(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		default:
-			panic("unknown field " + strconv.Quote(field.Name))
-		}
-	}
-	out.Dispatch(ctx)
-	if out.Invalids > 0 {
-		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
-	}
-
-	return out
-}
-
 var ownershipChainImplementors = []string{"OwnershipChain"}
 
 func (ec *executionContext) _OwnershipChain(ctx context.Context, sel ast.SelectionSet, obj *model.OwnershipChain) graphql.Marshaler {
@@ -20247,8 +19751,13 @@ func (ec *executionContext) _OwnershipChain(ctx context.Context, sel ast.Selecti
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "share":
-			out.Values[i] = ec._OwnershipChain_share(ctx, field, obj)
+		case "shareLow":
+			out.Values[i] = ec._OwnershipChain_shareLow(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "shareHigh":
+			out.Values[i] = ec._OwnershipChain_shareHigh(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -20274,44 +19783,6 @@ func (ec *executionContext) _OwnershipChain(ctx context.Context, sel ast.Selecti
 			}
 		case "sentence":
 			out.Values[i] = ec._OwnershipChain_sentence(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		default:
-			panic("unknown field " + strconv.Quote(field.Name))
-		}
-	}
-	out.Dispatch(ctx)
-	if out.Invalids > 0 {
-		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
-	}
-
-	return out
-}
-
-var ownershipCycleImplementors = []string{"OwnershipCycle"}
-
-func (ec *executionContext) _OwnershipCycle(ctx context.Context, sel ast.SelectionSet, obj *model.OwnershipCycle) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, ownershipCycleImplementors)
-
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
-	for i, field := range fields {
-		switch field.Name {
-		case "__typename":
-			out.Values[i] = graphql.MarshalString("OwnershipCycle")
-		case "entities":
-			out.Values[i] = ec._OwnershipCycle_entities(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "relationships":
-			out.Values[i] = ec._OwnershipCycle_relationships(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -20363,13 +19834,23 @@ func (ec *executionContext) _OwnershipExposure(ctx context.Context, sel ast.Sele
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "total":
-			out.Values[i] = ec._OwnershipExposure_total(ctx, field, obj)
+		case "totalLow":
+			out.Values[i] = ec._OwnershipExposure_totalLow(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
-		case "largestSingle":
-			out.Values[i] = ec._OwnershipExposure_largestSingle(ctx, field, obj)
+		case "totalHigh":
+			out.Values[i] = ec._OwnershipExposure_totalHigh(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "largestSingleLow":
+			out.Values[i] = ec._OwnershipExposure_largestSingleLow(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "largestSingleHigh":
+			out.Values[i] = ec._OwnershipExposure_largestSingleHigh(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -21470,49 +20951,6 @@ func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
-var shareBoundsImplementors = []string{"ShareBounds"}
-
-func (ec *executionContext) _ShareBounds(ctx context.Context, sel ast.SelectionSet, obj *model.ShareBounds) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, shareBoundsImplementors)
-
-	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
-	for i, field := range fields {
-		switch field.Name {
-		case "__typename":
-			out.Values[i] = graphql.MarshalString("ShareBounds")
-		case "low":
-			out.Values[i] = ec._ShareBounds_low(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "high":
-			out.Values[i] = ec._ShareBounds_high(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		case "exact":
-			out.Values[i] = ec._ShareBounds_exact(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
-		default:
-			panic("unknown field " + strconv.Quote(field.Name))
-		}
-	}
-	out.Dispatch(ctx)
-	if out.Invalids > 0 {
-		return graphql.Null
-	}
-
-	if n := len(deferred.Defers); n > 0 {
-		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
-		ec.ProcessDeferredGroup(deferred)
-	}
-
-	return out
-}
-
 var statusCountImplementors = []string{"StatusCount"}
 
 func (ec *executionContext) _StatusCount(ctx context.Context, sel ast.SelectionSet, obj *model.StatusCount) graphql.Marshaler {
@@ -22197,30 +21635,6 @@ func (ec *executionContext) marshalNCapturedConnection2ᚖgithubᚗcomᚋsanctio
 		return graphql.Null
 	}
 	return ec._CapturedConnection(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNCapturedEdge2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐCapturedEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CapturedEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNCapturedEdge2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐCapturedEdge(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
-func (ec *executionContext) marshalNCapturedEdge2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐCapturedEdge(ctx context.Context, sel ast.SelectionSet, v *model.CapturedEdge) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "CapturedEdge!")
-		return graphql.Null
-	}
-	return ec._CapturedEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNChange2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐChange(ctx context.Context, sel ast.SelectionSet, v *model.Change) graphql.Marshaler {
@@ -23069,30 +22483,6 @@ var (
 	}
 )
 
-func (ec *executionContext) marshalNOwnerDesignation2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐOwnerDesignationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OwnerDesignation) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNOwnerDesignation2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐOwnerDesignation(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
-func (ec *executionContext) marshalNOwnerDesignation2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐOwnerDesignation(ctx context.Context, sel ast.SelectionSet, v *model.OwnerDesignation) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "OwnerDesignation!")
-		return graphql.Null
-	}
-	return ec._OwnerDesignation(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNOwnershipChain2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐOwnershipChainᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OwnershipChain) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -23117,11 +22507,11 @@ func (ec *executionContext) marshalNOwnershipChain2ᚖgithubᚗcomᚋsanctiongra
 	return ec._OwnershipChain(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNOwnershipCycle2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐOwnershipCycleᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OwnershipCycle) graphql.Marshaler {
+func (ec *executionContext) marshalNOwnershipExposure2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐOwnershipExposureᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OwnershipExposure) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
-		return ec.marshalNOwnershipCycle2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐOwnershipCycle(ctx, sel, v[i])
+		return ec.marshalNOwnershipExposure2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐOwnershipExposure(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -23131,14 +22521,6 @@ func (ec *executionContext) marshalNOwnershipCycle2ᚕᚖgithubᚗcomᚋsanction
 	}
 
 	return ret
-}
-
-func (ec *executionContext) marshalNOwnershipCycle2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐOwnershipCycle(ctx context.Context, sel ast.SelectionSet, v *model.OwnershipCycle) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "OwnershipCycle!")
-		return graphql.Null
-	}
-	return ec._OwnershipCycle(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNOwnershipExposure2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐOwnershipExposure(ctx context.Context, sel ast.SelectionSet, v *model.OwnershipExposure) graphql.Marshaler {
@@ -23366,6 +22748,22 @@ func (ec *executionContext) marshalNPropertyType2githubᚗcomᚋsanctiongraphᚋ
 	return v
 }
 
+func (ec *executionContext) marshalNRelationship2ᚕᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx context.Context, sel ast.SelectionSet, v [][]*model.Relationship) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRelationship2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNRelationship2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -23492,10 +22890,6 @@ func (ec *executionContext) marshalNSearchHit2ᚖgithubᚗcomᚋsanctiongraphᚋ
 		return graphql.Null
 	}
 	return ec._SearchHit(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNShareBounds2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐShareBounds(ctx context.Context, sel ast.SelectionSet, v model.ShareBounds) graphql.Marshaler {
-	return ec._ShareBounds(ctx, sel, &v)
 }
 
 func (ec *executionContext) unmarshalNSourceInput2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐSourceInput(ctx context.Context, v any) (model.SourceInput, error) {
@@ -23899,14 +23293,6 @@ func (ec *executionContext) marshalOBrokenLink2ᚖgithubᚗcomᚋsanctiongraph�
 		return graphql.Null
 	}
 	return ec._BrokenLink(ctx, sel, v)
-}
-
-func (ec *executionContext) unmarshalOCapturedFilter2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐCapturedFilter(ctx context.Context, v any) (*model.CapturedFilter, error) {
-	if v == nil {
-		return nil, nil
-	}
-	res, err := ec.unmarshalInputCapturedFilter(ctx, v)
-	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOChange2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐChange(ctx context.Context, sel ast.SelectionSet, v *model.Change) graphql.Marshaler {

@@ -59,7 +59,7 @@ func (r *Resolver) ownershipExposure(ctx context.Context, entity string, at *mod
 // rule's designated persons own (within the depth cap) is assessed, and
 // those that meet the rule (or, with filter.undetermined, that the data
 // cannot settle) without being designated themselves are listed.
-func (r *Resolver) capturedByOwnership(ctx context.Context, authority string, at *model.Date, filter *model.CapturedFilter, first *int, after *string) (*model.CapturedConnection, error) {
+func (r *Resolver) capturedByOwnership(ctx context.Context, authority string, at *model.Date, minStatus *schema.Status, kind *schema.Kind, undetermined *bool, first *int, after *string) (*model.CapturedConnection, error) {
 	rule, err := ownershipRule("authority", authority)
 	if err != nil {
 		return nil, err
@@ -68,13 +68,12 @@ func (r *Resolver) capturedByOwnership(ctx context.Context, authority string, at
 	if err != nil {
 		return nil, err
 	}
-	f := deref(filter)
-	q := model.OwnershipQuery{At: ownershipDay(at), Authority: rule.ID, MinStatus: deref(f.MinStatus), MaxStakes: capturedStakes}
+	q := model.OwnershipQuery{At: ownershipDay(at), Authority: rule.ID, MinStatus: deref(minStatus), MaxStakes: capturedStakes}
 	ids, truncated, err := r.Store.OwnedByDesignated(ctx, rule, q.MinStatus, 0, model.MaxCapturedCandidates)
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.CapturedConnection{Rule: rule.Model(), Truncated: truncated, Edges: []*model.CapturedEdge{}}
+	conn := &model.CapturedConnection{Rule: rule.Model(), Truncated: truncated, Nodes: []*model.OwnershipExposure{}}
 	var found []*model.OwnershipExposure
 	if len(ids) > 0 {
 		q.EntityIDs = ids
@@ -97,7 +96,7 @@ func (r *Resolver) capturedByOwnership(ctx context.Context, authority string, at
 				continue
 			}
 			want := model.Meets
-			if deref(f.Undetermined) {
+			if deref(undetermined) {
 				want = model.Undetermined
 			}
 			if x.Verdict == want {
@@ -105,7 +104,7 @@ func (r *Resolver) capturedByOwnership(ctx context.Context, authority string, at
 			}
 		}
 	}
-	if f.Kind != nil && len(found) > 0 {
+	if kind != nil && len(found) > 0 {
 		// The kind is read from the entities themselves.
 		kinds, err := r.Store.ResolvedByID(ctx, exposureIDs(found))
 		if err != nil {
@@ -113,9 +112,9 @@ func (r *Resolver) capturedByOwnership(ctx context.Context, authority string, at
 		}
 		found = slices.DeleteFunc(found, func(x *model.OwnershipExposure) bool {
 			e := kinds[x.EntityID]
-			return e == nil || e.Kind != *f.Kind
+			return e == nil || e.Kind != *kind
 		})
-		if !deref(f.Undetermined) {
+		if !deref(undetermined) {
 			conn.TotalCount = len(found)
 		} else {
 			conn.UndeterminedCount = len(found)
@@ -137,9 +136,7 @@ func (r *Resolver) capturedByOwnership(ctx context.Context, authority string, at
 	if err := r.fillOwnership(ctx, pageOf); err != nil {
 		return nil, err
 	}
-	for i, x := range pageOf {
-		conn.Edges = append(conn.Edges, &model.CapturedEdge{Cursor: cursor(lo + i), Node: x})
-	}
+	conn.Nodes = append(conn.Nodes, pageOf...)
 	conn.PageInfo = pageInfo(p, hi-lo, total)
 	return conn, nil
 }

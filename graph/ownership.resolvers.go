@@ -16,8 +16,8 @@ func (r *queryResolver) OwnershipExposure(ctx context.Context, entity string, at
 	return r.ownershipExposure(ctx, entity, at, authority, minStatus)
 }
 
-func (r *queryResolver) CapturedByOwnership(ctx context.Context, authority string, at *model.Date, filter *model.CapturedFilter, first *int, after *string) (*model.CapturedConnection, error) {
-	return r.capturedByOwnership(ctx, authority, at, filter, first, after)
+func (r *queryResolver) CapturedByOwnership(ctx context.Context, authority string, at *model.Date, minStatus *schema.Status, kind *schema.Kind, undetermined *bool, first *int, after *string) (*model.CapturedConnection, error) {
+	return r.capturedByOwnership(ctx, authority, at, minStatus, kind, undetermined, first, after)
 }
 
 func (r *queryResolver) OwnershipRules(ctx context.Context) ([]*model.OwnershipRule, error) {

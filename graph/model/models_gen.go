@@ -17,8 +17,9 @@ type Node interface {
 }
 
 type CapturedConnection struct {
-	Edges    []*CapturedEdge `json:"edges"`
-	PageInfo *PageInfo       `json:"pageInfo"`
+	// One page of answers, in order; pageInfo's cursors page through them.
+	Nodes    []*OwnershipExposure `json:"nodes"`
+	PageInfo *PageInfo            `json:"pageInfo"`
 	// Entities that meet the rule on the recorded data without being designated themselves.
 	TotalCount int `json:"totalCount"`
 	// Entities the recorded data cannot settle.
@@ -28,21 +29,6 @@ type CapturedConnection struct {
 	// More than 2000 entities were owned by designated persons; the rest were not assessed.
 	Truncated bool           `json:"truncated"`
 	Rule      *OwnershipRule `json:"rule"`
-}
-
-type CapturedEdge struct {
-	Cursor string             `json:"cursor"`
-	Node   *OwnershipExposure `json:"node"`
-}
-
-// Filters for capturedByOwnership.
-type CapturedFilter struct {
-	// Use only stakes and designations at least this well established.
-	MinStatus *schema.Status `json:"minStatus,omitempty"`
-	// Only entities of this kind.
-	Kind *schema.Kind `json:"kind,omitempty"`
-	// List the entities whose answer is UNDETERMINED instead of those that meet the rule.
-	Undetermined *bool `json:"undetermined,omitempty"`
 }
 
 type ChangeConnection struct {

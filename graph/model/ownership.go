@@ -225,3 +225,62 @@ type OwnershipExposure struct {
 	Explanation  []string
 	Caveat       string
 }
+
+// The share bounds as the API shows them, flat (each GraphQL type adds to
+// the cost of reading the schema, so the bounds are fields, not a type).
+
+// TotalLow is Total.Low.
+func (x *OwnershipExposure) TotalLow() float64 { return x.Total.Low }
+
+// TotalHigh is Total.High.
+func (x *OwnershipExposure) TotalHigh() float64 { return x.Total.High }
+
+// LargestSingleLow is LargestSingle.Low.
+func (x *OwnershipExposure) LargestSingleLow() float64 { return x.LargestSingle.Low }
+
+// LargestSingleHigh is LargestSingle.High.
+func (x *OwnershipExposure) LargestSingleHigh() float64 { return x.LargestSingle.High }
+
+// ListingRels are the DESIGNATES relationships of the entity's own listings.
+func (x *OwnershipExposure) ListingRels() []*Relationship { return designationRels(x.ListedItself) }
+
+// CycleRels are the cycles as lists of OWNS relationships.
+func (x *OwnershipExposure) CycleRels() [][]*Relationship {
+	out := make([][]*Relationship, len(x.Cycles))
+	for i, c := range x.Cycles {
+		out[i] = c.Relationships
+	}
+	return out
+}
+
+// ShareLow is Share.Low.
+func (o *DesignatedOwner) ShareLow() float64 { return o.Share.Low }
+
+// ShareHigh is Share.High.
+func (o *DesignatedOwner) ShareHigh() float64 { return o.Share.High }
+
+// DesignationRels are the DESIGNATES relationships of the owner's listings
+// that held or may have held on the date.
+func (o *DesignatedOwner) DesignationRels() []*Relationship {
+	var held []*OwnerDesignation
+	for _, d := range o.Designations {
+		if d.State != NotHeld {
+			held = append(held, d)
+		}
+	}
+	return designationRels(held)
+}
+
+// ShareLow is Share.Low.
+func (c *OwnershipChain) ShareLow() float64 { return c.Share.Low }
+
+// ShareHigh is Share.High.
+func (c *OwnershipChain) ShareHigh() float64 { return c.Share.High }
+
+func designationRels(ds []*OwnerDesignation) []*Relationship {
+	out := make([]*Relationship, 0, len(ds))
+	for _, d := range ds {
+		out = append(out, d.Relationship)
+	}
+	return out
+}

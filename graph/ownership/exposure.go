@@ -435,11 +435,16 @@ func (c *calc) explain(out *model.OwnershipExposure) []string {
 	case model.Held:
 		ss = append(ss, fmt.Sprintf("%s is itself designated by %s on %s.", name, r.ID, out.At))
 	case model.Unknown:
-		ss = append(ss, fmt.Sprintf("Whether %s itself was designated by %s on %s is unknown (%s).", name, r.ID, out.At, explanations(out.ListedItself)))
+		ss = append(ss, fmt.Sprintf("Whether %s itself was designated by %s on %s is unknown (%s).", name, r.ID, out.At, explanations(out.ListedItself, model.Unknown)))
+	}
+	for _, o := range out.Owners {
+		if o.State == model.Held {
+			ss = append(ss, fmt.Sprintf("%s holds %s and is designated by %s on %s (%s).", c.name(o.EntityID), bounds(o.Share), r.ID, out.At, explanations(o.Designations, model.Held)))
+		}
 	}
 	for _, o := range out.Owners {
 		if o.State == model.Unknown {
-			ss = append(ss, fmt.Sprintf("Whether %s was designated by %s on %s is unknown (%s): counted in the upper bound only.", c.name(o.EntityID), r.ID, out.At, explanations(o.Designations)))
+			ss = append(ss, fmt.Sprintf("Whether %s was designated by %s on %s is unknown (%s): counted in the upper bound only.", c.name(o.EntityID), r.ID, out.At, explanations(o.Designations, model.Unknown)))
 		}
 	}
 	for _, u := range out.UnknownLinks {
@@ -486,10 +491,13 @@ func ownedOf(c *calc, r *model.Relationship) string {
 	return r.ToID
 }
 
-func explanations(ds []*model.OwnerDesignation) string {
+// explanations says why each listing in state st is in it.
+func explanations(ds []*model.OwnerDesignation, st model.DesignationState) string {
 	var out []string
 	for _, d := range ds {
-		out = append(out, d.Sanction.Name+": "+d.Explanation)
+		if d.State == st {
+			out = append(out, d.Sanction.Name+": "+d.Explanation)
+		}
 	}
 	return strings.Join(out, "; ")
 }
