@@ -22,7 +22,8 @@ const openEnd = "9999-12-31"
 //     listing date, it did not hold;
 //   - a listing no edition holds (a curated record) holds from its listing
 //     date or validFrom; with neither, whether it held on a date is
-//     UNKNOWN.
+//     UNKNOWN. (On a listing the editions hold, validFrom is the first
+//     edition's date, not a listing date, and is not read.)
 //
 // A partial date is stored as its first day (validUntil as its last), so a
 // listing "2024-02" counts from 2024-02-01.
@@ -35,8 +36,11 @@ func DesignationState(d *model.DesignationFact, editions []string, at string) (m
 			return model.NotHeld, end.what + end.day
 		}
 	}
+	// A listing the editions hold has validFrom set from its periods (the
+	// first edition that holds it), which is no listing date; a curated
+	// listing's validFrom is one.
 	start := d.ListingDate
-	if start == "" {
+	if start == "" && len(d.PeriodFrom) == 0 {
 		start = first(s.ValidFrom, d.Designates.ValidFrom)
 	}
 	if start != "" && at < start {

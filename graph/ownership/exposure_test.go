@@ -176,14 +176,17 @@ func TestExposure(t *testing.T) {
 		// loaded is of 2024-05-03: held from then, unknown before.
 		b := newFacts().stake("X", "T", "60", "", "")
 		b.f.Designations["X"] = []*model.DesignationFact{{EntityID: "X",
-			Sanction:   &model.Entity{ID: "ofac-sanction:1", Name: "SDN 1", Properties: model.Properties{}, Provenance: model.Provenance{Status: schema.Confirmed, Dataset: "ofac-sdn"}},
+			Sanction: &model.Entity{ID: "ofac-sanction:1", Name: "SDN 1", Properties: model.Properties{},
+				// The loader sets validFrom from the first edition holding it.
+				Provenance: model.Provenance{Status: schema.Confirmed, Dataset: "ofac-sdn", ValidFrom: "2024-05-03"}},
 			Designates: &model.Relationship{ID: "d", Provenance: model.Provenance{Status: schema.Confirmed}},
 			PeriodFrom: []string{"2024-05-03"}, PeriodUntil: []string{"9999-12-31"}}}
 		b.f.Editions["ofac-sdn"] = []string{"2024-05-03"}
 		e := exposure(t, "OFAC", b, "T", "2024-03-01")
 		want(t, e, model.ShareBounds{Low: 0, High: 60}, model.Undetermined)
-		if len(e.Owners) != 1 || e.Owners[0].State != model.Unknown {
-			t.Errorf("owners %+v", e.Owners)
+		if len(e.Owners) != 1 || e.Owners[0].State != model.Unknown ||
+			e.Owners[0].Designations[0].Explanation != "first seen in the edition of 2024-05-03; the list gives no listing date" {
+			t.Errorf("owners %+v", e.Owners[0].Designations[0])
 		}
 		want(t, exposure(t, "OFAC", b, "T", "2024-05-03"), model.ShareBounds{Low: 60, High: 60}, model.Meets)
 	})
