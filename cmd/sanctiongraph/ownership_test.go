@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -198,4 +200,35 @@ func TestOwnershipOfAurus(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestOwnershipReadmeExample checks that the README's worked example of
+// ownershipExposure (section "Who is caught by ownership"), on the curated
+// dataset that `sanctiongraph dev` loads, returns what the README shows.
+func TestOwnershipReadmeExample(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(readme), "### Who is caught by ownership")
+	if !ok {
+		t.Fatal("README has no section \"Who is caught by ownership\"")
+	}
+	blocks := strings.Split(rest, "```")
+	if len(blocks) < 4 || !strings.HasPrefix(blocks[1], "graphql\n") || !strings.HasPrefix(blocks[3], "json\n") {
+		t.Fatal("the section does not start with a graphql block and a json block")
+	}
+	query, want := strings.TrimPrefix(blocks[1], "graphql\n"), strings.TrimPrefix(blocks[3], "json\n")
+	ctx := env.Reset(t)
+	if _, err := importer.LoadCurated(ctx, env.Store); err != nil {
+		t.Fatal(err)
+	}
+	app, _ := startService(t)
+	var got bytes.Buffer
+	if err := json.Indent(&got, postRaw(t, app.Server.URL(), query, nil), "", "  "); err != nil {
+		t.Fatal(err)
+	}
+	if strings.TrimSpace(got.String()) != strings.TrimSpace(want) {
+		t.Errorf("the README's example answers\n%s\nwant (README)\n%s", got.String(), want)
+	}
 }
