@@ -177,3 +177,30 @@ func cursorOf(t *testing.T, data json.RawMessage) string {
 	_ = json.Unmarshal(data, &d)
 	return d.C.PageInfo.EndCursor
 }
+
+// TestPathsShowOwnershipShares checks that an ownership hop of a path says
+// its share.
+func TestPathsShowOwnershipShares(t *testing.T) {
+	st := pathStore(new(model.PathQuery))
+	nami := &model.Entity{ID: "org:nami", Kind: schema.Organization, Name: "NAMI", Properties: model.Properties{}}
+	aurus := &model.Entity{ID: "org:aurus", Kind: schema.Organization, Name: "Aurus", Properties: model.Properties{}}
+	owns := &model.Relationship{ID: "OWNS|org:nami|org:aurus", Type: schema.Owns, FromID: nami.ID, ToID: aurus.ID,
+		Properties: model.Properties{"share": {"63.5"}}, Provenance: model.Provenance{Status: schema.Confirmed}}
+	st.PathsFn = func(ctx context.Context, q model.PathQuery) (model.PathSearch, error) {
+		return model.PathSearch{Paths: []model.Path{{Nodes: []*model.Entity{nami, aurus}, Rels: []*model.Relationship{owns}, Forward: []bool{true},
+			FromRecords: []string{nami.ID}, ToRecords: []string{aurus.ID}}}}, nil
+	}
+	st.ResolveEntityFn = func(ctx context.Context, ref string, view model.View) (*model.Entity, error) {
+		if ref == "org:nami" {
+			return nami, nil
+		}
+		return aurus, nil
+	}
+	st.EvidenceByFactFn = func(ctx context.Context, ids []string) (map[string][]model.Evidence, error) {
+		return map[string][]model.Evidence{}, nil
+	}
+	resp, _ := query(t, st, `{ paths(from: "org:nami", to: "org:aurus") { paths { hops { sentence } } } }`, nil)
+	if want := `{"paths":{"paths":[{"hops":[{"sentence":"NAMI — owns 63.5 % → Aurus, no source recorded"}]}]}}`; string(resp.Data) != want {
+		t.Errorf("data = %s %v\nwant %s", resp.Data, resp.Errors, want)
+	}
+}
