@@ -74,12 +74,27 @@ func (r *Resolver) capturedByOwnership(ctx context.Context, authority string, at
 		return nil, err
 	}
 	conn := &model.CapturedConnection{Rule: rule.Model(), Truncated: truncated, Nodes: []*model.OwnershipExposure{}}
+	if kind != nil && len(ids) > 0 {
+		// The kind is read from the entities themselves.
+		ents, err := r.Store.ResolvedByID(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		ids = slices.DeleteFunc(ids, func(id string) bool {
+			e := ents[id]
+			return e == nil || e.Kind != *kind
+		})
+	}
 	var found []*model.OwnershipExposure
 	if len(ids) > 0 {
 		q.EntityIDs = ids
 		facts, err := r.Store.OwnershipFacts(ctx, q)
 		if err != nil {
 			return nil, err
+		}
+		want := model.Meets
+		if deref(undetermined) {
+			want = model.Undetermined
 		}
 		for _, id := range ids {
 			x := ownership.Exposure(rule, ownership.Input{Facts: facts, EntityID: id, At: q.At, MinStatus: q.MinStatus})
@@ -92,32 +107,10 @@ func (r *Resolver) capturedByOwnership(ctx context.Context, authority string, at
 				conn.TotalCount++
 			case model.Undetermined:
 				conn.UndeterminedCount++
-			default:
-				continue
-			}
-			want := model.Meets
-			if deref(undetermined) {
-				want = model.Undetermined
 			}
 			if x.Verdict == want {
 				found = append(found, x)
 			}
-		}
-	}
-	if kind != nil && len(found) > 0 {
-		// The kind is read from the entities themselves.
-		kinds, err := r.Store.ResolvedByID(ctx, exposureIDs(found))
-		if err != nil {
-			return nil, err
-		}
-		found = slices.DeleteFunc(found, func(x *model.OwnershipExposure) bool {
-			e := kinds[x.EntityID]
-			return e == nil || e.Kind != *kind
-		})
-		if !deref(undetermined) {
-			conn.TotalCount = len(found)
-		} else {
-			conn.UndeterminedCount = len(found)
 		}
 	}
 	slices.SortStableFunc(found, func(a, b *model.OwnershipExposure) int {
@@ -146,14 +139,6 @@ func cmpDesc(a, b float64) int {
 		return -1
 	}
 	return 1
-}
-
-func exposureIDs(xs []*model.OwnershipExposure) []string {
-	ids := make([]string, len(xs))
-	for i, x := range xs {
-		ids[i] = x.EntityID
-	}
-	return ids
 }
 
 // fillOwnership sets the resolved entities the answers name, read in one

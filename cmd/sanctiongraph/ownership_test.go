@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sanctiongraph/sanctiongraph/graph/model"
+	"github.com/sanctiongraph/sanctiongraph/graph/ownership"
 	"github.com/sanctiongraph/sanctiongraph/loaders/importer"
 	"github.com/sanctiongraph/sanctiongraph/loaders/sharedtest"
 )
@@ -231,4 +233,48 @@ func TestOwnershipReadmeExample(t *testing.T) {
 	if strings.TrimSpace(got.String()) != strings.TrimSpace(want) {
 		t.Errorf("the README's example answers\n%s\nwant (README)\n%s", got.String(), want)
 	}
+}
+
+// BenchmarkOwnershipOnTheLists measures ownership on the curated dataset
+// plus the UN 2026 and OFAC SDN 2024 lists, through the store and the
+// rules as the resolvers run them:
+//
+//	go test -run '^$' -bench BenchmarkOwnershipOnTheLists -benchtime 20x ./cmd/sanctiongraph
+//
+// exposure: one entity's OFAC exposure on a day (Aurus: five owners over
+// time, NAMI and Sollers listed; Gazprom Tech: one owner of unknown
+// share); captured: capturedByOwnership's work, every entity OFAC's
+// designated persons own, assessed.
+func BenchmarkOwnershipOnTheLists(b *testing.B) {
+	ctx := listsGraph(b)
+	rule, _ := ownership.RuleFor("OFAC")
+	for _, id := range []string{"org:aurus", "org:gazprom-tech"} {
+		b.Run("exposure/"+id, func(b *testing.B) {
+			for b.Loop() {
+				f, err := env.Store.OwnershipFacts(ctx, model.OwnershipQuery{EntityIDs: []string{id}, At: "2024-06-01"})
+				if err != nil {
+					b.Fatal(err)
+				}
+				ownership.Exposure(rule, ownership.Input{Facts: f, EntityID: id, At: "2024-06-01"})
+			}
+		})
+	}
+	b.Run("captured", func(b *testing.B) {
+		var n int
+		for b.Loop() {
+			ids, _, err := env.Store.OwnedByDesignated(ctx, rule, "", 0, model.MaxCapturedCandidates)
+			if err != nil {
+				b.Fatal(err)
+			}
+			n = len(ids)
+			f, err := env.Store.OwnershipFacts(ctx, model.OwnershipQuery{EntityIDs: ids, At: "2024-06-01", MaxStakes: 50000})
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, id := range ids {
+				ownership.Exposure(rule, ownership.Input{Facts: f, EntityID: id, At: "2024-06-01"})
+			}
+		}
+		b.ReportMetric(float64(n), "candidates")
+	})
 }
