@@ -3556,8 +3556,10 @@ type ListingChangeEdge {
   legal determinations (` + "`" + `caveat` + "`" + `).
 
   ` + "`" + `entity` + "`" + ` takes an id or a name (resolved entities: the records of one
-  company answer as one); ` + "`" + `at` + "`" + ` defaults to today; ` + "`" + `authority` + "`" + ` is OFAC, EU or
-  UK. Errors: BAD_USER_INPUT naming the argument (unknown authority, bad
+  company answer as one); ` + "`" + `at` + "`" + ` defaults to today (UTC), and a partial date
+  (2024, 2024-06) is read as its first day; ` + "`" + `authority` + "`" + ` is OFAC, EU or UK.
+  A stake or listing dated only to a month or year holds from the first day
+  of its start to the last day of its end; one without dates always holds. Errors: BAD_USER_INPUT naming the argument (unknown authority, bad
   date, ambiguous name with extensions.candidates), NOT_FOUND.
   """
   ownershipExposure(entity: String!, at: Date, authority: String! = "OFAC", minStatus: Status): OwnershipExposure!
