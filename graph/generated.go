@@ -348,6 +348,8 @@ type ComplexityRoot struct {
 		LargestSingleLow  func(childComplexity int) int
 		Listed            func(childComplexity int) int
 		ListingRels       func(childComplexity int) int
+		LookThroughHigh   func(childComplexity int) int
+		LookThroughLow    func(childComplexity int) int
 		Owners            func(childComplexity int) int
 		Rule              func(childComplexity int) int
 		TotalHigh         func(childComplexity int) int
@@ -371,6 +373,7 @@ type ComplexityRoot struct {
 	OwnershipRule struct {
 		Aggregation   func(childComplexity int) int
 		Authority     func(childComplexity int) int
+		Cascade       func(childComplexity int) int
 		Comparison    func(childComplexity int) int
 		Name          func(childComplexity int) int
 		Text          func(childComplexity int) int
@@ -1917,6 +1920,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OwnershipExposure.ListingRels(childComplexity), true
+	case "OwnershipExposure.lookThroughHigh":
+		if e.ComplexityRoot.OwnershipExposure.LookThroughHigh == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipExposure.LookThroughHigh(childComplexity), true
+	case "OwnershipExposure.lookThroughLow":
+		if e.ComplexityRoot.OwnershipExposure.LookThroughLow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipExposure.LookThroughLow(childComplexity), true
 	case "OwnershipExposure.owners":
 		if e.ComplexityRoot.OwnershipExposure.Owners == nil {
 			break
@@ -2021,6 +2036,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.OwnershipRule.Authority(childComplexity), true
+	case "OwnershipRule.cascade":
+		if e.ComplexityRoot.OwnershipRule.Cascade == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipRule.Cascade(childComplexity), true
 	case "OwnershipRule.comparison":
 		if e.ComplexityRoot.OwnershipRule.Comparison == nil {
 			break
@@ -3546,7 +3567,14 @@ type ListingChangeEdge {
   validity and the OWNS relationship for its evidence.
 
   Shares multiply along a chain and add up across chains and owners; a
-  chain ends at the first designated owner. A stake without a recorded share,
+  chain ends at the first designated owner, or (under a rule with
+  ` + "`" + `cascade` + "`" + `, as all three are) at the first owner that meets the rule
+  itself through its own owners (` + "`" + `state: BY_OWNERSHIP` + "`" + `), whose whole stake
+  then counts: OFAC's guidance treats an entity 50 % owned by a blocked
+  person as blocked, and an entity it owns 50 % of as blocked too.
+  ` + "`" + `lookThroughLow` + "`" + `/` + "`" + `lookThroughHigh` + "`" + ` give the share multiplied all the way
+  up to designated persons beside it (54 % where X, designated, owns 90 % of
+  H and H 60 % of the entity; the rule counts H's 60 %). A stake without a recorded share,
   or an owner whose designation on the date is unknown (the OFAC SDN list
   gives no listing dates), makes the answer a range (` + "`" + `total.low` + "`" + ` to
   ` + "`" + `total.high` + "`" + `) and is named (` + "`" + `unknownLinks` + "`" + `, ` + "`" + `owners[].state` + "`" + `), never
@@ -3598,6 +3626,8 @@ type OwnershipRule {
   aggregation: String!
   "For single: joint means the owners' combined share counts only under a joint arrangement, which the graph does not record."
   together: String
+  "An owner that meets the rule itself through its own owners counts as designated (its whole stake counts)."
+  cascade: Boolean!
   "The rule in words, with the guidance it follows."
   text: String!
 }
@@ -3618,6 +3648,8 @@ enum DesignationState {
   "The date of the listing is not known well enough (no listing date, first seen in an edition after the date, or added or removed between two editions)."
   UNKNOWN
   NOT_HELD
+  "Not designated, but meets the rule itself through its own owners on the recorded data: under a cascading rule its stakes count in full."
+  BY_OWNERSHIP
 }
 
 type OwnershipExposure {
@@ -3632,6 +3664,9 @@ type OwnershipExposure {
   "The largest share one designated owner holds, directly and indirectly: at least largestSingleLow, at most largestSingleHigh."
   largestSingleLow: Float!
   largestSingleHigh: Float!
+  "The share designated persons hold with shares multiplied all the way up (no owner counted as designated for meeting the rule itself)."
+  lookThroughLow: Float!
+  lookThroughHigh: Float!
   "The designated owners (and those whose designation on the date is unknown), each with its share."
   owners: [DesignatedOwner!]!
   "Every chain that counts, owner first."
@@ -3658,7 +3693,7 @@ type DesignatedOwner {
   "Percent, directly and indirectly: at least shareLow, at most shareHigh."
   shareLow: Float!
   shareHigh: Float!
-  "HELD, or UNKNOWN when whether it was designated on the date is not known (the explanation says why for each listing)."
+  "HELD; BY_OWNERSHIP when it is not designated but meets the rule itself through its owners; UNKNOWN when either is not known on the date (the explanation says why)."
   state: DesignationState!
   "Its listings by the authority that held (or may have held) on the date: the DESIGNATES relationships, from the listing."
   designations: [Relationship!]!
@@ -3672,9 +3707,9 @@ type OwnershipChain {
   "The product of the hops' shares, percent; an unknown share counts 0 in shareLow and at most what the other recorded stakes leave in shareHigh."
   shareLow: Float!
   shareHigh: Float!
-  "Counts in total.low: its owner was designated on the date."
+  "Counts in totalLow: its owner was designated on the date (or meets the rule itself)."
   inLowerBound: Boolean!
-  "Counts in total.high."
+  "Counts in totalHigh."
   inUpperBound: Boolean!
   "The chain ends at the depth cap, at an entity whose owners were not read."
   depthCut: Boolean!
@@ -4901,6 +4936,10 @@ func (ec *executionContext) childFields_OwnershipExposure(ctx context.Context, f
 		return ec.fieldContext_OwnershipExposure_largestSingleLow(ctx, field)
 	case "largestSingleHigh":
 		return ec.fieldContext_OwnershipExposure_largestSingleHigh(ctx, field)
+	case "lookThroughLow":
+		return ec.fieldContext_OwnershipExposure_lookThroughLow(ctx, field)
+	case "lookThroughHigh":
+		return ec.fieldContext_OwnershipExposure_lookThroughHigh(ctx, field)
 	case "owners":
 		return ec.fieldContext_OwnershipExposure_owners(ctx, field)
 	case "chains":
@@ -4961,6 +5000,8 @@ func (ec *executionContext) childFields_OwnershipRule(ctx context.Context, field
 		return ec.fieldContext_OwnershipRule_aggregation(ctx, field)
 	case "together":
 		return ec.fieldContext_OwnershipRule_together(ctx, field)
+	case "cascade":
+		return ec.fieldContext_OwnershipRule_cascade(ctx, field)
 	case "text":
 		return ec.fieldContext_OwnershipRule_text(ctx, field)
 	}
@@ -11701,6 +11742,52 @@ func (ec *executionContext) fieldContext_OwnershipExposure_largestSingleHigh(_ c
 	return graphql.NewScalarFieldContext("OwnershipExposure", field, true, false, "Float")
 }
 
+func (ec *executionContext) _OwnershipExposure_lookThroughLow(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipExposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipExposure_lookThroughLow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LookThroughLow(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipExposure_lookThroughLow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipExposure", field, true, false, "Float")
+}
+
+func (ec *executionContext) _OwnershipExposure_lookThroughHigh(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipExposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipExposure_lookThroughHigh(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LookThroughHigh(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipExposure_lookThroughHigh(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipExposure", field, true, false, "Float")
+}
+
 func (ec *executionContext) _OwnershipExposure_owners(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipExposure) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12332,6 +12419,29 @@ func (ec *executionContext) _OwnershipRule_together(ctx context.Context, field g
 }
 func (ec *executionContext) fieldContext_OwnershipRule_together(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("OwnershipRule", field, true, false, "String")
+}
+
+func (ec *executionContext) _OwnershipRule_cascade(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipRule_cascade(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cascade, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipRule_cascade(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipRule", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _OwnershipRule_text(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipRule) (ret graphql.Marshaler) {
@@ -19856,6 +19966,16 @@ func (ec *executionContext) _OwnershipExposure(ctx context.Context, sel ast.Sele
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "lookThroughLow":
+			out.Values[i] = ec._OwnershipExposure_lookThroughLow(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lookThroughHigh":
+			out.Values[i] = ec._OwnershipExposure_lookThroughHigh(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "owners":
 			out.Values[i] = ec._OwnershipExposure_owners(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -20030,6 +20150,11 @@ func (ec *executionContext) _OwnershipRule(ctx context.Context, sel ast.Selectio
 		case "together":
 			out.Values[i] = ec._OwnershipRule_together(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cascade":
+			out.Values[i] = ec._OwnershipRule_cascade(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
 		case "text":
@@ -21800,14 +21925,16 @@ func (ec *executionContext) marshalNDesignationState2githubᚗcomᚋsanctiongrap
 
 var (
 	unmarshalNDesignationState2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDesignationState = map[string]model.DesignationState{
-		"HELD":     model.Held,
-		"UNKNOWN":  model.Unknown,
-		"NOT_HELD": model.NotHeld,
+		"HELD":         model.Held,
+		"UNKNOWN":      model.Unknown,
+		"NOT_HELD":     model.NotHeld,
+		"BY_OWNERSHIP": model.ByOwnership,
 	}
 	marshalNDesignationState2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDesignationState = map[model.DesignationState]string{
-		model.Held:    "HELD",
-		model.Unknown: "UNKNOWN",
-		model.NotHeld: "NOT_HELD",
+		model.Held:        "HELD",
+		model.Unknown:     "UNKNOWN",
+		model.NotHeld:     "NOT_HELD",
+		model.ByOwnership: "BY_OWNERSHIP",
 	}
 )
 

@@ -96,8 +96,9 @@ func (r *Resolver) capturedByOwnership(ctx context.Context, authority string, at
 		if deref(undetermined) {
 			want = model.Undetermined
 		}
+		engine := ownership.New(rule, ownership.Input{Facts: facts, At: q.At, MinStatus: q.MinStatus})
 		for _, id := range ids {
-			x := ownership.Exposure(rule, ownership.Input{Facts: facts, EntityID: id, At: q.At, MinStatus: q.MinStatus})
+			x := engine.Exposure(id)
 			conn.Assessed++
 			if x.Listed == model.Held {
 				continue

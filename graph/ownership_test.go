@@ -82,7 +82,7 @@ func TestOwnershipAnswer(t *testing.T) {
 	t.Run("Exposure", func(t *testing.T) {
 		var got model.OwnershipQuery
 		resp, _ := query(t, ownershipStore(&got), `{ ownershipExposure(entity: "org:aurus", at: "2024-06-01", authority: "ofac", minStatus: REPORTED) {
-			entity { id } at verdict totalLow totalHigh largestSingleLow largestSingleHigh rule { authority threshold comparison aggregation together }
+			entity { id } at verdict totalLow totalHigh largestSingleLow largestSingleHigh lookThroughLow lookThroughHigh rule { authority threshold comparison aggregation together }
 			owners { entity { name } shareLow shareHigh state designations { id } }
 			chains { owner { id } shareLow shareHigh inLowerBound inUpperBound sentence hops { owner { id } owned { id } share maxShare relationship { id } } }
 			unknownLinks { id } cycles { id } depthCut { id } listed listings { id } explanation caveat } }`, nil)
@@ -94,10 +94,10 @@ func TestOwnershipAnswer(t *testing.T) {
 		}
 		var data struct {
 			X struct {
-				At                  string
-				Verdict             string
-				TotalLow, TotalHigh float64
-				Rule                struct {
+				At                                  string
+				Verdict                             string
+				TotalLow, TotalHigh, LookThroughLow float64
+				Rule                                struct {
 					Authority string
 					Together  *string
 				}
@@ -120,19 +120,22 @@ func TestOwnershipAnswer(t *testing.T) {
 			t.Fatal(err)
 		}
 		x := data.X
-		if x.Verdict != "MEETS" || x.TotalLow != 54 || x.TotalHigh != 54 || x.Rule.Authority != "OFAC" || x.Rule.Together != nil {
+		// Holding meets the rule itself (90 % by Blocked), so its whole 60 %
+		// counts; multiplied all the way up, Blocked holds 54 %.
+		if x.Verdict != "MEETS" || x.TotalLow != 60 || x.TotalHigh != 60 || x.LookThroughLow != 54 || x.Rule.Authority != "OFAC" || x.Rule.Together != nil {
 			t.Errorf("answer %s", resp.Data)
 		}
-		if len(x.Chains) != 1 || x.Chains[0].Sentence != "Blocked (designated) — owns 90 % → Holding — owns 60 % → Aurus: 54 %" || len(x.Chains[0].Hops) != 2 || *x.Chains[0].Hops[0].Share != 90 {
+		if len(x.Chains) != 1 || x.Chains[0].Sentence != "Holding (meets the rule through its owners) — owns 60 % → Aurus: 60 %" || len(x.Chains[0].Hops) != 1 || *x.Chains[0].Hops[0].Share != 60 {
 			t.Errorf("chains %s", resp.Data)
 		}
-		if len(x.Owners) != 1 || x.Owners[0].State != "HELD" || x.Owners[0].Designations[0].ID != "DESIGNATES|ofac-sanction:1|org:x" || x.Listed != "NOT_HELD" || x.Caveat == "" {
+		if len(x.Owners) != 1 || x.Owners[0].State != "BY_OWNERSHIP" || len(x.Owners[0].Designations) != 0 || x.Listed != "NOT_HELD" || x.Caveat == "" {
 			t.Errorf("owners %s", resp.Data)
 		}
 		want := []string{
-			"On 2024-06-01, persons designated by OFAC hold 54 % of Aurus on the recorded data, all designated owners together; the largest single designated owner holds 54 %.",
+			"On 2024-06-01, persons designated by OFAC (or meeting its rule through their own owners) hold 60 % of Aurus on the recorded data, all designated owners together; the largest single designated owner holds 60 %.",
+			"Multiplied along every chain up to designated persons (look-through), they hold 54 %; the OFAC 50 Percent Rule counts an owner that itself meets it as designated, so that owner's whole stake counts.",
 			"Aurus meets the threshold of the OFAC 50 Percent Rule (50 % or more, all designated owners together) on the recorded data.",
-			"Blocked holds 54 % and is designated by OFAC on 2024-06-01 (SDN 1: listed from 2020-01-01).",
+			"Holding holds 60 %; it is not designated by OFAC on 2024-06-01 but meets the rule itself on the recorded data (90 % held through its owners), so its stake counts in full.",
 		}
 		if strings.Join(x.Explanation, "\n") != strings.Join(want, "\n") {
 			t.Errorf("explanation:\n%s", strings.Join(x.Explanation, "\n"))
@@ -146,7 +149,7 @@ func TestOwnershipAnswer(t *testing.T) {
 		if len(resp.Errors) > 0 {
 			t.Fatal(resp.Errors)
 		}
-		// org:h 90 % first, then org:aurus 54 %; one per page.
+		// org:h 90 % first, then org:aurus 60 %; one per page.
 		want := `{"capturedByOwnership":{"totalCount":2,"undeterminedCount":0,"assessed":2,"truncated":false,"rule":{"authority":"OFAC"},` +
 			`"pageInfo":{"hasNextPage":true,"endCursor":"` + cursorOf(t, resp.Data) + `"},"nodes":[{"entity":{"id":"org:h"},"totalLow":90,"verdict":"MEETS"}]}}`
 		if string(resp.Data) != want {
@@ -158,10 +161,10 @@ func TestOwnershipAnswer(t *testing.T) {
 		}
 	})
 	t.Run("Rules", func(t *testing.T) {
-		resp, _ := query(t, ownershipStore(new(model.OwnershipQuery)), `{ ownershipRules { authority threshold comparison aggregation together } }`, nil)
-		want := `{"ownershipRules":[{"authority":"OFAC","threshold":50,"comparison":"at_least","aggregation":"owners","together":null},` +
-			`{"authority":"EU","threshold":50,"comparison":"more_than","aggregation":"single","together":"joint"},` +
-			`{"authority":"UK","threshold":50,"comparison":"more_than","aggregation":"single","together":"joint"}]}`
+		resp, _ := query(t, ownershipStore(new(model.OwnershipQuery)), `{ ownershipRules { authority threshold comparison aggregation together cascade } }`, nil)
+		want := `{"ownershipRules":[{"authority":"OFAC","threshold":50,"comparison":"at_least","aggregation":"owners","together":null,"cascade":true},` +
+			`{"authority":"EU","threshold":50,"comparison":"more_than","aggregation":"single","together":"joint","cascade":true},` +
+			`{"authority":"UK","threshold":50,"comparison":"more_than","aggregation":"single","together":"joint","cascade":true}]}`
 		if string(resp.Data) != want {
 			t.Errorf("data = %s", resp.Data)
 		}

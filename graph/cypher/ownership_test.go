@@ -121,21 +121,24 @@ func TestOwnershipExposure(t *testing.T) {
 		}
 	})
 	t.Run("IndirectMultiplies", func(t *testing.T) {
+		// 60 % × 90 % = 54 % look-through; h2 meets the rule itself (90 %
+		// by x2), so under it h2's whole 60 % counts.
 		x := expose(t, "OFAC", "t2", day)
-		check(t, x, 54, 54, model.Meets)
-		if len(x.Chains) != 1 {
+		check(t, x, 60, 60, model.Meets)
+		if x.LookThrough != (model.ShareBounds{Low: 54, High: 54}) {
+			t.Errorf("look-through %v, want 54 %%", x.LookThrough)
+		}
+		if len(x.Chains) != 1 || x.Chains[0].OwnerID != "h2" || x.Owners[0].State != model.ByOwnership {
 			t.Fatalf("chains %+v", x.Chains)
 		}
-		ch := x.Chains[0]
-		var rels []string
-		for _, h := range ch.Hops {
-			rels = append(rels, h.Relationship.ID)
+		h := expose(t, "OFAC", "h2", day)
+		check(t, h, 90, 90, model.Meets)
+		rels := []string{h.Chains[0].Hops[0].Relationship.ID, x.Chains[0].Hops[0].Relationship.ID}
+		if !slices.Equal(rels, []string{"OWNS|x2|h2", "OWNS|h2|t2"}) {
+			t.Errorf("hops %v", rels)
 		}
-		if ch.OwnerID != "x2" || !slices.Equal(rels, []string{"OWNS|x2|h2", "OWNS|h2|t2"}) {
-			t.Errorf("chain owner %s, hops %v", ch.OwnerID, rels)
-		}
-		if !strings.Contains(ch.Sentence, "owns 90 % → Company h2 — owns 60 % → Company t2: 54 %") {
-			t.Errorf("sentence %q", ch.Sentence)
+		if s := x.Chains[0].Sentence; s != "Company h2 (meets the rule through its owners) — owns 60 % → Company t2: 60 %" {
+			t.Errorf("sentence %q", s)
 		}
 		// Every hop's evidence is the relationship's.
 		ev, err := env.Store.EvidenceByFact(ctx, rels)
@@ -149,8 +152,13 @@ func TestOwnershipExposure(t *testing.T) {
 		}
 	})
 	t.Run("CycleTerminates", func(t *testing.T) {
+		// 50 % × 50 % × 50 % = 12.5 % look-through; under the rule b3
+		// (50 % by x3) and then a3 (50 % by b3) are blocked: 50 %.
 		x := expose(t, "OFAC", "t3", day)
-		check(t, x, 12.5, 12.5, model.DoesNotMeet) // 50 % × 50 % × 50 %
+		check(t, x, 50, 50, model.Meets)
+		if x.LookThrough != (model.ShareBounds{Low: 12.5, High: 12.5}) {
+			t.Errorf("look-through %v", x.LookThrough)
+		}
 		if len(x.Cycles) != 1 || !slices.Equal(x.Cycles[0].EntityIDs, []string{"a3", "b3"}) {
 			t.Errorf("cycles %+v", x.Cycles)
 		}
@@ -185,14 +193,15 @@ func TestOwnershipExposure(t *testing.T) {
 			t.Fatal(err)
 		}
 		var meets []string
+		engine := ownership.New(rule, ownership.Input{Facts: f, At: day})
 		for _, id := range ids {
-			if x := ownership.Exposure(rule, ownership.Input{Facts: f, EntityID: id, At: day}); x.Verdict == model.Meets && x.Listed != model.Held {
+			if x := engine.Exposure(id); x.Verdict == model.Meets && x.Listed != model.Held {
 				meets = append(meets, id)
 			}
 		}
-		// b3 50 % (x3), h2 90 % (x2), t1 55 %, t2 54 %; a3 25 %, t3
-		// 12.5 % and t4 (0 to 70 %) do not, nor t5 on this day.
-		if !slices.Equal(meets, []string{"b3", "h2", "t1", "t2"}) {
+		// a3 50 % (b3), b3 50 % (x3), h2 90 % (x2), t1 55 %, t2 60 % (h2),
+		// t3 50 % (a3); t4 (0 to 70 %) does not, nor t5 on this day.
+		if !slices.Equal(meets, []string{"a3", "b3", "h2", "t1", "t2", "t3"}) {
 			t.Errorf("meet the OFAC rule: %v", meets)
 		}
 	})

@@ -108,6 +108,9 @@ const (
 	Held    DesignationState = "HELD"
 	Unknown DesignationState = "UNKNOWN"
 	NotHeld DesignationState = "NOT_HELD"
+	// ByOwnership: not designated, but meets the rule itself through its
+	// own owners, so (under a cascading rule) its stakes count in full.
+	ByOwnership DesignationState = "BY_OWNERSHIP"
 )
 
 // OwnershipVerdict is a rule's answer on the recorded data.
@@ -129,6 +132,7 @@ type OwnershipRule struct {
 	Comparison  string
 	Aggregation string
 	Together    string
+	Cascade     bool
 	Text        string
 }
 
@@ -209,8 +213,13 @@ type OwnershipExposure struct {
 	Total ShareBounds
 	// LargestSingle is the largest share one designated owner holds.
 	LargestSingle ShareBounds
-	Owners        []*DesignatedOwner
-	Chains        []*OwnershipChain
+	// LookThrough is the share designated persons hold with shares
+	// multiplied all the way up (an owner meeting the rule itself is not
+	// counted as designated); equal to Total under a rule that does not
+	// cascade.
+	LookThrough ShareBounds
+	Owners      []*DesignatedOwner
+	Chains      []*OwnershipChain
 	// UnknownLinks are the stakes used whose share is not recorded.
 	UnknownLinks []*Relationship
 	Cycles       []*OwnershipCycle
@@ -234,6 +243,12 @@ func (x *OwnershipExposure) TotalLow() float64 { return x.Total.Low }
 
 // TotalHigh is Total.High.
 func (x *OwnershipExposure) TotalHigh() float64 { return x.Total.High }
+
+// LookThroughLow is LookThrough.Low.
+func (x *OwnershipExposure) LookThroughLow() float64 { return x.LookThrough.Low }
+
+// LookThroughHigh is LookThrough.High.
+func (x *OwnershipExposure) LookThroughHigh() float64 { return x.LookThrough.High }
 
 // LargestSingleLow is LargestSingle.Low.
 func (x *OwnershipExposure) LargestSingleLow() float64 { return x.LargestSingle.Low }

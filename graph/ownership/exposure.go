@@ -52,44 +52,110 @@ type Input struct {
 //   - The total is the sum of the chains (capped at 100 % for the upper
 //     bound), per owner and across owners.
 func Exposure(rule Rule, in Input) *model.OwnershipExposure {
-	depth := in.Depth
-	if depth <= 0 || depth > model.MaxOwnershipDepth {
-		depth = model.MaxOwnershipDepth
-	}
-	c := &calc{rule: rule, in: in, depth: depth, owners: map[string][]*model.Stake{}, state: map[string]model.DesignationState{},
-		desig: map[string][]*model.OwnerDesignation{}, maxShare: map[string]float64{}, frontier: map[string]bool{}}
-	c.index()
-	out := &model.OwnershipExposure{EntityID: in.EntityID, At: in.At, Rule: rule.Model(), Caveat: Caveat}
-	out.ListedItself = c.designations(in.EntityID)
-	out.Listed = c.stateOf(in.EntityID)
-	c.walk(in.EntityID, []string{in.EntityID}, nil)
-	c.finish(out)
-	return out
+	return New(rule, in).Exposure(in.EntityID)
 }
 
-type calc struct {
+// Engine answers for any entity the facts reach, on one day under one
+// rule; the stakes and listings are indexed once (capturedByOwnership asks
+// for many entities over one read).
+type Engine struct {
 	rule  Rule
 	in    Input
 	depth int
 	// owners[x] are the stakes in x that count on the day.
 	owners   map[string][]*model.Stake
-	state    map[string]model.DesignationState
+	listed   map[string]model.DesignationState
 	desig    map[string][]*model.OwnerDesignation
 	maxShare map[string]float64 // stake id → upper bound of an unknown share
-	overfull []string           // sentences: stakes recorded in one entity add up past 100 %
+	overfull map[string]string  // owned id → its stakes add up past 100 %
 	frontier map[string]bool
+	// derived is, under a cascading rule, whether an entity meets the rule
+	// itself through its owners; busy marks those being computed (a circle
+	// does not assume its own answer).
+	derived   map[string]derived
+	busy      map[string]bool
+	tainted   map[string]bool
+	walks     int
+	exhausted bool
+}
+
+type derived struct {
+	state model.DesignationState
+	total model.ShareBounds
+}
+
+// New indexes the facts of in for the rule (in.EntityID is not read).
+func New(rule Rule, in Input) *Engine {
+	depth := in.Depth
+	if depth <= 0 || depth > model.MaxOwnershipDepth {
+		depth = model.MaxOwnershipDepth
+	}
+	e := &Engine{rule: rule, in: in, depth: depth, owners: map[string][]*model.Stake{}, listed: map[string]model.DesignationState{},
+		desig: map[string][]*model.OwnerDesignation{}, maxShare: map[string]float64{}, overfull: map[string]string{},
+		frontier: map[string]bool{}, derived: map[string]derived{}, busy: map[string]bool{}, tainted: map[string]bool{}}
+	e.index()
+	return e
+}
+
+// Exposure answers for one entity. Under a cascading rule the verdict
+// counts the full stake of an owner that itself meets the rule, and the
+// look-through share (shares multiplied all the way) is given beside it.
+func (e *Engine) Exposure(id string) *model.OwnershipExposure {
+	out, c := e.walk(id, e.rule.Cascade)
+	out.LookThrough = out.Total
+	if e.rule.Cascade {
+		look, _ := e.walk(id, false)
+		out.LookThrough = look.Total
+		// A circle beyond an owner that meets the rule itself is met only
+		// by the look-through walk.
+		have := map[string]bool{}
+		for _, cy := range out.Cycles {
+			have[cycleKey(cy.Relationships)] = true
+		}
+		for _, cy := range look.Cycles {
+			if !have[cycleKey(cy.Relationships)] {
+				out.Cycles = append(out.Cycles, cy)
+			}
+		}
+	}
+	if e.exhausted {
+		out.Truncated = true
+		out.Total.High, out.LargestSingle.High = 100, 100
+		out.Verdict = c.verdict(out)
+	}
+	out.Explanation = c.explain(out)
+	return out
+}
+
+// walk enumerates the chains up from id and adds them up.
+func (e *Engine) walk(id string, cascade bool) (*model.OwnershipExposure, *calc) {
+	c := &calc{Engine: e, root: id, cascade: cascade, visited: map[string]bool{}}
+	out := &model.OwnershipExposure{EntityID: id, At: e.in.At, Rule: e.rule.Model(), Caveat: Caveat}
+	out.ListedItself = e.designations(id)
+	out.Listed = e.listedState(id)
+	c.walkUp(id, []string{id}, nil)
+	c.finish(out)
+	return out, c
+}
+
+// calc is one walk up from root.
+type calc struct {
+	*Engine
+	root     string
+	cascade  bool
 	chains   []*model.OwnershipChain
 	cycles   []*model.OwnershipCycle
 	cycleKey map[string]bool
 	cut      []string
+	visited  map[string]bool
 	stopped  bool
 }
 
-func (c *calc) name(id string) string {
-	if n := c.in.Names[id]; n != "" {
+func (e *Engine) name(id string) string {
+	if n := e.in.Names[id]; n != "" {
 		return n
 	}
-	if n := c.in.Facts.Names[id]; n != "" {
+	if n := e.in.Facts.Names[id]; n != "" {
 		return n
 	}
 	return id
@@ -113,17 +179,17 @@ func holds(pv model.Provenance, at string) bool {
 	return (pv.ValidFrom == "" || pv.ValidFrom <= at) && (pv.ValidUntil == "" || at <= pv.ValidUntil)
 }
 
-func (c *calc) index() {
-	minRank := c.in.MinStatus.Rank()
+func (e *Engine) index() {
+	minRank := e.in.MinStatus.Rank()
 	seen := map[string]bool{}
-	for _, s := range c.in.Facts.Stakes {
-		if seen[s.Rel.ID] || s.Rel.Retracted != nil || s.Rel.Status.Rank() < minRank || !holds(s.Rel.Provenance, c.in.At) {
+	for _, s := range e.in.Facts.Stakes {
+		if seen[s.Rel.ID] || s.Rel.Retracted != nil || s.Rel.Status.Rank() < minRank || !holds(s.Rel.Provenance, e.in.At) {
 			continue
 		}
 		seen[s.Rel.ID] = true
-		c.owners[s.OwnedID] = append(c.owners[s.OwnedID], s)
+		e.owners[s.OwnedID] = append(e.owners[s.OwnedID], s)
 	}
-	for owned, stakes := range c.owners {
+	for owned, stakes := range e.owners {
 		slices.SortFunc(stakes, func(a, b *model.Stake) int { return strings.Compare(a.Rel.ID, b.Rel.ID) })
 		known := 0.0
 		for _, s := range stakes {
@@ -132,27 +198,27 @@ func (c *calc) index() {
 			}
 		}
 		if known > 100.0001 {
-			c.overfull = append(c.overfull, fmt.Sprintf("The stakes recorded in %s on %s add up to %s: their periods overlap (dates known only to the month or year, or a change of owners not recorded); the shares are used as recorded.",
-				c.name(owned), c.in.At, pct(known)))
+			e.overfull[owned] = fmt.Sprintf("The stakes recorded in %s on %s add up to %s: their periods overlap (dates known only to the month or year, or a change of owners not recorded); the shares are used as recorded.",
+				e.name(owned), e.in.At, pct(known))
 		}
 		for _, s := range stakes {
 			if _, ok := share(s.Rel); !ok {
-				c.maxShare[s.Rel.ID] = math.Max(0, 100-known)
+				e.maxShare[s.Rel.ID] = math.Max(0, 100-known)
 			}
 		}
 	}
-	for _, id := range c.in.Facts.Frontier {
-		c.frontier[id] = true
+	for _, id := range e.in.Facts.Frontier {
+		e.frontier[id] = true
 	}
-	for id, ds := range c.in.Facts.Designations {
+	for id, ds := range e.in.Facts.Designations {
 		st := model.NotHeld
 		for _, d := range ds {
-			if !c.rule.Designations.Matches(d.Sanction) || d.Sanction.Retracted != nil || d.Designates.Retracted != nil ||
+			if !e.rule.Designations.Matches(d.Sanction) || d.Sanction.Retracted != nil || d.Designates.Retracted != nil ||
 				d.Sanction.Status.Rank() < minRank || d.Designates.Status.Rank() < minRank {
 				continue
 			}
-			s, why := DesignationState(d, c.in.Facts.Editions[d.Sanction.Dataset], c.in.At)
-			c.desig[id] = append(c.desig[id], &model.OwnerDesignation{Sanction: d.Sanction, Relationship: d.Designates, State: s, Explanation: why})
+			s, why := DesignationState(d, e.in.Facts.Editions[d.Sanction.Dataset], e.in.At)
+			e.desig[id] = append(e.desig[id], &model.OwnerDesignation{Sanction: d.Sanction, Relationship: d.Designates, State: s, Explanation: why})
 			switch {
 			case s == model.Held:
 				st = model.Held
@@ -160,19 +226,81 @@ func (c *calc) index() {
 				st = model.Unknown
 			}
 		}
-		c.state[id] = st
+		e.listed[id] = st
 	}
 }
 
-func (c *calc) stateOf(id string) model.DesignationState {
-	if s, ok := c.state[id]; ok {
+// listedState is whether the authority designates id on the day.
+func (e *Engine) listedState(id string) model.DesignationState {
+	if s, ok := e.listed[id]; ok {
 		return s
 	}
 	return model.NotHeld
 }
 
-func (c *calc) designations(id string) []*model.OwnerDesignation {
-	out := c.desig[id]
+// stateOf is how the walk treats an owner: designated (HELD), meeting the
+// rule itself through its own owners under a cascading rule
+// (BY_OWNERSHIP), UNKNOWN, or NOT_HELD.
+func (c *calc) stateOf(id string) model.DesignationState {
+	s := c.listedState(id)
+	if s == model.Held || !c.cascade || id == c.root {
+		return s
+	}
+	switch c.derivedOf(id).state {
+	case model.ByOwnership:
+		return model.ByOwnership
+	case model.Unknown:
+		return model.Unknown
+	}
+	return s
+}
+
+// derivedOf answers whether an entity meets the rule itself through its
+// own owners. An entity met again while its own answer is being computed
+// (a circle) is taken as not meeting it: no entity is caught by a circle
+// of stakes that holds only because it is caught. An answer computed
+// under that assumption is kept only when it meets the rule (more owners
+// caught could only raise it); otherwise it is computed again when asked
+// later. After maxDerivedWalks walks the engine stops deriving and answers
+// UNKNOWN, which the answer reports as truncated.
+func (e *Engine) derivedOf(id string) derived {
+	if d, ok := e.derived[id]; ok {
+		return d
+	}
+	if e.busy[id] {
+		for k := range e.busy {
+			e.tainted[k] = true
+		}
+		return derived{state: model.NotHeld}
+	}
+	if e.walks >= maxDerivedWalks {
+		e.exhausted = true
+		return derived{state: model.Unknown, total: model.ShareBounds{High: 100}}
+	}
+	e.walks++
+	e.busy[id] = true
+	x, _ := e.walk(id, true)
+	delete(e.busy, id)
+	d := derived{state: model.NotHeld, total: x.Total}
+	switch x.Verdict {
+	case model.Meets:
+		d.state = model.ByOwnership
+	case model.Undetermined:
+		d.state = model.Unknown
+	}
+	if d.state == model.ByOwnership || !e.tainted[id] {
+		e.derived[id] = d
+	}
+	delete(e.tainted, id)
+	return d
+}
+
+// maxDerivedWalks bounds the walks one Engine makes to decide whether
+// owners meet the rule themselves.
+const maxDerivedWalks = 20000
+
+func (e *Engine) designations(id string) []*model.OwnerDesignation {
+	out := e.desig[id]
 	if out == nil {
 		return []*model.OwnerDesignation{}
 	}
@@ -182,10 +310,11 @@ func (c *calc) designations(id string) []*model.OwnerDesignation {
 // walk follows the stakes in node upwards; path holds the entities from
 // the queried one to node, hops the stakes so far (owner of path[i+1] is
 // hops[i]'s owner, listed from the queried entity up).
-func (c *calc) walk(node string, path []string, hops []*model.Stake) {
+func (c *calc) walkUp(node string, path []string, hops []*model.Stake) {
 	if c.stopped {
 		return
 	}
+	c.visited[node] = true
 	stakes := c.owners[node]
 	if len(hops) == c.depth {
 		if len(stakes) > 0 || c.frontier[node] {
@@ -209,13 +338,13 @@ func (c *calc) walk(node string, path []string, hops []*model.Stake) {
 		}
 		next := append(slices.Clone(hops), s)
 		switch c.stateOf(s.OwnerID) {
-		case model.Held:
+		case model.Held, model.ByOwnership:
 			c.chain(s.OwnerID, next, false)
 			continue
 		case model.Unknown:
 			c.chain(s.OwnerID, next, false)
 		}
-		c.walk(s.OwnerID, append(slices.Clone(path), s.OwnerID), next)
+		c.walkUp(s.OwnerID, append(slices.Clone(path), s.OwnerID), next)
 		if c.stopped {
 			return
 		}
@@ -226,21 +355,26 @@ func (c *calc) cycle(ids []string, stakes []*model.Stake) {
 	if c.cycleKey == nil {
 		c.cycleKey = map[string]bool{}
 	}
-	keys := make([]string, len(stakes))
-	for i, s := range stakes {
-		keys[i] = s.Rel.ID
-	}
-	slices.Sort(keys)
-	k := strings.Join(keys, "\x00")
-	if c.cycleKey[k] {
-		return
-	}
-	c.cycleKey[k] = true
 	cy := &model.OwnershipCycle{EntityIDs: slices.Clone(ids)}
 	for _, s := range stakes {
 		cy.Relationships = append(cy.Relationships, s.Rel)
 	}
+	k := cycleKey(cy.Relationships)
+	if c.cycleKey[k] {
+		return
+	}
+	c.cycleKey[k] = true
 	c.cycles = append(c.cycles, cy)
+}
+
+// cycleKey names a circle by its stakes, wherever it was entered.
+func cycleKey(rels []*model.Relationship) string {
+	keys := make([]string, len(rels))
+	for i, r := range rels {
+		keys[i] = r.ID
+	}
+	slices.Sort(keys)
+	return strings.Join(keys, "\x00")
 }
 
 // chain records the chain of stakes hops (from the queried entity up) ending
@@ -273,8 +407,8 @@ func (c *calc) chain(owner string, hops []*model.Stake, cut bool) {
 		ch.Hops = append(ch.Hops, h)
 	}
 	st := c.stateOf(owner)
-	ch.InLowerBound = !cut && st == model.Held
-	ch.InUpperBound = cut || (!unknownInside && (st == model.Held || st == model.Unknown))
+	ch.InLowerBound = !cut && (st == model.Held || st == model.ByOwnership)
+	ch.InUpperBound = cut || (!unknownInside && st != model.NotHeld)
 	ch.Share.Low, ch.Share.High = round(ch.Share.Low), round(ch.Share.High)
 	ch.Sentence = c.chainSentence(ch, st, cut)
 	c.chains = append(c.chains, ch)
@@ -295,6 +429,8 @@ func (c *calc) chainSentence(ch *model.OwnershipChain, st model.DesignationState
 		b.WriteString(" (owners not read: depth cap)")
 	case st == model.Held:
 		b.WriteString(" (designated)")
+	case st == model.ByOwnership:
+		b.WriteString(" (meets the rule through its owners)")
 	case st == model.Unknown:
 		b.WriteString(" (designation on the day unknown)")
 	}
@@ -387,7 +523,6 @@ func (c *calc) finish(out *model.OwnershipExposure) {
 		out.UnknownLinks = []*model.Relationship{}
 	}
 	out.Verdict = c.verdict(out)
-	out.Explanation = c.explain(out)
 }
 
 func (c *calc) verdict(out *model.OwnershipExposure) model.OwnershipVerdict {
@@ -410,8 +545,19 @@ func (c *calc) verdict(out *model.OwnershipExposure) model.OwnershipVerdict {
 func (c *calc) explain(out *model.OwnershipExposure) []string {
 	r, name := c.rule, c.name(out.EntityID)
 	var ss []string
-	ss = append(ss, fmt.Sprintf("On %s, persons designated by %s hold %s of %s on the recorded data, all designated owners together; the largest single designated owner holds %s.",
-		out.At, r.ID, bounds(out.Total), name, bounds(out.LargestSingle)))
+	who := "persons designated by " + r.ID
+	for _, o := range out.Owners {
+		if o.State == model.ByOwnership {
+			who += " (or meeting its rule through their own owners)"
+			break
+		}
+	}
+	ss = append(ss, fmt.Sprintf("On %s, %s hold %s of %s on the recorded data, all designated owners together; the largest single designated owner holds %s.",
+		out.At, who, bounds(out.Total), name, bounds(out.LargestSingle)))
+	if out.LookThrough != out.Total {
+		ss = append(ss, fmt.Sprintf("Multiplied along every chain up to designated persons (look-through), they hold %s; the %s counts an owner that itself meets it as designated, so that owner's whole stake counts.",
+			bounds(out.LookThrough), r.Name))
+	}
 	how := "all designated owners together"
 	b := out.Total
 	if r.Aggregation == SingleOwner {
@@ -443,8 +589,19 @@ func (c *calc) explain(out *model.OwnershipExposure) []string {
 		}
 	}
 	for _, o := range out.Owners {
-		if o.State == model.Unknown {
+		if o.State == model.ByOwnership {
+			ss = append(ss, fmt.Sprintf("%s holds %s; it is not designated by %s on %s but meets the rule itself on the recorded data (%s held through its owners), so its stake counts in full.",
+				c.name(o.EntityID), bounds(o.Share), r.ID, out.At, bounds(c.derivedOf(o.EntityID).total)))
+		}
+	}
+	for _, o := range out.Owners {
+		if o.State != model.Unknown {
+			continue
+		}
+		if c.listedState(o.EntityID) == model.Unknown {
 			ss = append(ss, fmt.Sprintf("Whether %s was designated by %s on %s is unknown (%s): counted in the upper bound only.", c.name(o.EntityID), r.ID, out.At, explanations(o.Designations, model.Unknown)))
+		} else {
+			ss = append(ss, fmt.Sprintf("Whether %s meets the rule itself through its owners cannot be settled (%s): counted in the upper bound only.", c.name(o.EntityID), bounds(c.derivedOf(o.EntityID).total)))
 		}
 	}
 	for _, u := range out.UnknownLinks {
@@ -463,9 +620,19 @@ func (c *calc) explain(out *model.OwnershipExposure) []string {
 		ss = append(ss, fmt.Sprintf("Owners of %s lie beyond %d stakes and were not read: what they may hold counts in the upper bound only.", c.name(id), c.depth))
 	}
 	if out.Truncated {
-		ss = append(ss, fmt.Sprintf("More than %d chains or %d stakes: the enumeration stopped, so the upper bound is 100 %%.", model.MaxOwnershipChains, model.MaxOwnershipStakes))
+		ss = append(ss, fmt.Sprintf("The computation stopped at a limit (%d chains, the stakes read, or %d walks deciding whether owners meet the rule themselves): the upper bound is 100 %%.",
+			model.MaxOwnershipChains, maxDerivedWalks))
 	}
-	ss = append(ss, c.overfull...)
+	visited := make([]string, 0, len(c.visited))
+	for id := range c.visited {
+		visited = append(visited, id)
+	}
+	slices.Sort(visited)
+	for _, id := range visited {
+		if o := c.overfull[id]; o != "" {
+			ss = append(ss, o)
+		}
+	}
 	return ss
 }
 

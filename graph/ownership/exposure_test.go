@@ -110,16 +110,39 @@ func TestExposure(t *testing.T) {
 		want(t, exposure(t, "EU", b3, "T", "2024-01-01"), model.ShareBounds{Low: 50, High: 50}, model.DoesNotMeet)
 	})
 	t.Run("IndirectMultiplies", func(t *testing.T) {
-		// X (blocked) owns 90 % of H, H owns 60 % of T: 54 %.
+		// X (blocked) owns 90 % of H, H owns 60 % of T: 54 % multiplied
+		// (look-through). H itself meets the rule (90 %), so under OFAC's
+		// rule its whole 60 % counts.
 		b := newFacts().stake("X", "H", "90", "", "").stake("H", "T", "60", "", "").sdn("X", "2020-01-01")
 		e := exposure(t, "OFAC", b, "T", "2024-01-01")
-		want(t, e, model.ShareBounds{Low: 54, High: 54}, model.Meets)
-		if len(e.Chains) != 1 || len(e.Chains[0].Hops) != 2 || e.Chains[0].Hops[0].OwnerID != "X" {
-			t.Fatalf("chains %+v", e.Chains)
+		want(t, e, model.ShareBounds{Low: 60, High: 60}, model.Meets)
+		if e.LookThrough != (model.ShareBounds{Low: 54, High: 54}) {
+			t.Errorf("look-through %v, want 54 %%", e.LookThrough)
 		}
-		// X also owns 10 % of T directly: 64 % across two chains.
+		if len(e.Chains) != 1 || len(e.Chains[0].Hops) != 1 || e.Chains[0].OwnerID != "H" || e.Owners[0].State != model.ByOwnership {
+			t.Fatalf("chains %+v owners %+v", e.Chains, e.Owners)
+		}
+		// X also owns 10 % of T directly: 64 % across two chains, 70 %
+		// under the rule.
 		b.stake("X", "T", "10", "", "")
-		want(t, exposure(t, "OFAC", b, "T", "2024-01-01"), model.ShareBounds{Low: 64, High: 64}, model.Meets)
+		e = exposure(t, "OFAC", b, "T", "2024-01-01")
+		want(t, e, model.ShareBounds{Low: 70, High: 70}, model.Meets)
+		if e.LookThrough != (model.ShareBounds{Low: 64, High: 64}) {
+			t.Errorf("look-through %v, want 64 %%", e.LookThrough)
+		}
+	})
+	t.Run("CascadeOfOFACGuidance", func(t *testing.T) {
+		// OFAC's own example: X (blocked) owns 50 % of A, A owns 50 % of
+		// B: A is blocked, and so is B, though 50 % × 50 % is 25 %.
+		b := newFacts().stake("X", "A", "50", "", "").stake("A", "B", "50", "", "").sdn("X", "2020-01-01").eu("X")
+		e := exposure(t, "OFAC", b, "B", "2024-01-01")
+		want(t, e, model.ShareBounds{Low: 50, High: 50}, model.Meets)
+		if e.LookThrough != (model.ShareBounds{Low: 25, High: 25}) {
+			t.Errorf("look-through %v", e.LookThrough)
+		}
+		// The EU's test is more than 50 %: A does not meet it, so B's
+		// listed owner holds 25 % through it.
+		want(t, exposure(t, "EU", b, "B", "2024-01-01"), model.ShareBounds{Low: 25, High: 25}, model.DoesNotMeet)
 	})
 	t.Run("StopsAtTheFirstDesignatedOwner", func(t *testing.T) {
 		// Y (blocked) owns 100 % of X (blocked) which owns 40 % of T: 40 %, not 80 %.
@@ -129,16 +152,33 @@ func TestExposure(t *testing.T) {
 	t.Run("CycleTerminates", func(t *testing.T) {
 		// T ← 50 % A ← 50 % B ← 50 % A (A and B hold each other); X
 		// (blocked) owns the other 50 % of B: one chain X → B → A → T,
-		// 50 % × 50 % × 50 % = 12.5 %.
+		// 50 % × 50 % × 50 % = 12.5 % look-through. Under OFAC's rule B
+		// (50 % by X) and then A (50 % by B) are blocked: T 50 %.
 		b := newFacts().stake("A", "T", "50", "", "").stake("B", "A", "50", "", "").stake("A", "B", "50", "", "").
 			stake("X", "B", "50", "", "").sdn("X", "2020-01-01")
 		e := exposure(t, "OFAC", b, "T", "2024-01-01")
-		want(t, e, model.ShareBounds{Low: 12.5, High: 12.5}, model.DoesNotMeet)
+		want(t, e, model.ShareBounds{Low: 50, High: 50}, model.Meets)
+		if e.LookThrough != (model.ShareBounds{Low: 12.5, High: 12.5}) {
+			t.Errorf("look-through %v", e.LookThrough)
+		}
 		if len(e.Cycles) != 1 || !slices.Equal(e.Cycles[0].EntityIDs, []string{"A", "B"}) {
 			t.Errorf("cycles %+v", e.Cycles)
 		}
-		// A cycle through the entity itself.
-		b = newFacts().stake("A", "T", "60", "", "").stake("T", "A", "30", "", "")
+		// The answers do not depend on the order entities are asked in. B
+		// is blocked by X's 50 % alone, so A (50 % by B) is blocked, and
+		// A's 50 % of B then counts too: 100 %.
+		r, _ := ownership.RuleFor("OFAC")
+		wantTotal := map[string]float64{"A": 50, "B": 100, "T": 50}
+		for _, order := range [][]string{{"A", "T", "B"}, {"T", "A", "B"}, {"B", "A", "T"}} {
+			engine := ownership.New(r, ownership.Input{Facts: b.f, At: "2024-01-01"})
+			for _, id := range order {
+				if x := engine.Exposure(id); x.Verdict != model.Meets || x.Total.Low != wantTotal[id] {
+					t.Errorf("order %v: %s %v %s", order, id, x.Total, x.Verdict)
+				}
+			}
+		}
+		// A circle with no designated owner: followed once, nothing held.
+		b = newFacts().stake("A", "T", "60", "", "").stake("T", "A", "30", "", "").stake("B", "A", "40", "", "")
 		e = exposure(t, "OFAC", b, "T", "2024-01-01")
 		want(t, e, model.ShareBounds{}, model.DoesNotMeet)
 		if len(e.Cycles) != 1 {
@@ -191,14 +231,15 @@ func TestExposure(t *testing.T) {
 		want(t, exposure(t, "OFAC", b, "T", "2024-05-03"), model.ShareBounds{Low: 60, High: 60}, model.Meets)
 	})
 	t.Run("DepthCap", func(t *testing.T) {
-		// Seven 100 % stakes up to a blocked X: beyond the cap of six, so
-		// only the upper bound reaches it.
+		// Seven 100 % stakes up to a blocked X, read as the store reads
+		// them: six levels of owners, and "6" at the cap with owners not
+		// read. Only the upper bound can reach X.
 		b := newFacts()
-		ids := []string{"T", "1", "2", "3", "4", "5", "6", "X"}
+		ids := []string{"T", "1", "2", "3", "4", "5", "6"}
 		for i := 0; i+1 < len(ids); i++ {
 			b.stake(ids[i+1], ids[i], "100", "", "")
 		}
-		b.sdn("X", "2020-01-01")
+		b.f.Frontier = []string{"6"}
 		e := exposure(t, "OFAC", b, "T", "2024-01-01")
 		want(t, e, model.ShareBounds{Low: 0, High: 100}, model.Undetermined)
 		if !slices.Equal(e.DepthCutIDs, []string{"6"}) {

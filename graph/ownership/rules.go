@@ -28,6 +28,7 @@ type Rule struct {
 	Comparison   string  `yaml:"comparison"`
 	Aggregation  string  `yaml:"aggregation"`
 	Together     string  `yaml:"together"`
+	Cascade      bool    `yaml:"cascade"`
 	Designations Matcher `yaml:"designations"`
 	Text         string  `yaml:"text"`
 }
@@ -162,6 +163,6 @@ func (r Rule) Test() string {
 func (r Rule) Model() *model.OwnershipRule {
 	return &model.OwnershipRule{
 		Authority: r.ID, Name: r.Name, Threshold: r.Threshold, Comparison: r.Comparison,
-		Aggregation: r.Aggregation, Together: r.Together, Text: strings.TrimSpace(r.Text),
+		Aggregation: r.Aggregation, Together: r.Together, Cascade: r.Cascade, Text: strings.TrimSpace(r.Text),
 	}
 }
