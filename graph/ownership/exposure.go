@@ -43,8 +43,13 @@ type Input struct {
 //     authority designates (HELD on the day): its share is the product of
 //     its stakes' shares. Owners above a designated owner are not followed
 //     (their holding through it is already counted in full).
-//   - An owner whose designation on the day is UNKNOWN ends a chain for the
-//     upper bound and is passed through for the lower bound.
+//   - Under a rule with Cascade, an owner that is not designated but meets
+//     the rule itself through its own owners (BY_OWNERSHIP, decided by the
+//     same computation from that owner up) ends a chain as a designated
+//     owner does; the look-through share, without this, is computed beside.
+//   - An owner whose designation on the day is UNKNOWN (or, under Cascade,
+//     whose own answer is UNDETERMINED) ends a chain for the upper bound and
+//     is passed through for the lower bound.
 //   - An entity met again on the same chain closes a cycle: reported, not
 //     followed round again. Each chain is a simple path.
 //   - Chains stop after Depth stakes; an owner at the cap whose own owners
