@@ -57,8 +57,8 @@ func (r *Resolver) ownershipExposure(ctx context.Context, entity string, at *mod
 
 // capturedByOwnership answers Query.capturedByOwnership: every entity the
 // rule's designated persons own (within the depth cap) is assessed, and
-// those that meet the rule (or, with filter.undetermined, that the data
-// cannot settle) without being designated themselves are listed.
+// those that meet the rule (or, with undetermined, that the data cannot
+// settle) without being designated themselves are listed.
 func (r *Resolver) capturedByOwnership(ctx context.Context, authority string, at *model.Date, minStatus *schema.Status, kind *schema.Kind, undetermined *bool, first *int, after *string) (*model.CapturedConnection, error) {
 	rule, err := ownershipRule("authority", authority)
 	if err != nil {

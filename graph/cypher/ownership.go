@@ -245,8 +245,9 @@ func column[T neo4j.RecordValue](ctx context.Context, tx neo4j.ManagedTransactio
 
 // OwnedByDesignated returns the resolved entities that persons the rule
 // designates own, directly or within depth levels (default and most
-// model.MaxOwnershipDepth), in id order, at most limit of them (truncated
-// when more), whatever the date: the candidates of capturedByOwnership.
+// model.MaxOwnershipDepth), in id order, at most limit of them, whatever
+// the date: the candidates of capturedByOwnership. It starts from at most
+// model.MaxOwnershipStakes designated owners; truncated says a cap was met.
 //
 // Errors: TIMEOUT, UNAVAILABLE.
 func (s *Store) OwnedByDesignated(ctx context.Context, rule ownership.Rule, minStatus schema.Status, depth, limit int) (ids []string, truncated bool, err error) {
@@ -266,10 +267,14 @@ func (s *Store) OwnedByDesignated(ctx context.Context, rule ownership.Rule, minS
 	r, err := read(ctx, s, op, func(tx neo4j.ManagedTransaction) (result, error) {
 		owners, err := column[string](ctx, tx, cypherDesignatedOwners, map[string]any{
 			"minRank": minRank, "datasets": nonNil(rule.Designations.Datasets), "authorities": lower,
-			"exclude": nonNil(rule.Designations.ExcludeDatasets), "limit": int64(model.MaxOwnershipStakes),
+			"exclude": nonNil(rule.Designations.ExcludeDatasets), "limit": int64(model.MaxOwnershipStakes + 1),
 		}, "id")
 		if err != nil {
 			return result{}, err
+		}
+		cut := len(owners) > model.MaxOwnershipStakes
+		if cut {
+			owners = owners[:model.MaxOwnershipStakes]
 		}
 		seen := map[string]bool{}
 		var out []string
@@ -294,7 +299,7 @@ func (s *Store) OwnedByDesignated(ctx context.Context, rule ownership.Rule, minS
 			}
 		}
 		slices.Sort(out)
-		return result{out, false}, nil
+		return result{out, cut}, nil
 	})
 	return r.ids, r.truncated, err
 }
