@@ -63,6 +63,16 @@ type ComplexityRoot struct {
 		Seq           func(childComplexity int) int
 	}
 
+	CapturedConnection struct {
+		Assessed          func(childComplexity int) int
+		Nodes             func(childComplexity int) int
+		PageInfo          func(childComplexity int) int
+		Rule              func(childComplexity int) int
+		TotalCount        func(childComplexity int) int
+		Truncated         func(childComplexity int) int
+		UndeterminedCount func(childComplexity int) int
+	}
+
 	Change struct {
 		ActionEnum     func(childComplexity int) int
 		Actor          func(childComplexity int) int
@@ -116,6 +126,14 @@ type ComplexityRoot struct {
 	DatasetCount struct {
 		Count   func(childComplexity int) int
 		Dataset func(childComplexity int) int
+	}
+
+	DesignatedOwner struct {
+		DesignationRels func(childComplexity int) int
+		Entity          func(childComplexity int) int
+		ShareHigh       func(childComplexity int) int
+		ShareLow        func(childComplexity int) int
+		State           func(childComplexity int) int
 	}
 
 	Edition struct {
@@ -314,6 +332,63 @@ type ComplexityRoot struct {
 		Transfer    func(childComplexity int) int
 	}
 
+	OwnershipChain struct {
+		DepthCut      func(childComplexity int) int
+		Hops          func(childComplexity int) int
+		InLowerBound  func(childComplexity int) int
+		InUpperBound  func(childComplexity int) int
+		Owner         func(childComplexity int) int
+		Sentence      func(childComplexity int) int
+		ShareHigh     func(childComplexity int) int
+		ShareLow      func(childComplexity int) int
+		WeakestStatus func(childComplexity int) int
+	}
+
+	OwnershipExposure struct {
+		At                func(childComplexity int) int
+		Caveat            func(childComplexity int) int
+		Chains            func(childComplexity int) int
+		CycleRels         func(childComplexity int) int
+		DepthCut          func(childComplexity int) int
+		Entity            func(childComplexity int) int
+		Explanation       func(childComplexity int) int
+		LargestSingleHigh func(childComplexity int) int
+		LargestSingleLow  func(childComplexity int) int
+		Listed            func(childComplexity int) int
+		ListingRels       func(childComplexity int) int
+		LookThroughHigh   func(childComplexity int) int
+		LookThroughLow    func(childComplexity int) int
+		Owners            func(childComplexity int) int
+		Rule              func(childComplexity int) int
+		TotalHigh         func(childComplexity int) int
+		TotalLow          func(childComplexity int) int
+		Truncated         func(childComplexity int) int
+		UnknownLinks      func(childComplexity int) int
+		Verdict           func(childComplexity int) int
+	}
+
+	OwnershipHop struct {
+		MaxShare     func(childComplexity int) int
+		Owned        func(childComplexity int) int
+		Owner        func(childComplexity int) int
+		Relationship func(childComplexity int) int
+		Share        func(childComplexity int) int
+		Status       func(childComplexity int) int
+		ValidFrom    func(childComplexity int) int
+		ValidUntil   func(childComplexity int) int
+	}
+
+	OwnershipRule struct {
+		Aggregation   func(childComplexity int) int
+		Authority     func(childComplexity int) int
+		Cascade       func(childComplexity int) int
+		Comparison    func(childComplexity int) int
+		Name          func(childComplexity int) int
+		Text          func(childComplexity int) int
+		Threshold     func(childComplexity int) int
+		TogetherOrNil func(childComplexity int) int
+	}
+
 	PageInfo struct {
 		EndCursor       func(childComplexity int) int
 		HasNextPage     func(childComplexity int) int
@@ -375,6 +450,7 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
+		CapturedByOwnership func(childComplexity int, authority string, at *model.Date, minStatus *schema.Status, kind *schema.Kind, undetermined *bool, first *int, after *string) int
 		Changes             func(childComplexity int, actor *string, since *string, first *int, after *string) int
 		Counts              func(childComplexity int, filter *model.CountFilter, view *model.View) int
 		Editions            func(childComplexity int, list string) int
@@ -385,6 +461,8 @@ type ComplexityRoot struct {
 		ListingHistory      func(childComplexity int, id string) int
 		Neighbours          func(childComplexity int, id string, filter *model.NeighbourFilter, first *int, after *string, view *model.View) int
 		Node                func(childComplexity int, id string) int
+		OwnershipExposure   func(childComplexity int, entity string, at *model.Date, authority string, minStatus *schema.Status) int
+		OwnershipRules      func(childComplexity int) int
 		Paths               func(childComplexity int, from string, to string, via []string, maxHops *int, mode *model.PathSearchMode, k *int, types []schema.RelType, excludeTypes []schema.RelType, kinds []schema.Kind, excludeKinds []schema.Kind, minStatus *schema.Status, at *model.Date, during *model.DateRange, maxDegree *int, view *model.View) int
 		PotentialViolations func(childComplexity int, filter *model.ViolationFilter, first *int, after *string) int
 		Relationship        func(childComplexity int, id string) int
@@ -575,6 +653,9 @@ type QueryResolver interface {
 	Editions(ctx context.Context, list string) ([]*model.Edition, error)
 	ListChanges(ctx context.Context, authority string, from *model.Date, to *model.Date, program *string, referencePrefix *string, changes []model.ListingChangeKind, first *int, after *string) (*model.ListChangeConnection, error)
 	ListingHistory(ctx context.Context, id string) (*model.ListingHistory, error)
+	OwnershipExposure(ctx context.Context, entity string, at *model.Date, authority string, minStatus *schema.Status) (*model.OwnershipExposure, error)
+	CapturedByOwnership(ctx context.Context, authority string, at *model.Date, minStatus *schema.Status, kind *schema.Kind, undetermined *bool, first *int, after *string) (*model.CapturedConnection, error)
+	OwnershipRules(ctx context.Context) ([]*model.OwnershipRule, error)
 	Paths(ctx context.Context, from string, to string, via []string, maxHops *int, mode *model.PathSearchMode, k *int, types []schema.RelType, excludeTypes []schema.RelType, kinds []schema.Kind, excludeKinds []schema.Kind, minStatus *schema.Status, at *model.Date, during *model.DateRange, maxDegree *int, view *model.View) (*model.PathResult, error)
 	PotentialViolations(ctx context.Context, filter *model.ViolationFilter, first *int, after *string) (*model.ViolationConnection, error)
 }
@@ -698,6 +779,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.BrokenLink.Seq(childComplexity), true
+
+	case "CapturedConnection.assessed":
+		if e.ComplexityRoot.CapturedConnection.Assessed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CapturedConnection.Assessed(childComplexity), true
+	case "CapturedConnection.nodes":
+		if e.ComplexityRoot.CapturedConnection.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CapturedConnection.Nodes(childComplexity), true
+	case "CapturedConnection.pageInfo":
+		if e.ComplexityRoot.CapturedConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CapturedConnection.PageInfo(childComplexity), true
+	case "CapturedConnection.rule":
+		if e.ComplexityRoot.CapturedConnection.Rule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CapturedConnection.Rule(childComplexity), true
+	case "CapturedConnection.totalCount":
+		if e.ComplexityRoot.CapturedConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CapturedConnection.TotalCount(childComplexity), true
+	case "CapturedConnection.truncated":
+		if e.ComplexityRoot.CapturedConnection.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CapturedConnection.Truncated(childComplexity), true
+	case "CapturedConnection.undeterminedCount":
+		if e.ComplexityRoot.CapturedConnection.UndeterminedCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CapturedConnection.UndeterminedCount(childComplexity), true
 
 	case "Change.action":
 		if e.ComplexityRoot.Change.ActionEnum == nil {
@@ -909,6 +1033,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DatasetCount.Dataset(childComplexity), true
+
+	case "DesignatedOwner.designations":
+		if e.ComplexityRoot.DesignatedOwner.DesignationRels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DesignatedOwner.DesignationRels(childComplexity), true
+	case "DesignatedOwner.entity":
+		if e.ComplexityRoot.DesignatedOwner.Entity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DesignatedOwner.Entity(childComplexity), true
+	case "DesignatedOwner.shareHigh":
+		if e.ComplexityRoot.DesignatedOwner.ShareHigh == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DesignatedOwner.ShareHigh(childComplexity), true
+	case "DesignatedOwner.shareLow":
+		if e.ComplexityRoot.DesignatedOwner.ShareLow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DesignatedOwner.ShareLow(childComplexity), true
+	case "DesignatedOwner.state":
+		if e.ComplexityRoot.DesignatedOwner.State == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DesignatedOwner.State(childComplexity), true
 
 	case "Edition.authority":
 		if e.ComplexityRoot.Edition.Authority == nil {
@@ -1760,6 +1915,280 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.NotAssessed.Transfer(childComplexity), true
 
+	case "OwnershipChain.depthCut":
+		if e.ComplexityRoot.OwnershipChain.DepthCut == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipChain.DepthCut(childComplexity), true
+	case "OwnershipChain.hops":
+		if e.ComplexityRoot.OwnershipChain.Hops == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipChain.Hops(childComplexity), true
+	case "OwnershipChain.inLowerBound":
+		if e.ComplexityRoot.OwnershipChain.InLowerBound == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipChain.InLowerBound(childComplexity), true
+	case "OwnershipChain.inUpperBound":
+		if e.ComplexityRoot.OwnershipChain.InUpperBound == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipChain.InUpperBound(childComplexity), true
+	case "OwnershipChain.owner":
+		if e.ComplexityRoot.OwnershipChain.Owner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipChain.Owner(childComplexity), true
+	case "OwnershipChain.sentence":
+		if e.ComplexityRoot.OwnershipChain.Sentence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipChain.Sentence(childComplexity), true
+	case "OwnershipChain.shareHigh":
+		if e.ComplexityRoot.OwnershipChain.ShareHigh == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipChain.ShareHigh(childComplexity), true
+	case "OwnershipChain.shareLow":
+		if e.ComplexityRoot.OwnershipChain.ShareLow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipChain.ShareLow(childComplexity), true
+	case "OwnershipChain.weakestStatus":
+		if e.ComplexityRoot.OwnershipChain.WeakestStatus == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipChain.WeakestStatus(childComplexity), true
+
+	case "OwnershipExposure.at":
+		if e.ComplexityRoot.OwnershipExposure.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipExposure.At(childComplexity), true
+	case "OwnershipExposure.caveat":
+		if e.ComplexityRoot.OwnershipExposure.Caveat == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipExposure.Caveat(childComplexity), true
+	case "OwnershipExposure.chains":
+		if e.ComplexityRoot.OwnershipExposure.Chains == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipExposure.Chains(childComplexity), true
+	case "OwnershipExposure.cycles":
+		if e.ComplexityRoot.OwnershipExposure.CycleRels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipExposure.CycleRels(childComplexity), true
+	case "OwnershipExposure.depthCut":
+		if e.ComplexityRoot.OwnershipExposure.DepthCut == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipExposure.DepthCut(childComplexity), true
+	case "OwnershipExposure.entity":
+		if e.ComplexityRoot.OwnershipExposure.Entity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipExposure.Entity(childComplexity), true
+	case "OwnershipExposure.explanation":
+		if e.ComplexityRoot.OwnershipExposure.Explanation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipExposure.Explanation(childComplexity), true
+	case "OwnershipExposure.largestSingleHigh":
+		if e.ComplexityRoot.OwnershipExposure.LargestSingleHigh == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipExposure.LargestSingleHigh(childComplexity), true
+	case "OwnershipExposure.largestSingleLow":
+		if e.ComplexityRoot.OwnershipExposure.LargestSingleLow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipExposure.LargestSingleLow(childComplexity), true
+	case "OwnershipExposure.listed":
+		if e.ComplexityRoot.OwnershipExposure.Listed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipExposure.Listed(childComplexity), true
+	case "OwnershipExposure.listings":
+		if e.ComplexityRoot.OwnershipExposure.ListingRels == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipExposure.ListingRels(childComplexity), true
+	case "OwnershipExposure.lookThroughHigh":
+		if e.ComplexityRoot.OwnershipExposure.LookThroughHigh == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipExposure.LookThroughHigh(childComplexity), true
+	case "OwnershipExposure.lookThroughLow":
+		if e.ComplexityRoot.OwnershipExposure.LookThroughLow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipExposure.LookThroughLow(childComplexity), true
+	case "OwnershipExposure.owners":
+		if e.ComplexityRoot.OwnershipExposure.Owners == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipExposure.Owners(childComplexity), true
+	case "OwnershipExposure.rule":
+		if e.ComplexityRoot.OwnershipExposure.Rule == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipExposure.Rule(childComplexity), true
+	case "OwnershipExposure.totalHigh":
+		if e.ComplexityRoot.OwnershipExposure.TotalHigh == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipExposure.TotalHigh(childComplexity), true
+	case "OwnershipExposure.totalLow":
+		if e.ComplexityRoot.OwnershipExposure.TotalLow == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipExposure.TotalLow(childComplexity), true
+	case "OwnershipExposure.truncated":
+		if e.ComplexityRoot.OwnershipExposure.Truncated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipExposure.Truncated(childComplexity), true
+	case "OwnershipExposure.unknownLinks":
+		if e.ComplexityRoot.OwnershipExposure.UnknownLinks == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipExposure.UnknownLinks(childComplexity), true
+	case "OwnershipExposure.verdict":
+		if e.ComplexityRoot.OwnershipExposure.Verdict == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipExposure.Verdict(childComplexity), true
+
+	case "OwnershipHop.maxShare":
+		if e.ComplexityRoot.OwnershipHop.MaxShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipHop.MaxShare(childComplexity), true
+	case "OwnershipHop.owned":
+		if e.ComplexityRoot.OwnershipHop.Owned == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipHop.Owned(childComplexity), true
+	case "OwnershipHop.owner":
+		if e.ComplexityRoot.OwnershipHop.Owner == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipHop.Owner(childComplexity), true
+	case "OwnershipHop.relationship":
+		if e.ComplexityRoot.OwnershipHop.Relationship == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipHop.Relationship(childComplexity), true
+	case "OwnershipHop.share":
+		if e.ComplexityRoot.OwnershipHop.Share == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipHop.Share(childComplexity), true
+	case "OwnershipHop.status":
+		if e.ComplexityRoot.OwnershipHop.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipHop.Status(childComplexity), true
+	case "OwnershipHop.validFrom":
+		if e.ComplexityRoot.OwnershipHop.ValidFrom == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipHop.ValidFrom(childComplexity), true
+	case "OwnershipHop.validUntil":
+		if e.ComplexityRoot.OwnershipHop.ValidUntil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipHop.ValidUntil(childComplexity), true
+
+	case "OwnershipRule.aggregation":
+		if e.ComplexityRoot.OwnershipRule.Aggregation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipRule.Aggregation(childComplexity), true
+	case "OwnershipRule.authority":
+		if e.ComplexityRoot.OwnershipRule.Authority == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipRule.Authority(childComplexity), true
+	case "OwnershipRule.cascade":
+		if e.ComplexityRoot.OwnershipRule.Cascade == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipRule.Cascade(childComplexity), true
+	case "OwnershipRule.comparison":
+		if e.ComplexityRoot.OwnershipRule.Comparison == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipRule.Comparison(childComplexity), true
+	case "OwnershipRule.name":
+		if e.ComplexityRoot.OwnershipRule.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipRule.Name(childComplexity), true
+	case "OwnershipRule.text":
+		if e.ComplexityRoot.OwnershipRule.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipRule.Text(childComplexity), true
+	case "OwnershipRule.threshold":
+		if e.ComplexityRoot.OwnershipRule.Threshold == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipRule.Threshold(childComplexity), true
+	case "OwnershipRule.together":
+		if e.ComplexityRoot.OwnershipRule.TogetherOrNil == nil {
+			break
+		}
+
+		return e.ComplexityRoot.OwnershipRule.TogetherOrNil(childComplexity), true
+
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
 			break
@@ -2018,6 +2447,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Property.Values(childComplexity), true
 
+	case "Query.capturedByOwnership":
+		if e.ComplexityRoot.Query.CapturedByOwnership == nil {
+			break
+		}
+
+		args, err := ec.field_Query_capturedByOwnership_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.CapturedByOwnership(childComplexity, args["authority"].(string), args["at"].(*model.Date), args["minStatus"].(*schema.Status), args["kind"].(*schema.Kind), args["undetermined"].(*bool), args["first"].(*int), args["after"].(*string)), true
 	case "Query.changes":
 		if e.ComplexityRoot.Query.Changes == nil {
 			break
@@ -2129,6 +2569,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Node(childComplexity, args["id"].(string)), true
+	case "Query.ownershipExposure":
+		if e.ComplexityRoot.Query.OwnershipExposure == nil {
+			break
+		}
+
+		args, err := ec.field_Query_ownershipExposure_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.OwnershipExposure(childComplexity, args["entity"].(string), args["at"].(*model.Date), args["authority"].(string), args["minStatus"].(*schema.Status)), true
+	case "Query.ownershipRules":
+		if e.ComplexityRoot.Query.OwnershipRules == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.OwnershipRules(childComplexity), true
 	case "Query.paths":
 		if e.ComplexityRoot.Query.Paths == nil {
 			break
@@ -3480,6 +3937,198 @@ type ListingChangeEdge {
   node: ListingChange!
 }
 `, BuiltIn: false},
+	{Name: "../schema/graphql/ownership.graphqls", Input: `extend type Query {
+  """
+  Who holds an entity, through ownership, among the persons an authority
+  designates: the share of ` + "`" + `entity` + "`" + ` held directly and indirectly by them on
+  ` + "`" + `at` + "`" + `, and whether it meets that authority's ownership rule on the recorded
+  data (the rule, its threshold and how owners are added up come back in
+  ` + "`" + `rule` + "`" + `; graph/ownership/rules.yaml states them as data). Every chain of
+  stakes that counts is returned, owner first, with each stake's share,
+  validity and the OWNS relationship for its evidence.
+
+  Shares multiply along a chain and add up across chains and owners; a
+  chain ends at the first designated owner, or (under a rule with
+  ` + "`" + `cascade` + "`" + `, as all three are) at the first owner that meets the rule
+  itself through its own owners (` + "`" + `state: BY_OWNERSHIP` + "`" + `), whose whole stake
+  then counts: OFAC's guidance treats an entity 50 % owned by a blocked
+  person as blocked, and an entity it owns 50 % of as blocked too.
+  ` + "`" + `lookThroughLow` + "`" + `/` + "`" + `lookThroughHigh` + "`" + ` give the share multiplied all the way
+  up to designated persons beside it (54 % where X, designated, owns 90 % of
+  H and H 60 % of the entity; the rule counts H's 60 %). A stake without a recorded share,
+  or an owner whose designation on the date is unknown (the OFAC SDN list
+  gives no listing dates), makes the answer a range (` + "`" + `total.low` + "`" + ` to
+  ` + "`" + `total.high` + "`" + `) and is named (` + "`" + `unknownLinks` + "`" + `, ` + "`" + `owners[].state` + "`" + `), never
+  guessed. A circle of ownership is reported (` + "`" + `cycles` + "`" + `) and followed once.
+  Chains stop after 6 stakes (` + "`" + `depthCut` + "`" + ` names where); what lies beyond
+  counts in the upper bound only. Answers are readings of the graph, not
+  legal determinations (` + "`" + `caveat` + "`" + `).
+
+  ` + "`" + `entity` + "`" + ` takes an id or a name (resolved entities: the records of one
+  company answer as one); ` + "`" + `at` + "`" + ` defaults to today (UTC), and a partial date
+  (2024, 2024-06) is read as its first day; ` + "`" + `authority` + "`" + ` is OFAC, EU or UK.
+  A stake or listing dated only to a month or year holds from the first day
+  of its start to the last day of its end; one without dates always holds. Errors: BAD_USER_INPUT naming the argument (unknown authority, bad
+  date, ambiguous name with extensions.candidates), NOT_FOUND.
+  """
+  ownershipExposure(entity: String!, at: Date, authority: String! = "OFAC", minStatus: Status): OwnershipExposure!
+
+  """
+  Entities that meet an authority's ownership rule on ` + "`" + `at` + "`" + ` on the recorded
+  data without being designated by it themselves (` + "`" + `listed` + "`" + ` is not HELD):
+  entities owned, within 6 stakes, by persons the authority designates, each
+  assessed as ownershipExposure does. Ordered by the share held (the lower
+  bound, then the upper), then by id. ` + "`" + `totalCount` + "`" + ` counts them for
+  dashboards; ` + "`" + `undeterminedCount` + "`" + ` counts those the recorded data cannot
+  settle (` + "`" + `undetermined: true` + "`" + ` lists them instead). The filters are
+  arguments: ` + "`" + `minStatus` + "`" + ` uses only stakes and listings at least this well
+  established, ` + "`" + `kind` + "`" + ` keeps entities of one kind.
+
+  Limits: at most 2000 entities are assessed (` + "`" + `truncated` + "`" + ` says when more
+  were owned by designated persons); first is 1 to 100. Errors:
+  BAD_USER_INPUT naming the argument.
+  """
+  capturedByOwnership(authority: String! = "OFAC", at: Date, minStatus: Status, kind: Kind, undetermined: Boolean = false, first: Int = 20, after: String): CapturedConnection!
+
+  "The ownership rules, one per authority (graph/ownership/rules.yaml)."
+  ownershipRules: [OwnershipRule!]!
+}
+
+"An authority's ownership rule."
+type OwnershipRule {
+  "The value of the authority argument: OFAC, EU, UK."
+  authority: String!
+  name: String!
+  "Percent."
+  threshold: Float!
+  "at_least (share >= threshold) or more_than (share > threshold)."
+  comparison: String!
+  "owners: the shares of all designated owners are added; single: one designated owner must pass alone."
+  aggregation: String!
+  "For single: joint means the owners' combined share counts only under a joint arrangement, which the graph does not record."
+  together: String
+  "An owner that meets the rule itself through its own owners counts as designated (its whole stake counts)."
+  cascade: Boolean!
+  "The rule in words, with the guidance it follows."
+  text: String!
+}
+
+"What an ownershipExposure answer says on the recorded data."
+enum OwnershipVerdict {
+  "Meets the threshold on the recorded data (the lower bound passes it)."
+  MEETS
+  "Does not meet it on the recorded data (the upper bound does not pass it)."
+  DOES_NOT_MEET
+  "The recorded data cannot settle it: the bounds straddle the threshold, or only a joint arrangement the graph does not record would pass it."
+  UNDETERMINED
+}
+
+"Whether a listing held on the date asked."
+enum DesignationState {
+  HELD
+  "The date of the listing is not known well enough (no listing date, first seen in an edition after the date, or added or removed between two editions)."
+  UNKNOWN
+  NOT_HELD
+  "Not designated, but meets the rule itself through its own owners on the recorded data: under a cascading rule its stakes count in full."
+  BY_OWNERSHIP
+}
+
+type OwnershipExposure {
+  entity: Entity!
+  "The day the stakes and listings are read on."
+  at: Date!
+  rule: OwnershipRule!
+  verdict: OwnershipVerdict!
+  "The share all designated owners hold together, percent: at least totalLow, at most totalHigh (equal when every share and designation date is known)."
+  totalLow: Float!
+  totalHigh: Float!
+  "The largest share one designated owner holds, directly and indirectly: at least largestSingleLow, at most largestSingleHigh."
+  largestSingleLow: Float!
+  largestSingleHigh: Float!
+  "The share designated persons hold with shares multiplied all the way up (no owner counted as designated for meeting the rule itself)."
+  lookThroughLow: Float!
+  lookThroughHigh: Float!
+  "The designated owners (and those whose designation on the date is unknown), each with its share."
+  owners: [DesignatedOwner!]!
+  "Every chain that counts, owner first."
+  chains: [OwnershipChain!]!
+  "Stakes used whose share is not recorded."
+  unknownLinks: [Relationship!]!
+  "Circles of ownership met, each as the OWNS relationships that close it (each entity owned by the next)."
+  cycles: [[Relationship!]!]!
+  "Entities at the depth cap whose owners were not read."
+  depthCut: [Entity!]!
+  "Whether the entity itself is designated by the authority on the date."
+  listed: DesignationState!
+  "The entity's own listings by the authority: the DESIGNATES relationships (from the listing), with their evidence."
+  listings: [Relationship!]!
+  "More chains or stakes than the limits: the upper bound is 100 %."
+  truncated: Boolean!
+  "The answer in sentences: the shares, the rule and threshold applied, and every unknown."
+  explanation: [String!]!
+  caveat: String!
+}
+
+type DesignatedOwner {
+  entity: Entity!
+  "Percent, directly and indirectly: at least shareLow, at most shareHigh."
+  shareLow: Float!
+  shareHigh: Float!
+  "HELD; BY_OWNERSHIP when it is not designated but meets the rule itself through its owners; UNKNOWN when either is not known on the date (the explanation says why)."
+  state: DesignationState!
+  "Its listings by the authority that held (or may have held) on the date: the DESIGNATES relationships, from the listing."
+  designations: [Relationship!]!
+}
+
+"A chain of stakes from a designated owner down to the entity."
+type OwnershipChain {
+  owner: Entity!
+  "Owner first."
+  hops: [OwnershipHop!]!
+  "The product of the hops' shares, percent; an unknown share counts 0 in shareLow and at most what the other recorded stakes leave in shareHigh."
+  shareLow: Float!
+  shareHigh: Float!
+  "Counts in totalLow: its owner was designated on the date (or meets the rule itself)."
+  inLowerBound: Boolean!
+  "Counts in totalHigh."
+  inUpperBound: Boolean!
+  "The chain ends at the depth cap, at an entity whose owners were not read."
+  depthCut: Boolean!
+  weakestStatus: Status!
+  "The chain in words: \"X (designated) — owns 90 % → H — owns 60 % → T: 54 %\"."
+  sentence: String!
+}
+
+"One stake of a chain."
+type OwnershipHop {
+  "The OWNS relationship: ask it for its evidence."
+  relationship: Relationship!
+  owner: Entity!
+  owned: Entity!
+  "Percent; null when not recorded."
+  share: Float
+  "The most the share can be: the share, or for an unknown one what the other recorded stakes leave."
+  maxShare: Float!
+  validFrom: Date
+  validUntil: Date
+  status: Status!
+}
+
+type CapturedConnection {
+  "One page of answers, in order; pageInfo's cursors page through them."
+  nodes: [OwnershipExposure!]!
+  pageInfo: PageInfo!
+  "Entities that meet the rule on the recorded data without being designated themselves."
+  totalCount: Int!
+  "Entities the recorded data cannot settle."
+  undeterminedCount: Int!
+  "Entities owned by designated persons that were assessed."
+  assessed: Int!
+  "More than 2000 entities were owned by designated persons; the rest were not assessed."
+  truncated: Boolean!
+  rule: OwnershipRule!
+}
+`, BuiltIn: false},
 	{Name: "../schema/graphql/paths.graphqls", Input: `extend type Query {
   """
   How are two entities connected? Returns paths as ordered hops, each with
@@ -4131,6 +4780,26 @@ func (ec *executionContext) childFields_BrokenLink(ctx context.Context, field gr
 	return nil, fmt.Errorf("no field named %q was found under type BrokenLink", field.Name)
 }
 
+func (ec *executionContext) childFields_CapturedConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_CapturedConnection_nodes(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_CapturedConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_CapturedConnection_totalCount(ctx, field)
+	case "undeterminedCount":
+		return ec.fieldContext_CapturedConnection_undeterminedCount(ctx, field)
+	case "assessed":
+		return ec.fieldContext_CapturedConnection_assessed(ctx, field)
+	case "truncated":
+		return ec.fieldContext_CapturedConnection_truncated(ctx, field)
+	case "rule":
+		return ec.fieldContext_CapturedConnection_rule(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CapturedConnection", field.Name)
+}
+
 func (ec *executionContext) childFields_Change(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -4239,6 +4908,22 @@ func (ec *executionContext) childFields_DatasetCount(ctx context.Context, field 
 		return ec.fieldContext_DatasetCount_count(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DatasetCount", field.Name)
+}
+
+func (ec *executionContext) childFields_DesignatedOwner(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "entity":
+		return ec.fieldContext_DesignatedOwner_entity(ctx, field)
+	case "shareLow":
+		return ec.fieldContext_DesignatedOwner_shareLow(ctx, field)
+	case "shareHigh":
+		return ec.fieldContext_DesignatedOwner_shareHigh(ctx, field)
+	case "state":
+		return ec.fieldContext_DesignatedOwner_state(ctx, field)
+	case "designations":
+		return ec.fieldContext_DesignatedOwner_designations(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DesignatedOwner", field.Name)
 }
 
 func (ec *executionContext) childFields_Edition(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4611,6 +5296,120 @@ func (ec *executionContext) childFields_NotAssessed(ctx context.Context, field g
 		return ec.fieldContext_NotAssessed_explanation(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NotAssessed", field.Name)
+}
+
+func (ec *executionContext) childFields_OwnershipChain(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "owner":
+		return ec.fieldContext_OwnershipChain_owner(ctx, field)
+	case "hops":
+		return ec.fieldContext_OwnershipChain_hops(ctx, field)
+	case "shareLow":
+		return ec.fieldContext_OwnershipChain_shareLow(ctx, field)
+	case "shareHigh":
+		return ec.fieldContext_OwnershipChain_shareHigh(ctx, field)
+	case "inLowerBound":
+		return ec.fieldContext_OwnershipChain_inLowerBound(ctx, field)
+	case "inUpperBound":
+		return ec.fieldContext_OwnershipChain_inUpperBound(ctx, field)
+	case "depthCut":
+		return ec.fieldContext_OwnershipChain_depthCut(ctx, field)
+	case "weakestStatus":
+		return ec.fieldContext_OwnershipChain_weakestStatus(ctx, field)
+	case "sentence":
+		return ec.fieldContext_OwnershipChain_sentence(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OwnershipChain", field.Name)
+}
+
+func (ec *executionContext) childFields_OwnershipExposure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "entity":
+		return ec.fieldContext_OwnershipExposure_entity(ctx, field)
+	case "at":
+		return ec.fieldContext_OwnershipExposure_at(ctx, field)
+	case "rule":
+		return ec.fieldContext_OwnershipExposure_rule(ctx, field)
+	case "verdict":
+		return ec.fieldContext_OwnershipExposure_verdict(ctx, field)
+	case "totalLow":
+		return ec.fieldContext_OwnershipExposure_totalLow(ctx, field)
+	case "totalHigh":
+		return ec.fieldContext_OwnershipExposure_totalHigh(ctx, field)
+	case "largestSingleLow":
+		return ec.fieldContext_OwnershipExposure_largestSingleLow(ctx, field)
+	case "largestSingleHigh":
+		return ec.fieldContext_OwnershipExposure_largestSingleHigh(ctx, field)
+	case "lookThroughLow":
+		return ec.fieldContext_OwnershipExposure_lookThroughLow(ctx, field)
+	case "lookThroughHigh":
+		return ec.fieldContext_OwnershipExposure_lookThroughHigh(ctx, field)
+	case "owners":
+		return ec.fieldContext_OwnershipExposure_owners(ctx, field)
+	case "chains":
+		return ec.fieldContext_OwnershipExposure_chains(ctx, field)
+	case "unknownLinks":
+		return ec.fieldContext_OwnershipExposure_unknownLinks(ctx, field)
+	case "cycles":
+		return ec.fieldContext_OwnershipExposure_cycles(ctx, field)
+	case "depthCut":
+		return ec.fieldContext_OwnershipExposure_depthCut(ctx, field)
+	case "listed":
+		return ec.fieldContext_OwnershipExposure_listed(ctx, field)
+	case "listings":
+		return ec.fieldContext_OwnershipExposure_listings(ctx, field)
+	case "truncated":
+		return ec.fieldContext_OwnershipExposure_truncated(ctx, field)
+	case "explanation":
+		return ec.fieldContext_OwnershipExposure_explanation(ctx, field)
+	case "caveat":
+		return ec.fieldContext_OwnershipExposure_caveat(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OwnershipExposure", field.Name)
+}
+
+func (ec *executionContext) childFields_OwnershipHop(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "relationship":
+		return ec.fieldContext_OwnershipHop_relationship(ctx, field)
+	case "owner":
+		return ec.fieldContext_OwnershipHop_owner(ctx, field)
+	case "owned":
+		return ec.fieldContext_OwnershipHop_owned(ctx, field)
+	case "share":
+		return ec.fieldContext_OwnershipHop_share(ctx, field)
+	case "maxShare":
+		return ec.fieldContext_OwnershipHop_maxShare(ctx, field)
+	case "validFrom":
+		return ec.fieldContext_OwnershipHop_validFrom(ctx, field)
+	case "validUntil":
+		return ec.fieldContext_OwnershipHop_validUntil(ctx, field)
+	case "status":
+		return ec.fieldContext_OwnershipHop_status(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OwnershipHop", field.Name)
+}
+
+func (ec *executionContext) childFields_OwnershipRule(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "authority":
+		return ec.fieldContext_OwnershipRule_authority(ctx, field)
+	case "name":
+		return ec.fieldContext_OwnershipRule_name(ctx, field)
+	case "threshold":
+		return ec.fieldContext_OwnershipRule_threshold(ctx, field)
+	case "comparison":
+		return ec.fieldContext_OwnershipRule_comparison(ctx, field)
+	case "aggregation":
+		return ec.fieldContext_OwnershipRule_aggregation(ctx, field)
+	case "together":
+		return ec.fieldContext_OwnershipRule_together(ctx, field)
+	case "cascade":
+		return ec.fieldContext_OwnershipRule_cascade(ctx, field)
+	case "text":
+		return ec.fieldContext_OwnershipRule_text(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type OwnershipRule", field.Name)
 }
 
 func (ec *executionContext) childFields_PageInfo(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5383,6 +6182,68 @@ func (ec *executionContext) field_Query___type_args(ctx context.Context, rawArgs
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_capturedByOwnership_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "authority",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["authority"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "at",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["at"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "minStatus",
+		func(ctx context.Context, v any) (*schema.Status, error) {
+			return ec.unmarshalOStatus2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋschemaᚐStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["minStatus"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (*schema.Kind, error) {
+			return ec.unmarshalOKind2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋschemaᚐKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "undetermined",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["undetermined"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg6
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_changes_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5696,6 +6557,44 @@ func (ec *executionContext) field_Query_node_args(ctx context.Context, rawArgs m
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_ownershipExposure_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "entity",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["entity"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "at",
+		func(ctx context.Context, v any) (*model.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["at"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "authority",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["authority"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "minStatus",
+		func(ctx context.Context, v any) (*schema.Status, error) {
+			return ec.unmarshalOStatus2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋschemaᚐStatus(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["minStatus"] = arg3
 	return args, nil
 }
 
@@ -6539,6 +7438,194 @@ func (ec *executionContext) _BrokenLink_problem(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_BrokenLink_problem(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("BrokenLink", field, false, false, "String")
+}
+
+func (ec *executionContext) _CapturedConnection_nodes(ctx context.Context, field graphql.CollectedField, obj *model.CapturedConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CapturedConnection_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.OwnershipExposure) graphql.Marshaler {
+			return ec.marshalNOwnershipExposure2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐOwnershipExposureᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CapturedConnection_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CapturedConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OwnershipExposure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CapturedConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.CapturedConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CapturedConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CapturedConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CapturedConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CapturedConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.CapturedConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CapturedConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CapturedConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CapturedConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CapturedConnection_undeterminedCount(ctx context.Context, field graphql.CollectedField, obj *model.CapturedConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CapturedConnection_undeterminedCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UndeterminedCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CapturedConnection_undeterminedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CapturedConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CapturedConnection_assessed(ctx context.Context, field graphql.CollectedField, obj *model.CapturedConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CapturedConnection_assessed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Assessed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CapturedConnection_assessed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CapturedConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CapturedConnection_truncated(ctx context.Context, field graphql.CollectedField, obj *model.CapturedConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CapturedConnection_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CapturedConnection_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CapturedConnection", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _CapturedConnection_rule(ctx context.Context, field graphql.CollectedField, obj *model.CapturedConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CapturedConnection_rule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rule, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OwnershipRule) graphql.Marshaler {
+			return ec.marshalNOwnershipRule2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐOwnershipRule(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CapturedConnection_rule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CapturedConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OwnershipRule(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Change_id(ctx context.Context, field graphql.CollectedField, obj *model.Change) (ret graphql.Marshaler) {
@@ -7429,6 +8516,139 @@ func (ec *executionContext) _DatasetCount_count(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_DatasetCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DatasetCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DesignatedOwner_entity(ctx context.Context, field graphql.CollectedField, obj *model.DesignatedOwner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DesignatedOwner_entity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DesignatedOwner_entity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DesignatedOwner",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Entity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DesignatedOwner_shareLow(ctx context.Context, field graphql.CollectedField, obj *model.DesignatedOwner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DesignatedOwner_shareLow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShareLow(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DesignatedOwner_shareLow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DesignatedOwner", field, true, false, "Float")
+}
+
+func (ec *executionContext) _DesignatedOwner_shareHigh(ctx context.Context, field graphql.CollectedField, obj *model.DesignatedOwner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DesignatedOwner_shareHigh(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShareHigh(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DesignatedOwner_shareHigh(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DesignatedOwner", field, true, false, "Float")
+}
+
+func (ec *executionContext) _DesignatedOwner_state(ctx context.Context, field graphql.CollectedField, obj *model.DesignatedOwner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DesignatedOwner_state(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.State, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.DesignationState) graphql.Marshaler {
+			return ec.marshalNDesignationState2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDesignationState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DesignatedOwner_state(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DesignatedOwner", field, false, false, "DesignationState")
+}
+
+func (ec *executionContext) _DesignatedOwner_designations(ctx context.Context, field graphql.CollectedField, obj *model.DesignatedOwner) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DesignatedOwner_designations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DesignationRels(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DesignatedOwner_designations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DesignatedOwner",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Edition_id(ctx context.Context, field graphql.CollectedField, obj *model.Edition) (ret graphql.Marshaler) {
@@ -10967,6 +12187,1158 @@ func (ec *executionContext) fieldContext_NotAssessed_explanation(_ context.Conte
 	return graphql.NewScalarFieldContext("NotAssessed", field, false, false, "String")
 }
 
+func (ec *executionContext) _OwnershipChain_owner(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipChain) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipChain_owner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Owner, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipChain_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OwnershipChain",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Entity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OwnershipChain_hops(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipChain) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipChain_hops(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hops, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.OwnershipHop) graphql.Marshaler {
+			return ec.marshalNOwnershipHop2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐOwnershipHopᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipChain_hops(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OwnershipChain",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OwnershipHop(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OwnershipChain_shareLow(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipChain) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipChain_shareLow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShareLow(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipChain_shareLow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipChain", field, true, false, "Float")
+}
+
+func (ec *executionContext) _OwnershipChain_shareHigh(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipChain) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipChain_shareHigh(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ShareHigh(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipChain_shareHigh(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipChain", field, true, false, "Float")
+}
+
+func (ec *executionContext) _OwnershipChain_inLowerBound(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipChain) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipChain_inLowerBound(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InLowerBound, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipChain_inLowerBound(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipChain", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _OwnershipChain_inUpperBound(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipChain) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipChain_inUpperBound(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.InUpperBound, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipChain_inUpperBound(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipChain", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _OwnershipChain_depthCut(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipChain) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipChain_depthCut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepthCut, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipChain_depthCut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipChain", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _OwnershipChain_weakestStatus(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipChain) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipChain_weakestStatus(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.WeakestStatus, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schema.Status) graphql.Marshaler {
+			return ec.marshalNStatus2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋschemaᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipChain_weakestStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipChain", field, false, false, "Status")
+}
+
+func (ec *executionContext) _OwnershipChain_sentence(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipChain) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipChain_sentence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sentence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipChain_sentence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipChain", field, false, false, "String")
+}
+
+func (ec *executionContext) _OwnershipExposure_entity(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipExposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipExposure_entity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipExposure_entity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OwnershipExposure",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Entity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OwnershipExposure_at(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipExposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipExposure_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNDate2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipExposure_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipExposure", field, false, false, "Date")
+}
+
+func (ec *executionContext) _OwnershipExposure_rule(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipExposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipExposure_rule(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Rule, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OwnershipRule) graphql.Marshaler {
+			return ec.marshalNOwnershipRule2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐOwnershipRule(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipExposure_rule(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OwnershipExposure",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OwnershipRule(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OwnershipExposure_verdict(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipExposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipExposure_verdict(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Verdict, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.OwnershipVerdict) graphql.Marshaler {
+			return ec.marshalNOwnershipVerdict2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐOwnershipVerdict(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipExposure_verdict(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipExposure", field, false, false, "OwnershipVerdict")
+}
+
+func (ec *executionContext) _OwnershipExposure_totalLow(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipExposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipExposure_totalLow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalLow(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipExposure_totalLow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipExposure", field, true, false, "Float")
+}
+
+func (ec *executionContext) _OwnershipExposure_totalHigh(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipExposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipExposure_totalHigh(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalHigh(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipExposure_totalHigh(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipExposure", field, true, false, "Float")
+}
+
+func (ec *executionContext) _OwnershipExposure_largestSingleLow(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipExposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipExposure_largestSingleLow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LargestSingleLow(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipExposure_largestSingleLow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipExposure", field, true, false, "Float")
+}
+
+func (ec *executionContext) _OwnershipExposure_largestSingleHigh(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipExposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipExposure_largestSingleHigh(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LargestSingleHigh(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipExposure_largestSingleHigh(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipExposure", field, true, false, "Float")
+}
+
+func (ec *executionContext) _OwnershipExposure_lookThroughLow(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipExposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipExposure_lookThroughLow(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LookThroughLow(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipExposure_lookThroughLow(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipExposure", field, true, false, "Float")
+}
+
+func (ec *executionContext) _OwnershipExposure_lookThroughHigh(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipExposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipExposure_lookThroughHigh(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LookThroughHigh(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipExposure_lookThroughHigh(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipExposure", field, true, false, "Float")
+}
+
+func (ec *executionContext) _OwnershipExposure_owners(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipExposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipExposure_owners(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Owners, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DesignatedOwner) graphql.Marshaler {
+			return ec.marshalNDesignatedOwner2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDesignatedOwnerᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipExposure_owners(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OwnershipExposure",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DesignatedOwner(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OwnershipExposure_chains(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipExposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipExposure_chains(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Chains, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.OwnershipChain) graphql.Marshaler {
+			return ec.marshalNOwnershipChain2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐOwnershipChainᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipExposure_chains(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OwnershipExposure",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OwnershipChain(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OwnershipExposure_unknownLinks(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipExposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipExposure_unknownLinks(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnknownLinks, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipExposure_unknownLinks(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OwnershipExposure",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OwnershipExposure_cycles(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipExposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipExposure_cycles(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CycleRels(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v [][]*model.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipExposure_cycles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OwnershipExposure",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OwnershipExposure_depthCut(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipExposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipExposure_depthCut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DepthCut, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipExposure_depthCut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OwnershipExposure",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Entity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OwnershipExposure_listed(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipExposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipExposure_listed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Listed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.DesignationState) graphql.Marshaler {
+			return ec.marshalNDesignationState2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDesignationState(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipExposure_listed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipExposure", field, false, false, "DesignationState")
+}
+
+func (ec *executionContext) _OwnershipExposure_listings(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipExposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipExposure_listings(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ListingRels(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipExposure_listings(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OwnershipExposure",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OwnershipExposure_truncated(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipExposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipExposure_truncated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Truncated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipExposure_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipExposure", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _OwnershipExposure_explanation(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipExposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipExposure_explanation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Explanation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipExposure_explanation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipExposure", field, false, false, "String")
+}
+
+func (ec *executionContext) _OwnershipExposure_caveat(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipExposure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipExposure_caveat(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Caveat, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipExposure_caveat(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipExposure", field, false, false, "String")
+}
+
+func (ec *executionContext) _OwnershipHop_relationship(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipHop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipHop_relationship(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relationship, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationship(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipHop_relationship(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OwnershipHop",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OwnershipHop_owner(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipHop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipHop_owner(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Owner, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipHop_owner(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OwnershipHop",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Entity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OwnershipHop_owned(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipHop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipHop_owned(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Owned, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐEntity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipHop_owned(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "OwnershipHop",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Entity(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _OwnershipHop_share(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipHop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipHop_share(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Share, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipHop_share(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipHop", field, false, false, "Float")
+}
+
+func (ec *executionContext) _OwnershipHop_maxShare(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipHop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipHop_maxShare(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MaxShare, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipHop_maxShare(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipHop", field, false, false, "Float")
+}
+
+func (ec *executionContext) _OwnershipHop_validFrom(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipHop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipHop_validFrom(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidFrom, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipHop_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipHop", field, false, false, "Date")
+}
+
+func (ec *executionContext) _OwnershipHop_validUntil(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipHop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipHop_validUntil(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValidUntil, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipHop_validUntil(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipHop", field, false, false, "Date")
+}
+
+func (ec *executionContext) _OwnershipHop_status(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipHop) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipHop_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v schema.Status) graphql.Marshaler {
+			return ec.marshalNStatus2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋschemaᚐStatus(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipHop_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipHop", field, false, false, "Status")
+}
+
+func (ec *executionContext) _OwnershipRule_authority(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipRule_authority(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Authority, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipRule_authority(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipRule", field, false, false, "String")
+}
+
+func (ec *executionContext) _OwnershipRule_name(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipRule_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipRule_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipRule", field, false, false, "String")
+}
+
+func (ec *executionContext) _OwnershipRule_threshold(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipRule_threshold(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Threshold, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipRule_threshold(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipRule", field, false, false, "Float")
+}
+
+func (ec *executionContext) _OwnershipRule_comparison(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipRule_comparison(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Comparison, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipRule_comparison(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipRule", field, false, false, "String")
+}
+
+func (ec *executionContext) _OwnershipRule_aggregation(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipRule_aggregation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aggregation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipRule_aggregation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipRule", field, false, false, "String")
+}
+
+func (ec *executionContext) _OwnershipRule_together(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipRule_together(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TogetherOrNil(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipRule_together(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipRule", field, true, false, "String")
+}
+
+func (ec *executionContext) _OwnershipRule_cascade(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipRule_cascade(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cascade, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipRule_cascade(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipRule", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _OwnershipRule_text(ctx context.Context, field graphql.CollectedField, obj *model.OwnershipRule) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_OwnershipRule_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_OwnershipRule_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("OwnershipRule", field, false, false, "String")
+}
+
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12854,6 +15226,126 @@ func (ec *executionContext) fieldContext_Query_listingHistory(ctx context.Contex
 	if fc.Args, err = ec.field_Query_listingHistory_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_ownershipExposure(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_ownershipExposure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().OwnershipExposure(ctx, fc.Args["entity"].(string), fc.Args["at"].(*model.Date), fc.Args["authority"].(string), fc.Args["minStatus"].(*schema.Status))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.OwnershipExposure) graphql.Marshaler {
+			return ec.marshalNOwnershipExposure2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐOwnershipExposure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_ownershipExposure(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OwnershipExposure(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_ownershipExposure_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_capturedByOwnership(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_capturedByOwnership(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().CapturedByOwnership(ctx, fc.Args["authority"].(string), fc.Args["at"].(*model.Date), fc.Args["minStatus"].(*schema.Status), fc.Args["kind"].(*schema.Kind), fc.Args["undetermined"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CapturedConnection) graphql.Marshaler {
+			return ec.marshalNCapturedConnection2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐCapturedConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_capturedByOwnership(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CapturedConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_capturedByOwnership_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_ownershipRules(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_ownershipRules(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().OwnershipRules(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.OwnershipRule) graphql.Marshaler {
+			return ec.marshalNOwnershipRule2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐOwnershipRuleᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_ownershipRules(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_OwnershipRule(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -17192,6 +19684,69 @@ func (ec *executionContext) _BrokenLink(ctx context.Context, sel ast.SelectionSe
 	return out
 }
 
+var capturedConnectionImplementors = []string{"CapturedConnection"}
+
+func (ec *executionContext) _CapturedConnection(ctx context.Context, sel ast.SelectionSet, obj *model.CapturedConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, capturedConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CapturedConnection")
+		case "nodes":
+			out.Values[i] = ec._CapturedConnection_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._CapturedConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._CapturedConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "undeterminedCount":
+			out.Values[i] = ec._CapturedConnection_undeterminedCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "assessed":
+			out.Values[i] = ec._CapturedConnection_assessed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "truncated":
+			out.Values[i] = ec._CapturedConnection_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rule":
+			out.Values[i] = ec._CapturedConnection_rule(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var changeImplementors = []string{"Change"}
 
 func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, obj *model.Change) graphql.Marshaler {
@@ -17538,6 +20093,59 @@ func (ec *executionContext) _DatasetCount(ctx context.Context, sel ast.Selection
 			}
 		case "count":
 			out.Values[i] = ec._DatasetCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var designatedOwnerImplementors = []string{"DesignatedOwner"}
+
+func (ec *executionContext) _DesignatedOwner(ctx context.Context, sel ast.SelectionSet, obj *model.DesignatedOwner) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, designatedOwnerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DesignatedOwner")
+		case "entity":
+			out.Values[i] = ec._DesignatedOwner_entity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "shareLow":
+			out.Values[i] = ec._DesignatedOwner_shareLow(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "shareHigh":
+			out.Values[i] = ec._DesignatedOwner_shareHigh(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "state":
+			out.Values[i] = ec._DesignatedOwner_state(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "designations":
+			out.Values[i] = ec._DesignatedOwner_designations(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -18877,6 +21485,343 @@ func (ec *executionContext) _NotAssessed(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var ownershipChainImplementors = []string{"OwnershipChain"}
+
+func (ec *executionContext) _OwnershipChain(ctx context.Context, sel ast.SelectionSet, obj *model.OwnershipChain) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ownershipChainImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OwnershipChain")
+		case "owner":
+			out.Values[i] = ec._OwnershipChain_owner(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "hops":
+			out.Values[i] = ec._OwnershipChain_hops(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "shareLow":
+			out.Values[i] = ec._OwnershipChain_shareLow(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "shareHigh":
+			out.Values[i] = ec._OwnershipChain_shareHigh(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inLowerBound":
+			out.Values[i] = ec._OwnershipChain_inLowerBound(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "inUpperBound":
+			out.Values[i] = ec._OwnershipChain_inUpperBound(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "depthCut":
+			out.Values[i] = ec._OwnershipChain_depthCut(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weakestStatus":
+			out.Values[i] = ec._OwnershipChain_weakestStatus(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sentence":
+			out.Values[i] = ec._OwnershipChain_sentence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var ownershipExposureImplementors = []string{"OwnershipExposure"}
+
+func (ec *executionContext) _OwnershipExposure(ctx context.Context, sel ast.SelectionSet, obj *model.OwnershipExposure) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ownershipExposureImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OwnershipExposure")
+		case "entity":
+			out.Values[i] = ec._OwnershipExposure_entity(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._OwnershipExposure_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "rule":
+			out.Values[i] = ec._OwnershipExposure_rule(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "verdict":
+			out.Values[i] = ec._OwnershipExposure_verdict(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalLow":
+			out.Values[i] = ec._OwnershipExposure_totalLow(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalHigh":
+			out.Values[i] = ec._OwnershipExposure_totalHigh(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "largestSingleLow":
+			out.Values[i] = ec._OwnershipExposure_largestSingleLow(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "largestSingleHigh":
+			out.Values[i] = ec._OwnershipExposure_largestSingleHigh(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lookThroughLow":
+			out.Values[i] = ec._OwnershipExposure_lookThroughLow(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "lookThroughHigh":
+			out.Values[i] = ec._OwnershipExposure_lookThroughHigh(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "owners":
+			out.Values[i] = ec._OwnershipExposure_owners(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "chains":
+			out.Values[i] = ec._OwnershipExposure_chains(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unknownLinks":
+			out.Values[i] = ec._OwnershipExposure_unknownLinks(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "cycles":
+			out.Values[i] = ec._OwnershipExposure_cycles(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "depthCut":
+			out.Values[i] = ec._OwnershipExposure_depthCut(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "listed":
+			out.Values[i] = ec._OwnershipExposure_listed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "listings":
+			out.Values[i] = ec._OwnershipExposure_listings(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "truncated":
+			out.Values[i] = ec._OwnershipExposure_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "explanation":
+			out.Values[i] = ec._OwnershipExposure_explanation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "caveat":
+			out.Values[i] = ec._OwnershipExposure_caveat(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var ownershipHopImplementors = []string{"OwnershipHop"}
+
+func (ec *executionContext) _OwnershipHop(ctx context.Context, sel ast.SelectionSet, obj *model.OwnershipHop) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ownershipHopImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OwnershipHop")
+		case "relationship":
+			out.Values[i] = ec._OwnershipHop_relationship(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "owner":
+			out.Values[i] = ec._OwnershipHop_owner(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "owned":
+			out.Values[i] = ec._OwnershipHop_owned(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "share":
+			out.Values[i] = ec._OwnershipHop_share(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "maxShare":
+			out.Values[i] = ec._OwnershipHop_maxShare(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "validFrom":
+			out.Values[i] = ec._OwnershipHop_validFrom(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "validUntil":
+			out.Values[i] = ec._OwnershipHop_validUntil(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "status":
+			out.Values[i] = ec._OwnershipHop_status(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var ownershipRuleImplementors = []string{"OwnershipRule"}
+
+func (ec *executionContext) _OwnershipRule(ctx context.Context, sel ast.SelectionSet, obj *model.OwnershipRule) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, ownershipRuleImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("OwnershipRule")
+		case "authority":
+			out.Values[i] = ec._OwnershipRule_authority(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "name":
+			out.Values[i] = ec._OwnershipRule_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "threshold":
+			out.Values[i] = ec._OwnershipRule_threshold(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "comparison":
+			out.Values[i] = ec._OwnershipRule_comparison(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "aggregation":
+			out.Values[i] = ec._OwnershipRule_aggregation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "together":
+			out.Values[i] = ec._OwnershipRule_together(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cascade":
+			out.Values[i] = ec._OwnershipRule_cascade(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "text":
+			out.Values[i] = ec._OwnershipRule_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
@@ -19375,6 +22320,24 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_listingHistory(ctx, field)
+				})
+		case "ownershipExposure":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_ownershipExposure(ctx, field)
+				})
+		case "capturedByOwnership":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_capturedByOwnership(ctx, field)
+				})
+		case "ownershipRules":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_ownershipRules(ctx, field)
 				})
 		case "paths":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -20632,6 +23595,14 @@ func (ec *executionContext) marshalNBreach2ᚖgithubᚗcomᚋsanctiongraphᚋsan
 	return ec._Breach(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCapturedConnection2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐCapturedConnection(ctx context.Context, sel ast.SelectionSet, v *model.CapturedConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CapturedConnection!")
+		return graphql.Null
+	}
+	return ec._CapturedConnection(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNChange2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐChange(ctx context.Context, sel ast.SelectionSet, v *model.Change) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Change!")
@@ -20751,6 +23722,60 @@ func (ec *executionContext) marshalNDate2string(ctx context.Context, sel ast.Sel
 	}
 	return res
 }
+
+func (ec *executionContext) marshalNDesignatedOwner2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDesignatedOwnerᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DesignatedOwner) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDesignatedOwner2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDesignatedOwner(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDesignatedOwner2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDesignatedOwner(ctx context.Context, sel ast.SelectionSet, v *model.DesignatedOwner) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DesignatedOwner!")
+		return graphql.Null
+	}
+	return ec._DesignatedOwner(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDesignationState2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDesignationState(ctx context.Context, v any) (model.DesignationState, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNDesignationState2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDesignationState[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDesignationState2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDesignationState(ctx context.Context, sel ast.SelectionSet, v model.DesignationState) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNDesignationState2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDesignationState[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "DesignationState!")
+	}
+	return res
+}
+
+var (
+	unmarshalNDesignationState2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDesignationState = map[string]model.DesignationState{
+		"HELD":         model.Held,
+		"UNKNOWN":      model.Unknown,
+		"NOT_HELD":     model.NotHeld,
+		"BY_OWNERSHIP": model.ByOwnership,
+	}
+	marshalNDesignationState2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDesignationState = map[model.DesignationState]string{
+		model.Held:        "HELD",
+		model.Unknown:     "UNKNOWN",
+		model.NotHeld:     "NOT_HELD",
+		model.ByOwnership: "BY_OWNERSHIP",
+	}
+)
 
 func (ec *executionContext) unmarshalNDirection2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐDir(ctx context.Context, v any) (model.Dir, error) {
 	tmp, err := graphql.UnmarshalString(v)
@@ -21426,6 +24451,130 @@ var (
 	}
 )
 
+func (ec *executionContext) marshalNOwnershipChain2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐOwnershipChainᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OwnershipChain) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOwnershipChain2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐOwnershipChain(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOwnershipChain2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐOwnershipChain(ctx context.Context, sel ast.SelectionSet, v *model.OwnershipChain) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OwnershipChain!")
+		return graphql.Null
+	}
+	return ec._OwnershipChain(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOwnershipExposure2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐOwnershipExposureᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OwnershipExposure) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOwnershipExposure2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐOwnershipExposure(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOwnershipExposure2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐOwnershipExposure(ctx context.Context, sel ast.SelectionSet, v *model.OwnershipExposure) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OwnershipExposure!")
+		return graphql.Null
+	}
+	return ec._OwnershipExposure(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOwnershipHop2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐOwnershipHopᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OwnershipHop) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOwnershipHop2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐOwnershipHop(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOwnershipHop2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐOwnershipHop(ctx context.Context, sel ast.SelectionSet, v *model.OwnershipHop) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OwnershipHop!")
+		return graphql.Null
+	}
+	return ec._OwnershipHop(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNOwnershipRule2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐOwnershipRuleᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.OwnershipRule) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNOwnershipRule2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐOwnershipRule(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNOwnershipRule2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐOwnershipRule(ctx context.Context, sel ast.SelectionSet, v *model.OwnershipRule) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "OwnershipRule!")
+		return graphql.Null
+	}
+	return ec._OwnershipRule(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNOwnershipVerdict2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐOwnershipVerdict(ctx context.Context, v any) (model.OwnershipVerdict, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNOwnershipVerdict2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐOwnershipVerdict[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNOwnershipVerdict2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐOwnershipVerdict(ctx context.Context, sel ast.SelectionSet, v model.OwnershipVerdict) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNOwnershipVerdict2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐOwnershipVerdict[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "OwnershipVerdict!")
+	}
+	return res
+}
+
+var (
+	unmarshalNOwnershipVerdict2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐOwnershipVerdict = map[string]model.OwnershipVerdict{
+		"MEETS":         model.Meets,
+		"DOES_NOT_MEET": model.DoesNotMeet,
+		"UNDETERMINED":  model.Undetermined,
+	}
+	marshalNOwnershipVerdict2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐOwnershipVerdict = map[model.OwnershipVerdict]string{
+		model.Meets:        "MEETS",
+		model.DoesNotMeet:  "DOES_NOT_MEET",
+		model.Undetermined: "UNDETERMINED",
+	}
+)
+
 func (ec *executionContext) marshalNPageInfo2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPageInfo(ctx context.Context, sel ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "PageInfo!")
@@ -21570,6 +24719,22 @@ func (ec *executionContext) unmarshalNPropertyType2githubᚗcomᚋsanctiongraph�
 
 func (ec *executionContext) marshalNPropertyType2githubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐPropertyType(ctx context.Context, sel ast.SelectionSet, v model.PropertyType) graphql.Marshaler {
 	return v
+}
+
+func (ec *executionContext) marshalNRelationship2ᚕᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx context.Context, sel ast.SelectionSet, v [][]*model.Relationship) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRelationship2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNRelationship2ᚕᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
@@ -22410,6 +25575,23 @@ func (ec *executionContext) unmarshalOFactEvidenceInput2ᚕᚖgithubᚗcomᚋsan
 	return res, nil
 }
 
+func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalFloatContext(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) unmarshalOGoodsCategory2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐGoodsCategory(ctx context.Context, v any) (*model.GoodsCategory, error) {
 	if v == nil {
 		return nil, nil
@@ -22497,6 +25679,52 @@ func (ec *executionContext) marshalOKind2ᚕgithubᚗcomᚋsanctiongraphᚋsanct
 
 	return ret
 }
+
+func (ec *executionContext) unmarshalOKind2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋschemaᚐKind(ctx context.Context, v any) (*schema.Kind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOKind2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋschemaᚐKind[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOKind2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋschemaᚐKind(ctx context.Context, sel ast.SelectionSet, v *schema.Kind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOKind2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋschemaᚐKind[*v])
+	return res
+}
+
+var (
+	unmarshalOKind2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋschemaᚐKind = map[string]schema.Kind{
+		"STATE":        schema.State,
+		"PERSON":       schema.Person,
+		"ORGANIZATION": schema.Organization,
+		"PRODUCT":      schema.Product,
+		"TRANSFER":     schema.Transfer,
+		"RESOLUTION":   schema.Resolution,
+		"MEASURE":      schema.Measure,
+		"EVENT":        schema.Event,
+		"SOURCE":       schema.Source,
+		"SANCTION":     schema.Sanction,
+	}
+	marshalOKind2ᚖgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋschemaᚐKind = map[schema.Kind]string{
+		schema.State:        "STATE",
+		schema.Person:       "PERSON",
+		schema.Organization: "ORGANIZATION",
+		schema.Product:      "PRODUCT",
+		schema.Transfer:     "TRANSFER",
+		schema.Resolution:   "RESOLUTION",
+		schema.Measure:      "MEASURE",
+		schema.Event:        "EVENT",
+		schema.Source:       "SOURCE",
+		schema.Sanction:     "SANCTION",
+	}
+)
 
 func (ec *executionContext) unmarshalOListingChangeKind2ᚕgithubᚗcomᚋsanctiongraphᚋsanctiongraphᚋgraphᚋmodelᚐListingChangeKindᚄ(ctx context.Context, v any) ([]model.ListingChangeKind, error) {
 	if v == nil {

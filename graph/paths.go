@@ -83,15 +83,21 @@ func verb(t schema.RelType) string {
 
 // hopSentence reads a hop aloud: "Aurus — manufactures → Aurus Senat, per
 // TASS 2023-09-13", or with the arrow reversed when the hop runs against
-// the relationship ("Russia ← based in — Aurus"). The source named leads
-// the citation order (strongest, first-hand, attributed, earliest); others
-// are counted. An identity link the service derived names its rule.
+// the relationship ("Russia ← based in — Aurus"); an ownership hop gives
+// its share ("NAMI — owns 63.5 % → Aurus LLC"). The source named leads the
+// citation order (strongest, first-hand, attributed, earliest); others are
+// counted. An identity link the service derived names its rule.
 func hopSentence(h *model.Hop, evs []*model.Evidence, sources []*model.Entity) string {
 	var b strings.Builder
+	v := verb(h.Relationship.Type)
+	if share := h.Relationship.Properties.First("share"); h.Relationship.Type == schema.Owns && share != "" {
+		// An ownership hop says its share: "NAMI — owns 63.5 % → Aurus".
+		v += " " + share + " %"
+	}
 	if h.Forward {
-		fmt.Fprintf(&b, "%s — %s → %s", h.From.Name, verb(h.Relationship.Type), h.To.Name)
+		fmt.Fprintf(&b, "%s — %s → %s", h.From.Name, v, h.To.Name)
 	} else {
-		fmt.Fprintf(&b, "%s ← %s — %s", h.From.Name, verb(h.Relationship.Type), h.To.Name)
+		fmt.Fprintf(&b, "%s ← %s — %s", h.From.Name, v, h.To.Name)
 	}
 	if h.Relationship.Status != schema.Confirmed {
 		fmt.Fprintf(&b, " (%s)", h.Relationship.Status)

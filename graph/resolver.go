@@ -11,6 +11,7 @@ import (
 	"context"
 
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
+	"github.com/sanctiongraph/sanctiongraph/graph/ownership"
 	"github.com/sanctiongraph/sanctiongraph/schema"
 )
 
@@ -38,6 +39,11 @@ type Store interface {
 	// ViolationFacts gathers the facts the potential-violation rules
 	// (graph/breach) look at.
 	ViolationFacts(ctx context.Context, q model.ViolationQuery) (*model.ViolationFacts, error)
+	// OwnershipFacts gathers the stakes and listings the ownership rules
+	// (graph/ownership) look at; OwnedByDesignated finds the entities a
+	// rule's designated persons own, the candidates of capturedByOwnership.
+	OwnershipFacts(ctx context.Context, q model.OwnershipQuery) (*model.OwnershipFacts, error)
+	OwnedByDesignated(ctx context.Context, rule ownership.Rule, minStatus schema.Status, depth, limit int) ([]string, bool, error)
 	Lists
 	Curator
 }

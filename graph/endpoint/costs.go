@@ -12,6 +12,13 @@ const (
 	// ViolationsCost is one evaluation of the breach rules over the
 	// transfers in range.
 	ViolationsCost = 500
+	// OwnershipCost is one entity's ownership exposure: up to six levels
+	// of owners read one statement each, their listings, and the chains
+	// enumerated in Go.
+	OwnershipCost = 100
+	// CapturedCost is capturedByOwnership: the entities designated persons
+	// own (up to 2000), their owners and an exposure for each.
+	CapturedCost = 1000
 	// NeighboursCost is one neighbourhood read (a degree-bounded expand).
 	NeighboursCost = 10
 	// SearchCost is one full-text search.
@@ -29,6 +36,8 @@ func ResolverCosts() Costs {
 		"Query.paths":               pathsCost,
 		"Query.potentialViolations": page(ViolationsCost, 20),
 		"Query.neighbours":          page(NeighboursCost, 20),
+		"Query.ownershipExposure":   func(map[string]any) (int64, int64) { return OwnershipCost, 1 },
+		"Query.capturedByOwnership": page(CapturedCost, 20),
 		"Entity.neighbours":         page(NeighboursCost, 20),
 		"Query.relationships":       page(CountsCost, 20), // may scan every fact of the types asked
 		"Entity.supports":           page(NeighboursCost, 20),

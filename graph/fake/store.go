@@ -10,6 +10,7 @@ import (
 
 	"github.com/sanctiongraph/sanctiongraph/graph/endpoint"
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
+	"github.com/sanctiongraph/sanctiongraph/graph/ownership"
 	"github.com/sanctiongraph/sanctiongraph/schema"
 )
 
@@ -40,6 +41,8 @@ type Store struct {
 	ListingsFn          func(ctx context.Context, ids []string) (map[string][]*model.Entity, error)
 	SameAsLinksFn       func(ctx context.Context, id string) ([]*model.Relationship, error)
 	ViolationFactsFn    func(ctx context.Context, q model.ViolationQuery) (*model.ViolationFacts, error)
+	OwnershipFactsFn    func(ctx context.Context, q model.OwnershipQuery) (*model.OwnershipFacts, error)
+	OwnedByDesignatedFn func(ctx context.Context, rule ownership.Rule, minStatus schema.Status, depth, limit int) ([]string, bool, error)
 
 	UpsertEntityFn       func(ctx context.Context, e model.Entity, evidence []model.Evidence, action string, who model.Actor, reason string) (*model.Entity, model.WriteResult, error)
 	UpsertRelationshipFn func(ctx context.Context, r model.Relationship, evidence []model.Evidence, who model.Actor, reason string) (*model.Relationship, model.WriteResult, error)
@@ -148,6 +151,20 @@ func (s *Store) ViolationFacts(ctx context.Context, q model.ViolationQuery) (*mo
 		return nil, ErrUnset
 	}
 	return s.ViolationFactsFn(ctx, q)
+}
+
+func (s *Store) OwnershipFacts(ctx context.Context, q model.OwnershipQuery) (*model.OwnershipFacts, error) {
+	if s.OwnershipFactsFn == nil {
+		return nil, ErrUnset
+	}
+	return s.OwnershipFactsFn(ctx, q)
+}
+
+func (s *Store) OwnedByDesignated(ctx context.Context, rule ownership.Rule, minStatus schema.Status, depth, limit int) ([]string, bool, error) {
+	if s.OwnedByDesignatedFn == nil {
+		return nil, false, ErrUnset
+	}
+	return s.OwnedByDesignatedFn(ctx, rule, minStatus, depth, limit)
 }
 
 func (s *Store) Paths(ctx context.Context, q model.PathQuery) (model.PathSearch, error) {

@@ -16,6 +16,21 @@ type Node interface {
 	IsNode()
 }
 
+type CapturedConnection struct {
+	// One page of answers, in order; pageInfo's cursors page through them.
+	Nodes    []*OwnershipExposure `json:"nodes"`
+	PageInfo *PageInfo            `json:"pageInfo"`
+	// Entities that meet the rule on the recorded data without being designated themselves.
+	TotalCount int `json:"totalCount"`
+	// Entities the recorded data cannot settle.
+	UndeterminedCount int `json:"undeterminedCount"`
+	// Entities owned by designated persons that were assessed.
+	Assessed int `json:"assessed"`
+	// More than 2000 entities were owned by designated persons; the rest were not assessed.
+	Truncated bool           `json:"truncated"`
+	Rule      *OwnershipRule `json:"rule"`
+}
+
 type ChangeConnection struct {
 	Edges      []*ChangeEdge `json:"edges"`
 	PageInfo   *PageInfo     `json:"pageInfo"`
