@@ -336,3 +336,44 @@ func TestPartialDates(t *testing.T) {
 		}
 	})
 }
+
+// TestEntitiesCountOnlyWhenAsked: without totalCount in the selection the
+// store is asked not to count every match, and hasNextPage still holds.
+func TestEntitiesCountOnlyWhenAsked(t *testing.T) {
+	all := []*model.Entity{kim(), kim(), kim(), kim(), kim()}
+	var asked []bool
+	st := &fake.Store{EntitiesFn: func(ctx context.Context, q model.EntityQuery) (model.EntityPage, error) {
+		asked = append(asked, q.WithoutTotal)
+		end := min(q.Offset+q.Limit, len(all))
+		page := model.EntityPage{Entities: all[q.Offset:end], Total: len(all)}
+		if q.WithoutTotal {
+			page.Total, page.More = -1, end < len(all)
+		}
+		return page, nil
+	}}
+	for _, tt := range []struct {
+		query        string
+		withoutTotal bool
+		hasNext      bool
+	}{
+		{`{ entities(first: 2) { edges { node { id } } pageInfo { hasNextPage } } }`, true, true},
+		{`{ entities(first: 5) { edges { node { id } } pageInfo { hasNextPage } } }`, true, false},
+		{`{ entities(first: 2) { ...C } } fragment C on EntityConnection { totalCount pageInfo { hasNextPage } }`, false, true},
+		{`{ entities(first: 2) { n: totalCount pageInfo { hasNextPage } } }`, false, true},
+	} {
+		asked = nil
+		resp, _ := query(t, st, tt.query, nil)
+		if len(resp.Errors) > 0 {
+			t.Fatal(resp.Errors)
+		}
+		var data struct {
+			Entities struct{ PageInfo struct{ HasNextPage bool } }
+		}
+		if err := json.Unmarshal(resp.Data, &data); err != nil {
+			t.Fatal(err)
+		}
+		if len(asked) != 1 || asked[0] != tt.withoutTotal || data.Entities.PageInfo.HasNextPage != tt.hasNext {
+			t.Errorf("%s: store asked withoutTotal %v, hasNextPage %v; want %v, %v", tt.query, asked, data.Entities.PageInfo.HasNextPage, tt.withoutTotal, tt.hasNext)
+		}
+	}
+}

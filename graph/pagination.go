@@ -1,10 +1,15 @@
 package graph
 
 import (
+	"context"
+	"slices"
+
 	"encoding/base64"
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
 
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
 )
@@ -56,4 +61,14 @@ func pageInfo(p model.Page, n, total int) *model.PageInfo {
 
 func badInput(arg, msg string) *model.Error {
 	return &model.Error{Code: model.BadUserInput, Message: fmt.Sprintf("argument %s: %s", arg, msg)}
+}
+
+// selects reports whether the field being resolved selects a field of this
+// name (under any alias or fragment), so a list can skip what nobody asked
+// for (counting every match for totalCount).
+func selects(ctx context.Context, name string) bool {
+	if graphql.GetFieldContext(ctx) == nil {
+		return true // called outside a GraphQL request: compute everything
+	}
+	return slices.Contains(graphql.CollectAllFields(ctx), name)
 }

@@ -50,7 +50,7 @@ func (r *queryResolver) Entities(ctx context.Context, filter *model.EntityFilter
 	if err != nil {
 		return nil, err
 	}
-	q := model.EntityQuery{Page: p, Sort: deref(sort), View: viewOf(view)}
+	q := model.EntityQuery{Page: p, Sort: deref(sort), View: viewOf(view), WithoutTotal: !selects(ctx, "totalCount")}
 	if filter != nil {
 		q.Kinds, q.Statuses, q.MinStatus = filter.Kinds, filter.Statuses, deref(filter.MinStatus)
 		q.Dataset, q.ActiveAt = deref(filter.Dataset), string(deref(filter.ActiveAt))
@@ -60,7 +60,15 @@ func (r *queryResolver) Entities(ctx context.Context, filter *model.EntityFilter
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.EntityConnection{TotalCount: res.Total, PageInfo: pageInfo(p, len(res.Entities), res.Total)}
+	total := res.Total
+	if q.WithoutTotal {
+		// Not counted: the page says only whether another follows.
+		total = p.Offset + len(res.Entities)
+		if res.More {
+			total++
+		}
+	}
+	conn := &model.EntityConnection{TotalCount: total, PageInfo: pageInfo(p, len(res.Entities), total)}
 	for i, e := range res.Entities {
 		conn.Edges = append(conn.Edges, &model.EntityEdge{Cursor: cursor(p.Offset + i), Node: e})
 	}

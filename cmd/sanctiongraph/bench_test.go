@@ -19,6 +19,7 @@ import (
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
 	"github.com/sanctiongraph/sanctiongraph/loaders/importer"
 	"github.com/sanctiongraph/sanctiongraph/loaders/sharedtest"
+	"github.com/sanctiongraph/sanctiongraph/schema"
 )
 
 // Loader benchmarks, end to end into Neo4j: parse, batch, write. Run with
@@ -245,6 +246,38 @@ func BenchmarkNeighbours(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		if _, err := env.Store.Neighbours(ctx, model.NeighbourQuery{ID: ids[i%len(ids)], Page: model.Page{Limit: 20}}); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkEntityList is a dashboard list (20 people by name, the UN's
+// listings by name, every entity by date) with and without counting every
+// match for totalCount: the API counts only when totalCount is selected.
+func BenchmarkEntityList(b *testing.B) {
+	ctx := benchGraph(b)
+	for _, l := range []struct {
+		name string
+		q    model.EntityQuery
+	}{
+		{"People", model.EntityQuery{Kinds: []schema.Kind{schema.Person}, View: model.ViewRecords}},
+		{"UNListings", model.EntityQuery{Kinds: []schema.Kind{schema.Sanction}, Dataset: "unsc", View: model.ViewRecords}},
+		{"AllByDate", model.EntityQuery{Sort: model.ByDateDesc, View: model.ViewRecords}},
+		{"PeopleResolved", model.EntityQuery{Kinds: []schema.Kind{schema.Person}, View: model.ViewResolved}},
+	} {
+		for _, counted := range []bool{true, false} {
+			name := l.name + "/counted"
+			if !counted {
+				name = l.name + "/uncounted"
+			}
+			b.Run(name, func(b *testing.B) {
+				q := l.q
+				q.Page, q.WithoutTotal = model.Page{Limit: 20}, !counted
+				for i := 0; i < b.N; i++ {
+					if _, err := env.Store.Entities(ctx, q); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
 		}
 	}
 }

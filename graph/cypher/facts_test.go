@@ -289,3 +289,80 @@ func TestPartialDatesKeepTheirPrecision(t *testing.T) {
 		}
 	}
 }
+
+// TestEntityListFilters checks the entity list's filters (written from the
+// filters given, one kind as the label) against the same filters applied
+// here to every entity, with and without counting the total.
+func TestEntityListFilters(t *testing.T) {
+	ctx := env.Reset(t)
+	writeCurated(t, ctx, env.Store)
+	list := func(q model.EntityQuery) (ids []string, total int) {
+		t.Helper()
+		q.View = model.ViewRecords
+		for off := 0; ; off += 100 {
+			q.Page = model.Page{Offset: off, Limit: 100}
+			page, err := env.Store.Entities(ctx, q)
+			if err != nil {
+				t.Fatalf("%+v: %v", q, err)
+			}
+			for _, e := range page.Entities {
+				ids = append(ids, e.ID)
+			}
+			if q.WithoutTotal && page.Total != -1 {
+				t.Fatalf("a page without its total says %d", page.Total)
+			}
+			total = page.Total
+			if len(page.Entities) < 100 || q.WithoutTotal && !page.More {
+				if q.WithoutTotal && page.More {
+					t.Fatalf("the last page says more follow")
+				}
+				return ids, total
+			}
+		}
+	}
+	everything, total := list(model.EntityQuery{})
+	if total != len(everything) || len(everything) < 300 {
+		t.Fatalf("%d entities, total %d", len(everything), total)
+	}
+	all := map[string]*model.Entity{}
+	page, err := env.Store.EntitiesByID(ctx, everything)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, e := range page {
+		all[id] = e
+	}
+	keep := func(f func(e *model.Entity) bool) []string {
+		var out []string
+		for _, id := range everything {
+			if f(all[id]) {
+				out = append(out, id)
+			}
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		name string
+		q    model.EntityQuery
+		want []string
+	}{
+		{"OneKind", model.EntityQuery{Kinds: []schema.Kind{schema.Person}}, keep(func(e *model.Entity) bool { return e.Kind == schema.Person })},
+		{"TwoKinds", model.EntityQuery{Kinds: []schema.Kind{schema.Person, schema.State}}, keep(func(e *model.Entity) bool { return e.Kind == schema.Person || e.Kind == schema.State })},
+		{"Status", model.EntityQuery{Statuses: []schema.Status{schema.Reported}}, keep(func(e *model.Entity) bool { return e.Status == schema.Reported })},
+		{"Dataset", model.EntityQuery{Dataset: "curated", Kinds: []schema.Kind{schema.Source}}, keep(func(e *model.Entity) bool { return e.Dataset == "curated" && e.Kind == schema.Source })},
+		{"MinStatusOneKind", model.EntityQuery{Kinds: []schema.Kind{schema.Organization}, MinStatus: schema.Confirmed},
+			keep(func(e *model.Entity) bool { return e.Kind == schema.Organization && e.Status == schema.Confirmed })},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if len(tt.want) == 0 {
+				t.Fatal("no curated entity matches; the test checks nothing")
+			}
+			got, total := list(tt.q)
+			tt.q.WithoutTotal = true
+			uncounted, _ := list(tt.q)
+			if !slices.Equal(got, tt.want) || total != len(tt.want) || !slices.Equal(uncounted, got) {
+				t.Errorf("got %d (total %d), without the total %d; want %d", len(got), total, len(uncounted), len(tt.want))
+			}
+		})
+	}
+}

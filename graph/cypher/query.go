@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -249,15 +250,32 @@ func MatchedName(e *model.Entity, terms []string) string {
 	return best
 }
 
-// entityFilter is the match and WHERE clause of entity lists; entityMatch
-// narrows its MATCH to one kind's label.
-var entityFilter = `MATCH (n:` + schema.NodeLabel + `)
-WHERE ($kinds IS NULL OR n.kind IN $kinds)
-  AND ($statuses IS NULL OR n.status IN $statuses)
-  AND n.statusRank >= $minRank
-  AND ($dataset IS NULL OR n.dataset = $dataset)
-  AND ($atFirst IS NULL OR ((n.validFrom IS NULL OR n.validFrom <= $atLast) AND (n.validUntil IS NULL OR n.validUntil >= $atFirst) AND ` + overlapClause("n", "$atFirst", "$atLast") + `))
-`
+// entityWhere is the MATCH and WHERE of an entity list, written from the
+// filters given: a filter not given adds nothing (a `$x IS NULL OR …` test
+// keeps the planner from an index and makes it read every node), and one
+// kind becomes the pattern's label (a schema constant), so the planner can
+// start from that label's indexes (a listing's authorityId, a vessel's IMO
+// number) rather than from every node. Values stay parameters.
+func entityWhere(q model.EntityQuery) string {
+	match := `MATCH (n:` + schema.NodeLabel
+	conds := []string{"n.statusRank >= $minRank"}
+	switch {
+	case len(q.Kinds) == 1 && slices.Contains(schema.Kinds, q.Kinds[0]):
+		match += ":" + string(schema.Kinds[slices.Index(schema.Kinds, q.Kinds[0])])
+	case len(q.Kinds) > 0:
+		conds = append(conds, "n.kind IN $kinds")
+	}
+	if len(q.Statuses) > 0 {
+		conds = append(conds, "n.status IN $statuses")
+	}
+	if q.Dataset != "" {
+		conds = append(conds, "n.dataset = $dataset")
+	}
+	if q.ActiveAt != "" {
+		conds = append(conds, `(n.validFrom IS NULL OR n.validFrom <= $atLast) AND (n.validUntil IS NULL OR n.validUntil >= $atFirst) AND `+overlapClause("n", "$atFirst", "$atLast"))
+	}
+	return match + ")\nWHERE " + strings.Join(conds, "\n  AND ")
+}
 
 var (
 	entityOrders = map[model.EntityOrder]string{
@@ -267,21 +285,6 @@ var (
 		model.ByDateDesc: `ORDER BY n.when IS NULL, n.when DESC, n.sortName, n.id`,
 	}
 )
-
-// entityMatch is entityFilter for the kinds asked: with one kind, its label
-// (a schema constant) joins the pattern, so the planner can start from that
-// label's indexes (a listing's authorityId, a vessel's IMO number) rather
-// than from every node.
-func entityMatch(kinds []schema.Kind) string {
-	if len(kinds) == 1 {
-		for _, k := range schema.Kinds {
-			if k == kinds[0] {
-				return strings.Replace(entityFilter, `(n:`+schema.NodeLabel+`)`, `(n:`+schema.NodeLabel+`:`+string(k)+`)`, 1)
-			}
-		}
-	}
-	return entityFilter
-}
 
 // Entities lists entities with filters, sorted, one page at a time.
 // Errors: BAD_USER_INPUT for a bad date or sort.
@@ -307,7 +310,11 @@ func (s *Store) Entities(ctx context.Context, q model.EntityQuery) (model.Entity
 	if err != nil {
 		return model.EntityPage{}, &model.Error{Code: model.BadUserInput, Message: "properties: " + err.Error(), Op: op}
 	}
-	filter := entityMatch(q.Kinds) + props + "\n"
+	filter := entityWhere(q) + props + "\n"
+	if q.WithoutTotal {
+		// One more than the page says whether another page follows.
+		p["limit"] = int64(q.Limit + 1)
+	}
 	if q.View == model.ViewResolved {
 		return s.entitiesResolved(ctx, q, filter, p)
 	}
@@ -315,13 +322,31 @@ func (s *Store) Entities(ctx context.Context, q model.EntityQuery) (model.Entity
 	countQuery := filter + `RETURN count(n) AS total`
 	return read(ctx, s, op, func(tx neo4j.ManagedTransaction) (model.EntityPage, error) {
 		var page model.EntityPage
-		total, nodes, err := countAndPage(ctx, tx, countQuery, pageQuery, p)
-		page.Total = total
+		var nodes []neo4j.Node
+		var err error
+		if q.WithoutTotal {
+			nodes, err = pageNodes(ctx, tx, pageQuery, p)
+		} else {
+			page.Total, nodes, err = countAndPage(ctx, tx, countQuery, pageQuery, p)
+		}
 		for _, n := range nodes {
 			page.Entities = append(page.Entities, s.decodeEntity(n))
 		}
+		trimPage(&page, q)
 		return page, err
 	})
+}
+
+// trimPage ends a page asked without its total: the row past the page
+// says that more follow, and Total is -1 (not counted).
+func trimPage(page *model.EntityPage, q model.EntityQuery) {
+	if !q.WithoutTotal {
+		return
+	}
+	page.Total = -1
+	if len(page.Entities) > q.Limit {
+		page.Entities, page.More = page.Entities[:q.Limit], true
+	}
 }
 
 // countAndPage runs a count query (returning total) and a page query
@@ -331,16 +356,22 @@ func countAndPage(ctx context.Context, tx neo4j.ManagedTransaction, countQuery, 
 	if err != nil {
 		return 0, nil, err
 	}
+	nodes, err := pageNodes(ctx, tx, pageQuery, p)
+	return int(total), nodes, err
+}
+
+// pageNodes runs a page query returning nodes n.
+func pageNodes(ctx context.Context, tx neo4j.ManagedTransaction, pageQuery string, p map[string]any) ([]neo4j.Node, error) {
 	res, err := tx.Run(ctx, pageQuery, p)
 	if err != nil {
-		return 0, nil, err
+		return nil, err
 	}
 	var nodes []neo4j.Node
 	for res.Next(ctx) {
 		n, _, _ := neo4j.GetRecordValue[neo4j.Node](res.Record(), "n")
 		nodes = append(nodes, n)
 	}
-	return int(total), nodes, res.Err()
+	return nodes, res.Err()
 }
 
 const timelineFilter = `MATCH (n:` + schema.NodeLabel + `)

@@ -310,18 +310,20 @@ MATCH (p:` + schema.NodeLabel + ` {id: r.id})
 )
 
 // entitiesResolved lists resolved entities whose records match filter
-// (entityFilter and its property conditions).
+// (entityWhere and its property conditions).
 func (s *Store) entitiesResolved(ctx context.Context, q model.EntityQuery, filter string, p map[string]any) (model.EntityPage, error) {
 	order := resolvedEntityOrders[q.Sort]
 	pageQuery := filter + resolvedEntityTail + `RETURN r.id AS id ` + order + ` SKIP $skip LIMIT $limit`
 	countQuery := filter + resolvedEntityTail + `RETURN count(r) AS total`
 	return read(ctx, s, "cypher.Store.Entities", func(tx neo4j.ManagedTransaction) (model.EntityPage, error) {
 		var page model.EntityPage
-		total, err := single[int64](ctx, tx, countQuery, p, "total")
-		if err != nil {
-			return page, err
+		if !q.WithoutTotal {
+			total, err := single[int64](ctx, tx, countQuery, p, "total")
+			if err != nil {
+				return page, err
+			}
+			page.Total = int(total)
 		}
-		page.Total = int(total)
 		res, err := tx.Run(ctx, pageQuery, p)
 		if err != nil {
 			return page, err
@@ -343,6 +345,7 @@ func (s *Store) entitiesResolved(ctx context.Context, q model.EntityQuery, filte
 				page.Entities = append(page.Entities, e)
 			}
 		}
+		trimPage(&page, q)
 		return page, nil
 	})
 }

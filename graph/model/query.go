@@ -45,6 +45,10 @@ type EntityQuery struct {
 	// Properties are conditions on declared properties (all must hold).
 	Properties []PropertyFilter
 	Sort       EntityOrder
+	// WithoutTotal skips counting every match (the client did not ask for
+	// totalCount): the page's Total is -1 and More says whether another
+	// page follows.
+	WithoutTotal bool
 	Page
 }
 
@@ -52,6 +56,8 @@ type EntityQuery struct {
 type EntityPage struct {
 	Entities []*Entity
 	Total    int
+	// More is set on a page asked WithoutTotal when another page follows.
+	More bool
 }
 
 // SearchQuery is a full-text search over names and aliases.
