@@ -3,8 +3,8 @@ package cypher
 import (
 	"context"
 	"fmt"
-	"sort"
 	"slices"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
