@@ -64,7 +64,7 @@ func (r *queryResolver) Relationships(ctx context.Context, filter *model.Relatio
 	if err != nil {
 		return nil, err
 	}
-	q := model.RelationshipQuery{Page: p, Sort: deref(sort)}
+	q := model.RelationshipQuery{Page: p, Sort: deref(sort), WithoutTotal: !selects(ctx, "totalCount")}
 	if filter != nil {
 		q.Types, q.Datasets, q.Basis, q.Statuses = filter.Types, filter.Datasets, filter.Basis, filter.Statuses
 		q.MinStatus, q.From, q.To, q.At = deref(filter.MinStatus), deref(filter.From), deref(filter.To), string(deref(filter.At))
@@ -77,7 +77,11 @@ func (r *queryResolver) Relationships(ctx context.Context, filter *model.Relatio
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.RelationshipConnection{TotalCount: res.Total, PageInfo: pageInfo(p, len(res.Relationships), res.Total)}
+	total := res.Total
+	if q.WithoutTotal {
+		total = uncounted(p, len(res.Relationships), res.More)
+	}
+	conn := &model.RelationshipConnection{TotalCount: total, PageInfo: pageInfo(p, len(res.Relationships), total)}
 	for i, rel := range res.Relationships {
 		conn.Edges = append(conn.Edges, &model.RelationshipEdge{Cursor: cursor(p.Offset + i), Node: rel})
 	}

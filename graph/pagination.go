@@ -72,3 +72,13 @@ func selects(ctx context.Context, name string) bool {
 	}
 	return slices.Contains(graphql.CollectAllFields(ctx), name)
 }
+
+// uncounted stands in for the total of a list that was not counted (its
+// totalCount not selected): enough for pageInfo to say whether another page
+// follows, never returned as a count.
+func uncounted(p model.Page, n int, more bool) int {
+	if more {
+		return p.Offset + n + 1
+	}
+	return p.Offset + n
+}

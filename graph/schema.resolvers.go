@@ -62,11 +62,7 @@ func (r *queryResolver) Entities(ctx context.Context, filter *model.EntityFilter
 	}
 	total := res.Total
 	if q.WithoutTotal {
-		// Not counted: the page says only whether another follows.
-		total = p.Offset + len(res.Entities)
-		if res.More {
-			total++
-		}
+		total = uncounted(p, len(res.Entities), res.More)
 	}
 	conn := &model.EntityConnection{TotalCount: total, PageInfo: pageInfo(p, len(res.Entities), total)}
 	for i, e := range res.Entities {

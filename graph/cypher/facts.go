@@ -294,12 +294,18 @@ RETURN count(r) AS total`
 WITH r, a, b ` + order + `
 SKIP $skip LIMIT $limit
 RETURN r, a.id AS from, b.id AS to`
+	if q.WithoutTotal {
+		p["limit"] = int64(q.Limit + 1) // the row past the page says more follow
+	}
 	return read(ctx, s, op, func(tx neo4j.ManagedTransaction) (model.RelationshipPage, error) {
-		total, err := single[int64](ctx, tx, countQuery, p, "total")
-		if err != nil {
-			return model.RelationshipPage{}, err
+		out := model.RelationshipPage{Total: -1}
+		if !q.WithoutTotal {
+			total, err := single[int64](ctx, tx, countQuery, p, "total")
+			if err != nil {
+				return model.RelationshipPage{}, err
+			}
+			out.Total = int(total)
 		}
-		out := model.RelationshipPage{Total: int(total)}
 		res, err := tx.Run(ctx, pageQuery, p)
 		if err != nil {
 			return out, err
@@ -310,6 +316,9 @@ RETURN r, a.id AS from, b.id AS to`
 			from, _, _ := neo4j.GetRecordValue[string](rec, "from")
 			to, _, _ := neo4j.GetRecordValue[string](rec, "to")
 			out.Relationships = append(out.Relationships, s.decodeRel(r, from, to))
+		}
+		if q.WithoutTotal && len(out.Relationships) > q.Limit {
+			out.Relationships, out.More = out.Relationships[:q.Limit], true
 		}
 		return out, res.Err()
 	})

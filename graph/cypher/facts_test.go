@@ -110,6 +110,21 @@ func TestFactLists(t *testing.T) {
 			}
 		})
 	}
+	t.Run("Uncounted", func(t *testing.T) {
+		q := model.RelationshipQuery{Types: []schema.RelType{schema.Owns}, Page: model.Page{Offset: 1, Limit: 3}}
+		counted, err := env.Store.Relationships(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q.WithoutTotal = true
+		page, err := env.Store.Relationships(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page.Total != -1 || page.More != (len(owns) > 4) || !slices.Equal(relIDs(page.Relationships), relIDs(counted.Relationships)) {
+			t.Errorf("uncounted page: total %d, more %v, %v; counted %v of %d", page.Total, page.More, relIDs(page.Relationships), relIDs(counted.Relationships), counted.Total)
+		}
+	})
 	t.Run("SortByDate", func(t *testing.T) {
 		rs := allRelationships(t, ctx, env.Store, model.RelationshipQuery{Types: []schema.RelType{schema.Sent}, Sort: model.RelByDateAsc})
 		for i := 1; i < len(rs); i++ {

@@ -417,6 +417,9 @@ type RelationshipQuery struct {
 	DuringFrom, DuringTo string
 	Properties           []PropertyFilter
 	Sort                 RelationshipOrder
+	// WithoutTotal skips counting every match; More then says whether
+	// another page follows.
+	WithoutTotal bool
 	Page
 }
 
@@ -424,6 +427,7 @@ type RelationshipQuery struct {
 type RelationshipPage struct {
 	Relationships []*Relationship
 	Total         int
+	More          bool
 }
 
 // SupportQuery lists the facts a source backs.
