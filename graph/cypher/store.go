@@ -173,6 +173,20 @@ func (s *Store) txConfig(op string) func(*neo4j.TransactionConfig) {
 	}
 }
 
+// sessionConfig is every session's: reads go out as read sessions (a
+// cluster routes them to secondaries), and all sessions share the driver's
+// bookmark manager, so a read waits for every write this process has
+// committed (a curator's next read sees their write, on any member).
+func (s *Store) sessionConfig(mode neo4j.AccessMode) neo4j.SessionConfig {
+	return neo4j.SessionConfig{DatabaseName: s.cfg.Database, AccessMode: mode, BookmarkManager: s.driver.ExecuteQueryBookmarkManager()}
+}
+
+// Bookmarks are the bookmarks of the writes this store has committed (what
+// a read waits for); for tests and diagnostics.
+func (s *Store) Bookmarks(ctx context.Context) ([]string, error) {
+	return s.driver.ExecuteQueryBookmarkManager().GetBookmarks(ctx)
+}
+
 // read runs work in a managed read transaction, within the request's
 // budget of concurrent transactions (graph/reqlimit).
 func read[T any](ctx context.Context, s *Store, op string, work func(tx neo4j.ManagedTransaction) (T, error)) (v T, err error) {
@@ -185,7 +199,7 @@ func read[T any](ctx context.Context, s *Store, op string, work func(tx neo4j.Ma
 	defer release()
 	ctx, done := s.observe(ctx, op, ModeRead)
 	defer func() { done(err) }()
-	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.cfg.Database, AccessMode: neo4j.AccessModeRead})
+	sess := s.driver.NewSession(ctx, s.sessionConfig(neo4j.AccessModeRead))
 	defer sess.Close(ctx)
 	v, err = neo4j.ExecuteRead(ctx, sess, work, s.txConfig(op))
 	if err != nil {
@@ -206,7 +220,7 @@ func write[T any](ctx context.Context, s *Store, op string, work func(tx neo4j.M
 	defer release()
 	ctx, done := s.observe(ctx, op, ModeWrite)
 	defer func() { done(err) }()
-	sess := s.driver.NewSession(ctx, neo4j.SessionConfig{DatabaseName: s.cfg.Database, AccessMode: neo4j.AccessModeWrite})
+	sess := s.driver.NewSession(ctx, s.sessionConfig(neo4j.AccessModeWrite))
 	defer sess.Close(ctx)
 	v, err = neo4j.ExecuteWrite(ctx, sess, work, s.txConfig(op))
 	if err != nil {
