@@ -66,3 +66,19 @@ func TestDateUnmarshal(t *testing.T) {
 		}
 	})
 }
+
+// TestPathHeldAcrossPrecisions: a path's held period compares dates given
+// at different precisions by the days they cover ("2025" ends after
+// "2025-06-30"; "2025-03" starts after "2025").
+func TestPathHeldAcrossPrecisions(t *testing.T) {
+	rel := func(from, until string) *model.Relationship {
+		return &model.Relationship{Provenance: model.Provenance{ValidFrom: from, ValidUntil: until}}
+	}
+	p := &model.Path{Rels: []*model.Relationship{rel("2025", "2025"), rel("2025-03", "2025-06-30"), rel("", "")}}
+	if from := p.HeldFrom(); from == nil || *from != "2025-03" {
+		t.Errorf("HeldFrom = %v, want 2025-03", from)
+	}
+	if until := p.HeldUntil(); until == nil || *until != "2025-06-30" {
+		t.Errorf("HeldUntil = %v, want 2025-06-30", until)
+	}
+}

@@ -330,7 +330,7 @@ func (p *Path) WeakestStatus() schema.Status {
 func (p *Path) HeldFrom() *string {
 	var latest string
 	for _, r := range p.Rels {
-		if r.ValidFrom > latest {
+		if r.ValidFrom != "" && (latest == "" || dayOf(r.ValidFrom, false) > dayOf(latest, false)) {
 			latest = r.ValidFrom
 		}
 	}
@@ -344,7 +344,7 @@ func (p *Path) HeldFrom() *string {
 func (p *Path) HeldUntil() *string {
 	var earliest string
 	for _, r := range p.Rels {
-		if r.ValidUntil != "" && (earliest == "" || r.ValidUntil < earliest) {
+		if r.ValidUntil != "" && (earliest == "" || dayOf(r.ValidUntil, true) < dayOf(earliest, true)) {
 			earliest = r.ValidUntil
 		}
 	}
@@ -352,6 +352,20 @@ func (p *Path) HeldUntil() *string {
 		return nil
 	}
 	return &earliest
+}
+
+// dayOf is the first (or last) day a date covers, at any precision, for
+// comparing dates given at different precisions ("2025" ends after
+// "2025-06-30"); a date the model would not accept compares as written.
+func dayOf(d string, last bool) string {
+	f, l, err := schema.DateBounds(d)
+	switch {
+	case err != nil:
+		return d
+	case last:
+		return l.Format("2006-01-02")
+	}
+	return f.Format("2006-01-02")
 }
 
 // Hop is one step of a path.

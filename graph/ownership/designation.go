@@ -25,14 +25,14 @@ const openEnd = "9999-12-31"
 //     UNKNOWN. (On a listing the editions hold, validFrom is the first
 //     edition's date, not a listing date, and is not read.)
 //
-// A partial date is stored as its first day (validUntil as its last), so a
-// listing "2024-02" counts from 2024-02-01.
+// A partial date covers its period: a listing "2024-02" counts from
+// 2024-02-01, an end "2025" until 2025-12-31.
 func DesignationState(d *model.DesignationFact, editions []string, at string) (model.DesignationState, string) {
 	s := d.Sanction
 	for _, end := range []struct{ day, what string }{
 		{d.DelistedOn, "delisted on "}, {s.ValidUntil, "listing ended on "}, {d.Designates.ValidUntil, "designation ended on "},
 	} {
-		if end.day != "" && end.day < at {
+		if end.day != "" && lastDay(end.day) < at {
 			return model.NotHeld, end.what + end.day
 		}
 	}
@@ -43,7 +43,7 @@ func DesignationState(d *model.DesignationFact, editions []string, at string) (m
 	if start == "" && len(d.PeriodFrom) == 0 {
 		start = first(s.ValidFrom, d.Designates.ValidFrom)
 	}
-	if start != "" && at < start {
+	if start != "" && at < firstDay(start) {
 		return model.NotHeld, "listed from " + start
 	}
 	if len(d.PeriodFrom) == 0 {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
 	"github.com/sanctiongraph/sanctiongraph/schema"
@@ -179,9 +180,30 @@ func share(r *model.Relationship) (float64, bool) {
 	return f, true
 }
 
-// holds reports whether a fact's validity period contains the day.
+// holds reports whether a fact's validity period contains the day. Ends
+// are read at their precision ("2025" starts on 2025-01-01 and ends on
+// 2025-12-31), as the store returns them as given.
 func holds(pv model.Provenance, at string) bool {
-	return (pv.ValidFrom == "" || pv.ValidFrom <= at) && (pv.ValidUntil == "" || at <= pv.ValidUntil)
+	return (pv.ValidFrom == "" || firstDay(pv.ValidFrom) <= at) && (pv.ValidUntil == "" || at <= lastDay(pv.ValidUntil))
+}
+
+// firstDay and lastDay are the first and last day a date covers, at any
+// precision ("2024-02" → 2024-02-01, 2024-02-29); a date the model would
+// not accept is compared as written.
+func firstDay(d string) string {
+	f, _, err := schema.DateBounds(d)
+	if err != nil {
+		return d
+	}
+	return f.Format(time.DateOnly)
+}
+
+func lastDay(d string) string {
+	_, l, err := schema.DateBounds(d)
+	if err != nil {
+		return d
+	}
+	return l.Format(time.DateOnly)
 }
 
 func (e *Engine) index() {
