@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sanctiongraph/sanctiongraph/graph/dataloader"
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
 	"github.com/sanctiongraph/sanctiongraph/schema"
 )
@@ -56,12 +57,32 @@ func styleOf(s *model.CitationStyle) model.CitationStyle {
 	return *s
 }
 
-// sourcesOf loads the source of each piece of evidence (nil when gone).
+// sourcesOf loads the source of each piece of evidence (nil when gone), in
+// one batch of the request's loader (one query without a loader).
 func (r *Resolver) sourcesOf(ctx context.Context, evs []*model.Evidence) ([]*model.Entity, error) {
 	out := make([]*model.Entity, len(evs))
+	l := dataloader.For(ctx)
+	if l == nil {
+		ids := make([]string, len(evs))
+		for i, ev := range evs {
+			ids[i] = ev.SourceID
+		}
+		m, err := r.Store.EntitiesByID(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		for i, id := range ids {
+			out[i] = m[id]
+		}
+		return out, nil
+	}
+	thunks := make([]func() (*model.Entity, error), len(evs))
 	for i, ev := range evs {
-		src, err := r.entity(ctx, ev.SourceID)
-		if err != nil && model.ErrorCode(err) != model.NotFound {
+		thunks[i] = l.Entities.LoadThunk(ctx, ev.SourceID)
+	}
+	for i, load := range thunks {
+		src, err := load()
+		if err != nil && !dataloader.IsNotFound(err) {
 			return nil, err
 		}
 		out[i] = src

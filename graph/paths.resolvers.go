@@ -18,13 +18,9 @@ func (r *hopResolver) Sentence(ctx context.Context, obj *model.Hop) (string, err
 	if err != nil {
 		return "", err
 	}
-	var sources []*model.Entity
-	for _, ev := range evs {
-		src, err := r.entity(ctx, ev.SourceID)
-		if err != nil {
-			return "", err
-		}
-		sources = append(sources, src)
+	sources, err := r.sourcesOf(ctx, evs)
+	if err != nil {
+		return "", err
 	}
 	return hopSentence(obj, evs, sources), nil
 }
