@@ -248,7 +248,6 @@ export class Timeline {
         'data-id': it.id, 'data-date': it.date, 'data-lane': it.lane,
         'aria-label': `${prettyKind(it.kind)}: ${it.name}, ${it.date}, ${prettyStatus(it.status)}`,
       }, title, mark, label);
-      g.addEventListener('click', () => this.select(it, g));
       g.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); this.select(it, g); } });
       itemsG.appendChild(g);
     }
@@ -302,20 +301,39 @@ export class Timeline {
       if (e.shiftKey || Math.abs(e.deltaX) > Math.abs(e.deltaY)) this.pan(-(e.deltaX || e.deltaY));
       else this.zoom(e.deltaY < 0 ? 1.25 : 0.8, e.clientX - r.left);
     }, { passive: false });
+    // A press on an item selects it when released over the same item. Items
+    // are known by id, not by element: a re-render (a resize, more items
+    // loaded) between press and release replaces the elements, and a
+    // per-element click listener would then never fire.
     let drag = null;
+    let pressed = null;
     this.svg.addEventListener('pointerdown', (e) => {
-      if (e.target.closest('.tl-item')) return;
+      const g = e.target.closest('.tl-item');
+      if (g) { pressed = g.dataset.id; return; }
+      pressed = null;
       drag = e.clientX;
       this.svg.setPointerCapture(e.pointerId);
     });
     this.svg.addEventListener('pointermove', (e) => { if (drag !== null) { this.pan(e.clientX - drag); drag = e.clientX; } });
-    this.svg.addEventListener('pointerup', () => { drag = null; });
+    this.svg.addEventListener('pointerup', (e) => {
+      drag = null;
+      const id = pressed;
+      pressed = null;
+      if (e.button !== 0 || id === null || e.target.closest?.('.tl-item')?.dataset.id !== id) return;
+      const it = this.items.find((i) => i.id === id);
+      const g = this.svg.querySelector(`.tl-item[data-id="${CSS.escape(id)}"]`);
+      if (it && g) this.select(it, g);
+    });
     this.svg.addEventListener('keydown', (e) => {
       if (e.target !== this.svg) return;
       const k = { '+': () => this.zoom(1.5), '=': () => this.zoom(1.5), '-': () => this.zoom(1 / 1.5), f: () => this.fit(), ArrowLeft: () => this.pan(80), ArrowRight: () => this.pan(-80) }[e.key];
       if (k) { e.preventDefault(); k(); }
     });
-    new ResizeObserver(() => { if (this.svg.getBoundingClientRect().width) this.render(); }).observe(this.svg);
+    let width = 0;
+    new ResizeObserver(() => {
+      const w = this.svg.getBoundingClientRect().width;
+      if (w && w !== width) { width = w; this.render(); }
+    }).observe(this.svg);
   }
 }
 
