@@ -37,7 +37,7 @@ func run(ctx context.Context, cfg Config, stdout, stderr io.Writer) (err error) 
 			fmt.Fprintln(stderr, "graphgen: stopping the local Neo4j")
 			err = errors.Join(err, inst.Stop(sctx))
 		}()
-		cfg.Neo4j.URI, cfg.Neo4j.User, cfg.Neo4j.Password = inst.URI(), "", ""
+		cfg.Neo4j.URI, cfg.Neo4j.User, cfg.Neo4j.Password = inst.RoutingURI(), "", ""
 	}
 	store, err := cypher.Open(cfg.Neo4j)
 	if err != nil {
@@ -91,7 +91,7 @@ func startLocal(ctx context.Context, cfg Config, stderr io.Writer) (*neo4jlocal.
 	if err != nil {
 		return nil, err
 	}
-	fmt.Fprintf(stderr, "graphgen: local Neo4j ready at %s in %s\n", inst.URI(), time.Since(start).Round(10*time.Millisecond))
+	fmt.Fprintf(stderr, "graphgen: local Neo4j ready at %s in %s\n", inst.RoutingURI(), time.Since(start).Round(10*time.Millisecond))
 	return inst, nil
 }
 

@@ -97,8 +97,8 @@ func (a *App) open(ctx context.Context) error {
 			return err
 		}
 		a.Local = inst
-		cfg.Neo4j.URI, cfg.Neo4j.User, cfg.Neo4j.Password = inst.URI(), "", ""
-		a.Log.Info("local Neo4j ready", "uri", inst.URI(), "took", time.Since(start).Round(time.Millisecond))
+		cfg.Neo4j.URI, cfg.Neo4j.User, cfg.Neo4j.Password = inst.RoutingURI(), "", ""
+		a.Log.Info("local Neo4j ready", "uri", inst.RoutingURI(), "took", time.Since(start).Round(time.Millisecond))
 	}
 	st, err := cypher.Open(cfg.Neo4j)
 	if err != nil {
@@ -159,7 +159,7 @@ func (a *App) supervise(ctx context.Context) {
 				}
 				continue
 			}
-			a.Log.Info("local Neo4j restarted", "uri", a.Local.URI())
+			a.Log.Info("local Neo4j restarted", "uri", a.Local.RoutingURI())
 			break
 		}
 	}
@@ -246,7 +246,7 @@ func runNeo4j(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Neo4j %s ready at %s (store %s); Ctrl-C stops it\nNEO4J_URI=%s\n", neo4jlocal.Neo4jVersion, inst.URI(), inst.Dir(), inst.URI())
+	fmt.Fprintf(stdout, "Neo4j %s ready at %s (store %s); Ctrl-C stops it\nNEO4J_URI=%s\n", neo4jlocal.Neo4jVersion, inst.URI(), inst.Dir(), inst.RoutingURI())
 	select {
 	case <-ctx.Done():
 	case <-inst.Exited():

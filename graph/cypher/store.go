@@ -23,6 +23,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
 
+	"github.com/sanctiongraph/sanctiongraph/graph/bookmark"
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
 	"github.com/sanctiongraph/sanctiongraph/graph/reqlimit"
 	"github.com/sanctiongraph/sanctiongraph/schema"
@@ -176,9 +177,17 @@ func (s *Store) txConfig(op string) func(*neo4j.TransactionConfig) {
 // sessionConfig is every session's: reads go out as read sessions (a
 // cluster routes them to secondaries), and all sessions share the driver's
 // bookmark manager, so a read waits for every write this process has
-// committed (a curator's next read sees their write, on any member).
-func (s *Store) sessionConfig(mode neo4j.AccessMode) neo4j.SessionConfig {
-	return neo4j.SessionConfig{DatabaseName: s.cfg.Database, AccessMode: mode, BookmarkManager: s.driver.ExecuteQueryBookmarkManager()}
+// committed (a curator's next read sees their write, on any member). The
+// bookmarks a client sent back (graph/bookmark: another replica's writes)
+// are added, so the transaction starts once the member has applied those
+// too.
+func (s *Store) sessionConfig(ctx context.Context, mode neo4j.AccessMode) neo4j.SessionConfig {
+	return neo4j.SessionConfig{
+		DatabaseName:    s.cfg.Database,
+		AccessMode:      mode,
+		BookmarkManager: s.driver.ExecuteQueryBookmarkManager(),
+		Bookmarks:       neo4j.BookmarksFromRawValues(bookmark.From(ctx)...),
+	}
 }
 
 // Bookmarks are the bookmarks of the writes this store has committed (what
@@ -199,7 +208,7 @@ func read[T any](ctx context.Context, s *Store, op string, work func(tx neo4j.Ma
 	defer release()
 	ctx, done := s.observe(ctx, op, ModeRead)
 	defer func() { done(err) }()
-	sess := s.driver.NewSession(ctx, s.sessionConfig(neo4j.AccessModeRead))
+	sess := s.driver.NewSession(ctx, s.sessionConfig(ctx, neo4j.AccessModeRead))
 	defer sess.Close(ctx)
 	v, err = neo4j.ExecuteRead(ctx, sess, work, s.txConfig(op))
 	if err != nil {
@@ -220,7 +229,7 @@ func write[T any](ctx context.Context, s *Store, op string, work func(tx neo4j.M
 	defer release()
 	ctx, done := s.observe(ctx, op, ModeWrite)
 	defer func() { done(err) }()
-	sess := s.driver.NewSession(ctx, s.sessionConfig(neo4j.AccessModeWrite))
+	sess := s.driver.NewSession(ctx, s.sessionConfig(ctx, neo4j.AccessModeWrite))
 	defer sess.Close(ctx)
 	v, err = neo4j.ExecuteWrite(ctx, sess, work, s.txConfig(op))
 	if err != nil {
@@ -275,6 +284,10 @@ func translate(op string, err error) error {
 	var ne *neo4j.Neo4jError
 	if errors.As(err, &ne) {
 		switch {
+		case strings.HasPrefix(ne.Code, "Neo.ClientError.Transaction.InvalidBookmark"):
+			return &model.Error{Code: model.BadUserInput, Message: "a bookmark in the " + bookmark.Header + " header was not issued by this graph database; send the values of a mutation's extensions.bookmarks", Op: op, Err: err}
+		case ne.Code == "Neo.TransientError.Transaction.BookmarkTimeout":
+			return &model.Error{Code: model.Unavailable, Message: "the graph database has not yet caught up with the writes the " + bookmark.Header + " header names; retry later", Op: op, Err: err}
 		case strings.HasPrefix(ne.Code, "Neo.ClientError.Schema.ConstraintValidationFailed"):
 			return &model.Error{Code: model.Conflict, Message: "the write conflicts with a stored record", Op: op, Err: err}
 		case strings.Contains(ne.Code, "TransactionTimedOut"):

@@ -90,6 +90,9 @@ func NewHandler(store StoreWithLoaders, opts Options) http.Handler {
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: newAPQCache()})                                                         // apq.go
 	srv.Use(&limitExtension{costs: ResolverCosts(), limits: Limits{MaxDepth: opts.MaxDepth, MaxCost: opts.ComplexityLimit}}) // limits.go
+	if b, ok := store.(Bookmarker); ok {
+		srv.Use(bookmarkExtension{store: b}) // bookmarks.go
+	}
 	for _, ext := range opts.Extensions {
 		srv.Use(ext)
 	}

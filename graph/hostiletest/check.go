@@ -15,6 +15,7 @@ type Response struct {
 		Message    string         `json:"message"`
 		Extensions map[string]any `json:"extensions"`
 	} `json:"errors"`
+	Extensions map[string]any `json:"extensions"`
 }
 
 // Codes lists the errors' extensions.code values ("" for none).

@@ -4,11 +4,13 @@ import (
 	"net/http"
 
 	"github.com/rs/cors"
+	"github.com/sanctiongraph/sanctiongraph/graph/bookmark"
 )
 
 // withCORS lets browsers on the given origins call next cross-origin: GET,
-// POST and OPTIONS with Content-Type, Authorization and X-Request-ID, and
-// read the X-Request-ID and Retry-After response headers. Preflights are
+// POST and OPTIONS with Content-Type, Authorization, X-Request-ID and
+// Sanctiongraph-Bookmarks, and read the X-Request-ID and Retry-After
+// response headers. Preflights are
 // answered here, before authentication and rate limits. No origins means
 // no cross-origin access at all: the handler adds no CORS headers, so
 // browsers allow only same-origin pages. "*" allows every origin; an origin
@@ -22,7 +24,7 @@ func withCORS(origins []string, next http.Handler) http.Handler {
 	return cors.New(cors.Options{
 		AllowedOrigins: origins,
 		AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
-		AllowedHeaders: []string{"Content-Type", "Authorization", "X-Request-ID"},
+		AllowedHeaders: []string{"Content-Type", "Authorization", "X-Request-ID", bookmark.Header},
 		ExposedHeaders: []string{"X-Request-ID", "Retry-After"},
 		MaxAge:         600,
 	}).Handler(next)

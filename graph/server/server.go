@@ -138,10 +138,10 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	gql := endpoint.NewHandler(s.cfg.Store, endpoint.Options{Logger: s.cfg.Logger, RequestID: RequestID, Extensions: s.extensions()})
 	guard := newGuard(s.cfg)
-	mux.Handle("/graphql", withCORS(s.cfg.CORSOrigins, guard.wrap(Timeout(s.cfg.RequestTimeout, s.limitBody(gql)))))
+	mux.Handle("/graphql", withCORS(s.cfg.CORSOrigins, guard.wrap(withBookmarks(Timeout(s.cfg.RequestTimeout, s.limitBody(gql))))))
 	// Exports run their query through the same GraphQL handler, under the
 	// same keys, rate limits, body limit and deadline.
-	mux.Handle("/export", withCORS(s.cfg.CORSOrigins, guard.wrap(Timeout(s.cfg.RequestTimeout, s.limitBody(export.Handler(gql, s.editions))))))
+	mux.Handle("/export", withCORS(s.cfg.CORSOrigins, guard.wrap(withBookmarks(Timeout(s.cfg.RequestTimeout, s.limitBody(export.Handler(gql, s.editions)))))))
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})

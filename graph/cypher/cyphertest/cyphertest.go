@@ -62,9 +62,9 @@ func Start() (*Env, error) {
 			os.RemoveAll(dir)
 			return nil, fmt.Errorf("start local Neo4j (set NEO4J_URI to use another): %w", err)
 		}
-		fmt.Fprintf(os.Stderr, "cyphertest: local Neo4j %s at %s, ready in %s\n", neo4jlocal.Neo4jVersion, inst.URI(), time.Since(start).Round(10*time.Millisecond))
+		fmt.Fprintf(os.Stderr, "cyphertest: local Neo4j %s at %s, ready in %s\n", neo4jlocal.Neo4jVersion, inst.RoutingURI(), time.Since(start).Round(10*time.Millisecond))
 		env.Local = inst
-		cfg.URI, cfg.User, cfg.Password = inst.URI(), "", ""
+		cfg.URI, cfg.User, cfg.Password = inst.RoutingURI(), "", ""
 	}
 	st, err := cypher.Open(cfg)
 	if err != nil {

@@ -320,6 +320,12 @@ func (i *Instance) exitErr() error {
 // URI is the Bolt URI, e.g. bolt://127.0.0.1:7687.
 func (i *Instance) URI() string { return i.uri }
 
+// RoutingURI is the same server's routing address, neo4j://127.0.0.1:7687:
+// the driver asks it for a routing table and sends reads to its readers and
+// writes to its writer, as it would against a cluster or Aura. The service
+// and the tests connect this way, so the routing path is the one exercised.
+func (i *Instance) RoutingURI() string { return "neo4j://" + strings.TrimPrefix(i.uri, "bolt://") }
+
 // Port is the bound Bolt port.
 func (i *Instance) Port() int { return i.port }
 
