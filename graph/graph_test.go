@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -374,6 +375,56 @@ func TestEntitiesCountOnlyWhenAsked(t *testing.T) {
 		}
 		if len(asked) != 1 || asked[0] != tt.withoutTotal || data.Entities.PageInfo.HasNextPage != tt.hasNext {
 			t.Errorf("%s: store asked withoutTotal %v, hasNextPage %v; want %v, %v", tt.query, asked, data.Entities.PageInfo.HasNextPage, tt.withoutTotal, tt.hasNext)
+		}
+	}
+}
+
+// TestNeighboursCountOnlyWhenAsked: neighbours of an entity (top-level and
+// nested) are counted only when totalCount is selected; hasNextPage is right
+// either way.
+func TestNeighboursCountOnlyWhenAsked(t *testing.T) {
+	var asked []bool
+	st := &fake.Store{
+		EntityFn: func(ctx context.Context, id string) (*model.Entity, error) { return kim(), nil },
+		NeighboursFn: func(ctx context.Context, q model.NeighbourQuery) (model.NeighbourPage, error) {
+			asked = append(asked, q.WithoutTotal)
+			const all = 5
+			var page model.NeighbourPage
+			for i := q.Offset; i < min(q.Offset+q.Limit, all); i++ {
+				page.Neighbours = append(page.Neighbours, model.Neighbour{
+					Relationship: &model.Relationship{ID: fmt.Sprintf("LEADS|%s|state:%d", q.ID, i), Type: schema.Leads, FromID: q.ID, ToID: fmt.Sprintf("state:%d", i)},
+					Node:         &model.Entity{ID: fmt.Sprintf("state:%d", i), Kind: schema.State, Name: "S"}, Outgoing: true})
+			}
+			page.Total = all
+			if q.WithoutTotal {
+				page.Total, page.More = -1, q.Offset+q.Limit < all
+			}
+			return page, nil
+		},
+	}
+	for _, tt := range []struct {
+		query        string
+		withoutTotal bool
+		hasNext      bool
+	}{
+		{`{ neighbours(id: "person:kim-jong-un", first: 2, view: RECORDS) { edges { node { id } } pageInfo { hasNextPage } } }`, true, true},
+		{`{ neighbours(id: "person:kim-jong-un", first: 5, view: RECORDS) { pageInfo { hasNextPage } } }`, true, false},
+		{`{ neighbours(id: "person:kim-jong-un", first: 2, view: RECORDS) { totalCount pageInfo { hasNextPage } } }`, false, true},
+		{`{ neighbours(id: "person:kim-jong-un", first: 2, view: RECORDS) { ...C } } fragment C on NeighbourConnection { t: totalCount pageInfo { hasNextPage } }`, false, true},
+	} {
+		asked = nil
+		resp, _ := query(t, st, tt.query, nil)
+		if len(resp.Errors) > 0 {
+			t.Fatal(tt.query, resp.Errors)
+		}
+		var data struct {
+			Neighbours struct{ PageInfo struct{ HasNextPage bool } }
+		}
+		if err := json.Unmarshal(resp.Data, &data); err != nil {
+			t.Fatal(err)
+		}
+		if len(asked) != 1 || asked[0] != tt.withoutTotal || data.Neighbours.PageInfo.HasNextPage != tt.hasNext {
+			t.Errorf("%s: store asked withoutTotal %v, hasNextPage %v; want %v, %v", tt.query, asked, data.Neighbours.PageInfo.HasNextPage, tt.withoutTotal, tt.hasNext)
 		}
 	}
 }

@@ -52,7 +52,7 @@ func (r *Resolver) neighbours(ctx context.Context, id string, filter *model.Neig
 	if err != nil {
 		return nil, err
 	}
-	q := model.NeighbourQuery{ID: id, Page: p, View: view}
+	q := model.NeighbourQuery{ID: id, Page: p, View: view, WithoutTotal: !selects(ctx, "totalCount")}
 	if filter != nil {
 		q.Types, q.Kinds, q.Statuses, q.MinStatus = filter.Types, filter.Kinds, filter.Statuses, deref(filter.MinStatus)
 		q.Direction, q.At = deref(filter.Direction), string(deref(filter.At))
@@ -61,7 +61,11 @@ func (r *Resolver) neighbours(ctx context.Context, id string, filter *model.Neig
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.NeighbourConnection{TotalCount: res.Total, PageInfo: pageInfo(p, len(res.Neighbours), res.Total)}
+	total := res.Total
+	if q.WithoutTotal {
+		total = uncounted(p, len(res.Neighbours), res.More)
+	}
+	conn := &model.NeighbourConnection{TotalCount: total, PageInfo: pageInfo(p, len(res.Neighbours), total)}
 	for i, n := range res.Neighbours {
 		conn.Edges = append(conn.Edges, &model.NeighbourEdge{Cursor: cursor(p.Offset + i), Relationship: n.Relationship, Node: n.Node, Direction: n.Direction()})
 	}

@@ -14,25 +14,80 @@ import (
 	"github.com/sanctiongraph/sanctiongraph/schema"
 )
 
-// neighbourConditions select the relationships r to neighbours m, in both
-// views; a dated query also checks the listing periods (overlapClause).
-var neighbourConditions = `type(r) IN $types
-  AND ($kinds IS NULL OR m.kind IN $kinds)
-  AND r.statusRank >= $minRank AND m.statusRank >= 0
-  AND ($statuses IS NULL OR r.status IN $statuses)
-  AND ($atFirst IS NULL OR ((r.validFrom IS NULL OR r.validFrom <= $atLast) AND (r.validUntil IS NULL OR r.validUntil >= $atFirst) AND ` + overlapClause("r", "$atFirst", "$atLast") + `))`
+// Neighbour pages are sorted and cut in the database: the relationships'
+// types are written into the pattern (schema constants only), so Neo4j
+// reads only those types' relationship chains of a dense node; the WHERE
+// holds only the filters given (a `$x IS NULL OR …` test would be evaluated
+// on every relationship); ORDER BY … SKIP … LIMIT is a top-k sort of the
+// matches, not all of them collected and sliced; and the matches are
+// counted only when totalCount is asked for.
 
-// neighbourFilter is the WHERE clause shared by the three directions.
-var neighbourFilter = `
-WHERE ` + neighbourConditions + `
-WITH n, r, m ORDER BY type(r), m.sortName, m.id, r.id
-WITH n, collect(CASE WHEN r IS NULL THEN null ELSE {r: r, m: m, out: startNode(r) = n} END) AS items
-RETURN size(items) AS total, items[$skip..$skip + $limit] AS page`
+// neighbourPattern is the pattern from n to its neighbour m through r, in
+// direction dir, over the relationship types given (every declared type
+// when none); ok is false for an unknown direction.
+func neighbourPattern(dir model.Dir, types []string) (string, bool) {
+	rel := `[r]`
+	var declared []string
+	for _, t := range types {
+		if slices.Contains(schema.RelTypes, schema.RelType(t)) {
+			declared = append(declared, t)
+		}
+	}
+	if len(declared) > 0 {
+		rel = `[r:` + strings.Join(declared, `|`) + `]`
+	}
+	switch dir {
+	case model.Both:
+		return `-` + rel + `-`, true
+	case model.Outgoing:
+		return `-` + rel + `->`, true
+	case model.Incoming:
+		return `<-` + rel + `-`, true
+	}
+	return "", false
+}
 
-var neighbourQueries = map[model.Dir]string{
-	model.Both:     `MATCH (n:` + schema.NodeLabel + ` {id: $id}) OPTIONAL MATCH (n)-[r]-(m:` + schema.NodeLabel + `)` + neighbourFilter,
-	model.Outgoing: `MATCH (n:` + schema.NodeLabel + ` {id: $id}) OPTIONAL MATCH (n)-[r]->(m:` + schema.NodeLabel + `)` + neighbourFilter,
-	model.Incoming: `MATCH (n:` + schema.NodeLabel + ` {id: $id}) OPTIONAL MATCH (n)<-[r]-(m:` + schema.NodeLabel + `)` + neighbourFilter,
+// neighbourWhere is the condition on r and m for q's filters; the
+// parameters are those of Neighbours. No types (a resolved query asking
+// only for SAME_AS) matches nothing.
+func neighbourWhere(q model.NeighbourQuery, types []string, p map[string]any) string {
+	conds := []string{`r.statusRank >= $minRank`, `m.statusRank >= 0`}
+	if len(types) == 0 {
+		conds = append(conds, `false`)
+	}
+	if p["kinds"] != nil {
+		conds = append(conds, `m.kind IN $kinds`)
+	}
+	if p["statuses"] != nil {
+		conds = append(conds, `r.status IN $statuses`)
+	}
+	if p["atFirst"] != nil {
+		conds = append(conds, `(r.validFrom IS NULL OR r.validFrom <= $atLast) AND (r.validUntil IS NULL OR r.validUntil >= $atFirst) AND `+overlapClause("r", "$atFirst", "$atLast"))
+	}
+	return strings.Join(conds, "\n  AND ")
+}
+
+// neighbourQuery is the records view's query: one row (none for an
+// unknown id) with the total (-1 when not counted) and the page.
+func neighbourQuery(q model.NeighbourQuery, p map[string]any) (string, bool) {
+	types, _ := p["types"].([]string)
+	pattern, ok := neighbourPattern(q.Direction, types)
+	if !ok {
+		return "", false
+	}
+	match := `MATCH (n)` + pattern + `(m:` + schema.NodeLabel + `)
+  WHERE ` + neighbourWhere(q, types, p)
+	total := `-1`
+	if !q.WithoutTotal {
+		total = `COUNT { ` + match + ` }`
+	}
+	return `MATCH (n:` + schema.NodeLabel + ` {id: $id})
+CALL (n) {
+  ` + match + `
+  WITH n, r, m ORDER BY type(r), m.sortName, m.id, r.id SKIP $skip LIMIT $limit
+  RETURN collect({r: r, m: m, out: startNode(r) = n}) AS page
+}
+RETURN ` + total + ` AS total, page`, true
 }
 
 func relTypeList(ts []schema.RelType) []string {
@@ -55,19 +110,22 @@ func (s *Store) Neighbours(ctx context.Context, q model.NeighbourQuery) (model.N
 	if err != nil {
 		return model.NeighbourPage{}, &model.Error{Code: model.BadUserInput, Message: "at: " + err.Error(), Op: op}
 	}
-	query, ok := neighbourQueries[q.Direction]
-	if !ok {
-		return model.NeighbourPage{}, &model.Error{Code: model.BadUserInput, Message: "direction is not OUTGOING, INCOMING or BOTH", Op: op}
-	}
 	p := map[string]any{
 		"id": q.ID, "types": relTypeList(q.Types), "kinds": kindList(q.Kinds),
 		"minRank": int64(q.MinStatus.Rank()), "statuses": statusList(q.Statuses), "atFirst": atFirst, "atLast": atLast,
 		"skip": int64(q.Offset), "limit": int64(q.Limit),
 	}
+	if q.WithoutTotal {
+		p["limit"] = int64(q.Limit) + 1 // one more says whether a page follows
+	}
 	if q.View == model.ViewResolved {
 		return s.neighboursResolved(ctx, q, p)
 	}
-	return s.readNeighbours(ctx, op, q.ID, query, p, func(_ neo4j.ManagedTransaction, items []map[string]any) ([]model.Neighbour, error) {
+	query, ok := neighbourQuery(q, p)
+	if !ok {
+		return model.NeighbourPage{}, &model.Error{Code: model.BadUserInput, Message: "direction is not OUTGOING, INCOMING or BOTH", Op: op}
+	}
+	return s.readNeighbours(ctx, op, q, query, p, func(_ neo4j.ManagedTransaction, items []map[string]any) ([]model.Neighbour, error) {
 		var out []model.Neighbour
 		for _, m := range items {
 			rel, _ := m["r"].(neo4j.Relationship)
@@ -83,7 +141,7 @@ func (s *Store) Neighbours(ctx context.Context, q model.NeighbourQuery) (model.N
 // page; none when the entity does not exist), and turns the page's items
 // into neighbours with build, in the same read transaction.
 // Errors: NOT_FOUND when the query answers no row.
-func (s *Store) readNeighbours(ctx context.Context, op, id, query string, p map[string]any,
+func (s *Store) readNeighbours(ctx context.Context, op string, q model.NeighbourQuery, query string, p map[string]any,
 	build func(tx neo4j.ManagedTransaction, items []map[string]any) ([]model.Neighbour, error)) (model.NeighbourPage, error) {
 	type result struct {
 		page  model.NeighbourPage
@@ -112,13 +170,20 @@ func (s *Store) readNeighbours(ctx context.Context, op, id, query string, p map[
 		if err != nil {
 			return result{}, err
 		}
-		return result{found: true, page: model.NeighbourPage{Total: int(total), Neighbours: ns}}, nil
+		page := model.NeighbourPage{Total: int(total), Neighbours: ns}
+		if q.WithoutTotal && len(items) > q.Limit {
+			page.More = true
+			if len(page.Neighbours) > q.Limit {
+				page.Neighbours = page.Neighbours[:q.Limit]
+			}
+		}
+		return result{found: true, page: page}, nil
 	})
 	if err != nil {
 		return model.NeighbourPage{}, err
 	}
 	if !r.found {
-		return model.NeighbourPage{}, &model.Error{Code: model.NotFound, Message: fmt.Sprintf("no entity with id %q", id), Op: op}
+		return model.NeighbourPage{}, &model.Error{Code: model.NotFound, Message: fmt.Sprintf("no entity with id %q", q.ID), Op: op}
 	}
 	return r.page, nil
 }

@@ -116,8 +116,43 @@ func TestNeighbours(t *testing.T) {
 			if !slices.Equal(got, tt.want) || page.Total != len(tt.want) {
 				t.Fatalf("got %v (total %d), want %v", got, page.Total, tt.want)
 			}
+			// Uncounted (totalCount not asked for): the same page, no
+			// total, and no page after it.
+			tt.q.WithoutTotal = true
+			un, err := env.Store.Neighbours(ctx, tt.q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var gotUn []string
+			for _, n := range un.Neighbours {
+				gotUn = append(gotUn, n.Relationship.ID)
+			}
+			if !slices.Equal(gotUn, tt.want) || un.Total != -1 || un.More {
+				t.Fatalf("uncounted: got %v (total %d, more %v), want %v, -1, false", gotUn, un.Total, un.More, tt.want)
+			}
 		})
 	}
+	t.Run("UncountedPagesSayWhetherMoreFollow", func(t *testing.T) {
+		var all []string
+		for off := 0; ; off += 2 {
+			page, err := env.Store.Neighbours(ctx, model.NeighbourQuery{ID: kim, WithoutTotal: true, Page: model.Page{Offset: off, Limit: 2}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, n := range page.Neighbours {
+				all = append(all, n.Relationship.ID)
+			}
+			if len(page.Neighbours) > 2 || page.More != (off+2 < 3) {
+				t.Fatalf("page at %d: %d items, more %v", off, len(page.Neighbours), page.More)
+			}
+			if !page.More {
+				break
+			}
+		}
+		if len(all) != 3 || all[0] == all[1] || all[1] == all[2] {
+			t.Fatalf("pages = %v", all)
+		}
+	})
 	t.Run("PagesHaveNoGapsOrDuplicates", func(t *testing.T) {
 		var all []string
 		for off := 0; off < 10; off += 2 {

@@ -233,26 +233,33 @@ func (s *Store) searchResolved(ctx context.Context, p map[string]any, terms []st
 	})
 }
 
-// resolvedNeighbourFilter is neighbourFilter for the resolved graph: the
+// resolvedNeighbourQuery is neighbourQuery for the resolved graph: the
 // relationships of every record of the entity, to records of other
-// resolved entities, SAME_AS left out (it joins records of one entity).
-var resolvedNeighbourFilter = `
-WHERE mr <> res AND ` + neighbourConditions + `
-OPTIONAL MATCH (mp:` + schema.NodeLabel + ` {id: mr.id})
-WITH res, n, r, m, mr, mp ORDER BY type(r), mp.sortName, mr.id, r.id
-WITH res, collect(CASE WHEN r IS NULL THEN null ELSE {r: r, n: n.id, m: m.id, mr: mr.id, out: startNode(r) = n} END) AS items
-RETURN res.id AS rid, size(items) AS total, items[$skip..$skip + $limit] AS page`
-
-var resolvedNeighbourQueries = func() map[model.Dir]string {
-	head := `WITH $id AS id
-` + resolvedOf + `OPTIONAL MATCH (res)-[:` + string(schema.HasRecord) + `]->(n:` + schema.NodeLabel + `)`
-	tail := `(m:` + schema.NodeLabel + `)-[:` + string(schema.RecordOf) + `]->(mr:` + schema.ResolvedLabel + `)` + resolvedNeighbourFilter
-	return map[model.Dir]string{
-		model.Both:     head + `-[r]-` + tail,
-		model.Outgoing: head + `-[r]->` + tail,
-		model.Incoming: head + `<-[r]-` + tail,
+// resolved entities (SAME_AS left out: it joins records of one entity),
+// sorted by the other entity's preferred record. One row (none for an
+// unknown id).
+func resolvedNeighbourQuery(q model.NeighbourQuery, p map[string]any) (string, bool) {
+	types, _ := p["types"].([]string)
+	pattern, ok := neighbourPattern(q.Direction, types)
+	if !ok {
+		return "", false
 	}
-}()
+	match := `MATCH (res)-[:` + string(schema.HasRecord) + `]->(n:` + schema.NodeLabel + `)` + pattern +
+		`(m:` + schema.NodeLabel + `)-[:` + string(schema.RecordOf) + `]->(mr:` + schema.ResolvedLabel + `)
+  WHERE mr <> res AND ` + neighbourWhere(q, types, p)
+	total := `-1`
+	if !q.WithoutTotal {
+		total = `COUNT { ` + match + ` }`
+	}
+	return `WITH $id AS id
+` + resolvedOf + `CALL (res) {
+  ` + match + `
+  OPTIONAL MATCH (mp:` + schema.NodeLabel + ` {id: mr.id})
+  WITH n, r, m, mr, mp ORDER BY type(r), mp.sortName, mr.id, r.id SKIP $skip LIMIT $limit
+  RETURN collect({r: r, n: n.id, m: m.id, mr: mr.id, out: startNode(r) = n}) AS page
+}
+RETURN res.id AS rid, ` + total + ` AS total, page`, true
+}
 
 func withoutSameAs(ts []schema.RelType) []string {
 	var out []string
@@ -266,12 +273,12 @@ func withoutSameAs(ts []schema.RelType) []string {
 
 func (s *Store) neighboursResolved(ctx context.Context, q model.NeighbourQuery, p map[string]any) (model.NeighbourPage, error) {
 	const op = "cypher.Store.Neighbours"
-	query, ok := resolvedNeighbourQueries[q.Direction]
+	p["types"] = withoutSameAs(q.Types)
+	query, ok := resolvedNeighbourQuery(q, p)
 	if !ok {
 		return model.NeighbourPage{}, &model.Error{Code: model.BadUserInput, Message: "direction is not OUTGOING, INCOMING or BOTH", Op: op}
 	}
-	p["types"] = withoutSameAs(q.Types)
-	return s.readNeighbours(ctx, op, q.ID, query, p, func(tx neo4j.ManagedTransaction, items []map[string]any) ([]model.Neighbour, error) {
+	return s.readNeighbours(ctx, op, q, query, p, func(tx neo4j.ManagedTransaction, items []map[string]any) ([]model.Neighbour, error) {
 		var ids []string
 		for _, m := range items {
 			ids = append(ids, str(m["mr"]))

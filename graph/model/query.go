@@ -96,6 +96,10 @@ type NeighbourQuery struct {
 	// At keeps relationships that held on this date, or (a partial date,
 	// YYYY or YYYY-MM) at some time in that period.
 	At string
+	// WithoutTotal skips counting every match (the client did not ask for
+	// totalCount): the page's Total is -1 and More says whether another
+	// page follows.
+	WithoutTotal bool
 	Page
 }
 
@@ -112,6 +116,8 @@ type Neighbour struct {
 type NeighbourPage struct {
 	Neighbours []Neighbour
 	Total      int
+	// More is set on a page asked WithoutTotal when another page follows.
+	More bool
 }
 
 // TimelineQuery selects dated entities in a date range.
