@@ -530,8 +530,26 @@ var cypherCountRelsFast = func() string {
 }()
 
 // Counts returns dashboard totals of entities by kind, status and dataset,
-// and of relationships by type.
+// and of relationships by type. They are computed once per database state
+// (stateCache): while nothing has been committed since, a request costs one
+// trivial read that asks Neo4j for its state, whatever the graph's size.
 func (s *Store) Counts(ctx context.Context, q model.CountQuery) (*model.Counts, error) {
+	key := fmt.Sprintf("%s|%q|%q|%s", q.View, kindStrings(q.Kinds), q.Dataset, q.MinStatus)
+	if st, err := s.state(ctx); err == nil {
+		if c, ok := s.counts.get(key, st); ok {
+			return c.Clone(), nil
+		}
+	}
+	c, st, err := s.countNow(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	s.counts.put(key, st, c)
+	return c.Clone(), nil
+}
+
+// countNow counts in the database; it returns the state it counted at.
+func (s *Store) countNow(ctx context.Context, q model.CountQuery) (*model.Counts, string, error) {
 	const op = "cypher.Store.Counts"
 	var dataset any
 	if q.Dataset != "" {
@@ -539,7 +557,7 @@ func (s *Store) Counts(ctx context.Context, q model.CountQuery) (*model.Counts, 
 	}
 	p := map[string]any{"kinds": kindList(q.Kinds), "dataset": dataset, "minRank": int64(q.MinStatus.Rank())}
 	unfiltered := len(q.Kinds) == 0 && q.Dataset == "" && q.MinStatus == ""
-	return read(ctx, s, op, func(tx neo4j.ManagedTransaction) (*model.Counts, error) {
+	return readAt(ctx, s, op, func(tx neo4j.ManagedTransaction) (*model.Counts, error) {
 		c := &model.Counts{}
 		byKind, byStatus, byDataset := map[string]int{}, map[string]int{}, map[string]int{}
 		// A resolved entity counts by its preferred record's kind and status,

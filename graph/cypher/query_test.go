@@ -1,9 +1,11 @@
 package cypher_test
 
 import (
+	"reflect"
 	"slices"
 	"testing"
 
+	"github.com/sanctiongraph/sanctiongraph/graph/cypher"
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
 	"github.com/sanctiongraph/sanctiongraph/schema"
 )
@@ -230,4 +232,63 @@ func TestEntitiesTimelineCounts(t *testing.T) {
 			t.Fatalf("filtered counts = %+v", f)
 		}
 	})
+}
+
+// TestCountsFollowEveryWrite: counts are kept while the database is
+// unchanged (a repeat costs one trivial read, not a count) and follow every
+// committed write — including one from another process, which this store
+// never hears of — and a curator's change of status.
+func TestCountsFollowEveryWrite(t *testing.T) {
+	ctx := env.Reset(t)
+	if _, err := env.Store.Write(ctx, story()); err != nil {
+		t.Fatal(err)
+	}
+	people := model.CountQuery{Kinds: []schema.Kind{schema.Person}, MinStatus: schema.Confirmed}
+	count := func(q model.CountQuery) *model.Counts {
+		t.Helper()
+		c, err := env.Store.Counts(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	all, ppl := count(model.CountQuery{}), count(people)
+	before := env.Store.QueryCount()
+	if again := count(model.CountQuery{}); !reflect.DeepEqual(again, all) {
+		t.Fatalf("a repeat of the counts differs: %+v, then %+v", all, again)
+	}
+	if n := env.Store.QueryCount() - before; n != 1 {
+		t.Errorf("a repeat with nothing written ran %d transactions, want 1 (the state read)", n)
+	}
+	// A caller changing its answer does not change the next one.
+	c := count(model.CountQuery{})
+	c.Entities, c.ByKind[0].Count = -1, -1
+	if again := count(model.CountQuery{}); !reflect.DeepEqual(again, all) {
+		t.Fatalf("the kept counts were changed through an answer: %+v", again)
+	}
+
+	// Another process (its own driver) writes a person.
+	other, err := cypher.Open(env.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close(ctx)
+	b := model.Batch{Entities: []model.Entity{{ID: "person:someone-new", Kind: schema.Person, Name: "Someone New", Properties: model.Properties{},
+		Provenance: model.Provenance{Status: schema.Confirmed, Dataset: "test", RecordID: "person:someone-new"}}}}
+	if _, err := other.Write(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	if got := count(model.CountQuery{}); got.Entities != all.Entities+1 {
+		t.Errorf("after another process wrote a person: %d entities, want %d", got.Entities, all.Entities+1)
+	}
+	if got := count(people); got.Entities != ppl.Entities+1 {
+		t.Errorf("after another process wrote a person: %d confirmed people, want %d", got.Entities, ppl.Entities+1)
+	}
+	// A curator lowers a person's status: the filtered count follows.
+	if _, _, err := other.SetStatus(ctx, "person:someone-new", schema.Alleged, model.Actor{Name: "erin", Role: "editor"}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if got := count(people); got.Entities != ppl.Entities {
+		t.Errorf("after the status change: %d confirmed people, want %d", got.Entities, ppl.Entities)
+	}
 }

@@ -101,6 +101,8 @@ type Store struct {
 	model  *schema.Model
 	// queries counts transactions run, for tests that check batching.
 	queries atomic.Int64
+	// counts keeps dashboard counts while the database is unchanged.
+	counts *stateCache[*model.Counts]
 }
 
 // Open creates a Store; it does not contact Neo4j (see Verify).
@@ -133,7 +135,7 @@ func Open(cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Store{driver: drv, cfg: cfg, model: m}, nil
+	return &Store{driver: drv, cfg: cfg, model: m, counts: newStateCache[*model.Counts](256)}, nil
 }
 
 // Close closes the driver and its connections.
@@ -199,11 +201,21 @@ func (s *Store) Bookmarks(ctx context.Context) ([]string, error) {
 // read runs work in a managed read transaction, within the request's
 // budget of concurrent transactions (graph/reqlimit).
 func read[T any](ctx context.Context, s *Store, op string, work func(tx neo4j.ManagedTransaction) (T, error)) (v T, err error) {
+	v, _, err = readAt(ctx, s, op, work)
+	return v, err
+}
+
+// readAt is read that also returns the state of the database the
+// transaction read: the bookmark Neo4j gave it, which names the last
+// transaction committed before it. Two reads with the same state saw the
+// same data, so a result may be kept for as long as a trivial read
+// (Store.state) answers that state.
+func readAt[T any](ctx context.Context, s *Store, op string, work func(tx neo4j.ManagedTransaction) (T, error)) (v T, state string, err error) {
 	s.queries.Add(1)
 	release, err := reqlimit.Acquire(ctx)
 	if err != nil {
 		var zero T
-		return zero, translate(op, err)
+		return zero, "", translate(op, err)
 	}
 	defer release()
 	ctx, done := s.observe(ctx, op, ModeRead)
@@ -213,9 +225,22 @@ func read[T any](ctx context.Context, s *Store, op string, work func(tx neo4j.Ma
 	v, err = neo4j.ExecuteRead(ctx, sess, work, s.txConfig(op))
 	if err != nil {
 		var zero T
-		return zero, translate(op, withContext(ctx, err))
+		return zero, "", translate(op, withContext(ctx, err))
 	}
-	return v, nil
+	return v, strings.Join(sess.LastBookmarks(), ","), nil
+}
+
+// state is the database's current state (readAt): a read of nothing.
+func (s *Store) state(ctx context.Context) (string, error) {
+	_, st, err := readAt(ctx, s, "cypher.Store.state", func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		res, err := tx.Run(ctx, `RETURN 1`, nil)
+		if err != nil {
+			return struct{}{}, err
+		}
+		_, err = res.Consume(ctx)
+		return struct{}{}, err
+	})
+	return st, err
 }
 
 // write runs work in a managed write transaction: all of it or nothing.

@@ -1,6 +1,10 @@
 package model
 
-import "github.com/sanctiongraph/sanctiongraph/schema"
+import (
+	"slices"
+
+	"github.com/sanctiongraph/sanctiongraph/schema"
+)
 
 // MaxPageSize caps `first` on every list; larger requests are refused.
 const MaxPageSize = 100
@@ -156,6 +160,19 @@ type Counts struct {
 	ByStatus           []StatusCount
 	ByRelationshipType []RelationshipTypeCount
 	ByDataset          []DatasetCount
+}
+
+// Clone returns a copy that shares nothing with c.
+func (c *Counts) Clone() *Counts {
+	if c == nil {
+		return nil
+	}
+	out := *c
+	out.ByKind = slices.Clone(c.ByKind)
+	out.ByStatus = slices.Clone(c.ByStatus)
+	out.ByRelationshipType = slices.Clone(c.ByRelationshipType)
+	out.ByDataset = slices.Clone(c.ByDataset)
+	return &out
 }
 
 // KindCount counts entities of one kind.
