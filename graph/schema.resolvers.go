@@ -21,6 +21,9 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 }
 
 func (r *queryResolver) Entity(ctx context.Context, id string, view *model.View) (*model.Entity, error) {
+	if e, ok, err := r.entityWithEvidence(ctx, id, viewOf(view)); ok {
+		return e, err
+	}
 	if viewOf(view) == model.ViewRecords {
 		return r.Store.Entity(ctx, id)
 	}
@@ -60,6 +63,9 @@ func (r *queryResolver) Entities(ctx context.Context, filter *model.EntityFilter
 	if err != nil {
 		return nil, err
 	}
+	if err := r.primeEvidence(ctx, res.Entities, "edges", "node"); err != nil {
+		return nil, err
+	}
 	total := res.Total
 	if q.WithoutTotal {
 		total = uncounted(p, len(res.Entities), res.More)
@@ -81,6 +87,13 @@ func (r *queryResolver) Search(ctx context.Context, query string, kinds []schema
 	}
 	res, err := r.Store.Search(ctx, model.SearchQuery{Text: query, Kinds: kinds, Page: p, View: viewOf(view)})
 	if err != nil {
+		return nil, err
+	}
+	hits := make([]*model.Entity, len(res.Hits))
+	for i, h := range res.Hits {
+		hits[i] = h.Entity
+	}
+	if err := r.primeEvidence(ctx, hits, "edges", "node"); err != nil {
 		return nil, err
 	}
 	conn := &model.SearchConnection{TotalCount: res.Total, PageInfo: pageInfo(p, len(res.Hits), res.Total)}

@@ -144,23 +144,93 @@ func (s *Store) Relationship(ctx context.Context, id string) (*model.Relationshi
 // EvidenceByFact returns the evidence for each fact id, strongest first.
 func (s *Store) EvidenceByFact(ctx context.Context, factIDs []string) (map[string][]model.Evidence, error) {
 	return read(ctx, s, "cypher.Store.EvidenceByFact", func(tx neo4j.ManagedTransaction) (map[string][]model.Evidence, error) {
-		res, err := tx.Run(ctx, cypherEvidenceByFact, map[string]any{"ids": factIDs})
+		return evidenceByFact(ctx, tx, factIDs)
+	})
+}
+
+// evidenceByFact is EvidenceByFact inside a transaction.
+func evidenceByFact(ctx context.Context, tx neo4j.ManagedTransaction, factIDs []string) (map[string][]model.Evidence, error) {
+	res, err := tx.Run(ctx, cypherEvidenceByFact, map[string]any{"ids": factIDs})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string][]model.Evidence, len(factIDs))
+	for res.Next(ctx) {
+		n, _, err := neo4j.GetRecordValue[neo4j.Node](res.Record(), "e")
 		if err != nil {
 			return nil, err
 		}
-		out := make(map[string][]model.Evidence, len(factIDs))
-		for res.Next(ctx) {
-			n, _, err := neo4j.GetRecordValue[neo4j.Node](res.Record(), "e")
-			if err != nil {
-				return nil, err
-			}
-			ev := decodeEvidence(n)
-			published, _, _ := neo4j.GetRecordValue[string](res.Record(), "published")
-			ev.SourcePublishedOn = published
-			out[ev.FactID] = append(out[ev.FactID], ev)
+		ev := decodeEvidence(n)
+		published, _, _ := neo4j.GetRecordValue[string](res.Record(), "published")
+		ev.SourcePublishedOn = published
+		out[ev.FactID] = append(out[ev.FactID], ev)
+	}
+	return out, res.Err()
+}
+
+// EntitiesWithEvidence reads, in one read transaction, the entities with
+// these ids (in view: records, or resolved entities), the evidence of each
+// of their records and the sources that evidence cites: what a request
+// asking for an entity with its evidence and sources needs, which would
+// otherwise take a transaction for each level. Unknown ids are absent.
+func (s *Store) EntitiesWithEvidence(ctx context.Context, ids []string, view model.View) (model.EntityBundle, error) {
+	return read(ctx, s, "cypher.Store.EntitiesWithEvidence", func(tx neo4j.ManagedTransaction) (model.EntityBundle, error) {
+		var ents map[string]*model.Entity
+		var err error
+		if view == model.ViewResolved {
+			ents, err = s.resolvedByID(ctx, tx, ids)
+		} else {
+			ents, err = s.entitiesByID(ctx, tx, ids)
 		}
-		return out, res.Err()
+		if err != nil {
+			return model.EntityBundle{}, err
+		}
+		var facts []string
+		for _, id := range ids {
+			if e := ents[id]; e != nil {
+				facts = append(facts, e.RecordIDs()...)
+			}
+		}
+		b, err := s.evidenceWithSources(ctx, tx, facts)
+		b.Entities = ents
+		return b, err
 	})
+}
+
+// EvidenceWithSources reads the evidence of these facts and the sources it
+// cites in one read transaction (every fact id has a list, maybe empty).
+func (s *Store) EvidenceWithSources(ctx context.Context, factIDs []string) (model.EntityBundle, error) {
+	return read(ctx, s, "cypher.Store.EvidenceWithSources", func(tx neo4j.ManagedTransaction) (model.EntityBundle, error) {
+		return s.evidenceWithSources(ctx, tx, factIDs)
+	})
+}
+
+func (s *Store) evidenceWithSources(ctx context.Context, tx neo4j.ManagedTransaction, factIDs []string) (model.EntityBundle, error) {
+	b := model.EntityBundle{Evidence: map[string][]model.Evidence{}, Sources: map[string]*model.Entity{}}
+	if len(factIDs) == 0 {
+		return b, nil
+	}
+	evs, err := evidenceByFact(ctx, tx, factIDs)
+	if err != nil {
+		return b, err
+	}
+	seen := map[string]bool{}
+	var sources []string
+	for _, id := range factIDs {
+		b.Evidence[id] = append([]model.Evidence{}, evs[id]...)
+		for _, ev := range evs[id] {
+			if ev.SourceID != "" && !seen[ev.SourceID] {
+				seen[ev.SourceID] = true
+				sources = append(sources, ev.SourceID)
+			}
+		}
+	}
+	if len(sources) > 0 {
+		if b.Sources, err = s.entitiesByID(ctx, tx, sources); err != nil {
+			return b, err
+		}
+	}
+	return b, nil
 }
 
 // State returns the state with an ISO 3166-1 alpha-2 code, preferring the

@@ -152,6 +152,15 @@ type CountQuery struct {
 	MinStatus schema.Status
 }
 
+// EntityBundle is entities read with the evidence of their records (by
+// fact id; a fact without evidence has an empty list) and the sources that
+// evidence cites (by id), for a request that asks for all of them.
+type EntityBundle struct {
+	Entities map[string]*Entity
+	Evidence map[string][]Evidence
+	Sources  map[string]*Entity
+}
+
 // Counts are dashboard totals.
 type Counts struct {
 	Entities           int
