@@ -367,6 +367,8 @@ func BenchmarkNeighbours(b *testing.B) {
 		q    model.NeighbourQuery
 	}{
 		{"hub/offset=0", model.NeighbourQuery{ID: hub.ID, Page: model.Page{Limit: 20}}},
+		{"hub/offset=0/uncounted", model.NeighbourQuery{ID: hub.ID, WithoutTotal: true, Page: model.Page{Limit: 20}}},
+		{"hub/offset=half/uncounted", model.NeighbourQuery{ID: hub.ID, WithoutTotal: true, Page: model.Page{Offset: hub.Degree / 2, Limit: 20}}},
 		{"hub/offset=half", model.NeighbourQuery{ID: hub.ID, Page: model.Page{Offset: hub.Degree / 2, Limit: 20}}},
 		{"hub/offset=last", model.NeighbourQuery{ID: hub.ID, Page: model.Page{Offset: hub.Degree - 20, Limit: 20}}},
 		{"hub/type=NATIONAL_OF", model.NeighbourQuery{ID: hub.ID, Types: []schema.RelType{schema.NationalOf}, Page: model.Page{Limit: 20}}},
