@@ -8,6 +8,8 @@
 //
 // (SANCTIONGRAPH_PERF_ROUNDS or -perf.rounds sets the rounds, default 30;
 // -short loads only the curated dataset and the UN list and runs 3 rounds;
+// SANCTIONGRAPH_PERF_SYNTH=N runs on the synthetic graph of N entities of
+// loaders/synth instead, without the violations workload;
 // SANCTIONGRAPH_PERF_STATEMENTS=1 logs each statement the API ran with its
 // db hits).
 // Each workload's answers are checked to agree before anything is timed.
@@ -18,6 +20,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -37,6 +40,7 @@ import (
 	"github.com/sanctiongraph/sanctiongraph/graph/server"
 	"github.com/sanctiongraph/sanctiongraph/loaders/importer"
 	"github.com/sanctiongraph/sanctiongraph/loaders/sharedtest"
+	"github.com/sanctiongraph/sanctiongraph/loaders/synth"
 	"github.com/sanctiongraph/sanctiongraph/schema"
 )
 
@@ -69,6 +73,11 @@ type bench struct {
 	hub    string // the resolved entity with the most relationships
 	from   string // resolved ids of the path's ends
 	to     string
+	// entity is the entity workload's id and search its names; synth is
+	// set on the synthetic graph (no story there: no violations).
+	entity string
+	search []string
+	synth  bool
 	// capture, when set, sees the statements the API sends (profile_test.go).
 	capture *capture
 }
@@ -104,8 +113,21 @@ func newBench(b *testing.B) (*bench, error) {
 	if bn.db == "" {
 		bn.db = "neo4j"
 	}
-	if err := bn.load(ctx, b); err != nil {
-		return nil, err
+	bn.entity, bn.search = "person:kim-jong-un", []string{"Kim Jong-un", "aurus"}
+	if n := os.Getenv("SANCTIONGRAPH_PERF_SYNTH"); n != "" {
+		if err := bn.loadSynth(ctx, n); err != nil {
+			return nil, err
+		}
+	} else {
+		if err := bn.load(ctx, b); err != nil {
+			return nil, err
+		}
+		if bn.from, err = bn.resolvedID(ctx, "state:RU"); err != nil {
+			return nil, err
+		}
+		if bn.to, err = bn.resolvedID(ctx, "person:kim-jong-un"); err != nil {
+			return nil, err
+		}
 	}
 	recs, err := bn.run(ctx, cypherHubFind, nil)
 	if err != nil || len(recs) == 0 {
@@ -113,12 +135,6 @@ func newBench(b *testing.B) (*bench, error) {
 	}
 	bn.hub = recs[0].Values[0].(string)
 	fmt.Fprintf(os.Stderr, "perf: hub %s with %d relationships\n", bn.hub, recs[0].Values[1])
-	if bn.from, err = bn.resolvedID(ctx, "state:RU"); err != nil {
-		return nil, err
-	}
-	if bn.to, err = bn.resolvedID(ctx, "person:kim-jong-un"); err != nil {
-		return nil, err
-	}
 	srv := server.New(server.Config{Addr: "127.0.0.1:0", Store: env.Store, Logger: slog.New(slog.DiscardHandler), RequestTimeout: time.Minute})
 	if err := srv.Open(); err != nil {
 		return nil, err
@@ -203,6 +219,63 @@ func (bn *bench) datasets(ctx context.Context) (map[string]int64, error) {
 		out[d] = r.Values[1].(int64)
 	}
 	return out, nil
+}
+
+// cypherSynthPerson picks the synthetic graph's entity workload: the
+// person with the most evidence; setup only.
+const cypherSynthPerson = `MATCH (n:` + schema.NodeLabel + `:` + string(schema.Person) + `)
+RETURN n.id AS id, n.name AS name, COUNT { (e:` + schema.EvidenceLabel + ` {factId: n.id}) } AS evidence
+ORDER BY evidence DESC, id LIMIT 1`
+
+// loadSynth generates the synthetic graph of n entities (ten
+// relationships each, two hubs) unless the database holds it already, and
+// picks the workloads' ids: a person, its name and first word to search
+// for, and a pair three hops apart for the path.
+func (bn *bench) loadSynth(ctx context.Context, n string) error {
+	nodes, err := strconv.Atoi(n)
+	if err != nil {
+		return fmt.Errorf("SANCTIONGRAPH_PERF_SYNTH=%q: not a number of entities", n)
+	}
+	cfg := synth.Config{Nodes: nodes, Relationships: 10 * nodes, Hubs: 2, HubDegree: min(12_000, max(100, nodes*3/10)), Seed: 1, EvidenceRatio: synth.DefaultEvidenceRatio}
+	g, err := synth.Build(cfg)
+	if err != nil {
+		return err
+	}
+	loaded, err := g.Loaded(ctx, env.Store)
+	if err != nil {
+		return err
+	}
+	st := g.Stats()
+	if !loaded {
+		if err := env.Store.Purge(ctx); err != nil {
+			return err
+		}
+		start := time.Now()
+		if st, err = g.Write(ctx, env.Store, nil); err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "perf: generated %d entities, %d relationships in %s\n", st.Nodes, st.Relationships, time.Since(start).Round(100*time.Millisecond))
+	}
+	bn.synth = true
+	recs, err := bn.run(ctx, cypherSynthPerson, nil)
+	if err != nil || len(recs) == 0 {
+		return fmt.Errorf("no person in the synthetic graph (%v)", err)
+	}
+	bn.entity = get[string](recs[0], "id")
+	name := get[string](recs[0], "name")
+	bn.search = []string{name, strings.Fields(name)[0]}
+	for _, p := range st.Pairs {
+		if p.Hops == 3 && !p.FromHub {
+			if bn.from, err = bn.resolvedID(ctx, p.From); err != nil {
+				return err
+			}
+			if bn.to, err = bn.resolvedID(ctx, p.To); err != nil {
+				return err
+			}
+			return nil
+		}
+	}
+	return errors.New("the synthetic graph has no pair three hops apart")
 }
 
 const cypherResolvedID = `MATCH (:` + schema.NodeLabel + ` {id: $id})-[:` + string(schema.RecordOf) + `]->(r:` + schema.ResolvedLabel + `) RETURN r.id`

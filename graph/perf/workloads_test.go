@@ -82,25 +82,23 @@ const neighbourFields = `totalCount
         relationship { id type evidence { id status quote source { id name } } } }`
 
 func workloads(bn *bench) []workload {
-	kimQ, kimTerms, _ := cypher.LuceneQuery("Kim Jong-un")
-	aurusQ, aurusTerms, _ := cypher.LuceneQuery("aurus")
 	day := func(s string) dbtype.Date {
 		t, _ := time.Parse(time.DateOnly, s)
 		return dbtype.Date(t)
 	}
-	return []workload{
+	ws := []workload{
 		{
 			name:      "entity",
 			gql:       `query Entity($id: ID!) { entity(id: $id) { ` + entityFields + ` } }`,
-			vars:      map[string]any{"id": "person:kim-jong-un"},
+			vars:      map[string]any{"id": bn.entity},
 			gqlAnswer: gqlEntityAnswer,
 			cypher:    cypherEntity,
-			params:    map[string]any{"id": "person:kim-jong-un"},
+			params:    map[string]any{"id": bn.entity},
 			cyAnswer:  cyEntityAnswer,
 			profile:   true,
 		},
-		searchWorkload("search-kim-jong-un", "Kim Jong-un", kimQ, kimTerms),
-		searchWorkload("search-aurus", "aurus", aurusQ, aurusTerms),
+		searchWorkload(bn.search[0]),
+		searchWorkload(bn.search[1]),
 		{
 			name: "list-people",
 			gql: `query List { entities(filter: {kinds: [PERSON]}, sort: NAME_ASC, first: 20) {
@@ -169,11 +167,19 @@ func workloads(bn *bench) []workload {
 			profile:   true,
 		},
 	}
+	if bn.synth {
+		ws = ws[:len(ws)-1]
+		ws[len(ws)-2].name = "path-3-hops"
+	}
+	return ws
 }
 
-func searchWorkload(name, text, lq string, terms []string) workload {
+// searchWorkload searches for text (on the real lists "Kim Jong-un", then
+// "aurus").
+func searchWorkload(text string) workload {
+	lq, terms, _ := cypher.LuceneQuery(text)
 	return workload{
-		name: name,
+		name: "search-" + strings.ToLower(strings.Join(strings.Fields(text), "-")),
 		gql: `query Search($q: String!) { search(query: $q, first: 10) {
   totalCount edges { score matchedName node { id kind name aliases } } } }`,
 		vars: map[string]any{"q": text},
