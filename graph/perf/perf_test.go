@@ -46,7 +46,15 @@ import (
 
 var env *cyphertest.Env
 
-func TestMain(m *testing.M) { cyphertest.Main(m, &env) }
+// TestMain starts Neo4j only for the benchmark: the package has no tests,
+// and `go test ./...` should not start a database for nothing.
+func TestMain(m *testing.M) {
+	flag.Parse()
+	if f := flag.Lookup("test.bench"); f == nil || f.Value.String() == "" {
+		os.Exit(m.Run())
+	}
+	cyphertest.Main(m, &env)
+}
 
 var roundsFlag = flag.Int("perf.rounds", 0, "timed rounds per workload and side (default SANCTIONGRAPH_PERF_ROUNDS, else 30; 3 under -short)")
 
