@@ -57,7 +57,7 @@ func (r *entityResolver) Neighbours(ctx context.Context, obj *model.Entity, filt
 	if obj.Resolved() {
 		view = model.ViewResolved
 	}
-	return r.neighbours(ctx, obj.ID, filter, first, after, view)
+	return r.neighbours(ctx, obj.ID, filter, first, after, view, true)
 }
 
 func (r *entityResolver) Records(ctx context.Context, obj *model.Entity) ([]*model.Record, error) {

@@ -8,6 +8,7 @@ import (
 	"github.com/sanctiongraph/sanctiongraph/graph/dataloader"
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
 	"github.com/sanctiongraph/sanctiongraph/schema"
+	"github.com/vikstrous/dataloadgen"
 )
 
 // entity loads one entity through the request's dataloader (or directly
@@ -47,7 +48,22 @@ func (r *Resolver) evidence(ctx context.Context, factID string) ([]*model.Eviden
 	return out, nil
 }
 
-func (r *Resolver) neighbours(ctx context.Context, id string, filter *model.NeighbourFilter, first *int, after *string, view model.View) (*model.NeighbourConnection, error) {
+// batchedNeighbours is the request's loader for neighbour pages like q,
+// when batch asks for one (Entity.neighbours: many entities of a list ask
+// alike) and the store can batch them; nil otherwise.
+func batchedNeighbours(ctx context.Context, batch bool, q model.NeighbourQuery) *dataloadgen.Loader[string, model.NeighbourPage] {
+	if !batch {
+		return nil
+	}
+	if l := dataloader.For(ctx); l != nil {
+		return l.Neighbours(q)
+	}
+	return nil
+}
+
+// neighbours answers Query.neighbours and Entity.neighbours (batch: read
+// through the request's neighbour loader with the entity's siblings).
+func (r *Resolver) neighbours(ctx context.Context, id string, filter *model.NeighbourFilter, first *int, after *string, view model.View, batch bool) (*model.NeighbourConnection, error) {
 	p, err := page(first, after, 20)
 	if err != nil {
 		return nil, err
@@ -57,7 +73,15 @@ func (r *Resolver) neighbours(ctx context.Context, id string, filter *model.Neig
 		q.Types, q.Kinds, q.Statuses, q.MinStatus = filter.Types, filter.Kinds, filter.Statuses, deref(filter.MinStatus)
 		q.Direction, q.At = deref(filter.Direction), string(deref(filter.At))
 	}
-	res, err := r.Store.Neighbours(ctx, q)
+	var res model.NeighbourPage
+	if ld := batchedNeighbours(ctx, batch, q); ld != nil {
+		res, err = ld.Load(ctx, id)
+		if dataloader.IsNotFound(err) {
+			err = &model.Error{Code: model.NotFound, Message: fmt.Sprintf("no entity with id %q", id)}
+		}
+	} else {
+		res, err = r.Store.Neighbours(ctx, q)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -104,7 +104,7 @@ func (r *queryResolver) Search(ctx context.Context, query string, kinds []schema
 }
 
 func (r *queryResolver) Neighbours(ctx context.Context, id string, filter *model.NeighbourFilter, first *int, after *string, view *model.View) (*model.NeighbourConnection, error) {
-	return r.neighbours(ctx, id, filter, first, after, viewOf(view))
+	return r.neighbours(ctx, id, filter, first, after, viewOf(view), false)
 }
 
 func (r *queryResolver) Counts(ctx context.Context, filter *model.CountFilter, view *model.View) (*model.Counts, error) {

@@ -218,6 +218,47 @@ func TestCuratedDatasetOverGraphQL(t *testing.T) {
 		}
 	})
 
+	t.Run("NestedNeighboursAreBatched", func(t *testing.T) {
+		// The neighbours of every entity of a page, asked alike, are one
+		// statement; with their nodes' evidence, one more.
+		run := func(n int) (int64, string) {
+			before := app.Store.QueryCount()
+			r := postGraphQL(t, url, `query($n: Int) { entities(filter: {kinds: [ORGANIZATION]}, first: $n, view: RECORDS) { edges { node { id
+				neighbours(first: 3) { totalCount edges { relationship { id } node { id } } } } } } }`, map[string]any{"n": n})
+			if len(r.Errors) > 0 {
+				t.Fatal(r.Errors)
+			}
+			return app.Store.QueryCount() - before, string(r.Data)
+		}
+		small, _ := run(2)
+		large, data := run(12)
+		if small != large || large > 3 {
+			t.Errorf("transactions: %d for 2 organisations, %d for 12; want the same, at most 3", small, large)
+		}
+		// Each page as the top-level neighbours query gives it.
+		var out struct {
+			Entities struct {
+				Edges []struct {
+					Node struct {
+						ID         string
+						Neighbours json.RawMessage
+					}
+				}
+			}
+		}
+		if err := json.Unmarshal([]byte(data), &out); err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range out.Entities.Edges[:3] {
+			r := postGraphQL(t, url, `query($id: ID!) { neighbours(id: $id, first: 3, view: RECORDS) { totalCount edges { relationship { id } node { id } } } }`, map[string]any{"id": e.Node.ID})
+			var one struct{ Neighbours json.RawMessage }
+			mustData(t, r, &one)
+			if string(one.Neighbours) != string(e.Node.Neighbours) {
+				t.Errorf("neighbours of %s: nested %s, alone %s", e.Node.ID, e.Node.Neighbours, one.Neighbours)
+			}
+		}
+	})
+
 	t.Run("EntityWithEvidenceInOneTransaction", func(t *testing.T) {
 		const sel = `{ id name evidence { id quote statedOn source { id name } } firstReported citations }`
 		var answers []string

@@ -67,8 +67,9 @@ func neighbourWhere(q model.NeighbourQuery, types []string, p map[string]any) st
 	return strings.Join(conds, "\n  AND ")
 }
 
-// neighbourQuery is the records view's query: one row (none for an
-// unknown id) with the total (-1 when not counted) and the page.
+// neighbourQuery is the records view's query: one row for each of $ids
+// (none for an unknown id) with the total (-1 when not counted) and the
+// page.
 func neighbourQuery(q model.NeighbourQuery, p map[string]any) (string, bool) {
 	types, _ := p["types"].([]string)
 	pattern, ok := neighbourPattern(q.Direction, types)
@@ -81,13 +82,14 @@ func neighbourQuery(q model.NeighbourQuery, p map[string]any) (string, bool) {
 	if !q.WithoutTotal {
 		total = `COUNT { ` + match + ` }`
 	}
-	return `MATCH (n:` + schema.NodeLabel + ` {id: $id})
+	return `UNWIND $ids AS id
+MATCH (n:` + schema.NodeLabel + ` {id: id})
 CALL (n) {
   ` + match + `
   WITH n, r, m ORDER BY type(r), m.sortName, m.id, r.id SKIP $skip LIMIT $limit
   RETURN collect({r: r, m: m, out: startNode(r) = n}) AS page
 }
-RETURN ` + total + ` AS total, page`, true
+RETURN id, ` + total + ` AS total, page`, true
 }
 
 func relTypeList(ts []schema.RelType) []string {
@@ -105,13 +107,28 @@ func relTypeList(ts []schema.RelType) []string {
 // the entity at the other end, ordered by type, neighbour name and id.
 // Errors: NOT_FOUND for an unknown id, BAD_USER_INPUT for a bad date.
 func (s *Store) Neighbours(ctx context.Context, q model.NeighbourQuery) (model.NeighbourPage, error) {
+	m, err := s.NeighboursOf(ctx, q, []string{q.ID})
+	if err != nil {
+		return model.NeighbourPage{}, err
+	}
+	page, ok := m[q.ID]
+	if !ok {
+		return model.NeighbourPage{}, &model.Error{Code: model.NotFound, Message: fmt.Sprintf("no entity with id %q", q.ID), Op: "cypher.Store.Neighbours"}
+	}
+	return page, nil
+}
+
+// NeighboursOf is Neighbours for several entities at once (q.ID is not
+// used): the same page of each, in one statement, for a request that asks
+// for the neighbours of every entity of a list. Unknown ids are absent.
+func (s *Store) NeighboursOf(ctx context.Context, q model.NeighbourQuery, ids []string) (map[string]model.NeighbourPage, error) {
 	const op = "cypher.Store.Neighbours"
 	atFirst, atLast, err := optPeriod(q.At)
 	if err != nil {
-		return model.NeighbourPage{}, &model.Error{Code: model.BadUserInput, Message: "at: " + err.Error(), Op: op}
+		return nil, &model.Error{Code: model.BadUserInput, Message: "at: " + err.Error(), Op: op}
 	}
 	p := map[string]any{
-		"id": q.ID, "types": relTypeList(q.Types), "kinds": kindList(q.Kinds),
+		"ids": ids, "types": relTypeList(q.Types), "kinds": kindList(q.Kinds),
 		"minRank": int64(q.MinStatus.Rank()), "statuses": statusList(q.Statuses), "atFirst": atFirst, "atLast": atLast,
 		"skip": int64(q.Offset), "limit": int64(q.Limit),
 	}
@@ -123,69 +140,75 @@ func (s *Store) Neighbours(ctx context.Context, q model.NeighbourQuery) (model.N
 	}
 	query, ok := neighbourQuery(q, p)
 	if !ok {
-		return model.NeighbourPage{}, &model.Error{Code: model.BadUserInput, Message: "direction is not OUTGOING, INCOMING or BOTH", Op: op}
+		return nil, &model.Error{Code: model.BadUserInput, Message: "direction is not OUTGOING, INCOMING or BOTH", Op: op}
 	}
-	return s.readNeighbours(ctx, op, q, query, p, func(_ neo4j.ManagedTransaction, items []map[string]any) ([]model.Neighbour, error) {
-		var out []model.Neighbour
-		for _, m := range items {
-			rel, _ := m["r"].(neo4j.Relationship)
-			other, _ := m["m"].(neo4j.Node)
-			node := s.decodeEntity(other)
-			out = append(out, s.neighbour(rel, node, q.ID, node.ID, m))
+	return s.readNeighbours(ctx, op, q, query, p, func(_ neo4j.ManagedTransaction, rows []neighbourRow) (map[string][]model.Neighbour, error) {
+		out := map[string][]model.Neighbour{}
+		for _, row := range rows {
+			ns := []model.Neighbour{}
+			for _, m := range row.items {
+				rel, _ := m["r"].(neo4j.Relationship)
+				other, _ := m["m"].(neo4j.Node)
+				node := s.decodeEntity(other)
+				ns = append(ns, s.neighbour(rel, node, row.id, node.ID, m))
+			}
+			out[row.id] = ns
 		}
 		return out, nil
 	})
 }
 
-// readNeighbours runs a neighbour query, which answers one row (total and
-// page; none when the entity does not exist), and turns the page's items
-// into neighbours with build, in the same read transaction.
-// Errors: NOT_FOUND when the query answers no row.
+// neighbourRow is one row of a neighbour query: the entity asked about,
+// the total (-1 when not counted) and the page's items.
+type neighbourRow struct {
+	id    string
+	total int
+	items []map[string]any
+}
+
+// readNeighbours runs a neighbour query, which answers a row for each
+// entity found, and turns the rows' items into neighbours with build, in
+// the same read transaction.
 func (s *Store) readNeighbours(ctx context.Context, op string, q model.NeighbourQuery, query string, p map[string]any,
-	build func(tx neo4j.ManagedTransaction, items []map[string]any) ([]model.Neighbour, error)) (model.NeighbourPage, error) {
-	type result struct {
-		page  model.NeighbourPage
-		found bool
-	}
-	r, err := read(ctx, s, op, func(tx neo4j.ManagedTransaction) (result, error) {
+	build func(tx neo4j.ManagedTransaction, rows []neighbourRow) (map[string][]model.Neighbour, error)) (map[string]model.NeighbourPage, error) {
+	return read(ctx, s, op, func(tx neo4j.ManagedTransaction) (map[string]model.NeighbourPage, error) {
 		res, err := tx.Run(ctx, query, p)
 		if err != nil {
-			return result{}, err
+			return nil, err
 		}
-		if !res.Next(ctx) {
-			return result{}, res.Err()
-		}
-		rec := res.Record()
-		total, _, _ := neo4j.GetRecordValue[int64](rec, "total")
-		raw, _, _ := neo4j.GetRecordValue[[]any](rec, "page")
-		if err := res.Err(); err != nil {
-			return result{}, err
-		}
-		items := make([]map[string]any, 0, len(raw))
-		for _, it := range raw {
-			m, _ := it.(map[string]any)
-			items = append(items, m)
-		}
-		ns, err := build(tx, items)
-		if err != nil {
-			return result{}, err
-		}
-		page := model.NeighbourPage{Total: int(total), Neighbours: ns}
-		if q.WithoutTotal && len(items) > q.Limit {
-			page.More = true
-			if len(page.Neighbours) > q.Limit {
-				page.Neighbours = page.Neighbours[:q.Limit]
+		var rows []neighbourRow
+		for res.Next(ctx) {
+			rec := res.Record()
+			id, _, _ := neo4j.GetRecordValue[string](rec, "id")
+			total, _, _ := neo4j.GetRecordValue[int64](rec, "total")
+			raw, _, _ := neo4j.GetRecordValue[[]any](rec, "page")
+			row := neighbourRow{id: id, total: int(total), items: make([]map[string]any, 0, len(raw))}
+			for _, it := range raw {
+				m, _ := it.(map[string]any)
+				row.items = append(row.items, m)
 			}
+			rows = append(rows, row)
 		}
-		return result{found: true, page: page}, nil
+		if err := res.Err(); err != nil {
+			return nil, err
+		}
+		ns, err := build(tx, rows)
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[string]model.NeighbourPage, len(rows))
+		for _, row := range rows {
+			page := model.NeighbourPage{Total: row.total, Neighbours: ns[row.id]}
+			if q.WithoutTotal && len(row.items) > q.Limit {
+				page.More = true
+				if len(page.Neighbours) > q.Limit {
+					page.Neighbours = page.Neighbours[:q.Limit]
+				}
+			}
+			out[row.id] = page
+		}
+		return out, nil
 	})
-	if err != nil {
-		return model.NeighbourPage{}, err
-	}
-	if !r.found {
-		return model.NeighbourPage{}, &model.Error{Code: model.NotFound, Message: fmt.Sprintf("no entity with id %q", q.ID), Op: op}
-	}
-	return r.page, nil
 }
 
 // neighbour is one item of a neighbour page: the relationship between this

@@ -1,6 +1,8 @@
 package cypher_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"reflect"
 	"slices"
 	"testing"
@@ -155,6 +157,43 @@ func TestNeighbours(t *testing.T) {
 			t.Fatalf("pages = %v", all)
 		}
 	})
+	t.Run("ManyAtOnce", func(t *testing.T) {
+		// NeighboursOf answers each entity's page as Neighbours does, in one
+		// statement; unknown ids are absent.
+		ids := []string{kim, "product:aurus-senat", "person:nobody", "state:RU"}
+		if _, err := env.Store.Resolve(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []model.NeighbourQuery{
+			{Page: model.Page{Limit: 2}},
+			{Page: model.Page{Limit: 2}, WithoutTotal: true},
+			{Direction: model.Incoming, Page: model.Page{Limit: 5}},
+			{Page: model.Page{Limit: 5}, View: model.ViewResolved},
+		} {
+			before := env.Store.QueryCount()
+			many, err := env.Store.NeighboursOf(ctx, q, ids)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := env.Store.QueryCount() - before; n != 1 {
+				t.Errorf("%+v: %d transactions for %d ids", q, n, len(ids))
+			}
+			if _, ok := many["person:nobody"]; ok || len(many) != 3 {
+				t.Errorf("%+v: pages for %d ids, person:nobody present %v", q, len(many), ok)
+			}
+			for _, id := range ids[:2] {
+				q1 := q
+				q1.ID = id
+				one, err := env.Store.Neighbours(ctx, q1)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if a, b := fmt.Sprintf("%s", mustJSON(t, one)), fmt.Sprintf("%s", mustJSON(t, many[id])); a != b {
+					t.Errorf("%+v of %s:\nalone       %s\nwith others %s", q, id, a, b)
+				}
+			}
+		}
+	})
 	t.Run("PagesHaveNoGapsOrDuplicates", func(t *testing.T) {
 		var all []string
 		for off := 0; off < 10; off += 2 {
@@ -291,4 +330,13 @@ func TestCountsFollowEveryWrite(t *testing.T) {
 	if got := count(people); got.Entities != ppl.Entities {
 		t.Errorf("after the status change: %d confirmed people, want %d", got.Entities, ppl.Entities)
 	}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

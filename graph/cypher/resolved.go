@@ -95,6 +95,9 @@ func (s *Store) resolvedByID(ctx context.Context, tx neo4j.ManagedTransaction, i
 	if len(ids) == 0 {
 		return out, nil
 	}
+	// An id asked twice (two relationships to one entity on a page) would
+	// collect that entity's records twice.
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
 	res, err := tx.Run(ctx, cypherResolvedByID, map[string]any{"ids": ids})
 	if err != nil {
 		return nil, err
@@ -251,14 +254,14 @@ func resolvedNeighbourQuery(q model.NeighbourQuery, p map[string]any) (string, b
 	if !q.WithoutTotal {
 		total = `COUNT { ` + match + ` }`
 	}
-	return `WITH $id AS id
+	return `UNWIND $ids AS id
 ` + resolvedOf + `CALL (res) {
   ` + match + `
   OPTIONAL MATCH (mp:` + schema.NodeLabel + ` {id: mr.id})
   WITH n, r, m, mr, mp ORDER BY type(r), mp.sortName, mr.id, r.id SKIP $skip LIMIT $limit
   RETURN collect({r: r, n: n.id, m: m.id, mr: mr.id, out: startNode(r) = n}) AS page
 }
-RETURN res.id AS rid, ` + total + ` AS total, page`, true
+RETURN id, res.id AS rid, ` + total + ` AS total, page`, true
 }
 
 func withoutSameAs(ts []schema.RelType) []string {
@@ -271,30 +274,36 @@ func withoutSameAs(ts []schema.RelType) []string {
 	return out
 }
 
-func (s *Store) neighboursResolved(ctx context.Context, q model.NeighbourQuery, p map[string]any) (model.NeighbourPage, error) {
+func (s *Store) neighboursResolved(ctx context.Context, q model.NeighbourQuery, p map[string]any) (map[string]model.NeighbourPage, error) {
 	const op = "cypher.Store.Neighbours"
 	p["types"] = withoutSameAs(q.Types)
 	query, ok := resolvedNeighbourQuery(q, p)
 	if !ok {
-		return model.NeighbourPage{}, &model.Error{Code: model.BadUserInput, Message: "direction is not OUTGOING, INCOMING or BOTH", Op: op}
+		return nil, &model.Error{Code: model.BadUserInput, Message: "direction is not OUTGOING, INCOMING or BOTH", Op: op}
 	}
-	return s.readNeighbours(ctx, op, q, query, p, func(tx neo4j.ManagedTransaction, items []map[string]any) ([]model.Neighbour, error) {
+	return s.readNeighbours(ctx, op, q, query, p, func(tx neo4j.ManagedTransaction, rows []neighbourRow) (map[string][]model.Neighbour, error) {
 		var ids []string
-		for _, m := range items {
-			ids = append(ids, str(m["mr"]))
+		for _, row := range rows {
+			for _, m := range row.items {
+				ids = append(ids, str(m["mr"]))
+			}
 		}
 		ents, err := s.resolvedByID(ctx, tx, ids)
 		if err != nil {
 			return nil, err
 		}
-		var out []model.Neighbour
-		for _, m := range items {
-			node := ents[str(m["mr"])]
-			if node == nil {
-				continue
+		out := map[string][]model.Neighbour{}
+		for _, row := range rows {
+			ns := []model.Neighbour{}
+			for _, m := range row.items {
+				node := ents[str(m["mr"])]
+				if node == nil {
+					continue
+				}
+				rel, _ := m["r"].(neo4j.Relationship)
+				ns = append(ns, s.neighbour(rel, node, str(m["n"]), str(m["m"]), m))
 			}
-			rel, _ := m["r"].(neo4j.Relationship)
-			out = append(out, s.neighbour(rel, node, str(m["n"]), str(m["m"]), m))
+			out[row.id] = ns
 		}
 		return out, nil
 	})
