@@ -478,8 +478,12 @@ func table(rs []*result) string {
 			stmts = strconv.Itoa(r.gqlStatements)
 		}
 		g50, c50 := ms(pct(r.gql, .5)), ms(pct(r.cy, .5))
-		fmt.Fprintf(&sb, "| %s | %.1f / %.1f | %.1f / %.1f | %.1f× | %.1f | %s | %s |\n", r.name,
-			g50, ms(pct(r.gql, .95)), c50, ms(pct(r.cy, .95)), g50/c50, r.gqlTx, stmts, hits)
+		ratio := fmt.Sprintf("%.1f×", g50/c50)
+		if g50/c50 < 0.95 {
+			ratio = fmt.Sprintf("%.2f×", g50/c50) // faster than the statement: a kept answer
+		}
+		fmt.Fprintf(&sb, "| %s | %.1f / %.1f | %.1f / %.1f | %s | %.1f | %s | %s |\n", r.name,
+			g50, ms(pct(r.gql, .95)), c50, ms(pct(r.cy, .95)), ratio, r.gqlTx, stmts, hits)
 	}
 	return sb.String()
 }
