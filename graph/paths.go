@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
 	"github.com/sanctiongraph/sanctiongraph/schema"
@@ -60,6 +61,43 @@ func pathQuery(maxHops *int, mode *model.PathSearchMode, k *int, via []string, t
 }
 
 // resolveEnd finds the entity a path argument names; errors name the argument.
+// resolveEnds resolves a path query's ends and waypoints at once (each is
+// its own read): from, to, then the via entries in order. The error is the
+// first in that order, so a request with two bad ends always names the
+// same one.
+func (r *Resolver) resolveEnds(ctx context.Context, from, to string, via []string, view model.View) ([]*model.Entity, error) {
+	refs := append([]string{from, to}, via...)
+	ents := make([]*model.Entity, len(refs))
+	errs := make([]error, len(refs))
+	var wg sync.WaitGroup
+	for i, ref := range refs {
+		arg := "from"
+		switch {
+		case i == 1:
+			arg = "to"
+		case i > 1:
+			arg = fmt.Sprintf("via[%d]", i-2)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { // off the resolver's goroutine, gqlgen's recover does not reach
+				if p := recover(); p != nil {
+					errs[i] = fmt.Errorf("resolving %s: panic: %v", arg, p)
+				}
+			}()
+			ents[i], errs[i] = r.resolveEnd(ctx, arg, ref, view)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return ents, nil
+}
+
 func (r *Resolver) resolveEnd(ctx context.Context, arg, ref string, view model.View) (*model.Entity, error) {
 	if strings.TrimSpace(ref) == "" {
 		return nil, badInput(arg, "must name an entity (an id or a name)")

@@ -7,7 +7,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
 	"github.com/sanctiongraph/sanctiongraph/schema"
@@ -67,23 +66,20 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, via [
 	}
 	q.View = viewOf(view)
 	res := &model.PathResult{}
-	if res.From, err = r.resolveEnd(ctx, "from", from, q.View); err != nil {
+	ends, err := r.resolveEnds(ctx, from, to, via, q.View)
+	if err != nil {
 		return nil, err
 	}
-	if res.To, err = r.resolveEnd(ctx, "to", to, q.View); err != nil {
-		return nil, err
-	}
-	for i, v := range via {
-		e, err := r.resolveEnd(ctx, fmt.Sprintf("via[%d]", i), v, q.View)
-		if err != nil {
-			return nil, err
-		}
-		res.Via = append(res.Via, e)
+	res.From, res.To, res.Via = ends[0], ends[1], ends[2:]
+	for _, e := range res.Via {
 		q.Via = append(q.Via, e.ID)
 	}
 	q.From, q.To = res.From.ID, res.To.ID
 	found, err := r.Store.Paths(ctx, q)
 	if err != nil {
+		return nil, err
+	}
+	if err := r.primeHopEvidence(ctx, found.Paths); err != nil {
 		return nil, err
 	}
 	for i := range found.Paths {

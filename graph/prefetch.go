@@ -117,3 +117,34 @@ func (r *Resolver) primeEvidence(ctx context.Context, ents []*model.Entity, path
 	prime(l, b)
 	return nil
 }
+
+// hopEvidenceFields are the Hop fields that read the hop's evidence.
+var hopEvidenceFields = []string{"evidence", "sentence", "citations"}
+
+// primeHopEvidence reads the evidence and sources of every hop of the
+// paths found in one transaction when the selection asks for them.
+func (r *Resolver) primeHopEvidence(ctx context.Context, paths []model.Path) error {
+	p, l := r.prefetcher(ctx)
+	if p == nil || len(paths) == 0 {
+		return nil
+	}
+	if !slices.ContainsFunc(selectedUnder(ctx, "paths", "hops"), func(n string) bool { return slices.Contains(hopEvidenceFields, n) }) {
+		return nil
+	}
+	seen := map[string]bool{}
+	var ids []string
+	for _, path := range paths {
+		for _, rel := range path.Rels {
+			if rel != nil && !seen[rel.ID] {
+				seen[rel.ID] = true
+				ids = append(ids, rel.ID)
+			}
+		}
+	}
+	b, err := p.EvidenceWithSources(ctx, ids)
+	if err != nil {
+		return err
+	}
+	prime(l, b)
+	return nil
+}

@@ -259,6 +259,27 @@ func TestCuratedDatasetOverGraphQL(t *testing.T) {
 		}
 	})
 
+	t.Run("PathHopEvidenceInOneTransaction", func(t *testing.T) {
+		// The evidence of every hop and the sources it cites cost one
+		// transaction more than the paths alone.
+		run := func(hopSel string) (int64, gqlResponse) {
+			before := app.Store.QueryCount()
+			r := postGraphQL(t, url, `{ paths(from: "Russia", to: "person:kim-jong-un", k: 3) { paths { hops { relationship { id } `+hopSel+` } } } }`, nil)
+			if len(r.Errors) > 0 {
+				t.Fatal(r.Errors)
+			}
+			return app.Store.QueryCount() - before, r
+		}
+		bare, _ := run("")
+		withEv, r := run("sentence evidence { quote source { name } }")
+		if withEv-bare != 1 {
+			t.Errorf("transactions: %d for the paths, %d with their hops' evidence and sources; want one more", bare, withEv)
+		}
+		if !strings.Contains(string(r.Data), `"source":{"name":`) {
+			t.Errorf("no hop evidence with its source: %s", r.Data)
+		}
+	})
+
 	t.Run("EntityWithEvidenceInOneTransaction", func(t *testing.T) {
 		const sel = `{ id name evidence { id quote statedOn source { id name } } firstReported citations }`
 		var answers []string
