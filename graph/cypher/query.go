@@ -408,11 +408,12 @@ func (s *Store) Entities(ctx context.Context, q model.EntityQuery) (model.Entity
 	}
 	pageQuery := filter + `RETURN n ` + order + ` SKIP $skip LIMIT $limit`
 	countQuery := filter + `RETURN count(n) AS total`
-	return read(ctx, s, op, func(tx neo4j.ManagedTransaction) (model.EntityPage, error) {
-		var page model.EntityPage
+	key, total := s.keptTotal(ctx, q.WithoutTotal, countQuery, p)
+	page, state, err := readAt(ctx, s, op, func(tx neo4j.ManagedTransaction) (model.EntityPage, error) {
+		page := model.EntityPage{Total: total}
 		var nodes []neo4j.Node
 		var err error
-		if q.WithoutTotal {
+		if q.WithoutTotal || total >= 0 {
 			nodes, err = pageNodes(ctx, tx, pageQuery, p)
 		} else {
 			page.Total, nodes, err = countAndPage(ctx, tx, countQuery, pageQuery, p)
@@ -423,6 +424,47 @@ func (s *Store) Entities(ctx context.Context, q model.EntityQuery) (model.Entity
 		trimPage(&page, q)
 		return page, err
 	})
+	s.keepTotal(key, total, state, page.Total, err)
+	return page, err
+}
+
+// keptTotal returns the total of a list kept at the database's current
+// state (stateCache; a state read costs a trivial transaction, a count a
+// pass over every match), or -1 when none is kept or none is wanted. key
+// names the count (the statement and its filter parameters, not the page's
+// position).
+func (s *Store) keptTotal(ctx context.Context, withoutTotal bool, countQuery string, p map[string]any) (key string, total int) {
+	if withoutTotal {
+		return "", -1
+	}
+	names := make([]string, 0, len(p))
+	for k := range p {
+		if k != "skip" && k != "limit" {
+			names = append(names, k)
+		}
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	b.WriteString(countQuery)
+	for _, k := range names {
+		fmt.Fprintf(&b, "\x00%s=%#v", k, p[k])
+	}
+	key = b.String()
+	st, err := s.state(ctx)
+	if err != nil {
+		return key, -1
+	}
+	if n, ok := s.totals.get(key, st); ok {
+		return key, n
+	}
+	return key, -1
+}
+
+// keepTotal keeps a total counted (not kept) at state.
+func (s *Store) keepTotal(key string, kept int, state string, total int, err error) {
+	if key != "" && kept < 0 && err == nil && total >= 0 {
+		s.totals.put(key, state, total)
+	}
 }
 
 // trimPage ends a page asked without its total: the row past the page

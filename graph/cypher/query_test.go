@@ -292,6 +292,24 @@ func TestCountsFollowEveryWrite(t *testing.T) {
 		return c
 	}
 	all, ppl := count(model.CountQuery{}), count(people)
+	listTotal := func(view model.View, off int) int {
+		t.Helper()
+		page, err := env.Store.Entities(ctx, model.EntityQuery{Kinds: []schema.Kind{schema.Person}, View: view, Page: model.Page{Offset: off, Limit: 1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return page.Total
+	}
+	if _, err := env.Store.Resolve(ctx); err != nil {
+		t.Fatal(err)
+	}
+	listed := map[model.View]int{}
+	for _, v := range []model.View{model.ViewRecords, model.ViewResolved} {
+		listed[v] = listTotal(v, 0)
+		if again, other := listTotal(v, 0), listTotal(v, 1); again != listed[v] || other != listed[v] || listed[v] == 0 {
+			t.Errorf("%s list of people: totals %d, %d, then at offset 1 %d", v, listed[v], again, other)
+		}
+	}
 	before := env.Store.QueryCount()
 	if again := count(model.CountQuery{}); !reflect.DeepEqual(again, all) {
 		t.Fatalf("a repeat of the counts differs: %+v, then %+v", all, again)
@@ -322,6 +340,15 @@ func TestCountsFollowEveryWrite(t *testing.T) {
 	}
 	if got := count(people); got.Entities != ppl.Entities+1 {
 		t.Errorf("after another process wrote a person: %d confirmed people, want %d", got.Entities, ppl.Entities+1)
+	}
+	if got := listTotal(model.ViewRecords, 0); got != listed[model.ViewRecords]+1 {
+		t.Errorf("after another process wrote a person: list total %d, want %d", got, listed[model.ViewRecords]+1)
+	}
+	if _, err := other.Resolve(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := listTotal(model.ViewResolved, 0); got != listed[model.ViewResolved]+1 {
+		t.Errorf("after another process wrote and resolved a person: resolved list total %d, want %d", got, listed[model.ViewResolved]+1)
 	}
 	// A curator lowers a person's status: the filtered count follows.
 	if _, _, err := other.SetStatus(ctx, "person:someone-new", schema.Alleged, model.Actor{Name: "erin", Role: "editor"}, "test"); err != nil {

@@ -331,9 +331,10 @@ func (s *Store) entitiesResolved(ctx context.Context, q model.EntityQuery, filte
 	order := resolvedEntityOrders[q.Sort]
 	pageQuery := filter + resolvedEntityTail + `RETURN r.id AS id ` + order + ` SKIP $skip LIMIT $limit`
 	countQuery := filter + resolvedEntityTail + `RETURN count(r) AS total`
-	return read(ctx, s, "cypher.Store.Entities", func(tx neo4j.ManagedTransaction) (model.EntityPage, error) {
-		var page model.EntityPage
-		if !q.WithoutTotal {
+	key, kept := s.keptTotal(ctx, q.WithoutTotal, countQuery, p)
+	page, state, err := readAt(ctx, s, "cypher.Store.Entities", func(tx neo4j.ManagedTransaction) (model.EntityPage, error) {
+		page := model.EntityPage{Total: kept}
+		if !q.WithoutTotal && kept < 0 {
 			total, err := single[int64](ctx, tx, countQuery, p, "total")
 			if err != nil {
 				return page, err
@@ -364,6 +365,8 @@ func (s *Store) entitiesResolved(ctx context.Context, q model.EntityQuery, filte
 		trimPage(&page, q)
 		return page, nil
 	})
+	s.keepTotal(key, kept, state, page.Total, err)
+	return page, err
 }
 
 const cypherCountResolvedNodes = `MATCH (n:` + schema.NodeLabel + `)

@@ -101,8 +101,10 @@ type Store struct {
 	model  *schema.Model
 	// queries counts transactions run, for tests that check batching.
 	queries atomic.Int64
-	// counts keeps dashboard counts while the database is unchanged.
+	// counts and totals keep dashboard counts and list totals while the
+	// database is unchanged.
 	counts *stateCache[*model.Counts]
+	totals *stateCache[int]
 }
 
 // Open creates a Store; it does not contact Neo4j (see Verify).
@@ -135,7 +137,7 @@ func Open(cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Store{driver: drv, cfg: cfg, model: m, counts: newStateCache[*model.Counts](256)}, nil
+	return &Store{driver: drv, cfg: cfg, model: m, counts: newStateCache[*model.Counts](256), totals: newStateCache[int](1024)}, nil
 }
 
 // Close closes the driver and its connections.
