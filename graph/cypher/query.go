@@ -79,7 +79,7 @@ func neighbourQuery(q model.NeighbourQuery, p map[string]any) (string, bool) {
 	match := `MATCH (n)` + pattern + `(m:` + schema.NodeLabel + `)
   WHERE ` + neighbourWhere(q, types, p)
 	total := `-1`
-	if !q.WithoutTotal {
+	if !q.WithoutTotal && p["kept"] == nil {
 		total = `COUNT { ` + match + ` }`
 	}
 	return `UNWIND $ids AS id
@@ -136,9 +136,9 @@ func (s *Store) NeighboursOf(ctx context.Context, q model.NeighbourQuery, ids []
 		p["limit"] = int64(q.Limit) + 1 // one more says whether a page follows
 	}
 	if q.View == model.ViewResolved {
-		return s.neighboursResolved(ctx, q, p)
+		return s.neighboursResolved(ctx, q, p, ids)
 	}
-	query, ok := neighbourQuery(q, p)
+	query, ok := neighbourQuery(q, s.countedElsewhere(ctx, q, ids, p))
 	if !ok {
 		return nil, &model.Error{Code: model.BadUserInput, Message: "direction is not OUTGOING, INCOMING or BOTH", Op: op}
 	}
@@ -171,7 +171,9 @@ type neighbourRow struct {
 // the same read transaction.
 func (s *Store) readNeighbours(ctx context.Context, op string, q model.NeighbourQuery, query string, p map[string]any,
 	build func(tx neo4j.ManagedTransaction, rows []neighbourRow) (map[string][]model.Neighbour, error)) (map[string]model.NeighbourPage, error) {
-	return read(ctx, s, op, func(tx neo4j.ManagedTransaction) (map[string]model.NeighbourPage, error) {
+	kept, _ := p["kept"].(int)
+	key, _ := p["keptKey"].(string)
+	pages, state, err := readAt(ctx, s, op, func(tx neo4j.ManagedTransaction) (map[string]model.NeighbourPage, error) {
 		res, err := tx.Run(ctx, query, p)
 		if err != nil {
 			return nil, err
@@ -199,6 +201,9 @@ func (s *Store) readNeighbours(ctx context.Context, op string, q model.Neighbour
 		out := make(map[string]model.NeighbourPage, len(rows))
 		for _, row := range rows {
 			page := model.NeighbourPage{Total: row.total, Neighbours: ns[row.id]}
+			if p["kept"] != nil {
+				page.Total = kept
+			}
 			if q.WithoutTotal && len(row.items) > q.Limit {
 				page.More = true
 				if len(page.Neighbours) > q.Limit {
@@ -209,6 +214,28 @@ func (s *Store) readNeighbours(ctx context.Context, op string, q model.Neighbour
 		}
 		return out, nil
 	})
+	if err == nil && key != "" && p["kept"] == nil && len(pages) == 1 {
+		for _, page := range pages {
+			s.totals.put(key, state, page.Total)
+		}
+	}
+	return pages, err
+}
+
+// countedElsewhere looks for the kept total (keptTotal) of a single
+// entity's counted neighbour page: when one is kept at the database's
+// current state, p["kept"] carries it and the statement does not count;
+// otherwise p["keptKey"] names where the count is kept. It returns p.
+func (s *Store) countedElsewhere(ctx context.Context, q model.NeighbourQuery, ids []string, p map[string]any) map[string]any {
+	if q.WithoutTotal || len(ids) != 1 {
+		return p
+	}
+	key, kept := s.keptTotal(ctx, false, "neighbours|"+string(q.View)+"|"+fmt.Sprint(q.Direction), p)
+	p["keptKey"] = key
+	if kept >= 0 {
+		p["kept"] = kept
+	}
+	return p
 }
 
 // neighbour is one item of a neighbour page: the relationship between this

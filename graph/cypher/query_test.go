@@ -303,6 +303,18 @@ func TestCountsFollowEveryWrite(t *testing.T) {
 	if _, err := env.Store.Resolve(ctx); err != nil {
 		t.Fatal(err)
 	}
+	neighbourTotal := func() int {
+		t.Helper()
+		page, err := env.Store.Neighbours(ctx, model.NeighbourQuery{ID: "state:KP", Page: model.Page{Limit: 1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return page.Total
+	}
+	kpNeighbours := neighbourTotal()
+	if again := neighbourTotal(); again != kpNeighbours || kpNeighbours == 0 {
+		t.Errorf("neighbours of North Korea counted %d, then %d", kpNeighbours, again)
+	}
 	listed := map[model.View]int{}
 	for _, v := range []model.View{model.ViewRecords, model.ViewResolved} {
 		listed[v] = listTotal(v, 0)
@@ -331,7 +343,9 @@ func TestCountsFollowEveryWrite(t *testing.T) {
 	}
 	defer other.Close(ctx)
 	b := model.Batch{Entities: []model.Entity{{ID: "person:someone-new", Kind: schema.Person, Name: "Someone New", Properties: model.Properties{},
-		Provenance: model.Provenance{Status: schema.Confirmed, Dataset: "test", RecordID: "person:someone-new"}}}}
+		Provenance: model.Provenance{Status: schema.Confirmed, Dataset: "test", RecordID: "person:someone-new"}}},
+		Relationships: []model.Relationship{{ID: "NATIONAL_OF|person:someone-new|state:KP", Type: schema.NationalOf, FromID: "person:someone-new", ToID: "state:KP",
+			Properties: model.Properties{}, Provenance: model.Provenance{Status: schema.Confirmed, Dataset: "test"}}}}
 	if _, err := other.Write(ctx, b); err != nil {
 		t.Fatal(err)
 	}
@@ -340,6 +354,9 @@ func TestCountsFollowEveryWrite(t *testing.T) {
 	}
 	if got := count(people); got.Entities != ppl.Entities+1 {
 		t.Errorf("after another process wrote a person: %d confirmed people, want %d", got.Entities, ppl.Entities+1)
+	}
+	if got := neighbourTotal(); got != kpNeighbours+1 {
+		t.Errorf("after another process linked a person to North Korea: %d neighbours counted, want %d", got, kpNeighbours+1)
 	}
 	if got := listTotal(model.ViewRecords, 0); got != listed[model.ViewRecords]+1 {
 		t.Errorf("after another process wrote a person: list total %d, want %d", got, listed[model.ViewRecords]+1)

@@ -251,7 +251,7 @@ func resolvedNeighbourQuery(q model.NeighbourQuery, p map[string]any) (string, b
 		`(m:` + schema.NodeLabel + `)-[:` + string(schema.RecordOf) + `]->(mr:` + schema.ResolvedLabel + `)
   WHERE mr <> res AND ` + neighbourWhere(q, types, p)
 	total := `-1`
-	if !q.WithoutTotal {
+	if !q.WithoutTotal && p["kept"] == nil {
 		total = `COUNT { ` + match + ` }`
 	}
 	return `UNWIND $ids AS id
@@ -274,10 +274,10 @@ func withoutSameAs(ts []schema.RelType) []string {
 	return out
 }
 
-func (s *Store) neighboursResolved(ctx context.Context, q model.NeighbourQuery, p map[string]any) (map[string]model.NeighbourPage, error) {
+func (s *Store) neighboursResolved(ctx context.Context, q model.NeighbourQuery, p map[string]any, ids []string) (map[string]model.NeighbourPage, error) {
 	const op = "cypher.Store.Neighbours"
 	p["types"] = withoutSameAs(q.Types)
-	query, ok := resolvedNeighbourQuery(q, p)
+	query, ok := resolvedNeighbourQuery(q, s.countedElsewhere(ctx, q, ids, p))
 	if !ok {
 		return nil, &model.Error{Code: model.BadUserInput, Message: "direction is not OUTGOING, INCOMING or BOTH", Op: op}
 	}
