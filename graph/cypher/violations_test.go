@@ -565,6 +565,19 @@ func BenchmarkPotentialViolations(b *testing.B) {
 			breach.Assess(m, f, model.ViolationQuery{})
 		}
 	})
+	b.Run("StoreAndRulesOneYear", func(b *testing.B) {
+		q := model.ViolationQuery{From: "2024-01-01", To: "2024-12-31"}
+		var n int
+		for b.Loop() {
+			f, err := env.Store.ViolationFacts(ctx, q)
+			if err != nil {
+				b.Fatal(err)
+			}
+			n = len(f.Transfers)
+			breach.Assess(m, f, q)
+		}
+		b.ReportMetric(float64(n), "transfers")
+	})
 	b.Run("StoreOneMonth", func(b *testing.B) {
 		q := model.ViolationQuery{From: "2024-02-01", To: "2024-02-29"}
 		for b.Loop() {
