@@ -170,20 +170,23 @@ func (s *Store) Paths(ctx context.Context, q model.PathQuery) (model.PathSearch,
 		return model.PathSearch{}, bad("date: " + err.Error())
 	}
 	ends := append(append([]string{q.From}, q.Via...), q.To)
-	if err := s.checkEnds(ctx, ends, q.View); err != nil {
-		return model.PathSearch{}, err
+	if len(pathTypes(q)) == 0 { // no search runs to check the ends first
+		if err := s.checkEnds(ctx, ends, q.View); err != nil {
+			return model.PathSearch{}, err
+		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.PathTimeout)
 	defer cancel()
 
-	res, err := s.findPaths(ctx, q, ends, lo, hi)
+	// The first search checks that the ends exist, in its transaction.
+	res, err := s.findPaths(ctx, q, ends, lo, hi, true)
 	if err != nil || len(res.Paths) > 0 {
 		return res, err
 	}
 	// Nothing found: relax one constraint at a time to say which cut it.
 	probe := func(p model.PathQuery) (bool, error) {
 		p.Mode = model.Shortest
-		r, err := s.findPaths(ctx, p, ends, dateOrNil(p.HeldFrom), dateOrNil(p.HeldUntil))
+		r, err := s.findPaths(ctx, p, ends, dateOrNil(p.HeldFrom), dateOrNil(p.HeldUntil), false)
 		return len(r.Paths) > 0, err
 	}
 	if q.HeldFrom != "" || q.HeldUntil != "" {
@@ -210,7 +213,7 @@ func (s *Store) Paths(ctx context.Context, q model.PathQuery) (model.PathSearch,
 	if q.MaxHops < model.MaxHopsCap {
 		p := q
 		p.MaxHops, p.Mode = model.MaxHopsCap, model.Shortest
-		r, err := s.findPaths(ctx, p, ends, lo, hi)
+		r, err := s.findPaths(ctx, p, ends, lo, hi, false)
 		if err != nil {
 			return model.PathSearch{}, err
 		}
@@ -237,34 +240,40 @@ WITH id, n WHERE n IS NULL
 RETURN collect(id) AS missing`,
 }
 
+// checkEnds fails NOT_FOUND when an end or waypoint does not exist, in its
+// own transaction (a search runs it first in its own: endsExist).
 func (s *Store) checkEnds(ctx context.Context, ids []string, view model.View) error {
-	const op = "cypher.Store.Paths"
-	missing, err := read(ctx, s, op, func(tx neo4j.ManagedTransaction) ([]any, error) {
-		q := cypherEndsExist[model.ViewRecords]
-		if view == model.ViewResolved {
-			q = cypherEndsExist[model.ViewResolved]
-		}
-		res, err := tx.Run(ctx, q, map[string]any{"ids": ids})
-		if err != nil {
-			return nil, err
-		}
-		rec, err := res.Single(ctx)
-		if err != nil {
-			return nil, err
-		}
-		m, _, err := neo4j.GetRecordValue[[]any](rec, "missing")
-		return m, err
+	_, err := read(ctx, s, "cypher.Store.Paths", func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		return struct{}{}, endsExist(ctx, tx, ids, view)
 	})
+	return err
+}
+
+// endsExist is checkEnds inside a transaction.
+func endsExist(ctx context.Context, tx neo4j.ManagedTransaction, ids []string, view model.View) error {
+	q := cypherEndsExist[model.ViewRecords]
+	if view == model.ViewResolved {
+		q = cypherEndsExist[model.ViewResolved]
+	}
+	res, err := tx.Run(ctx, q, map[string]any{"ids": ids})
+	if err != nil {
+		return err
+	}
+	rec, err := res.Single(ctx)
+	if err != nil {
+		return err
+	}
+	missing, _, err := neo4j.GetRecordValue[[]any](rec, "missing")
 	if err != nil {
 		return err
 	}
 	if len(missing) > 0 {
-		return &model.Error{Code: model.NotFound, Message: fmt.Sprintf("no entity with id %v", missing[0]), Op: op}
+		return &model.Error{Code: model.NotFound, Message: fmt.Sprintf("no entity with id %v", missing[0]), Op: "cypher.Store.Paths"}
 	}
 	return nil
 }
 
-func (s *Store) findPaths(ctx context.Context, q model.PathQuery, ends []string, lo, hi any) (model.PathSearch, error) {
+func (s *Store) findPaths(ctx context.Context, q model.PathQuery, ends []string, lo, hi any, check bool) (model.PathSearch, error) {
 	types := pathTypes(q)
 	if len(types) == 0 {
 		return model.PathSearch{}, nil
@@ -280,7 +289,7 @@ func (s *Store) findPaths(ctx context.Context, q model.PathQuery, ends []string,
 	}
 	dated := lo != nil || hi != nil
 	if q.View == model.ViewResolved {
-		return s.findResolvedPaths(ctx, q, ends, lo, hi, types, segments, perSegment, limit, dated)
+		return s.findResolvedPaths(ctx, q, ends, lo, hi, types, segments, perSegment, limit, dated, check)
 	}
 	query := buildPathQuery(types, segments, perSegment, q.Mode, q.K, dated)
 	excl := kindStrings(q.ExcludeKinds)
@@ -290,6 +299,11 @@ func (s *Store) findPaths(ctx context.Context, q model.PathQuery, ends []string,
 	}
 	return read(ctx, s, "cypher.Store.Paths", func(tx neo4j.ManagedTransaction) (model.PathSearch, error) {
 		var out model.PathSearch
+		if check {
+			if err := endsExist(ctx, tx, ends, q.View); err != nil {
+				return out, err
+			}
+		}
 		res, err := tx.Run(ctx, query, p)
 		if err != nil {
 			return out, err
@@ -420,7 +434,7 @@ func ambiguous(op, ref string, cands []*model.Entity) error {
 }
 
 func (s *Store) findResolvedPaths(ctx context.Context, q model.PathQuery, ends []string, lo, hi any,
-	types []schema.RelType, segments, perSegment, limit int, dated bool) (model.PathSearch, error) {
+	types []schema.RelType, segments, perSegment, limit int, dated, check bool) (model.PathSearch, error) {
 	query := buildResolvedPathQuery(types, segments, perSegment, q.Mode, q.K, dated)
 	p := map[string]any{
 		"ends": ends, "minRank": int64(q.MinStatus.Rank()), "lo": lo, "hi": hi,
@@ -428,6 +442,11 @@ func (s *Store) findResolvedPaths(ctx context.Context, q model.PathQuery, ends [
 	}
 	return read(ctx, s, "cypher.Store.Paths", func(tx neo4j.ManagedTransaction) (model.PathSearch, error) {
 		var out model.PathSearch
+		if check {
+			if err := endsExist(ctx, tx, ends, q.View); err != nil {
+				return out, err
+			}
+		}
 		res, err := tx.Run(ctx, query, p)
 		if err != nil {
 			return out, err
