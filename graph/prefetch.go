@@ -148,3 +148,25 @@ func (r *Resolver) primeHopEvidence(ctx context.Context, paths []model.Path) err
 	prime(l, b)
 	return nil
 }
+
+// primeRelEvidence reads the evidence and sources of a neighbour page's
+// relationships in one transaction when the selection asks for them (a
+// top-level page; nested pages share the loaders' batches instead).
+func (r *Resolver) primeRelEvidence(ctx context.Context, ns []model.Neighbour) error {
+	p, l := r.prefetcher(ctx)
+	if p == nil || len(ns) == 0 || !wantsEvidence(ctx, "edges", "relationship") {
+		return nil
+	}
+	ids := make([]string, 0, len(ns))
+	for _, n := range ns {
+		if n.Relationship != nil {
+			ids = append(ids, n.Relationship.ID)
+		}
+	}
+	b, err := p.EvidenceWithSources(ctx, ids)
+	if err != nil {
+		return err
+	}
+	prime(l, b)
+	return nil
+}

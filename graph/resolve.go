@@ -81,6 +81,9 @@ func (r *Resolver) neighbours(ctx context.Context, id string, filter *model.Neig
 		}
 	} else {
 		res, err = r.Store.Neighbours(ctx, q)
+		if err == nil {
+			err = r.primeRelEvidence(ctx, res.Neighbours)
+		}
 	}
 	if err != nil {
 		return nil, err

@@ -280,6 +280,27 @@ func TestCuratedDatasetOverGraphQL(t *testing.T) {
 		}
 	})
 
+	t.Run("NeighbourEvidenceInOneTransaction", func(t *testing.T) {
+		// A neighbour page's relationships with their evidence and its
+		// sources: one transaction more than the page alone.
+		run := func(relSel string) (int64, gqlResponse) {
+			before := app.Store.QueryCount()
+			r := postGraphQL(t, url, `{ neighbours(id: "person:kim-jong-un", first: 10, view: RECORDS) { edges { node { id } relationship { id `+relSel+` } } } }`, nil)
+			if len(r.Errors) > 0 {
+				t.Fatal(r.Errors)
+			}
+			return app.Store.QueryCount() - before, r
+		}
+		bare, _ := run("")
+		withEv, r := run("evidence { quote source { name } }")
+		if withEv-bare != 1 {
+			t.Errorf("transactions: %d for the page, %d with its evidence and sources; want one more", bare, withEv)
+		}
+		if !strings.Contains(string(r.Data), `"source":{"name":`) {
+			t.Errorf("no relationship evidence with its source: %s", r.Data)
+		}
+	})
+
 	t.Run("EntityWithEvidenceInOneTransaction", func(t *testing.T) {
 		const sel = `{ id name evidence { id quote statedOn source { id name } } firstReported citations }`
 		var answers []string
