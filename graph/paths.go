@@ -60,7 +60,6 @@ func pathQuery(maxHops *int, mode *model.PathSearchMode, k *int, via []string, t
 	return q, nil
 }
 
-// resolveEnd finds the entity a path argument names; errors name the argument.
 // resolveEnds resolves a path query's ends and waypoints at once (each is
 // its own read): from, to, then the via entries in order. The error is the
 // first in that order, so a request with two bad ends always names the
@@ -98,6 +97,7 @@ func (r *Resolver) resolveEnds(ctx context.Context, from, to string, via []strin
 	return ents, nil
 }
 
+// resolveEnd finds the entity a path argument names; errors name the argument.
 func (r *Resolver) resolveEnd(ctx context.Context, arg, ref string, view model.View) (*model.Entity, error) {
 	if strings.TrimSpace(ref) == "" {
 		return nil, badInput(arg, "must name an entity (an id or a name)")

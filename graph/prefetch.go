@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 	"slices"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -51,10 +50,17 @@ func selectedUnder(ctx context.Context, path ...string) []string {
 	return names
 }
 
-// wantsEvidence reports whether the entities at path below the current
-// field will be asked for their evidence.
+// wantsEvidence reports whether the objects at path below the current
+// field will be asked for their evidence (evidenceFields of an entity or a
+// relationship).
 func wantsEvidence(ctx context.Context, path ...string) bool {
-	return slices.ContainsFunc(selectedUnder(ctx, path...), func(n string) bool { return slices.Contains(evidenceFields, n) })
+	return asksFor(ctx, evidenceFields, path...)
+}
+
+// asksFor reports whether any of fields is selected at path below the
+// current field.
+func asksFor(ctx context.Context, fields []string, path ...string) bool {
+	return slices.ContainsFunc(selectedUnder(ctx, path...), func(n string) bool { return slices.Contains(fields, n) })
 }
 
 // prefetcher returns the store as a Prefetcher when the request has
@@ -93,7 +99,7 @@ func (r *Resolver) entityWithEvidence(ctx context.Context, id string, view model
 	}
 	e = b.Entities[id]
 	if e == nil {
-		return nil, true, &model.Error{Code: model.NotFound, Message: fmt.Sprintf("no entity with id %q", id)}
+		return nil, true, noEntity(id)
 	}
 	prime(l, b)
 	return e, true, nil
@@ -102,20 +108,14 @@ func (r *Resolver) entityWithEvidence(ctx context.Context, id string, view model
 // primeEvidence reads the evidence and sources of a page of entities in
 // one transaction when the selection at path asks for their evidence.
 func (r *Resolver) primeEvidence(ctx context.Context, ents []*model.Entity, path ...string) error {
-	p, l := r.prefetcher(ctx)
-	if p == nil || len(ents) == 0 || !wantsEvidence(ctx, path...) {
+	if !wantsEvidence(ctx, path...) {
 		return nil
 	}
 	var facts []string
 	for _, e := range ents {
 		facts = append(facts, e.RecordIDs()...)
 	}
-	b, err := p.EvidenceWithSources(ctx, facts)
-	if err != nil {
-		return err
-	}
-	prime(l, b)
-	return nil
+	return r.primeFacts(ctx, facts)
 }
 
 // hopEvidenceFields are the Hop fields that read the hop's evidence.
@@ -124,46 +124,41 @@ var hopEvidenceFields = []string{"evidence", "sentence", "citations"}
 // primeHopEvidence reads the evidence and sources of every hop of the
 // paths found in one transaction when the selection asks for them.
 func (r *Resolver) primeHopEvidence(ctx context.Context, paths []model.Path) error {
-	p, l := r.prefetcher(ctx)
-	if p == nil || len(paths) == 0 {
+	if !asksFor(ctx, hopEvidenceFields, "paths", "hops") {
 		return nil
 	}
-	if !slices.ContainsFunc(selectedUnder(ctx, "paths", "hops"), func(n string) bool { return slices.Contains(hopEvidenceFields, n) }) {
-		return nil
-	}
-	seen := map[string]bool{}
-	var ids []string
+	var rels []string
 	for _, path := range paths {
 		for _, rel := range path.Rels {
-			if rel != nil && !seen[rel.ID] {
-				seen[rel.ID] = true
-				ids = append(ids, rel.ID)
-			}
+			rels = append(rels, rel.ID)
 		}
 	}
-	b, err := p.EvidenceWithSources(ctx, ids)
-	if err != nil {
-		return err
-	}
-	prime(l, b)
-	return nil
+	return r.primeFacts(ctx, rels)
 }
 
 // primeRelEvidence reads the evidence and sources of a neighbour page's
 // relationships in one transaction when the selection asks for them (a
 // top-level page; nested pages share the loaders' batches instead).
 func (r *Resolver) primeRelEvidence(ctx context.Context, ns []model.Neighbour) error {
-	p, l := r.prefetcher(ctx)
-	if p == nil || len(ns) == 0 || !wantsEvidence(ctx, "edges", "relationship") {
+	if !wantsEvidence(ctx, "edges", "relationship") {
 		return nil
 	}
-	ids := make([]string, 0, len(ns))
-	for _, n := range ns {
-		if n.Relationship != nil {
-			ids = append(ids, n.Relationship.ID)
-		}
+	rels := make([]string, len(ns))
+	for i, n := range ns {
+		rels[i] = n.Relationship.ID
 	}
-	b, err := p.EvidenceWithSources(ctx, ids)
+	return r.primeFacts(ctx, rels)
+}
+
+// primeFacts reads the evidence of these facts (entities' records or
+// relationships; repeats read once) and the sources it cites in one
+// transaction, and hands them to the request's loaders.
+func (r *Resolver) primeFacts(ctx context.Context, facts []string) error {
+	p, l := r.prefetcher(ctx)
+	if p == nil || len(facts) == 0 {
+		return nil
+	}
+	b, err := p.EvidenceWithSources(ctx, slices.Compact(slices.Sorted(slices.Values(facts))))
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,11 @@ import (
 	"github.com/vikstrous/dataloadgen"
 )
 
+// noEntity is the NOT_FOUND error of an unknown entity id.
+func noEntity(id string) error {
+	return &model.Error{Code: model.NotFound, Message: fmt.Sprintf("no entity with id %q", id)}
+}
+
 // entity loads one entity through the request's dataloader (or directly
 // outside a request).
 func (r *Resolver) entity(ctx context.Context, id string) (*model.Entity, error) {
@@ -20,7 +25,7 @@ func (r *Resolver) entity(ctx context.Context, id string) (*model.Entity, error)
 	}
 	e, err := l.Entities.Load(ctx, id)
 	if dataloader.IsNotFound(err) {
-		return nil, &model.Error{Code: model.NotFound, Message: fmt.Sprintf("no entity with id %q", id)}
+		return nil, noEntity(id)
 	}
 	return e, err
 }
@@ -77,7 +82,7 @@ func (r *Resolver) neighbours(ctx context.Context, id string, filter *model.Neig
 	if ld := batchedNeighbours(ctx, batch, q); ld != nil {
 		res, err = ld.Load(ctx, id)
 		if dataloader.IsNotFound(err) {
-			err = &model.Error{Code: model.NotFound, Message: fmt.Sprintf("no entity with id %q", id)}
+			err = noEntity(id)
 		}
 	} else {
 		res, err = r.Store.Neighbours(ctx, q)
@@ -139,7 +144,7 @@ func (r *Resolver) resolvedEntity(ctx context.Context, id string) (*model.Entity
 	if e, ok := m[id]; ok {
 		return e, nil
 	}
-	return nil, &model.Error{Code: model.NotFound, Message: fmt.Sprintf("no entity with id %q", id)}
+	return nil, noEntity(id)
 }
 
 // sameAsPath returns the SAME_AS links (of one resolved entity) that lead

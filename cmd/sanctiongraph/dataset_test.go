@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"slices"
 	"strings"
@@ -259,47 +260,32 @@ func TestCuratedDatasetOverGraphQL(t *testing.T) {
 		}
 	})
 
-	t.Run("PathHopEvidenceInOneTransaction", func(t *testing.T) {
-		// The evidence of every hop and the sources it cites cost one
-		// transaction more than the paths alone.
-		run := func(hopSel string) (int64, gqlResponse) {
-			before := app.Store.QueryCount()
-			r := postGraphQL(t, url, `{ paths(from: "Russia", to: "person:kim-jong-un", k: 3) { paths { hops { relationship { id } `+hopSel+` } } } }`, nil)
-			if len(r.Errors) > 0 {
-				t.Fatal(r.Errors)
+	// The evidence of every path hop, or of every relationship of a
+	// neighbour page, with the sources it cites costs one transaction more
+	// than the answer without it.
+	for _, c := range []struct{ name, query string }{
+		{"PathHopEvidenceInOneTransaction", `{ paths(from: "Russia", to: "person:kim-jong-un", k: 3) { paths { hops { relationship { id } %s } } } }`},
+		{"NeighbourEvidenceInOneTransaction", `{ neighbours(id: "person:kim-jong-un", first: 10, view: RECORDS) { edges { node { id } relationship { id %s } } } }`},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			run := func(sel string) (int64, gqlResponse) {
+				before := app.Store.QueryCount()
+				r := postGraphQL(t, url, fmt.Sprintf(c.query, sel), nil)
+				if len(r.Errors) > 0 {
+					t.Fatal(r.Errors)
+				}
+				return app.Store.QueryCount() - before, r
 			}
-			return app.Store.QueryCount() - before, r
-		}
-		bare, _ := run("")
-		withEv, r := run("sentence evidence { quote source { name } }")
-		if withEv-bare != 1 {
-			t.Errorf("transactions: %d for the paths, %d with their hops' evidence and sources; want one more", bare, withEv)
-		}
-		if !strings.Contains(string(r.Data), `"source":{"name":`) {
-			t.Errorf("no hop evidence with its source: %s", r.Data)
-		}
-	})
-
-	t.Run("NeighbourEvidenceInOneTransaction", func(t *testing.T) {
-		// A neighbour page's relationships with their evidence and its
-		// sources: one transaction more than the page alone.
-		run := func(relSel string) (int64, gqlResponse) {
-			before := app.Store.QueryCount()
-			r := postGraphQL(t, url, `{ neighbours(id: "person:kim-jong-un", first: 10, view: RECORDS) { edges { node { id } relationship { id `+relSel+` } } } }`, nil)
-			if len(r.Errors) > 0 {
-				t.Fatal(r.Errors)
+			bare, _ := run("")
+			withEv, r := run("evidence { quote source { name } }")
+			if withEv-bare != 1 {
+				t.Errorf("transactions: %d without evidence, %d with the evidence and its sources; want one more", bare, withEv)
 			}
-			return app.Store.QueryCount() - before, r
-		}
-		bare, _ := run("")
-		withEv, r := run("evidence { quote source { name } }")
-		if withEv-bare != 1 {
-			t.Errorf("transactions: %d for the page, %d with its evidence and sources; want one more", bare, withEv)
-		}
-		if !strings.Contains(string(r.Data), `"source":{"name":`) {
-			t.Errorf("no relationship evidence with its source: %s", r.Data)
-		}
-	})
+			if !strings.Contains(string(r.Data), `"source":{"name":`) {
+				t.Errorf("no evidence with its source: %s", r.Data)
+			}
+		})
+	}
 
 	t.Run("EntityWithEvidenceInOneTransaction", func(t *testing.T) {
 		const sel = `{ id name evidence { id quote statedOn source { id name } } firstReported citations }`

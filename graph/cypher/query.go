@@ -70,7 +70,7 @@ func neighbourWhere(q model.NeighbourQuery, types []string, p map[string]any) st
 // neighbourQuery is the records view's query: one row for each of $ids
 // (none for an unknown id) with the total (-1 when not counted) and the
 // page.
-func neighbourQuery(q model.NeighbourQuery, p map[string]any) (string, bool) {
+func neighbourQuery(q model.NeighbourQuery, p map[string]any, count bool) (string, bool) {
 	types, _ := p["types"].([]string)
 	pattern, ok := neighbourPattern(q.Direction, types)
 	if !ok {
@@ -79,7 +79,7 @@ func neighbourQuery(q model.NeighbourQuery, p map[string]any) (string, bool) {
 	match := `MATCH (n)` + pattern + `(m:` + schema.NodeLabel + `)
   WHERE ` + neighbourWhere(q, types, p)
 	total := `-1`
-	if !q.WithoutTotal && p["kept"] == nil {
+	if count {
 		total = `COUNT { ` + match + ` }`
 	}
 	return `UNWIND $ids AS id
@@ -138,11 +138,12 @@ func (s *Store) NeighboursOf(ctx context.Context, q model.NeighbourQuery, ids []
 	if q.View == model.ViewResolved {
 		return s.neighboursResolved(ctx, q, p, ids)
 	}
-	query, ok := neighbourQuery(q, s.countedElsewhere(ctx, q, ids, p))
+	kept := s.keptNeighbourTotal(ctx, q, ids, p)
+	query, ok := neighbourQuery(q, p, kept.counts(q))
 	if !ok {
 		return nil, &model.Error{Code: model.BadUserInput, Message: "direction is not OUTGOING, INCOMING or BOTH", Op: op}
 	}
-	return s.readNeighbours(ctx, op, q, query, p, func(_ neo4j.ManagedTransaction, rows []neighbourRow) (map[string][]model.Neighbour, error) {
+	return s.readNeighbours(ctx, op, q, kept, query, p, func(_ neo4j.ManagedTransaction, rows []neighbourRow) (map[string][]model.Neighbour, error) {
 		out := map[string][]model.Neighbour{}
 		for _, row := range rows {
 			ns := []model.Neighbour{}
@@ -169,10 +170,8 @@ type neighbourRow struct {
 // readNeighbours runs a neighbour query, which answers a row for each
 // entity found, and turns the rows' items into neighbours with build, in
 // the same read transaction.
-func (s *Store) readNeighbours(ctx context.Context, op string, q model.NeighbourQuery, query string, p map[string]any,
+func (s *Store) readNeighbours(ctx context.Context, op string, q model.NeighbourQuery, kept keptCount, query string, p map[string]any,
 	build func(tx neo4j.ManagedTransaction, rows []neighbourRow) (map[string][]model.Neighbour, error)) (map[string]model.NeighbourPage, error) {
-	kept, _ := p["kept"].(int)
-	key, _ := p["keptKey"].(string)
 	pages, state, err := readAt(ctx, s, op, func(tx neo4j.ManagedTransaction) (map[string]model.NeighbourPage, error) {
 		res, err := tx.Run(ctx, query, p)
 		if err != nil {
@@ -201,8 +200,8 @@ func (s *Store) readNeighbours(ctx context.Context, op string, q model.Neighbour
 		out := make(map[string]model.NeighbourPage, len(rows))
 		for _, row := range rows {
 			page := model.NeighbourPage{Total: row.total, Neighbours: ns[row.id]}
-			if p["kept"] != nil {
-				page.Total = kept
+			if kept.total >= 0 {
+				page.Total = kept.total
 			}
 			if q.WithoutTotal && len(row.items) > q.Limit {
 				page.More = true
@@ -214,28 +213,34 @@ func (s *Store) readNeighbours(ctx context.Context, op string, q model.Neighbour
 		}
 		return out, nil
 	})
-	if err == nil && key != "" && p["kept"] == nil && len(pages) == 1 {
+	if err == nil && kept.key != "" && kept.total < 0 {
 		for _, page := range pages {
-			s.totals.put(key, state, page.Total)
+			s.totals.put(kept.key, state, page.Total)
 		}
 	}
 	return pages, err
 }
 
-// countedElsewhere looks for the kept total (keptTotal) of a single
-// entity's counted neighbour page: when one is kept at the database's
-// current state, p["kept"] carries it and the statement does not count;
-// otherwise p["keptKey"] names where the count is kept. It returns p.
-func (s *Store) countedElsewhere(ctx context.Context, q model.NeighbourQuery, ids []string, p map[string]any) map[string]any {
+// keptCount is where the total of one entity's neighbour page is kept
+// (stateCache): key names it, empty when it is not kept (not asked for, or
+// pages of several entities); total is the value kept at the database's
+// current state, -1 when there is none and the statement must count.
+type keptCount struct {
+	key   string
+	total int
+}
+
+// counts reports whether the statement for q must count the matches.
+func (k keptCount) counts(q model.NeighbourQuery) bool { return !q.WithoutTotal && k.total < 0 }
+
+// keptNeighbourTotal looks for the kept total (keptTotal) of a single
+// entity's counted neighbour page.
+func (s *Store) keptNeighbourTotal(ctx context.Context, q model.NeighbourQuery, ids []string, p map[string]any) keptCount {
 	if q.WithoutTotal || len(ids) != 1 {
-		return p
+		return keptCount{total: -1}
 	}
-	key, kept := s.keptTotal(ctx, false, "neighbours|"+string(q.View)+"|"+fmt.Sprint(q.Direction), p)
-	p["keptKey"] = key
-	if kept >= 0 {
-		p["kept"] = kept
-	}
-	return p
+	key, total := s.keptTotal(ctx, false, "neighbours|"+string(q.View)+"|"+fmt.Sprint(q.Direction), p)
+	return keptCount{key: key, total: total}
 }
 
 // neighbour is one item of a neighbour page: the relationship between this

@@ -239,9 +239,9 @@ func (s *Store) searchResolved(ctx context.Context, p map[string]any, terms []st
 // resolvedNeighbourQuery is neighbourQuery for the resolved graph: the
 // relationships of every record of the entity, to records of other
 // resolved entities (SAME_AS left out: it joins records of one entity),
-// sorted by the other entity's preferred record. One row (none for an
-// unknown id).
-func resolvedNeighbourQuery(q model.NeighbourQuery, p map[string]any) (string, bool) {
+// sorted by the other entity's preferred record. One row for each of $ids
+// (none for an unknown id).
+func resolvedNeighbourQuery(q model.NeighbourQuery, p map[string]any, count bool) (string, bool) {
 	types, _ := p["types"].([]string)
 	pattern, ok := neighbourPattern(q.Direction, types)
 	if !ok {
@@ -251,7 +251,7 @@ func resolvedNeighbourQuery(q model.NeighbourQuery, p map[string]any) (string, b
 		`(m:` + schema.NodeLabel + `)-[:` + string(schema.RecordOf) + `]->(mr:` + schema.ResolvedLabel + `)
   WHERE mr <> res AND ` + neighbourWhere(q, types, p)
 	total := `-1`
-	if !q.WithoutTotal && p["kept"] == nil {
+	if count {
 		total = `COUNT { ` + match + ` }`
 	}
 	return `UNWIND $ids AS id
@@ -277,11 +277,12 @@ func withoutSameAs(ts []schema.RelType) []string {
 func (s *Store) neighboursResolved(ctx context.Context, q model.NeighbourQuery, p map[string]any, ids []string) (map[string]model.NeighbourPage, error) {
 	const op = "cypher.Store.Neighbours"
 	p["types"] = withoutSameAs(q.Types)
-	query, ok := resolvedNeighbourQuery(q, s.countedElsewhere(ctx, q, ids, p))
+	kept := s.keptNeighbourTotal(ctx, q, ids, p)
+	query, ok := resolvedNeighbourQuery(q, p, kept.counts(q))
 	if !ok {
 		return nil, &model.Error{Code: model.BadUserInput, Message: "direction is not OUTGOING, INCOMING or BOTH", Op: op}
 	}
-	return s.readNeighbours(ctx, op, q, query, p, func(tx neo4j.ManagedTransaction, rows []neighbourRow) (map[string][]model.Neighbour, error) {
+	return s.readNeighbours(ctx, op, q, kept, query, p, func(tx neo4j.ManagedTransaction, rows []neighbourRow) (map[string][]model.Neighbour, error) {
 		var ids []string
 		for _, row := range rows {
 			for _, m := range row.items {
