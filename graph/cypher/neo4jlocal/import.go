@@ -25,19 +25,24 @@ const DefaultDatabase = "neo4j"
 // (the engine of neo4j-admin database import full) writing a new store.
 //
 // Each group is one header file followed by its data files. Node headers
-// name an id column with an id space, id:ID(Node), and take labels from a
-// :LABEL column (several separated by the array delimiter, Node;Person);
+// name an id column with an id space, id:ID(Node) (stored as property id),
+// and take labels from a :LABEL column, several separated by the array
+// delimiter (Node;Person with the default ';', Node\x1fPerson with
+// ArrayDelimiter '\x1f', under which Node;Person is one label);
 // relationship headers have :START_ID(Node), :END_ID(Evidence) and :TYPE.
 // Typed columns (statusRank:long, validFrom:date, share:double,
-// flag:boolean, aliases:string[]) are converted by the importer. An empty
+// flag:boolean, aliases:string[]) are converted by the importer; a boolean
+// is true only for "true" in any case, anything else is false. An empty
 // unquoted field stores no property, a quoted empty field ("") stores the
-// empty string, and an empty array field stores no property.
+// empty string, and an empty array field, quoted or not, stores no
+// property (the importer cannot write an empty list).
 //
 // With Docker (docker-compose.yml) the same import is the image's own
 // neo4j-admin, run in a one-off neo4j container while the neo4j service is
 // stopped, with the CSV files mounted at /import (Go passes the same flags;
 // --threads and --max-off-heap-memory only when Threads and MaxOffHeapMB are
-// set, and the files as absolute paths):
+// set, and the files as absolute paths whose last element is quoted,
+// \Qnodes.csv\E, because the importer reads it as a regular expression):
 //
 //	docker compose stop neo4j
 //	docker compose run --rm --no-deps -e HEAP_SIZE=1024m -v "$PWD/import:/import:ro" neo4j \

@@ -35,8 +35,10 @@ import picocli.CommandLine;
  * HOME/data/databases/NAME and HOME/data/transactions/NAME, which is where
  * {@code DatabaseManagementServiceBuilder(HOME)} looks for them.
  *
- * <p>Usage: {@code Importer --home DIR [--exit-on-eof] -- ARGS}, where ARGS are
- * exactly the arguments of {@code neo4j-admin database import full}.
+ * <p>Usage: {@code Importer --home DIR [--exit-on-eof] -- full [DATABASE] OPTIONS},
+ * where what follows {@code --} is exactly what follows
+ * {@code neo4j-admin database import}. With --exit-on-eof the importer aborts
+ * when its stdin closes (the parent died or gave up).
  *
  * <p>Protocol with the process that starts it (graph/cypher/neo4jlocal): the
  * importer's own progress and messages go to stderr; stdout carries one line,
