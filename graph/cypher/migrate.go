@@ -19,10 +19,20 @@ type Migration struct {
 	Name       string
 	Checksum   string
 	Statements []string
+	// Backfill marks the statements that bring data written by an older
+	// version up to this one (a `// backfill` comment line before them).
+	// A database the bulk importer just wrote holds data of this version
+	// only, so MigrateBulk skips them.
+	Backfill []bool
 }
 
+// backfillMarker is the comment line that marks the next statement of a
+// migration as a backfill.
+const backfillMarker = "// backfill"
+
 // Migrations parses schema/cypher: files in name order, statements split on
-// semicolons that end a line, `//` comment lines dropped.
+// semicolons that end a line, `//` comment lines dropped (a `// backfill`
+// line marks the statement after it).
 func Migrations() ([]Migration, error) {
 	fsys := schema.Migrations()
 	names, err := fs.Glob(fsys, "*.cypher")
@@ -39,8 +49,12 @@ func Migrations() ([]Migration, error) {
 		sum := sha256.Sum256(b)
 		m := Migration{Name: n, Checksum: hex.EncodeToString(sum[:8])}
 		var cur strings.Builder
+		backfill := false
 		for _, line := range strings.Split(string(b), "\n") {
 			t := strings.TrimSpace(line)
+			if cur.Len() == 0 && (t == backfillMarker || strings.HasPrefix(t, backfillMarker+":")) {
+				backfill = true
+			}
 			if t == "" || strings.HasPrefix(t, "//") {
 				continue
 			}
@@ -48,7 +62,9 @@ func Migrations() ([]Migration, error) {
 			cur.WriteByte('\n')
 			if strings.HasSuffix(t, ";") {
 				m.Statements = append(m.Statements, strings.TrimSuffix(strings.TrimSpace(cur.String()), ";"))
+				m.Backfill = append(m.Backfill, backfill)
 				cur.Reset()
+				backfill = false
 			}
 		}
 		if strings.TrimSpace(cur.String()) != "" {
@@ -71,7 +87,20 @@ SET m.checksum = $checksum, m.appliedAt = datetime()`
 // :Migration node, and waits until every index is online. It returns the
 // names applied by this call.
 func (s *Store) Migrate(ctx context.Context) ([]string, error) {
-	const op = "cypher.Store.Migrate"
+	return s.migrate(ctx, "cypher.Store.Migrate", false)
+}
+
+// MigrateBulk is Migrate for a database Neo4j's importer has just written
+// from a Bulk load: it creates the constraints and indexes and runs the
+// statements that set up data every graph has, but skips the backfills,
+// which convert data of older versions (one of them rebuilds editions for
+// lists loaded before editions existed, which an imported graph gets from
+// FinishBulk instead).
+func (s *Store) MigrateBulk(ctx context.Context) ([]string, error) {
+	return s.migrate(ctx, "cypher.Store.MigrateBulk", true)
+}
+
+func (s *Store) migrate(ctx context.Context, op string, skipBackfill bool) ([]string, error) {
 	migs, err := Migrations()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", op, err)
@@ -103,7 +132,10 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 		}
 		// Schema statements cannot share a transaction with data writes, so
 		// each runs on its own; IF NOT EXISTS makes a retry harmless.
-		for _, stmt := range m.Statements {
+		for i, stmt := range m.Statements {
+			if skipBackfill && m.Backfill[i] {
+				continue
+			}
 			if _, err := write(ctx, s, op, func(tx neo4j.ManagedTransaction) (struct{}, error) {
 				_, err := tx.Run(ctx, stmt, nil)
 				return struct{}{}, err

@@ -16,6 +16,7 @@ CREATE INDEX sanction_authority_id IF NOT EXISTS FOR (s:Sanction) ON (s.authorit
 //    under several DATAIDs, the others are kept, marked supersededBy the
 //    new id, and ranked like retracted facts so lists skip them. Nothing
 //    is deleted. A reference already stored under its new id is left alone.
+// backfill: converts graphs of older versions (MigrateBulk skips it)
 MATCH (s:Node:Sanction)
 WHERE s.dataset = 'unsc' AND s.authorityId IS NOT NULL AND s.id STARTS WITH 'unsc-sanction:'
   AND s.id <> 'unsc-sanction:' + s.authorityId
@@ -37,6 +38,7 @@ FOREACH (_ IN CASE WHEN p IS NULL THEN [] ELSE [1] END |
 
 // 2. Relationships touching a re-keyed node get ids from the new ends
 //    (ids are TYPE|from|to); their evidence and change records follow.
+// backfill: converts graphs of older versions (MigrateBulk skips it)
 MATCH (n:Node)-[r]-()
 WHERE n._rekey IS NOT NULL AND r._oldId IS NULL
 WITH DISTINCT r
@@ -46,30 +48,36 @@ SET r._oldId = r.id,
     r.id = parts[0] + '|' + coalesce(a._rekey, a.id) + '|' + coalesce(b._rekey, b.id),
     r.hash = null;
 
+// backfill: converts graphs of older versions (MigrateBulk skips it)
 MATCH ()-[r]->() WHERE r._oldId IS NOT NULL
 MATCH (e:Evidence {factId: r._oldId})
 SET e.id = CASE WHEN e.id STARTS WITH 'ev:' + r._oldId + ':' THEN 'ev:' + r.id + substring(e.id, size('ev:' + r._oldId)) ELSE e.id END,
     e.factId = r.id, e.hash = null;
 
+// backfill: converts graphs of older versions (MigrateBulk skips it)
 MATCH ()-[r]->() WHERE r._oldId IS NOT NULL
 MATCH (c:Change {factId: r._oldId})
 SET c.factId = r.id;
 
 // 3. The nodes themselves, with their evidence and change records. The
 //    hash is cleared so the next load rewrites them whole.
+// backfill: converts graphs of older versions (MigrateBulk skips it)
 MATCH (n:Node) WHERE n._rekey IS NOT NULL
 OPTIONAL MATCH (e:Evidence {factId: n.id})
 SET e.id = CASE WHEN e.id STARTS WITH 'ev:' + n.id + ':' THEN 'ev:' + n._rekey + substring(e.id, size('ev:' + n.id)) ELSE e.id END,
     e.factId = n._rekey, e.hash = null;
 
+// backfill: converts graphs of older versions (MigrateBulk skips it)
 MATCH (n:Node) WHERE n._rekey IS NOT NULL
 MATCH (c:Change {factId: n.id})
 SET c.factId = n._rekey;
 
+// backfill: converts graphs of older versions (MigrateBulk skips it)
 MATCH (n:Node) WHERE n._rekey IS NOT NULL
 SET n.id = n._rekey, n.hash = null
 REMOVE n._rekey;
 
+// backfill: converts graphs of older versions (MigrateBulk skips it)
 MATCH ()-[r]->() WHERE r._oldId IS NOT NULL
 REMOVE r._oldId;
 
@@ -80,6 +88,7 @@ REMOVE r._oldId;
 //    reconstructed: which listings they held is no longer known. The
 //    compared fields are unknown too, so listChanges reports no amendments
 //    against a reconstructed edition.
+// backfill: converts graphs of older versions (MigrateBulk skips it)
 MATCH (src:Node:Source)
 WHERE src.sourceKind = 'sanctions_list' AND src.publishedOn IS NOT NULL
   AND EXISTS { MATCH (s:Node:Sanction {dataset: src.dataset}) WHERE s.authorityId IS NOT NULL }
@@ -96,5 +105,6 @@ WHERE s.authorityId IS NOT NULL AND s.supersededBy IS NULL
 CREATE (e)-[l:LISTS]->(s)
 SET l.id = e.id + '|' + s.id, l.reference = s.authorityId, l.programs = coalesce(s.program, []), l.name = s.name;
 
+// backfill: converts graphs of older versions (MigrateBulk skips it)
 MATCH (e:Edition) WHERE e.reconstructed AND e.recordCount IS NULL
 SET e.recordCount = COUNT { (e)-[:LISTS]->() };
