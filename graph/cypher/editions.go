@@ -70,7 +70,8 @@ RETURN collect(id) AS ids`
 WHERE EXISTS { (s)<-[:` + schema.ListsRel + `]-(:` + schema.EditionLabel + `) }
 OPTIONAL MATCH (s)<-[:` + schema.ListsRel + `]-(e:` + schema.EditionLabel + `)
 RETURN s.id AS id, s.listingDate AS listed, collect(e.id) AS editions,
-       s.periodFrom AS pf, s.periodUntil AS pu, s.validFrom AS vf, s.validUntil AS vu, s.delistedOn AS dl`
+       s.periodFrom AS pf, s.periodUntil AS pu, s.validFrom AS vf, s.validUntil AS vu, s.delistedOn AS dl,
+       s.validFromText IS NULL AND s.validUntilText IS NULL AS noText`
 	cypherSetPeriods = `UNWIND $rows AS row
 MATCH (s:` + schema.NodeLabel + `:` + string(schema.Sanction) + ` {id: row.id})
 SET s.periodFrom = row.from, s.periodUntil = row.until, s.validFrom = row.validFrom, s.validUntil = row.validUntil,
@@ -329,7 +330,10 @@ func derivePeriods(ctx context.Context, tx neo4j.ManagedTransaction, dataset, ne
 		vf, _ := r.Get("vf")
 		vu, _ := r.Get("vu")
 		dl, _ := r.Get("dl")
-		if sameDates(pf, from) && sameDates(pu, until) && dateStr(vf) == dateStr(row["validFrom"]) &&
+		noText, _, _ := neo4j.GetRecordValue[bool](r, "noText")
+		// A reload of the listing writes the file's own dates (with their
+		// text) over the derived ones; they are derived again here.
+		if noText && sameDates(pf, from) && sameDates(pu, until) && dateStr(vf) == dateStr(row["validFrom"]) &&
 			dateStr(vu) == dateStr(row["validUntil"]) && str(dl) == str(row["delistedOn"]) {
 			continue
 		}

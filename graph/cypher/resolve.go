@@ -250,12 +250,19 @@ func sortedKeys[V any](m map[string]V) []string {
 	return out
 }
 
+// sortPairs orders candidate links by their ends, then by basis, so the
+// links made never depend on the order Neo4j returns records in.
 func sortPairs(pairs [][3]string) {
 	sort.Slice(pairs, func(i, j int) bool {
 		if pairs[i][0] != pairs[j][0] {
 			return pairs[i][0] < pairs[j][0]
 		}
-		return pairs[i][1] < pairs[j][1]
+		if pairs[i][1] != pairs[j][1] {
+			return pairs[i][1] < pairs[j][1]
+		}
+		// A pair found twice (each record's name in the other's) keeps the
+		// smaller basis, whatever order Neo4j returned them in.
+		return pairs[i][2] < pairs[j][2]
 	})
 }
 

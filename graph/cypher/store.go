@@ -344,6 +344,8 @@ func translate(op string, err error) error {
 	return &model.Error{Code: model.Internal, Message: "internal error", Op: op, Err: err}
 }
 
+const cypherResetChainHead = `MERGE (h:` + schema.ChangeLogLabel + ` {id: 'head'}) SET h.seq = 0, h.hash = ''`
+
 const cypherPurge = `MATCH (n) WHERE NOT n:` + schema.MigrationLabel + `
 WITH n LIMIT 10000
 DETACH DELETE n
@@ -365,8 +367,18 @@ func (s *Store) Purge(ctx context.Context) error {
 			n, _, err := neo4j.GetRecordValue[int64](rec, "n")
 			return n, err
 		})
-		if err != nil || n == 0 {
+		if err != nil {
 			return err
 		}
+		if n == 0 {
+			break
+		}
 	}
+	// The graph is now as the migrations left a new one: with the change
+	// log's head at its start (0008_change_chain).
+	_, err := write(ctx, s, "cypher.Store.Purge", func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		_, err := tx.Run(ctx, cypherResetChainHead, nil)
+		return struct{}{}, err
+	})
+	return err
 }

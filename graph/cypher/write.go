@@ -242,7 +242,13 @@ func (s *Store) entityRows(in []model.Entity) ([]row, error) {
 		decl, _ := s.model.Kind(e.Kind)
 		p := provenanceProps(e.Provenance)
 		p["id"], p["kind"], p["name"] = e.ID, string(decl.Name), e.Name
-		p["aliases"] = nonEmpty(e.Aliases)
+		// No aliases is no property, not an empty list: Neo4j's bulk
+		// importer cannot store an empty list, and both load paths must
+		// store the same (Bulk).
+		p["aliases"] = nil
+		if as := nonEmpty(e.Aliases); len(as) > 0 {
+			p["aliases"] = as
+		}
 		p["description"] = nilIfEmpty(e.Description)
 		p["searchText"] = model.SearchText(append([]string{e.Name}, e.Aliases...)...)
 		p["sortName"] = model.NormalizeName(e.Name)
