@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -165,4 +166,103 @@ func fingerprintEach(ctx context.Context, tx neo4j.ManagedTransaction, cypher st
 		}
 	}
 	return res.Err()
+}
+
+// Contents maps every node and relationship to its properties, for tests
+// that must show two graphs hold the same data, not only the same ids and
+// hashes: keys are "node <labels> <id>" and "rel <type> <from> <to> <id>"
+// (a node without an id is keyed by its name), values the properties as
+// canonical JSON. A repeated key gets " #2", " #3" … appended.
+type Contents map[string]string
+
+const (
+	cypherContentNodes = `MATCH (n) RETURN labels(n) AS labels, properties(n) AS props`
+	cypherContentRels  = `MATCH (a)-[r]->(b) RETURN type(r) AS type, coalesce(a.id, a.name) AS from, coalesce(b.id, b.name) AS to, properties(r) AS props`
+)
+
+// Contents reads every node's and relationship's properties except those
+// named in skip (timestamps of when something was loaded or applied). It
+// reads the whole database: meant for tests.
+func (s *Store) Contents(ctx context.Context, skip ...string) (Contents, error) {
+	return read(ctx, s, "cypher.Store.Contents", func(tx neo4j.ManagedTransaction) (Contents, error) {
+		out := Contents{}
+		put := func(key string, props map[string]any) error {
+			for _, k := range skip {
+				delete(props, k)
+			}
+			b, err := json.Marshal(props)
+			if err != nil {
+				return err
+			}
+			k := key
+			for n := 2; ; n++ {
+				if _, dup := out[k]; !dup {
+					break
+				}
+				k = fmt.Sprintf("%s #%d", key, n)
+			}
+			out[k] = string(b)
+			return nil
+		}
+		if err := fingerprintEach(ctx, tx, cypherContentNodes, func(r *neo4j.Record) error {
+			ls, _, _ := neo4j.GetRecordValue[[]any](r, "labels")
+			labels := make([]string, len(ls))
+			for i, l := range ls {
+				labels[i] = fmt.Sprint(l)
+			}
+			slices.Sort(labels)
+			props, _, err := neo4j.GetRecordValue[map[string]any](r, "props")
+			if err != nil {
+				return err
+			}
+			id := props["id"]
+			if id == nil {
+				id = props["name"]
+			}
+			return put(fmt.Sprintf("node %s %v", strings.Join(labels, ":"), id), props)
+		}); err != nil {
+			return nil, err
+		}
+		if err := fingerprintEach(ctx, tx, cypherContentRels, func(r *neo4j.Record) error {
+			t, _ := r.Get("type")
+			from, _ := r.Get("from")
+			to, _ := r.Get("to")
+			props, _, err := neo4j.GetRecordValue[map[string]any](r, "props")
+			if err != nil {
+				return err
+			}
+			return put(fmt.Sprintf("rel %v %v %v %v", t, from, to, props["id"]), props)
+		}); err != nil {
+			return nil, err
+		}
+		return out, nil
+	})
+}
+
+// Diff lists up to max differences between c and o: keys only one holds,
+// and keys whose properties differ (both values shown).
+func (c Contents) Diff(o Contents, max int) []string {
+	var out []string
+	keys := slices.Sorted(maps.Keys(c))
+	for _, k := range keys {
+		if len(out) >= max {
+			return out
+		}
+		v, ok := o[k]
+		switch {
+		case !ok:
+			out = append(out, "only in the first: "+k+" "+c[k])
+		case v != c[k]:
+			out = append(out, "differs: "+k+"\n  first:  "+c[k]+"\n  second: "+v)
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(o)) {
+		if len(out) >= max {
+			return out
+		}
+		if _, ok := c[k]; !ok {
+			out = append(out, "only in the second: "+k+" "+o[k])
+		}
+	}
+	return out
 }
