@@ -134,6 +134,7 @@ var usageArgs = map[string]string{
 	"load ofac":   " PATH…  (a directory or sdn.csv with add/alt/sdn_comments beside it, or an sdnList .xml)",
 	"load ftm":    " FILE…",
 	"keys revoke": " ID",
+	"import":      " SPEC…  (curated, un:FILE, ofac:PATH[@YYYY-MM-DD], ftm:FILE; see sanctiongraph import with no SPEC)",
 }
 
 func (c *Config) validate(dev bool) error {

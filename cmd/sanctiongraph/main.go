@@ -39,6 +39,7 @@ commands:
   neo4j        run only the local Neo4j until interrupted (prints its Bolt URI)
   migrate      apply the graph schema (constraints and indexes) to NEO4J_URI
   load         import data into NEO4J_URI: load curated | load un FILE | load ofac FILE | load ftm FILE
+  import       bulk first load of a new graph through Neo4j's importer: import -shared ../shared/data | import SPEC…
   keys         API keys in NEO4J_URI: keys create -name NAME -role ROLE | keys list | keys revoke ID
   changes      the change log in NEO4J_URI: changes verify (its hash chain)
   healthcheck  exit 0 if -url answers 200 (container health checks)
@@ -70,6 +71,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 	case "load":
 		err = runLoad(ctx, rest, getenv, stdout, stderr)
+	case "import":
+		err = runImport(ctx, rest, getenv, stdout, stderr)
 	case "keys":
 		err = runKeys(ctx, rest, getenv, stdout, stderr)
 	case "changes":
