@@ -258,7 +258,8 @@ export const LISTS = {
       h('span', { class: 'badge change change-ADDED' }, `${list.added} added`), ' ',
       h('span', { class: 'badge change change-REMOVED' }, `${list.removed} removed`), ' ',
       h('span', { class: 'badge change change-AMENDED' }, `${list.amended} amended`),
-      f.change || f.program || f.prefix ? h('span', { class: 'muted' }, ' (with the filters)') : null),
+      // The totals count every kind of change, within the program and prefix asked.
+      f.program || f.prefix ? h('span', { class: 'muted' }, ` (${[f.program ? `program ${f.program}` : '', f.prefix ? `references ${f.prefix}…` : ''].filter(Boolean).join(', ')})`) : null),
     columns: [
       { label: 'Change', change: (r) => r.node.change },
       // The reference opens the listing (the Sanction), the name the party it designates.
@@ -438,6 +439,13 @@ export class Lists {
     this.seq = 0;
     this.exporting = null;
     this.exported = null; // the last download: {format, name, rows, pages, truncated}
+    this.state = 'empty'; // loading, ready (rows shown), note (nothing to list) or error
+  }
+
+  /** setState records where the list is, on the object and as the root's aria-busy. */
+  setState(state) {
+    this.state = state;
+    this.root.setAttribute('aria-busy', state === 'loading' ? 'true' : 'false');
   }
 
   /** setFields keeps the lists whose root field the schema has. */
@@ -455,6 +463,7 @@ export class Lists {
     this.rows = [];
     this.page = null;
     this.answer = null;
+    this.setState('loading');
     this.onOpen?.(this.key);
     if (def.prepare) {
       const status = this.root.querySelector('.list-status');
@@ -468,12 +477,14 @@ export class Lists {
         if (p.note) {
           this.renderFrame();
           replace(this.root.querySelector('.list-status'), h('span', { class: 'warn' }, p.note));
+          this.setState('note');
           return;
         }
       } catch (err) {
         if (seq !== this.seq) return;
         this.renderFrame();
         replace(this.root.querySelector('.list-status'), h('span', { class: 'warn' }, `The list could not be loaded: ${err.message}`));
+        this.setState('error');
         return;
       }
     }
@@ -486,6 +497,7 @@ export class Lists {
     const seq = this.seq;
     const status = this.root.querySelector('.list-status');
     replace(status, 'Loading…');
+    this.setState('loading');
     try {
       const data = await gql(def.query, { ...def.vars(this.filters), after: this.page?.endCursor || null });
       if (seq !== this.seq) return;
@@ -493,9 +505,11 @@ export class Lists {
       this.page = { ...data.list.pageInfo, total: data.list.totalCount };
       this.answer = data.list;
       this.renderRows();
+      this.setState('ready');
     } catch (err) {
       if (seq !== this.seq) return;
       replace(status, h('span', { class: 'warn' }, `The list could not be loaded: ${err.message}`));
+      this.setState('error');
     }
   }
 
