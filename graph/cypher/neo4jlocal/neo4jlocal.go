@@ -7,7 +7,9 @@
 // with Maven once into a cache directory keyed by a hash of the sources and
 // reuses that build on every later start; Start runs the launcher, waits for
 // its READY line and returns the Bolt URI; Stop sends SIGTERM and waits for a
-// clean shutdown.
+// clean shutdown. Import runs Neo4j's offline bulk importer (Importer.java,
+// the engine of neo4j-admin database import full) to load CSV files into a
+// new store that Start then serves.
 package neo4jlocal
 
 import (
@@ -164,15 +166,39 @@ type Config struct {
 	// Port is the Bolt port; 0 picks a free one.
 	Port int
 	// HeapMB and PageCacheMB size the JVM heap and Neo4j's page cache;
-	// defaults 1024 and 256.
+	// defaults 1024 and 256. Import uses HeapMB for the importer's JVM.
 	HeapMB      int
 	PageCacheMB int
 	// CacheDir holds launcher builds; default DefaultCacheDir().
 	CacheDir string
-	// Log receives build progress and the launcher's own output; nil discards.
+	// Log receives build progress and the launcher's (or the importer's)
+	// own output; nil discards.
 	Log io.Writer
 	// StartTimeout bounds the wait for READY; default 3 minutes.
 	StartTimeout time.Duration
+}
+
+// withDefaults fills in the defaults documented on Config.
+func (cfg Config) withDefaults() Config {
+	if cfg.Host == "" {
+		cfg.Host = "127.0.0.1"
+	}
+	if cfg.HeapMB == 0 {
+		cfg.HeapMB = 1024
+	}
+	if cfg.PageCacheMB == 0 {
+		cfg.PageCacheMB = 256
+	}
+	if cfg.CacheDir == "" {
+		cfg.CacheDir = DefaultCacheDir()
+	}
+	if cfg.Log == nil {
+		cfg.Log = io.Discard
+	}
+	if cfg.StartTimeout == 0 {
+		cfg.StartTimeout = 3 * time.Minute
+	}
+	return cfg
 }
 
 // Instance is a running local Neo4j.
@@ -194,24 +220,7 @@ func Start(ctx context.Context, cfg Config) (*Instance, error) {
 	if cfg.Dir == "" {
 		return nil, errors.New("neo4j launcher: Config.Dir is required")
 	}
-	if cfg.Host == "" {
-		cfg.Host = "127.0.0.1"
-	}
-	if cfg.HeapMB == 0 {
-		cfg.HeapMB = 1024
-	}
-	if cfg.PageCacheMB == 0 {
-		cfg.PageCacheMB = 256
-	}
-	if cfg.CacheDir == "" {
-		cfg.CacheDir = DefaultCacheDir()
-	}
-	if cfg.Log == nil {
-		cfg.Log = io.Discard
-	}
-	if cfg.StartTimeout == 0 {
-		cfg.StartTimeout = 3 * time.Minute
-	}
+	cfg = cfg.withDefaults()
 	java, err := exec.LookPath("java")
 	if err != nil {
 		return nil, errors.New("neo4j launcher: java not found on PATH; install Java 17 (see README)")
