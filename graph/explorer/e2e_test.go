@@ -66,11 +66,14 @@ func TestExplorerEndToEnd(t *testing.T) {
 		t.Fatalf("cyphertest: %v", err)
 	}
 	t.Cleanup(env.Stop)
-	ctx := env.Reset(t)
+	env.Reset(t)
+	ctx := t.Context() // the loads and the browser may outlast Reset's deadline on a busy machine
 	if _, err := importer.LoadCurated(ctx, env.Store); err != nil {
 		t.Fatalf("curated dataset: %v", err)
 	}
 	t.Logf("Neo4j ready and curated dataset loaded in %s", time.Since(began).Round(10*time.Millisecond))
+	// Two editions of the UN list, for the list-changes view.
+	withUN := loadUNEditions(t, ctx, env.Store)
 	// One curator change, so the relationship clicked below has a history.
 	if _, res, err := env.Store.SetStatus(ctx, manufactures, schema.Reported, curator, hostileReason); err != nil || res.Change == nil {
 		t.Fatalf("SetStatus %s: %v (change %v)", manufactures, err, res.Change)
@@ -271,6 +274,8 @@ func TestExplorerEndToEnd(t *testing.T) {
 	b.checkRouteMap(t, base, shots)
 	b.checkNoExceptions()
 	b.checkLists(t, base)
+	b.checkNoExceptions()
+	b.checkFactLists(t, base, shots, withUN)
 	b.checkNoExceptions()
 	b.checkConsoleOffline(t, base, shots)
 
@@ -549,7 +554,13 @@ func (b *browser) strings(js string) []string {
 // poll waits until the expression is truthy.
 func (b *browser) poll(js string) {
 	b.t.Helper()
-	if _, err := chromedp.Run(b.ctx, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingTimeout(stepTimeout))); err != nil {
+	b.pollWithin(js, stepTimeout)
+}
+
+// pollWithin waits until the expression is truthy, at most d.
+func (b *browser) pollWithin(js string, d time.Duration) {
+	b.t.Helper()
+	if _, err := chromedp.Run(b.ctx, chromedp.Poll[chromedp.Void](js, chromedp.WithPollingTimeout(d))); err != nil {
 		b.fail(fmt.Errorf("waiting for %s: %w", js, err))
 	}
 }

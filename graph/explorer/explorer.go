@@ -3,9 +3,11 @@
 //
 // The page is static HTML, CSS and JavaScript modules embedded in the
 // binary, with Cytoscape.js vendored from npm (see README.md), so it works
-// offline and needs no build step. It talks only to the public GraphQL API
-// at /graphql (search, entity, neighbours, paths, relationship, history and,
-// when the schema has it, potentialViolations); it has no endpoint of its own.
+// offline and needs no build step. It talks only to the public API on its
+// own origin: GraphQL at /graphql (search, entity, neighbours, paths,
+// relationship, history, the lists and, when the schema has it,
+// potentialViolations) and /export for downloads; it has no endpoint of its
+// own.
 package explorer
 
 import (

@@ -236,8 +236,11 @@ func (b *browser) checkLists(t testing.TB, base string) {
 	if i, j := indexOfPrefix(names, "Putin's gift of an Aurus Senat"), indexOfPrefix(names, "Putin's gifts to Kim Jong Un during"); i < 0 || j < 0 || i > j {
 		t.Errorf("transfers by date = %v, want the February gift before the June gifts", names)
 	}
-	if csv := b.eval(`explorer.lists.table().header.join(',')`); csv != "Name,Kind,Date,Status,Dataset,Id" {
-		t.Errorf("list export header = %v", csv)
+	if head := b.strings(`[...document.querySelectorAll('#lists-view thead th')].map(th => th.textContent)`); !slices.Equal(head, []string{"Name", "Kind", "Date", "Status", "Dataset", "Id"}) {
+		t.Errorf("entities list columns = %v", head)
+	}
+	if formats := b.strings(`[...document.querySelectorAll('#lists-view .list-export')].map(b => b.dataset.format)`); !slices.Equal(formats, []string{"csv", "ndjson"}) {
+		t.Errorf("the entities list offers the downloads %v, want csv and ndjson", formats)
 	}
 	// The other lists the API offers load too (all years: the test has
 	// retracted the Aurus Senat by now, so the 2024 gifts are no findings).

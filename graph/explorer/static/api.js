@@ -74,9 +74,11 @@ query Search($q: String!, $first: Int) {
 /**
  * exportAnswer runs a query through the API's /export (format csv, ndjson or
  * bundle; rows a dotted path to the list whose items become rows) and
- * returns the file as a Blob. Errors reject with an APIError, as gql's do.
+ * returns the file as a Blob. It is sent as gql sends its requests (same
+ * origin, JSON body); errors reject with an APIError, as gql's do (status
+ * 429 when the API's rate limit refused it), and signal aborts it.
  */
-export async function exportAnswer(format, query, variables = {}, rows = '') {
+export async function exportAnswer(format, query, variables = {}, rows = '', { signal } = {}) {
   const url = new URL('../export', document.baseURI);
   url.searchParams.set('format', format);
   if (rows) url.searchParams.set('rows', rows);
@@ -86,8 +88,10 @@ export async function exportAnswer(format, query, variables = {}, rows = '') {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query, variables }),
+      signal,
     });
   } catch (err) {
+    if (err.name === 'AbortError') throw err;
     throw new APIError([{ message: `could not reach the API at ${url.href}: ${err.message}`, extensions: { code: 'NETWORK' } }]);
   }
   const type = resp.headers.get('content-type') || '';

@@ -1187,7 +1187,9 @@ const routeMap = new RouteMap({ svgEl: $('#map-svg'), listEl: $('#map-legs'), no
 const lists = new Lists({
   root: $('#lists-view'),
   onEntity: (e) => showFact({ group: 'nodes', id: e.id, entity: e }),
+  onFact: (item) => showFact(item),
   onRoute: (t) => openRoute(t.id),
+  onOpen: (key) => { state.list = key; if (state.view === 'lists') saveURL(); },
 });
 
 /** showView switches the main area between the graph, the timeline, the route map and the lists. */
