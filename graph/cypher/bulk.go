@@ -40,25 +40,36 @@ type Bulk struct {
 	rels     map[string]*bulkRel // keyed type + "\x00" + id, like the store's per-type lookups
 	evidence map[string]*bulkEvidence
 	editions []BulkEdition
+	// Rows are kept as their CSV fields, encoded when written: the
+	// columns of a kind, a type and of evidence are the stored properties
+	// (every row of one holds the same, declared ones as null when
+	// absent), taken from its first row, sorted, without the id.
+	entityCols map[schema.Kind][]string
+	relCols    map[schema.RelType][]string
+	evCols     []string
 }
 
 type bulkEntity struct {
 	kind      schema.Kind
 	dataset   string
-	props     map[string]any
+	hash      string
+	fields    string
 	listed    bool // a Sanction the store would count as active without editions
 	authority bool
 }
 
 type bulkRel struct {
 	typ      schema.RelType
+	id       string
 	from, to string
-	props    map[string]any
+	hash     string
+	fields   string
 }
 
 type bulkEvidence struct {
 	source string
-	props  map[string]any
+	hash   string
+	fields string
 }
 
 // BulkEdition is an edition a list recorded during a bulk load, with the
@@ -71,10 +82,12 @@ type BulkEdition struct {
 // NewBulk returns an empty bulk load for the model.
 func NewBulk(m *schema.Model) *Bulk {
 	return &Bulk{
-		rows:     &Store{model: m},
-		entities: map[string]*bulkEntity{},
-		rels:     map[string]*bulkRel{},
-		evidence: map[string]*bulkEvidence{},
+		rows:       &Store{model: m},
+		entities:   map[string]*bulkEntity{},
+		rels:       map[string]*bulkRel{},
+		evidence:   map[string]*bulkEvidence{},
+		entityCols: map[schema.Kind][]string{},
+		relCols:    map[schema.RelType][]string{},
 	}
 }
 
@@ -120,7 +133,7 @@ func (b *Bulk) Write(ctx context.Context, batch model.Batch) (WriteSummaries, er
 			sum.Entities.Created++
 		case old.kind != r.kind:
 			return WriteSummaries{}, &model.Error{Code: model.Conflict, Message: fmt.Sprintf("entity %q is stored as %s, not %s", r.id, old.kind, r.kind), Op: op}
-		case str(old.props["hash"]) == r.hash || (r.ref && old.dataset != referenceDataset):
+		case old.hash == r.hash || (r.ref && old.dataset != referenceDataset):
 			sum.Entities.Unchanged++
 		default:
 			sum.Entities.Updated++
@@ -155,7 +168,7 @@ func (b *Bulk) Write(ctx context.Context, batch model.Batch) (WriteSummaries, er
 			case !slices.Contains(decl.To, tk):
 				problems = append(problems, fmt.Sprintf("relationship %q: %s cannot end at a %s", r.id, decl.Name, tk))
 			}
-		case str(old.props["hash"]) == r.hash:
+		case old.hash == r.hash:
 			sum.Relationships.Unchanged++
 		default:
 			sum.Relationships.Updated++
@@ -169,7 +182,7 @@ func (b *Bulk) Write(ctx context.Context, batch model.Batch) (WriteSummaries, er
 	}
 	var missing []string
 	for _, r := range evs {
-		if old, ok := b.evidence[r.id]; ok && str(old.props["hash"]) == r.hash {
+		if old, ok := b.evidence[r.id]; ok && old.hash == r.hash {
 			sum.Evidence.Unchanged++
 			continue
 		} else if ok {
@@ -186,33 +199,78 @@ func (b *Bulk) Write(ctx context.Context, batch model.Batch) (WriteSummaries, er
 	if len(missing) > 0 {
 		return WriteSummaries{}, &model.Error{Code: model.BadUserInput, Message: fmt.Sprintf("evidence cites sources that do not exist: %v", missing), Op: op}
 	}
-	// Apply.
+	// Encode, then apply: an encoding error refuses the whole batch.
+	type encoded struct {
+		r      row
+		fields string
+	}
+	encEnts := make([]encoded, 0, len(ents))
 	for _, r := range ents {
-		old, exists := b.entities[r.id]
-		if exists && (str(old.props["hash"]) == r.hash || (r.ref && old.dataset != referenceDataset)) {
+		if old, ok := b.entities[r.id]; ok && (old.hash == r.hash || (r.ref && old.dataset != referenceDataset)) {
 			continue
 		}
+		cols := b.entityCols[r.kind]
+		if cols == nil {
+			cols = columnsOf(r.props)
+		}
+		f, err := encodeFields(r.props, cols)
+		if err != nil {
+			return WriteSummaries{}, &model.Error{Code: model.BadUserInput, Message: fmt.Sprintf("entity %q: %v", r.id, err), Op: op}
+		}
+		b.entityCols[r.kind] = cols
+		encEnts = append(encEnts, encoded{r, f})
+	}
+	encRels := make([]encoded, 0, len(rels))
+	for _, r := range rels {
+		if old, ok := b.rels[string(r.typ)+"\x00"+r.id]; ok && old.hash == r.hash {
+			continue
+		}
+		cols := b.relCols[r.typ]
+		if cols == nil {
+			cols = columnsOf(r.props)
+		}
+		f, err := encodeFields(r.props, cols)
+		if err != nil {
+			return WriteSummaries{}, &model.Error{Code: model.BadUserInput, Message: fmt.Sprintf("relationship %q: %v", r.id, err), Op: op}
+		}
+		b.relCols[r.typ] = cols
+		encRels = append(encRels, encoded{r, f})
+	}
+	encEvs := make([]encoded, 0, len(evs))
+	for _, r := range evs {
+		if old, ok := b.evidence[r.id]; ok && old.hash == r.hash {
+			continue
+		}
+		cols := b.evCols
+		if cols == nil {
+			cols = columnsOf(r.props)
+		}
+		f, err := encodeFields(r.props, cols)
+		if err != nil {
+			return WriteSummaries{}, &model.Error{Code: model.BadUserInput, Message: fmt.Sprintf("evidence %q: %v", r.id, err), Op: op}
+		}
+		b.evCols = cols
+		encEvs = append(encEvs, encoded{r, f})
+	}
+	for _, e := range encEnts {
+		r := e.r
 		b.entities[r.id] = &bulkEntity{
-			kind: r.kind, dataset: str(r.props["dataset"]), props: r.props,
+			kind: r.kind, dataset: str(r.props["dataset"]), hash: r.hash, fields: e.fields,
 			authority: r.kind == schema.Sanction && r.props["authorityId"] != nil,
 			listed:    r.props["delistedOn"] == nil && asInt(r.props["statusRank"]) >= 0,
 		}
 	}
-	for _, r := range rels {
+	for _, e := range encRels {
+		r := e.r
 		key := string(r.typ) + "\x00" + r.id
 		if old, ok := b.rels[key]; ok {
-			if str(old.props["hash"]) != r.hash {
-				old.props = r.props // an update keeps the ends, as Store.Write's does
-			}
+			old.hash, old.fields = r.hash, e.fields // an update keeps the ends, as Store.Write's does
 			continue
 		}
-		b.rels[key] = &bulkRel{typ: r.typ, from: r.from, to: r.to, props: r.props}
+		b.rels[key] = &bulkRel{typ: r.typ, id: r.id, from: r.from, to: r.to, hash: r.hash, fields: e.fields}
 	}
-	for _, r := range evs {
-		if old, ok := b.evidence[r.id]; ok && str(old.props["hash"]) == r.hash {
-			continue
-		}
-		b.evidence[r.id] = &bulkEvidence{source: r.src, props: r.props}
+	for _, e := range encEvs {
+		b.evidence[e.r.id] = &bulkEvidence{source: e.r.src, hash: e.r.hash, fields: e.fields}
 	}
 	return sum, nil
 }
@@ -381,20 +439,54 @@ func csvType(name string, decl map[string]schema.Prop) string {
 	return "string"
 }
 
-// csvColumns are the property columns of a group: every key its rows hold
-// (rows of one kind or type hold the same keys), sorted.
-func csvColumns(rows []map[string]any) []string {
-	seen := map[string]bool{}
-	for _, p := range rows {
-		for k := range p {
-			seen[k] = true
+// columnsOf are the property columns of a row's kind or type: its keys,
+// sorted, without the id (the importer's id column).
+func columnsOf(props map[string]any) []string {
+	out := make([]string, 0, len(props))
+	for k := range props {
+		if k != "id" {
+			out = append(out, k)
 		}
 	}
-	out := make([]string, 0, len(seen))
-	for k := range seen {
-		out = append(out, k)
-	}
 	sort.Strings(out)
+	return out
+}
+
+// encodeFields encodes a row's properties as the CSV fields of cols. Every
+// row of a kind or type holds the same keys; one that does not is refused
+// (it would need other columns).
+func encodeFields(props map[string]any, cols []string) (string, error) {
+	n := len(props)
+	if _, ok := props["id"]; ok {
+		n--
+	}
+	if n != len(cols) {
+		return "", fmt.Errorf("stored properties %v do not match the columns %v of its kind", columnsOf(props), cols)
+	}
+	var sb strings.Builder
+	for i, c := range cols {
+		v, ok := props[c]
+		if !ok {
+			return "", fmt.Errorf("stored properties %v do not match the columns %v of its kind", columnsOf(props), cols)
+		}
+		f, err := csvValue(v)
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", c, err)
+		}
+		if i > 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteString(f)
+	}
+	return sb.String(), nil
+}
+
+// header is the header of a group: its id columns, then cols typed.
+func header(lead []string, cols []string, decl map[string]schema.Prop) []string {
+	out := slices.Clone(lead)
+	for _, c := range cols {
+		out = append(out, c+":"+csvType(c, decl))
+	}
 	return out
 }
 
@@ -455,6 +547,22 @@ func (c *csvWriter) row(fields []string) error {
 	return err
 }
 
+// line writes a row already encoded.
+func (c *csvWriter) line(l string) error {
+	c.rows++
+	_, err := c.w.WriteString(l + "\n")
+	return err
+}
+
+// sep is the comma between the id columns and the property fields, when
+// there are any.
+func sep(cols []string) string {
+	if len(cols) == 0 {
+		return ""
+	}
+	return ","
+}
+
 func (c *csvWriter) close() error {
 	return errors.Join(c.w.Flush(), c.f.Close())
 }
@@ -492,41 +600,19 @@ func (b *Bulk) WriteCSV(ctx context.Context, dir string) (BulkFiles, error) {
 			continue
 		}
 		decl, _ := m.Kind(k)
-		props := make([]map[string]any, len(kids))
-		for i, id := range kids {
-			props[i] = b.entities[id].props
-		}
-		cols := csvColumns(props)
-		header := []string{"id:ID(" + idSpaceNode + ")", ":LABEL"}
-		for _, c := range cols {
-			if c != "id" {
-				header = append(header, c+":"+csvType(c, decl.Properties))
-			}
-		}
-		w, err := newCSV(dir, "nodes-"+string(k)+".csv", header)
+		cols := b.entityCols[k]
+		w, err := newCSV(dir, "nodes-"+string(k)+".csv", header([]string{"id:ID(" + idSpaceNode + ")", ":LABEL"}, cols, decl.Properties))
 		if err != nil {
 			return out, err
 		}
 		label := quote(schema.NodeLabel + string(ArrayDelimiter) + string(k)) // the importer splits labels on the array delimiter
-		for i, id := range kids {
-			fields := []string{quote(id), label}
-			for _, c := range cols {
-				if c == "id" {
-					continue
-				}
-				v, err := csvValue(props[i][c])
-				if err != nil {
-					w.close()
-					return out, fmt.Errorf("entity %q, %s: %w", id, c, err)
-				}
-				fields = append(fields, v)
-			}
-			if err := w.row(fields); err != nil {
-				w.close()
-				return out, err
+		var werr error
+		for _, id := range kids {
+			if werr = w.line(quote(id) + "," + label + sep(cols) + b.entities[id].fields); werr != nil {
+				break
 			}
 		}
-		if err := w.close(); err != nil {
+		if err := errors.Join(werr, w.close()); err != nil {
 			return out, err
 		}
 		out.Nodes = append(out.Nodes, []string{w.path})
@@ -549,16 +635,16 @@ func (b *Bulk) WriteCSV(ctx context.Context, dir string) (BulkFiles, error) {
 		recOf.close()
 		return out, err
 	}
+	var werr error
 	for _, id := range ids {
 		q := quote(id)
-		err := errors.Join(res.row([]string{q, schema.ResolvedLabel, quote(string(b.entities[id].kind))}),
+		if werr = errors.Join(res.row([]string{q, schema.ResolvedLabel, quote(string(b.entities[id].kind))}),
 			recOf.row([]string{q, q, string(schema.RecordOf)}),
-			hasRec.row([]string{q, q, string(schema.HasRecord)}))
-		if err != nil {
+			hasRec.row([]string{q, q, string(schema.HasRecord)})); werr != nil {
 			break
 		}
 	}
-	if err := errors.Join(err, res.close(), recOf.close(), hasRec.close()); err != nil {
+	if err := errors.Join(werr, res.close(), recOf.close(), hasRec.close()); err != nil {
 		return out, err
 	}
 	out.Nodes = append(out.Nodes, []string{res.path})
@@ -573,18 +659,7 @@ func (b *Bulk) WriteCSV(ctx context.Context, dir string) (BulkFiles, error) {
 	}
 	sort.Strings(eids)
 	if len(eids) > 0 {
-		eprops := make([]map[string]any, len(eids))
-		for i, id := range eids {
-			eprops[i] = b.evidence[id].props
-		}
-		cols := csvColumns(eprops)
-		header := []string{"id:ID(" + idSpaceEvidence + ")", ":LABEL"}
-		for _, c := range cols {
-			if c != "id" {
-				header = append(header, c+":"+csvType(c, m.EvidenceProps()))
-			}
-		}
-		ev, err := newCSV(dir, "nodes-Evidence.csv", header)
+		ev, err := newCSV(dir, "nodes-Evidence.csv", header([]string{"id:ID(" + idSpaceEvidence + ")", ":LABEL"}, b.evCols, m.EvidenceProps()))
 		if err != nil {
 			return out, err
 		}
@@ -594,23 +669,10 @@ func (b *Bulk) WriteCSV(ctx context.Context, dir string) (BulkFiles, error) {
 			return out, err
 		}
 		var werr error
-		for i, id := range eids {
-			fields := []string{quote(id), schema.EvidenceLabel}
-			for _, c := range cols {
-				if c == "id" {
-					continue
-				}
-				v, err := csvValue(eprops[i][c])
-				if err != nil {
-					werr = fmt.Errorf("evidence %q, %s: %w", id, c, err)
-					break
-				}
-				fields = append(fields, v)
-			}
-			if werr != nil {
-				break
-			}
-			if werr = errors.Join(ev.row(fields), cites.row([]string{quote(id), quote(b.evidence[id].source), string(schema.Cites)})); werr != nil {
+		for _, id := range eids {
+			e := b.evidence[id]
+			if werr = errors.Join(ev.line(quote(id)+","+schema.EvidenceLabel+sep(b.evCols)+e.fields),
+				cites.row([]string{quote(id), quote(e.source), string(schema.Cites)})); werr != nil {
 				break
 			}
 		}
@@ -636,36 +698,16 @@ func (b *Bulk) WriteCSV(ctx context.Context, dir string) (BulkFiles, error) {
 		if err := ctx.Err(); err != nil {
 			return out, err
 		}
-		sort.Slice(rs, func(i, j int) bool { return str(rs[i].props["id"]) < str(rs[j].props["id"]) })
+		sort.Slice(rs, func(i, j int) bool { return rs[i].id < rs[j].id })
 		decl, _ := m.Rel(t)
-		props := make([]map[string]any, len(rs))
-		for i, r := range rs {
-			props[i] = r.props
-		}
-		cols := csvColumns(props)
-		header := []string{":START_ID(" + idSpaceNode + ")", ":END_ID(" + idSpaceNode + ")", ":TYPE"}
-		for _, c := range cols {
-			header = append(header, c+":"+csvType(c, decl.Properties))
-		}
-		w, err := newCSV(dir, "rels-"+string(t)+".csv", header)
+		cols := append([]string{"id"}, b.relCols[t]...) // relationships store their id as a property
+		w, err := newCSV(dir, "rels-"+string(t)+".csv", header([]string{":START_ID(" + idSpaceNode + ")", ":END_ID(" + idSpaceNode + ")", ":TYPE"}, cols, decl.Properties))
 		if err != nil {
 			return out, err
 		}
 		var werr error
-		for i, r := range rs {
-			fields := []string{quote(r.from), quote(r.to), string(t)}
-			for _, c := range cols {
-				v, err := csvValue(props[i][c])
-				if err != nil {
-					werr = fmt.Errorf("relationship %q, %s: %w", str(r.props["id"]), c, err)
-					break
-				}
-				fields = append(fields, v)
-			}
-			if werr != nil {
-				break
-			}
-			if werr = w.row(fields); werr != nil {
+		for _, r := range rs {
+			if werr = w.line(quote(r.from) + "," + quote(r.to) + "," + string(t) + "," + quote(r.id) + sep(b.relCols[t]) + r.fields); werr != nil {
 				break
 			}
 		}
