@@ -51,8 +51,9 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 		keepCSV   = fs.Bool("keep-csv", false, "keep the importer's files after a local import")
 		massRem   = fs.Bool("allow-mass-removal", false, "load list editions that remove more listings than the guard allows")
 		importMem = fs.Int("import-heap-mb", 2048, "JVM heap of Neo4j's importer in MiB (local import)")
+		progress  = fs.String("progress", "auto", "auto (a live line on a terminal, a line every 10 s otherwise), plain or none")
 	)
-	cfg, err := parseFlagSet(fs, "import", args, getenv, stderr, false)
+	cfg, err := parseFlagSet(fs, "import", args, getenv, stderr, true) // like dev: no NEO4J_URI needed
 	if err != nil {
 		return err
 	}
@@ -65,6 +66,13 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 	}
 	// Editions record who loaded them and how.
 	base := importer.Options{LoadedBy: strings.Replace(loadedBy(getenv), "sanctiongraph load", "sanctiongraph import", 1), AllowMassRemoval: *massRem}
+	switch *progress {
+	case "auto", "plain":
+		base.Progress, base.TTY = stderr, *progress == "auto" && isTerminal(os.Stderr)
+	case "none":
+	default:
+		return fmt.Errorf("-progress %q: want auto, plain or none", *progress)
+	}
 	var specs []importer.Spec
 	if *shared != "" {
 		specs = importer.SharedData(*shared, base)
