@@ -1,0 +1,67 @@
+package cypher_test
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/sanctiongraph/sanctiongraph/graph/model"
+)
+
+// TestEntitiesWithEvidenceAgreesWithLookups: the one statement that reads
+// entities with their records' evidence and sources returns what the
+// separate look-ups return, in both views, for ids asked twice and ids
+// unknown; an entity with several records (a SAME_AS cluster) gets every
+// record's evidence.
+func TestEntitiesWithEvidenceAgreesWithLookups(t *testing.T) {
+	ctx := env.Reset(t)
+	writeCurated(t, ctx, env.Store)
+	if _, err := env.Store.LinkSameAs(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.Store.Resolve(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ids := []string{"person:kim-jong-un", "org:aurus", "state:RU", "person:kim-jong-un", "no:such-entity", "product:aurus-senat"}
+	for _, view := range []model.View{model.ViewRecords, model.ViewResolved} {
+		got, err := env.Store.EntitiesWithEvidence(ctx, ids, view)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want map[string]*model.Entity
+		if view == model.ViewResolved {
+			want, err = env.Store.ResolvedByID(ctx, ids)
+		} else {
+			want, err = env.Store.EntitiesByID(ctx, ids)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(want) < 4 {
+			t.Fatalf("%s: only %d of the curated entities found; the ids changed?", view, len(want))
+		}
+		if !reflect.DeepEqual(got.Entities, want) {
+			t.Errorf("%s: entities differ:\n got %v\nwant %v", view, got.Entities, want)
+		}
+		var facts []string
+		for _, e := range want {
+			facts = append(facts, e.RecordIDs()...)
+		}
+		wantEv, err := env.Store.EvidenceWithSources(ctx, facts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got.Evidence, wantEv.Evidence) {
+			t.Errorf("%s: evidence differs:\n got %v\nwant %v", view, got.Evidence, wantEv.Evidence)
+		}
+		if !reflect.DeepEqual(got.Sources, wantEv.Sources) {
+			t.Errorf("%s: sources differ:\n got %d\nwant %d", view, len(got.Sources), len(wantEv.Sources))
+		}
+		n := 0
+		for _, evs := range got.Evidence {
+			n += len(evs)
+		}
+		if n < 10 || len(got.Sources) < 5 {
+			t.Errorf("%s: %d evidence items citing %d sources: too few for Kim Jong Un, Aurus and Russia", view, n, len(got.Sources))
+		}
+	}
+}
