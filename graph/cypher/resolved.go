@@ -277,12 +277,12 @@ func withoutSameAs(ts []schema.RelType) []string {
 func (s *Store) neighboursResolved(ctx context.Context, q model.NeighbourQuery, p map[string]any, ids []string) (map[string]model.NeighbourPage, error) {
 	const op = "cypher.Store.Neighbours"
 	p["types"] = withoutSameAs(q.Types)
-	kept := s.keptNeighbourTotal(ctx, q, ids, p)
-	query, ok := resolvedNeighbourQuery(q, p, kept.counts(q))
-	if !ok {
+	kept := s.keptNeighbourTotal(q, ids, p)
+	if _, ok := resolvedNeighbourQuery(q, p, kept.counts(q)); !ok {
 		return nil, &model.Error{Code: model.BadUserInput, Message: "direction is not OUTGOING, INCOMING or BOTH", Op: op}
 	}
-	return s.readNeighbours(ctx, op, q, kept, query, p, func(tx neo4j.ManagedTransaction, rows []neighbourRow) (map[string][]model.Neighbour, error) {
+	queryFor := func(counts bool) string { query, _ := resolvedNeighbourQuery(q, p, counts); return query }
+	return s.readNeighbours(ctx, op, q, kept, queryFor, p, func(tx neo4j.ManagedTransaction, rows []neighbourRow) (map[string][]model.Neighbour, error) {
 		var ids []string
 		for _, row := range rows {
 			for _, m := range row.items {
@@ -332,39 +332,41 @@ func (s *Store) entitiesResolved(ctx context.Context, q model.EntityQuery, filte
 	order := resolvedEntityOrders[q.Sort]
 	pageQuery := filter + resolvedEntityTail + `RETURN r.id AS id ` + order + ` SKIP $skip LIMIT $limit`
 	countQuery := filter + resolvedEntityTail + `RETURN count(r) AS total`
-	key, kept := s.keptTotal(ctx, q.WithoutTotal, countQuery, p)
-	page, state, err := readAt(ctx, s, "cypher.Store.Entities", func(tx neo4j.ManagedTransaction) (model.EntityPage, error) {
-		page := model.EntityPage{Total: kept}
-		if !q.WithoutTotal && kept < 0 {
-			total, err := single[int64](ctx, tx, countQuery, p, "total")
+	key, kept, keptState := s.keptTotal(q.WithoutTotal, countQuery, p)
+	page, kept, state, err := pageAt(kept, keptState, func(kept int) (model.EntityPage, string, error) {
+		return readAt(ctx, s, "cypher.Store.Entities", func(tx neo4j.ManagedTransaction) (model.EntityPage, error) {
+			page := model.EntityPage{Total: kept}
+			if !q.WithoutTotal && kept < 0 {
+				total, err := single[int64](ctx, tx, countQuery, p, "total")
+				if err != nil {
+					return page, err
+				}
+				page.Total = int(total)
+			}
+			res, err := tx.Run(ctx, pageQuery, p)
 			if err != nil {
 				return page, err
 			}
-			page.Total = int(total)
-		}
-		res, err := tx.Run(ctx, pageQuery, p)
-		if err != nil {
-			return page, err
-		}
-		var ids []string
-		for res.Next(ctx) {
-			id, _, _ := neo4j.GetRecordValue[string](res.Record(), "id")
-			ids = append(ids, id)
-		}
-		if err := res.Err(); err != nil {
-			return page, err
-		}
-		ents, err := s.resolvedByID(ctx, tx, ids)
-		if err != nil {
-			return page, err
-		}
-		for _, id := range ids {
-			if e, ok := ents[id]; ok {
-				page.Entities = append(page.Entities, e)
+			var ids []string
+			for res.Next(ctx) {
+				id, _, _ := neo4j.GetRecordValue[string](res.Record(), "id")
+				ids = append(ids, id)
 			}
-		}
-		trimPage(&page, q)
-		return page, nil
+			if err := res.Err(); err != nil {
+				return page, err
+			}
+			ents, err := s.resolvedByID(ctx, tx, ids)
+			if err != nil {
+				return page, err
+			}
+			for _, id := range ids {
+				if e, ok := ents[id]; ok {
+					page.Entities = append(page.Entities, e)
+				}
+			}
+			trimPage(&page, q)
+			return page, nil
+		})
 	})
 	s.keepTotal(key, kept, state, page.Total, err)
 	return page, err
