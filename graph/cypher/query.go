@@ -214,6 +214,20 @@ func (s *Store) readNeighbours(ctx context.Context, op string, q model.Neighbour
 				}
 				out[row.id] = page
 			}
+			if q.WithEvidence && len(out) == 1 {
+				for id, page := range out {
+					facts := make([]string, len(page.Neighbours))
+					for i, n := range page.Neighbours {
+						facts[i] = n.Relationship.ID
+					}
+					b, err := s.evidenceWithSources(ctx, tx, slices.Compact(slices.Sorted(slices.Values(facts))))
+					if err != nil {
+						return nil, err
+					}
+					page.Facts = &b
+					out[id] = page
+				}
+			}
 			return out, nil
 		})
 	})
@@ -457,11 +471,14 @@ func (s *Store) Entities(ctx context.Context, q model.EntityQuery) (model.Entity
 			} else {
 				page.Total, nodes, err = countAndPage(ctx, tx, countQuery, pageQuery, p)
 			}
+			if err != nil {
+				return page, err
+			}
 			for _, n := range nodes {
 				page.Entities = append(page.Entities, s.decodeEntity(n))
 			}
 			trimPage(&page, q)
-			return page, err
+			return page, s.pageFacts(ctx, tx, q.WithEvidence, &page)
 		})
 	})
 	s.keepTotal(key, total, state, page.Total, err)
@@ -508,6 +525,21 @@ func pageAt[T any](kept int, keptState string, read func(total int) (T, string, 
 		page, state, err = read(kept)
 	}
 	return page, kept, state, err
+}
+
+// pageFacts reads, when asked, the evidence of a page's records and the
+// sources it cites, in the page's transaction.
+func (s *Store) pageFacts(ctx context.Context, tx neo4j.ManagedTransaction, want bool, page *model.EntityPage) error {
+	if !want {
+		return nil
+	}
+	var facts []string
+	for _, e := range page.Entities {
+		facts = append(facts, e.RecordIDs()...)
+	}
+	b, err := s.evidenceWithSources(ctx, tx, slices.Compact(slices.Sorted(slices.Values(facts))))
+	page.Facts = &b
+	return err
 }
 
 // keepTotal keeps a total counted (not kept) at state.

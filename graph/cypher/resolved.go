@@ -365,7 +365,7 @@ func (s *Store) entitiesResolved(ctx context.Context, q model.EntityQuery, filte
 				}
 			}
 			trimPage(&page, q)
-			return page, nil
+			return page, s.pageFacts(ctx, tx, q.WithEvidence, &page)
 		})
 	})
 	s.keepTotal(key, kept, state, page.Total, err)

@@ -53,6 +53,9 @@ type EntityQuery struct {
 	// totalCount): the page's Total is -1 and More says whether another
 	// page follows.
 	WithoutTotal bool
+	// WithEvidence reads the evidence of the page's records and the
+	// sources it cites in the same transaction (EntityPage.Facts).
+	WithEvidence bool
 	Page
 }
 
@@ -62,6 +65,9 @@ type EntityPage struct {
 	Total    int
 	// More is set on a page asked WithoutTotal when another page follows.
 	More bool
+	// Facts are the page's evidence and sources when asked WithEvidence
+	// (and the store reads them with the page); nil otherwise.
+	Facts *EntityBundle
 }
 
 // SearchQuery is a full-text search over names and aliases.
@@ -104,6 +110,9 @@ type NeighbourQuery struct {
 	// totalCount): the page's Total is -1 and More says whether another
 	// page follows.
 	WithoutTotal bool
+	// WithEvidence reads the evidence of the page's relationships and the
+	// sources it cites in the same transaction (NeighbourPage.Facts).
+	WithEvidence bool
 	Page
 }
 
@@ -122,6 +131,9 @@ type NeighbourPage struct {
 	Total      int
 	// More is set on a page asked WithoutTotal when another page follows.
 	More bool
+	// Facts are the relationships' evidence and sources when asked
+	// WithEvidence (and the store reads them with the page); nil otherwise.
+	Facts *EntityBundle
 }
 
 // TimelineQuery selects dated entities in a date range.
