@@ -75,11 +75,12 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, via [
 		q.Via = append(q.Via, e.ID)
 	}
 	q.From, q.To = res.From.ID, res.To.ID
+	q.WithEvidence = r.canPrime(ctx) && asksFor(ctx, hopEvidenceFields, "paths", "hops")
 	found, err := r.Store.Paths(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	if err := r.primeHopEvidence(ctx, found.Paths); err != nil {
+	if err := r.primePage(ctx, found.Facts, func() error { return r.primeHopEvidence(ctx, found.Paths) }); err != nil {
 		return nil, err
 	}
 	for i := range found.Paths {

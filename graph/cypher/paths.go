@@ -184,6 +184,7 @@ func (s *Store) Paths(ctx context.Context, q model.PathQuery) (model.PathSearch,
 		return res, err
 	}
 	// Nothing found: relax one constraint at a time to say which cut it.
+	q.WithEvidence = false // the probes find no paths to show
 	probe := func(p model.PathQuery) (bool, error) {
 		p.Mode = model.Shortest
 		r, err := s.findPaths(ctx, p, ends, dateOrNil(p.HeldFrom), dateOrNil(p.HeldUntil), false)
@@ -334,8 +335,28 @@ func (s *Store) findPaths(ctx context.Context, q model.PathQuery, ends []string,
 				out.Paths = append(out.Paths, path)
 			}
 		}
-		return out, res.Err()
+		if err := res.Err(); err != nil {
+			return out, err
+		}
+		return out, s.pathFacts(ctx, tx, q.WithEvidence, &out)
 	})
+}
+
+// pathFacts reads, when asked, the evidence of the paths' hops and the
+// sources it cites, in the search's transaction.
+func (s *Store) pathFacts(ctx context.Context, tx neo4j.ManagedTransaction, want bool, out *model.PathSearch) error {
+	if !want || len(out.Paths) == 0 {
+		return nil
+	}
+	var facts []string
+	for _, p := range out.Paths {
+		for _, r := range p.Rels {
+			facts = append(facts, r.ID)
+		}
+	}
+	b, err := s.evidenceWithSources(ctx, tx, slices.Compact(slices.Sorted(slices.Values(facts))))
+	out.Facts = &b
+	return err
 }
 
 const cypherResolveName = `CALL db.index.fulltext.queryNodes('node_names', $q, {limit: 50}) YIELD node, score
@@ -498,6 +519,6 @@ func (s *Store) findResolvedPaths(ctx context.Context, q model.PathQuery, ends [
 			}
 			out.Paths = append(out.Paths, path)
 		}
-		return out, nil
+		return out, s.pathFacts(ctx, tx, q.WithEvidence, &out)
 	})
 }

@@ -292,6 +292,9 @@ type PathQuery struct {
 	HeldFrom, HeldUntil string
 	// MaxDegree is the hub guard.
 	MaxDegree int
+	// WithEvidence reads the evidence of the paths' hops and the sources it
+	// cites in the search's transaction (PathSearch.Facts).
+	WithEvidence bool
 }
 
 // Path is a chain of hops from the query's From to its To.
@@ -328,6 +331,9 @@ type PathSearch struct {
 	Paths          []Path
 	Cut            PathCut
 	ShortestBeyond int
+	// Facts are the hops' evidence and sources when asked WithEvidence
+	// (and the store reads them with the paths); nil otherwise.
+	Facts *EntityBundle
 }
 
 // PathResult is the GraphQL answer to a path query.
