@@ -208,6 +208,24 @@ func EditionID(dataset, published, checksum string) string {
 // SDN list holds about 17,000 entries).
 const maxListings = 200_000
 
+// checkEdition refuses an edition without dataset, date or checksum, or
+// with more than maxListings listings, and gives it its id.
+func checkEdition(op string, e *model.Edition, listings int) error {
+	if e.Dataset == "" || e.Checksum == "" {
+		return &model.Error{Code: model.BadUserInput, Message: "edition: dataset and checksum are required", Op: op}
+	}
+	if _, err := model.ParseDay(e.PublishedOn); err != nil {
+		return &model.Error{Code: model.BadUserInput, Message: "edition: publishedOn: " + err.Error(), Op: op}
+	}
+	if listings > maxListings {
+		return &model.Error{Code: model.BadUserInput, Message: fmt.Sprintf("edition: more than %d listings", maxListings), Op: op}
+	}
+	if e.ID == "" {
+		e.ID = EditionID(e.Dataset, e.PublishedOn, e.Checksum)
+	}
+	return nil
+}
+
 // RecordEdition records an edition of a list and the listings it holds,
 // then derives the periods of every listing of its dataset from all its
 // editions, in one transaction. Recording the same edition (same id) again
@@ -221,17 +239,8 @@ const maxListings = 200_000
 // UNAVAILABLE, TIMEOUT.
 func (s *Store) RecordEdition(ctx context.Context, e model.Edition, listings []model.Listing) (EditionSummary, error) {
 	const op = "cypher.Store.RecordEdition"
-	if e.Dataset == "" || e.Checksum == "" {
-		return EditionSummary{}, &model.Error{Code: model.BadUserInput, Message: "edition: dataset and checksum are required", Op: op}
-	}
-	if _, err := model.ParseDay(e.PublishedOn); err != nil {
-		return EditionSummary{}, &model.Error{Code: model.BadUserInput, Message: "edition: publishedOn: " + err.Error(), Op: op}
-	}
-	if len(listings) > maxListings {
-		return EditionSummary{}, &model.Error{Code: model.BadUserInput, Message: fmt.Sprintf("edition: more than %d listings", maxListings), Op: op}
-	}
-	if e.ID == "" {
-		e.ID = EditionID(e.Dataset, e.PublishedOn, e.Checksum)
+	if err := checkEdition(op, &e, len(listings)); err != nil {
+		return EditionSummary{}, err
 	}
 	rows := make([]map[string]any, 0, len(listings))
 	seen := make(map[string]bool, len(listings))
