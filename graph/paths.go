@@ -60,23 +60,43 @@ func pathQuery(maxHops *int, mode *model.PathSearchMode, k *int, via []string, t
 	return q, nil
 }
 
-// resolveEnds resolves a path query's ends and waypoints at once (each is
-// its own read): from, to, then the via entries in order. The error is the
-// first in that order, so a request with two bad ends always names the
-// same one.
+// resolveEnds resolves a path query's ends and waypoints at once — in one
+// read transaction when the store can (EndResolver), else concurrently —
+// from, to, then the via entries in order. The error is the first in that
+// order, so a request with two bad ends always names the same one.
 func (r *Resolver) resolveEnds(ctx context.Context, from, to string, via []string, view model.View) ([]*model.Entity, error) {
 	refs := append([]string{from, to}, via...)
+	argOf := func(i int) string {
+		switch {
+		case i == 0:
+			return "from"
+		case i == 1:
+			return "to"
+		}
+		return fmt.Sprintf("via[%d]", i-2)
+	}
+	if er, ok := r.Store.(EndResolver); ok {
+		for i, ref := range refs {
+			if strings.TrimSpace(ref) == "" {
+				return nil, badInput(argOf(i), "must name an entity (an id or a name)")
+			}
+		}
+		ents, errs, err := er.ResolveEntities(ctx, refs, view)
+		if err != nil {
+			return nil, err
+		}
+		for i, err := range errs {
+			if err != nil {
+				return nil, endError(argOf(i), err)
+			}
+		}
+		return ents, nil
+	}
 	ents := make([]*model.Entity, len(refs))
 	errs := make([]error, len(refs))
 	var wg sync.WaitGroup
 	for i, ref := range refs {
-		arg := "from"
-		switch {
-		case i == 1:
-			arg = "to"
-		case i > 1:
-			arg = fmt.Sprintf("via[%d]", i-2)
-		}
+		arg := argOf(i)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -104,14 +124,25 @@ func (r *Resolver) resolveEnd(ctx context.Context, arg, ref string, view model.V
 	}
 	e, err := r.Store.ResolveEntity(ctx, ref, view)
 	if err != nil {
-		if me, ok := err.(*model.Error); ok && (me.Code == model.BadUserInput || me.Code == model.NotFound) {
-			c := *me
-			c.Message = "argument " + arg + ": " + me.Message
-			return nil, &c
-		}
-		return nil, err
+		return nil, endError(arg, err)
 	}
 	return e, nil
+}
+
+// EndResolver is a store that resolves all of a path's ends in one
+// transaction (cypher.Store); without it they are resolved concurrently.
+type EndResolver interface {
+	ResolveEntities(ctx context.Context, refs []string, view model.View) ([]*model.Entity, []error, error)
+}
+
+// endError names the argument in a BAD_USER_INPUT or NOT_FOUND of an end.
+func endError(arg string, err error) error {
+	if me, ok := err.(*model.Error); ok && (me.Code == model.BadUserInput || me.Code == model.NotFound) {
+		c := *me
+		c.Message = "argument " + arg + ": " + me.Message
+		return &c
+	}
+	return err
 }
 
 // verb turns a relationship type into words: BASED_IN → "based in".

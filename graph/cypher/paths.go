@@ -371,33 +371,80 @@ RETURN node, exact LIMIT 10`
 // full-text hit. Errors: NOT_FOUND when nothing matches, BAD_USER_INPUT
 // with the candidates (Details["candidates"]) when several do.
 func (s *Store) ResolveEntity(ctx context.Context, ref string, view model.View) (*model.Entity, error) {
+	ents, errs, err := s.ResolveEntities(ctx, []string{ref}, view)
+	if err != nil {
+		return nil, err
+	}
+	return ents[0], errs[0]
+}
+
+// ResolveEntities is ResolveEntity for several refs (a path's ends and
+// waypoints) in one read transaction: the ids in one statement, then each
+// name's search. It returns an entity or an error (BAD_USER_INPUT,
+// NOT_FOUND) for each ref, and err for what fails them all (UNAVAILABLE,
+// TIMEOUT).
+func (s *Store) ResolveEntities(ctx context.Context, refs []string, view model.View) ([]*model.Entity, []error, error) {
 	const op = "cypher.Store.ResolveEntity"
-	if view == model.ViewResolved {
-		return s.resolveNameResolved(ctx, ref)
-	}
-	e, lq, terms, err := byIDOrName(ctx, op, ref, s.EntitiesByID)
-	if e != nil || err != nil {
-		return e, err
-	}
+	ents, errs := make([]*model.Entity, len(refs)), make([]error, len(refs))
+	_, err := read(ctx, s, op, func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		clear(ents)
+		clear(errs)
+		var byID map[string]*model.Entity
+		var err error
+		if view == model.ViewResolved {
+			byID, err = s.resolvedByID(ctx, tx, refs)
+		} else {
+			byID, err = s.entitiesByID(ctx, tx, refs)
+		}
+		if err != nil {
+			return struct{}{}, err
+		}
+		for i, ref := range refs {
+			if e := byID[ref]; e != nil {
+				ents[i] = e
+				continue
+			}
+			lq, terms, err := LuceneQuery(ref)
+			if err != nil {
+				errs[i] = &model.Error{Code: model.BadUserInput, Message: err.Error(), Op: op}
+				continue
+			}
+			if view == model.ViewResolved {
+				ents[i], errs[i], err = s.nameResolved(ctx, tx, ref, lq, terms)
+			} else {
+				ents[i], errs[i], err = s.nameRecord(ctx, tx, ref, lq, terms)
+			}
+			if err != nil {
+				return struct{}{}, err
+			}
+		}
+		return struct{}{}, nil
+	})
+	return ents, errs, err
+}
+
+// nameRecord resolves a name to a record: the one whose name or alias
+// matches exactly (after normalisation), or failing that the only
+// full-text hit. notFound is NOT_FOUND or the ambiguity; err a failure of
+// the transaction.
+func (s *Store) nameRecord(ctx context.Context, tx neo4j.ManagedTransaction, ref, lq string, terms []string) (e *model.Entity, notFound, err error) {
+	const op = "cypher.Store.ResolveEntity"
 	type hit struct {
 		e     *model.Entity
 		exact bool
 	}
-	hits, err := read(ctx, s, op, func(tx neo4j.ManagedTransaction) ([]hit, error) {
-		res, err := tx.Run(ctx, cypherResolveName, map[string]any{"q": lq, "norm": strings.Join(terms, " ")})
-		if err != nil {
-			return nil, err
-		}
-		var out []hit
-		for res.Next(ctx) {
-			n, _, _ := neo4j.GetRecordValue[neo4j.Node](res.Record(), "node")
-			exact, _, _ := neo4j.GetRecordValue[bool](res.Record(), "exact")
-			out = append(out, hit{s.decodeEntity(n), exact})
-		}
-		return out, res.Err()
-	})
+	res, err := tx.Run(ctx, cypherResolveName, map[string]any{"q": lq, "norm": strings.Join(terms, " ")})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	var hits []hit
+	for res.Next(ctx) {
+		n, _, _ := neo4j.GetRecordValue[neo4j.Node](res.Record(), "node")
+		exact, _, _ := neo4j.GetRecordValue[bool](res.Record(), "exact")
+		hits = append(hits, hit{s.decodeEntity(n), exact})
+	}
+	if err := res.Err(); err != nil {
+		return nil, nil, err
 	}
 	var exact []*model.Entity
 	for _, h := range hits {
@@ -407,11 +454,11 @@ func (s *Store) ResolveEntity(ctx context.Context, ref string, view model.View) 
 	}
 	switch {
 	case len(exact) == 1:
-		return exact[0], nil
+		return exact[0], nil, nil
 	case len(exact) == 0 && len(hits) == 1:
-		return hits[0].e, nil
+		return hits[0].e, nil, nil
 	case len(hits) == 0:
-		return nil, &model.Error{Code: model.NotFound, Message: fmt.Sprintf("no entity is named %q", ref), Op: op}
+		return nil, &model.Error{Code: model.NotFound, Message: fmt.Sprintf("no entity is named %q", ref), Op: op}, nil
 	}
 	cands := exact
 	if len(cands) == 0 {
@@ -419,29 +466,9 @@ func (s *Store) ResolveEntity(ctx context.Context, ref string, view model.View) 
 			cands = append(cands, h.e)
 		}
 	}
-	return nil, ambiguous(op, ref, cands)
+	return nil, ambiguous(op, ref, cands), nil
 }
 
-// byIDOrName looks ref up as an id with byID and returns the entity when
-// there is one; otherwise the full-text query and normalised terms of ref
-// as a name. Errors: BAD_USER_INPUT when ref is no searchable name.
-func byIDOrName(ctx context.Context, op, ref string, byID func(context.Context, []string) (map[string]*model.Entity, error)) (*model.Entity, string, []string, error) {
-	m, err := byID(ctx, []string{ref})
-	if err != nil {
-		return nil, "", nil, err
-	}
-	if e, ok := m[ref]; ok {
-		return e, "", nil, nil
-	}
-	lq, terms, err := LuceneQuery(ref)
-	if err != nil {
-		return nil, "", nil, &model.Error{Code: model.BadUserInput, Message: err.Error(), Op: op}
-	}
-	return nil, lq, terms, nil
-}
-
-// ambiguous is the BAD_USER_INPUT error of a name that matches several
-// entities, with them in Details["candidates"].
 func ambiguous(op, ref string, cands []*model.Entity) error {
 	var list []map[string]any
 	var names []string

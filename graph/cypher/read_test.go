@@ -1,6 +1,7 @@
 package cypher_test
 
 import (
+	"errors"
 	"reflect"
 	"testing"
 
@@ -62,6 +63,46 @@ func TestEntitiesWithEvidenceAgreesWithLookups(t *testing.T) {
 		}
 		if n < 10 || len(got.Sources) < 5 {
 			t.Errorf("%s: %d evidence items citing %d sources: too few for Kim Jong Un, Aurus and Russia", view, n, len(got.Sources))
+		}
+	}
+}
+
+// TestResolveEntitiesInOneTransaction: a path's ends resolve together, ids
+// and names, in one transaction, each with its own answer or error.
+func TestResolveEntitiesInOneTransaction(t *testing.T) {
+	ctx := env.Reset(t)
+	writeCurated(t, ctx, env.Store)
+	if _, err := env.Store.Resolve(ctx); err != nil {
+		t.Fatal(err)
+	}
+	refs := []string{"state:RU", "Kim Jong-un", "Nobody Of That Name At All", "   ", "Aurus Senat"}
+	for _, view := range []model.View{model.ViewRecords, model.ViewResolved} {
+		before := env.Store.QueryCount()
+		ents, errs, err := env.Store.ResolveEntities(ctx, refs, view)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := env.Store.QueryCount() - before; n != 1 {
+			t.Errorf("%s: %d transactions for %d ends, want 1", view, n, len(refs))
+		}
+		for i, want := range []string{"state:RU", "person:kim-jong-un", "", "", "product:aurus-senat"} {
+			switch {
+			case want != "" && (ents[i] == nil || ents[i].ID != want):
+				t.Errorf("%s: %q resolved to %v (%v), want %s", view, refs[i], ents[i], errs[i], want)
+			case want == "" && (ents[i] != nil || errs[i] == nil):
+				t.Errorf("%s: %q resolved to %v, want an error", view, refs[i], ents[i])
+			}
+		}
+		var me *model.Error
+		if !errors.As(errs[2], &me) || me.Code != model.NotFound {
+			t.Errorf("%s: an unknown name: %v, want NOT_FOUND", view, errs[2])
+		}
+		// Each answer is what ResolveEntity gives for that end alone.
+		for i, ref := range refs {
+			e, err := env.Store.ResolveEntity(ctx, ref, view)
+			if (e == nil) != (ents[i] == nil) || (e != nil && e.ID != ents[i].ID) || (err == nil) != (errs[i] == nil) {
+				t.Errorf("%s: %q alone: %v, %v; together: %v, %v", view, ref, e, err, ents[i], errs[i])
+			}
 		}
 	}
 }

@@ -417,49 +417,41 @@ WITH r, min(CASE WHEN exact AND party THEN 0 WHEN exact THEN 1 WHEN words AND pa
 MATCH (p:` + schema.NodeLabel + ` {id: r.id})
 RETURN r.id AS id, tier ORDER BY tier, score DESC, p.sortName, r.id LIMIT 50`
 
-// resolveNameResolved resolves a path end's name to a resolved entity: by
+// nameResolved resolves a path end's name to a resolved entity: by
 // tiers (an exact normalised name of a person, organisation or state; an
 // exact name of another kind; a person, organisation or state having every
 // word of the name; any hit), the first tier with exactly one resolved
 // entity wins; a tier with several is refused with them as candidates.
 // Sources are never candidates (name them by id).
-func (s *Store) resolveNameResolved(ctx context.Context, ref string) (*model.Entity, error) {
+func (s *Store) nameResolved(ctx context.Context, tx neo4j.ManagedTransaction, ref, lq string, terms []string) (e *model.Entity, notFound, err error) {
 	const op = "cypher.Store.ResolveEntity"
-	e, lq, terms, err := byIDOrName(ctx, op, ref, s.ResolvedByID)
-	if e != nil || err != nil {
-		return e, err
-	}
 	type hit struct {
 		id   string
 		tier resolvedMatch
 	}
-	var ents map[string]*model.Entity
-	hits, err := read(ctx, s, op, func(tx neo4j.ManagedTransaction) ([]hit, error) {
-		res, err := tx.Run(ctx, cypherResolveNameResolved, map[string]any{
-			"q": lq, "norm": strings.Join(terms, " "), "terms": terms, "kinds": nameKinds, "party": partyKinds,
-		})
-		if err != nil {
-			return nil, err
-		}
-		var out []hit
-		var ids []string
-		for res.Next(ctx) {
-			id, _, _ := neo4j.GetRecordValue[string](res.Record(), "id")
-			t, _, _ := neo4j.GetRecordValue[int64](res.Record(), "tier")
-			out = append(out, hit{id, resolvedMatch(t)})
-			ids = append(ids, id)
-		}
-		if err := res.Err(); err != nil {
-			return nil, err
-		}
-		ents, err = s.resolvedByID(ctx, tx, ids)
-		return out, err
+	res, err := tx.Run(ctx, cypherResolveNameResolved, map[string]any{
+		"q": lq, "norm": strings.Join(terms, " "), "terms": terms, "kinds": nameKinds, "party": partyKinds,
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	var hits []hit
+	var ids []string
+	for res.Next(ctx) {
+		id, _, _ := neo4j.GetRecordValue[string](res.Record(), "id")
+		t, _, _ := neo4j.GetRecordValue[int64](res.Record(), "tier")
+		hits = append(hits, hit{id, resolvedMatch(t)})
+		ids = append(ids, id)
+	}
+	if err := res.Err(); err != nil {
+		return nil, nil, err
 	}
 	if len(hits) == 0 {
-		return nil, &model.Error{Code: model.NotFound, Message: fmt.Sprintf("no entity is named %q", ref), Op: op}
+		return nil, &model.Error{Code: model.NotFound, Message: fmt.Sprintf("no entity is named %q", ref), Op: op}, nil
+	}
+	ents, err := s.resolvedByID(ctx, tx, ids)
+	if err != nil {
+		return nil, nil, err
 	}
 	var cands []*model.Entity
 	for tier := matchExactParty; tier <= matchAny; tier++ {
@@ -470,11 +462,11 @@ func (s *Store) resolveNameResolved(ctx context.Context, ref string) (*model.Ent
 			}
 		}
 		if len(cands) == 1 {
-			return cands[0], nil
+			return cands[0], nil, nil
 		}
 		if len(cands) > 1 {
 			break
 		}
 	}
-	return nil, ambiguous(op, ref, cands)
+	return nil, ambiguous(op, ref, cands), nil
 }
