@@ -65,18 +65,9 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, via [
 		return nil, err
 	}
 	q.View = viewOf(view)
-	res := &model.PathResult{}
-	ends, err := r.resolveEnds(ctx, from, to, via, q.View)
-	if err != nil {
-		return nil, err
-	}
-	res.From, res.To, res.Via = ends[0], ends[1], ends[2:]
-	for _, e := range res.Via {
-		q.Via = append(q.Via, e.ID)
-	}
-	q.From, q.To = res.From.ID, res.To.ID
 	q.WithEvidence = r.canPrime(ctx) && asksFor(ctx, hopEvidenceFields, "paths", "hops")
-	found, err := r.Store.Paths(ctx, q)
+	res := &model.PathResult{}
+	found, err := r.findPaths(ctx, q, from, to, via, res)
 	if err != nil {
 		return nil, err
 	}

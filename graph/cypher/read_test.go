@@ -106,3 +106,43 @@ func TestResolveEntitiesInOneTransaction(t *testing.T) {
 		}
 	}
 }
+
+// TestPathsByRefInOneTransaction: a path search between names resolves
+// them in its own transaction; a name that resolves to nothing is its own
+// error and no search runs.
+func TestPathsByRefInOneTransaction(t *testing.T) {
+	ctx := env.Reset(t)
+	writeCurated(t, ctx, env.Store)
+	if _, err := env.Store.Resolve(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, view := range []model.View{model.ViewRecords, model.ViewResolved} {
+		q := model.PathQuery{View: view, From: "Russia", To: "Kim Jong-un", MaxHops: 4, Mode: model.Shortest, MaxDegree: model.DefaultMaxDegree, WithEvidence: true}
+		before := env.Store.QueryCount()
+		ends, errs, found, err := env.Store.PathsByRef(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := env.Store.QueryCount() - before; n != 1 {
+			t.Errorf("%s: %d transactions, want 1", view, n)
+		}
+		if errs[0] != nil || errs[1] != nil || ends[1].ID != "person:kim-jong-un" || len(found.Paths) == 0 || found.Facts == nil {
+			t.Fatalf("%s: ends %v, errors %v, %d paths, facts %v", view, ends, errs, len(found.Paths), found.Facts)
+		}
+		// The same search by ids finds the same paths.
+		q.From, q.To = ends[0].ID, ends[1].ID
+		byID, err := env.Store.Paths(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(byID.Paths) != len(found.Paths) || byID.Paths[0].Rels[0].ID != found.Paths[0].Rels[0].ID {
+			t.Errorf("%s: by ref %d paths, by id %d", view, len(found.Paths), len(byID.Paths))
+		}
+		q.From = "Nobody Of That Name At All"
+		_, errs, found, err = env.Store.PathsByRef(ctx, q)
+		var me *model.Error
+		if err != nil || !errors.As(errs[0], &me) || me.Code != model.NotFound || errs[1] != nil || len(found.Paths) > 0 {
+			t.Errorf("%s: an unknown name: %v, %v, %d paths", view, err, errs, len(found.Paths))
+		}
+	}
+}
