@@ -121,7 +121,9 @@ func unDiff(a, b map[string]unListing, keep func(l unListing) bool) (removed, ad
 		switch {
 		case !ok:
 			removed = append(removed, ref)
-		case !maps.EqualFunc(x.fields, y.fields, func(a, b string) bool { return strings.Join(strings.Fields(a), "") == strings.Join(strings.Fields(b), "") }):
+		case !maps.EqualFunc(x.fields, y.fields, func(a, b string) bool {
+			return strings.Join(strings.Fields(a), "") == strings.Join(strings.Fields(b), "")
+		}):
 			// Spaces moved ("link: https" → "link:https") are no amendment.
 			changed = append(changed, ref)
 		}
