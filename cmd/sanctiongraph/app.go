@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/sanctiongraph/sanctiongraph/graph/server"
 	"github.com/sanctiongraph/sanctiongraph/graph/telemetry"
 	"github.com/sanctiongraph/sanctiongraph/loaders/importer"
+	"github.com/sanctiongraph/sanctiongraph/schema"
 )
 
 // App is a running service: the store, optionally the local Neo4j, and the
@@ -85,8 +87,15 @@ func serve(ctx context.Context, cfg Config, logOut io.Writer, started func(*App)
 // Neo4j, applies the schema and loads the curated dataset if asked to.
 func (a *App) open(ctx context.Context) error {
 	cfg := &a.Config
+	var imported string // the editions file of a bulk import made here, in a temporary directory
 	if cfg.Neo4j.URI == "" {
 		dir, _ := filepath.Abs(cfg.Neo4jDir)
+		if _, err := os.Stat(filepath.Join(dir, "data", "databases", neo4jlocal.DefaultDatabase)); cfg.Shared != "" && os.IsNotExist(err) {
+			if imported, err = a.bulkImport(ctx, dir); err != nil {
+				return err
+			}
+			defer os.RemoveAll(filepath.Dir(filepath.Dir(imported))) // tmp/csv/editions.json
+		}
 		a.Log.Info("starting the local Neo4j", "version", neo4jlocal.Neo4jVersion, "dir", dir, "port", cfg.Neo4jPort)
 		start := time.Now()
 		inst, err := neo4jlocal.Start(ctx, neo4jlocal.Config{
@@ -108,12 +117,26 @@ func (a *App) open(ctx context.Context) error {
 	if err := waitForNeo4j(ctx, st, cfg.StartupTimeout, a.Log); err != nil {
 		return err
 	}
-	applied, err := st.Migrate(ctx)
-	if err != nil {
-		return err
-	}
-	if len(applied) > 0 {
-		a.Log.Info("applied graph schema", "migrations", applied)
+	if imported != "" {
+		start := time.Now()
+		lr, err := importer.Finish(ctx, st, imported)
+		if err != nil {
+			return fmt.Errorf("finishing the bulk import: %w", err)
+		}
+		a.Log.Info("bulk import finished: schema, editions, links", "links", importer.Counts(lr.Links.ByRule), "clusters", lr.Resolved.Clusters, "took", time.Since(start).Round(time.Millisecond))
+	} else {
+		applied, err := st.Migrate(ctx)
+		if err != nil {
+			return err
+		}
+		if len(applied) > 0 {
+			a.Log.Info("applied graph schema", "migrations", applied)
+		}
+		if cfg.Shared != "" {
+			if err := a.loadShared(ctx); err != nil {
+				return err
+			}
+		}
 	}
 	if cfg.LoadCurated {
 		sum, err := importer.LoadCurated(ctx, st)
@@ -134,6 +157,63 @@ func (a *App) open(ctx context.Context) error {
 				"removed", lr.Links.Removed, "clusters", lr.Resolved.Clusters, "moved", lr.Resolved.Moved)
 		}
 	}
+	return nil
+}
+
+// sharedSpecs are the curated dataset and every list of the shared folder.
+func (a *App) sharedSpecs() []importer.Spec {
+	return importer.SharedData(a.Config.Shared, importer.Options{LoadedBy: "sanctiongraph (at start, -shared)"})
+}
+
+// bulkImport writes the curated dataset and the shared lists into a new
+// local store through Neo4j's importer, before the store is started; it
+// returns the editions file Finish replays.
+func (a *App) bulkImport(ctx context.Context, dir string) (string, error) {
+	m, err := schema.LoadModel()
+	if err != nil {
+		return "", err
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), ".import-")
+	if err != nil {
+		return "", err
+	}
+	a.Log.Info("new store: bulk import of the curated dataset and the shared lists", "shared", a.Config.Shared, "dir", dir)
+	start := time.Now()
+	files, _, err := importer.Capture(ctx, m, a.sharedSpecs(), filepath.Join(tmp, "csv"))
+	if err != nil {
+		os.RemoveAll(tmp)
+		return "", err
+	}
+	stats, err := neo4jlocal.Import(ctx, neo4jlocal.Config{Dir: dir, HeapMB: a.Config.Neo4jHeapMB, Log: slogWriter{a.Log}}, importConfig(files))
+	if err != nil {
+		os.RemoveAll(tmp)
+		return "", fmt.Errorf("neo4j importer: %w", err)
+	}
+	a.Log.Info("bulk import written", "nodes", stats.Nodes, "relationships", stats.Relationships, "took", time.Since(start).Round(time.Millisecond))
+	return files.Editions, nil
+}
+
+// loadShared loads the shared lists through transactions into a graph
+// that holds none of their lists yet; a graph that holds some is left to
+// `sanctiongraph load`.
+func (a *App) loadShared(ctx context.Context) error {
+	for _, ds := range []string{"unsc", "ofac-sdn", "ofac-cons"} {
+		latest, err := a.Store.LatestList(ctx, ds)
+		if err != nil {
+			return err
+		}
+		if latest != "" {
+			a.Log.Info("the graph holds list editions already; -shared loads nothing (load newer editions with `sanctiongraph load`)", "list", ds, "newest", latest)
+			return nil
+		}
+	}
+	start := time.Now()
+	a.Log.Info("loading the shared lists", "shared", a.Config.Shared)
+	res, lr, err := importer.LoadAll(ctx, a.Store, a.sharedSpecs())
+	if err != nil {
+		return fmt.Errorf("loading the shared lists: %w", err)
+	}
+	a.Log.Info("shared lists loaded", "files", len(res), "links", importer.Counts(lr.Links.ByRule), "took", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 

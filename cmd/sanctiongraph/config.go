@@ -28,6 +28,10 @@ type Config struct {
 	StartupTimeout time.Duration
 	// LoadCurated loads the curated dataset at start (idempotent).
 	LoadCurated bool
+	// Shared is a shared data folder (../shared/data) whose lists are
+	// loaded at start into a graph that holds no list yet: a new local
+	// store through the bulk importer, otherwise through loads.
+	Shared string
 	// Local Neo4j (dev mode).
 	Neo4jDir    string
 	Neo4jPort   int
@@ -104,6 +108,9 @@ func parseFlagSet(fs *flag.FlagSet, name string, args []string, getenv func(stri
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", 30*time.Second, "time in-flight requests get to finish on SIGTERM")
 	fs.DurationVar(&c.StartupTimeout, "startup-timeout", 60*time.Second, "how long to wait for Neo4j at start")
 	fs.BoolVar(&c.LoadCurated, "load-curated", dev, "load the curated dataset at start (idempotent)")
+	if name == "dev" || name == "serve" {
+		fs.StringVar(&c.Shared, "shared", "", "load every list of this shared data folder (../shared/data) at start, if the graph holds no list yet")
+	}
 	fs.StringVar(&c.Neo4jDir, "neo4j-dir", ".neo4j/dev", "store directory of the local Neo4j (dev mode)")
 	fs.IntVar(&c.Neo4jPort, "neo4j-port", 7687, "Bolt port of the local Neo4j (dev mode; 0 picks a free one)")
 	fs.IntVar(&c.Neo4jHeapMB, "neo4j-heap-mb", 1024, "JVM heap of the local Neo4j in MiB (dev mode)")

@@ -50,6 +50,9 @@ import picocli.CommandLine;
  * launcher does, so the store it writes is one the launcher opens.
  */
 public final class Importer {
+    /** The empty configuration directory of this run, deleted when it ends. */
+    private static Path confDir;
+
     private Importer() {}
 
     static final String USAGE =
@@ -84,7 +87,6 @@ public final class Importer {
             watchStdin();
         }
 
-        Path confDir = null;
         StatsOut out = new StatsOut(System.err);
         long start = System.nanoTime();
         try {
@@ -130,6 +132,7 @@ public final class Importer {
     }
 
     private static void fail(PrintStream protocol, String message, int status) {
+        deleteQuietly(confDir); // halt runs no finally blocks
         protocol.println("FAILED " + quote(message));
         protocol.flush();
         // halt, not exit: nothing of the failed import should run on in
