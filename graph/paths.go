@@ -60,23 +60,43 @@ func pathQuery(maxHops *int, mode *model.PathSearchMode, k *int, via []string, t
 	return q, nil
 }
 
-// resolveEnds resolves a path query's ends and waypoints at once (each is
-// its own read): from, to, then the via entries in order. The error is the
-// first in that order, so a request with two bad ends always names the
-// same one.
+// resolveEnds resolves a path query's ends and waypoints at once — in one
+// read transaction when the store can (EndResolver), else concurrently —
+// from, to, then the via entries in order. The error is the first in that
+// order, so a request with two bad ends always names the same one.
 func (r *Resolver) resolveEnds(ctx context.Context, from, to string, via []string, view model.View) ([]*model.Entity, error) {
 	refs := append([]string{from, to}, via...)
+	argOf := func(i int) string {
+		switch {
+		case i == 0:
+			return "from"
+		case i == 1:
+			return "to"
+		}
+		return fmt.Sprintf("via[%d]", i-2)
+	}
+	if er, ok := r.Store.(EndResolver); ok {
+		for i, ref := range refs {
+			if strings.TrimSpace(ref) == "" {
+				return nil, badInput(argOf(i), "must name an entity (an id or a name)")
+			}
+		}
+		ents, errs, err := er.ResolveEntities(ctx, refs, view)
+		if err != nil {
+			return nil, err
+		}
+		for i, err := range errs {
+			if err != nil {
+				return nil, endError(argOf(i), err)
+			}
+		}
+		return ents, nil
+	}
 	ents := make([]*model.Entity, len(refs))
 	errs := make([]error, len(refs))
 	var wg sync.WaitGroup
 	for i, ref := range refs {
-		arg := "from"
-		switch {
-		case i == 1:
-			arg = "to"
-		case i > 1:
-			arg = fmt.Sprintf("via[%d]", i-2)
-		}
+		arg := argOf(i)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -104,14 +124,86 @@ func (r *Resolver) resolveEnd(ctx context.Context, arg, ref string, view model.V
 	}
 	e, err := r.Store.ResolveEntity(ctx, ref, view)
 	if err != nil {
-		if me, ok := err.(*model.Error); ok && (me.Code == model.BadUserInput || me.Code == model.NotFound) {
-			c := *me
-			c.Message = "argument " + arg + ": " + me.Message
-			return nil, &c
-		}
-		return nil, err
+		return nil, endError(arg, err)
 	}
 	return e, nil
+}
+
+// RefPathFinder is a store that resolves a path query's ends and waypoints
+// in the first search's transaction (cypher.Store.PathsByRef).
+type RefPathFinder interface {
+	PathsByRef(ctx context.Context, q model.PathQuery) ([]*model.Entity, []error, model.PathSearch, error)
+}
+
+// findPaths resolves the ends and waypoints named by from, to and via and
+// searches between them, into res's ends: in one transaction when the
+// store can (RefPathFinder), else the ends first, then the search. An end
+// that names nothing (or several things) is the error, named by its
+// argument, from, to, then via in order.
+func (r *Resolver) findPaths(ctx context.Context, q model.PathQuery, from, to string, via []string, res *model.PathResult) (model.PathSearch, error) {
+	pf, ok := r.Store.(RefPathFinder)
+	if !ok {
+		ends, err := r.resolveEnds(ctx, from, to, via, q.View)
+		if err != nil {
+			return model.PathSearch{}, err
+		}
+		res.From, res.To, res.Via = ends[0], ends[1], ends[2:]
+		for _, e := range res.Via {
+			q.Via = append(q.Via, e.ID)
+		}
+		q.From, q.To = res.From.ID, res.To.ID
+		return r.Store.Paths(ctx, q)
+	}
+	refs := append(append([]string{from}, via...), to)
+	argOf := func(i int) string { // refs are from, via…, to
+		switch i {
+		case 0:
+			return "from"
+		case len(refs) - 1:
+			return "to"
+		}
+		return fmt.Sprintf("via[%d]", i-1)
+	}
+	order := append([]int{0, len(refs) - 1}, func() []int {
+		var mid []int
+		for i := 1; i < len(refs)-1; i++ {
+			mid = append(mid, i)
+		}
+		return mid
+	}()...)
+	for _, i := range order {
+		if strings.TrimSpace(refs[i]) == "" {
+			return model.PathSearch{}, badInput(argOf(i), "must name an entity (an id or a name)")
+		}
+	}
+	q.From, q.To, q.Via = from, to, via
+	ents, errs, found, err := pf.PathsByRef(ctx, q)
+	if err != nil {
+		return found, err
+	}
+	for _, i := range order {
+		if errs[i] != nil {
+			return model.PathSearch{}, endError(argOf(i), errs[i])
+		}
+	}
+	res.From, res.To, res.Via = ents[0], ents[len(ents)-1], ents[1:len(ents)-1]
+	return found, nil
+}
+
+// EndResolver is a store that resolves all of a path's ends in one
+// transaction (cypher.Store); without it they are resolved concurrently.
+type EndResolver interface {
+	ResolveEntities(ctx context.Context, refs []string, view model.View) ([]*model.Entity, []error, error)
+}
+
+// endError names the argument in a BAD_USER_INPUT or NOT_FOUND of an end.
+func endError(arg string, err error) error {
+	if me, ok := err.(*model.Error); ok && (me.Code == model.BadUserInput || me.Code == model.NotFound) {
+		c := *me
+		c.Message = "argument " + arg + ": " + me.Message
+		return &c
+	}
+	return err
 }
 
 // verb turns a relationship type into words: BASED_IN → "based in".

@@ -65,21 +65,13 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, via [
 		return nil, err
 	}
 	q.View = viewOf(view)
+	q.WithEvidence = r.canPrime(ctx) && asksFor(ctx, hopEvidenceFields, "paths", "hops")
 	res := &model.PathResult{}
-	ends, err := r.resolveEnds(ctx, from, to, via, q.View)
+	found, err := r.findPaths(ctx, q, from, to, via, res)
 	if err != nil {
 		return nil, err
 	}
-	res.From, res.To, res.Via = ends[0], ends[1], ends[2:]
-	for _, e := range res.Via {
-		q.Via = append(q.Via, e.ID)
-	}
-	q.From, q.To = res.From.ID, res.To.ID
-	found, err := r.Store.Paths(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	if err := r.primeHopEvidence(ctx, found.Paths); err != nil {
+	if err := r.primePage(ctx, found.Facts, func() error { return r.primeHopEvidence(ctx, found.Paths) }); err != nil {
 		return nil, err
 	}
 	for i := range found.Paths {

@@ -74,6 +74,26 @@ func (r *Resolver) prefetcher(ctx context.Context) (Prefetcher, *dataloader.Load
 	return p, l
 }
 
+// canPrime reports whether the request has loaders a page's evidence can
+// prime: then a store may read that evidence with the page (WithEvidence).
+func (r *Resolver) canPrime(ctx context.Context) bool {
+	p, _ := r.prefetcher(ctx)
+	return p != nil
+}
+
+// primePage primes the loaders with the evidence a page was read with, or,
+// when the store did not read it with the page, runs fallback (its own
+// look-ahead transaction).
+func (r *Resolver) primePage(ctx context.Context, facts *model.EntityBundle, fallback func() error) error {
+	if facts != nil {
+		if _, l := r.prefetcher(ctx); l != nil {
+			prime(l, *facts)
+			return nil
+		}
+	}
+	return fallback()
+}
+
 // prime hands a bundle's evidence and sources to the request's loaders.
 func prime(l *dataloader.Loaders, b model.EntityBundle) {
 	for id, evs := range b.Evidence {

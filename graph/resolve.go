@@ -73,7 +73,8 @@ func (r *Resolver) neighbours(ctx context.Context, id string, filter *model.Neig
 	if err != nil {
 		return nil, err
 	}
-	q := model.NeighbourQuery{ID: id, Page: p, View: view, WithoutTotal: !selects(ctx, "totalCount")}
+	q := model.NeighbourQuery{ID: id, Page: p, View: view, WithoutTotal: !selects(ctx, "totalCount"),
+		WithEvidence: !batch && r.canPrime(ctx) && wantsEvidence(ctx, "edges", "relationship")}
 	if filter != nil {
 		q.Types, q.Kinds, q.Statuses, q.MinStatus = filter.Types, filter.Kinds, filter.Statuses, deref(filter.MinStatus)
 		q.Direction, q.At = deref(filter.Direction), string(deref(filter.At))
@@ -87,7 +88,7 @@ func (r *Resolver) neighbours(ctx context.Context, id string, filter *model.Neig
 	} else {
 		res, err = r.Store.Neighbours(ctx, q)
 		if err == nil {
-			err = r.primeRelEvidence(ctx, res.Neighbours)
+			err = r.primePage(ctx, res.Facts, func() error { return r.primeRelEvidence(ctx, res.Neighbours) })
 		}
 	}
 	if err != nil {

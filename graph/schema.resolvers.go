@@ -53,7 +53,8 @@ func (r *queryResolver) Entities(ctx context.Context, filter *model.EntityFilter
 	if err != nil {
 		return nil, err
 	}
-	q := model.EntityQuery{Page: p, Sort: deref(sort), View: viewOf(view), WithoutTotal: !selects(ctx, "totalCount")}
+	q := model.EntityQuery{Page: p, Sort: deref(sort), View: viewOf(view), WithoutTotal: !selects(ctx, "totalCount"),
+		WithEvidence: r.canPrime(ctx) && wantsEvidence(ctx, "edges", "node")}
 	if filter != nil {
 		q.Kinds, q.Statuses, q.MinStatus = filter.Kinds, filter.Statuses, deref(filter.MinStatus)
 		q.Dataset, q.ActiveAt = deref(filter.Dataset), string(deref(filter.ActiveAt))
@@ -63,7 +64,7 @@ func (r *queryResolver) Entities(ctx context.Context, filter *model.EntityFilter
 	if err != nil {
 		return nil, err
 	}
-	if err := r.primeEvidence(ctx, res.Entities, "edges", "node"); err != nil {
+	if err := r.primePage(ctx, res.Facts, func() error { return r.primeEvidence(ctx, res.Entities, "edges", "node") }); err != nil {
 		return nil, err
 	}
 	total := res.Total

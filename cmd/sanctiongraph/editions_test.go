@@ -121,7 +121,8 @@ func unDiff(a, b map[string]unListing, keep func(l unListing) bool) (removed, ad
 		switch {
 		case !ok:
 			removed = append(removed, ref)
-		case !maps.Equal(x.fields, y.fields):
+		case !maps.EqualFunc(x.fields, y.fields, func(a, b string) bool { return strings.Join(strings.Fields(a), "") == strings.Join(strings.Fields(b), "") }):
+			// Spaces moved ("link: https" → "link:https") are no amendment.
 			changed = append(changed, ref)
 		}
 	}

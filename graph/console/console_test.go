@@ -21,6 +21,8 @@ func TestHandler(t *testing.T) {
 		{"VendoredReactDOM", "GET", "/console/vendor/react/react-dom.production.min.js", 200, "text/javascript", "ReactDOM", ""},
 		{"GraphiQLLicense", "GET", "/console/vendor/graphiql/LICENSE", 200, "text/plain", "MIT", ""},
 		{"ReactLicense", "GET", "/console/vendor/react/LICENSE", 200, "text/plain", "MIT", ""},
+		{"RobotoLicense", "GET", "/console/vendor/graphiql/LICENSE-Roboto", 200, "text/plain", "Apache License", ""},
+		{"FiraCodeLicense", "GET", "/console/vendor/graphiql/LICENSE-FiraCode", 200, "text/plain", "SIL OPEN FONT LICENSE Version 1.1", ""},
 		{"Head", "HEAD", "/", 200, "text/html", "", ""},
 		{"ErrNotFound", "GET", "/console/nope.js", 404, "", "", ""},
 		{"ErrIndexOnlyAtRoot", "GET", "/console/index.html", 404, "", "", ""},

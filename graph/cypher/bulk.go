@@ -209,11 +209,7 @@ func (b *Bulk) Write(ctx context.Context, batch model.Batch) (WriteSummaries, er
 		if old, ok := b.entities[r.id]; ok && (old.hash == r.hash || (r.ref && old.dataset != referenceDataset)) {
 			continue
 		}
-		cols := b.entityCols[r.kind]
-		if cols == nil {
-			cols = columnsOf(r.props)
-		}
-		f, err := encodeFields(r.props, cols)
+		cols, f, err := encodeRow(b.entityCols[r.kind], r.props)
 		if err != nil {
 			return WriteSummaries{}, &model.Error{Code: model.BadUserInput, Message: fmt.Sprintf("entity %q: %v", r.id, err), Op: op}
 		}
@@ -225,11 +221,7 @@ func (b *Bulk) Write(ctx context.Context, batch model.Batch) (WriteSummaries, er
 		if old, ok := b.rels[string(r.typ)+"\x00"+r.id]; ok && old.hash == r.hash {
 			continue
 		}
-		cols := b.relCols[r.typ]
-		if cols == nil {
-			cols = columnsOf(r.props)
-		}
-		f, err := encodeFields(r.props, cols)
+		cols, f, err := encodeRow(b.relCols[r.typ], r.props)
 		if err != nil {
 			return WriteSummaries{}, &model.Error{Code: model.BadUserInput, Message: fmt.Sprintf("relationship %q: %v", r.id, err), Op: op}
 		}
@@ -241,11 +233,7 @@ func (b *Bulk) Write(ctx context.Context, batch model.Batch) (WriteSummaries, er
 		if old, ok := b.evidence[r.id]; ok && old.hash == r.hash {
 			continue
 		}
-		cols := b.evCols
-		if cols == nil {
-			cols = columnsOf(r.props)
-		}
-		f, err := encodeFields(r.props, cols)
+		cols, f, err := encodeRow(b.evCols, r.props)
 		if err != nil {
 			return WriteSummaries{}, &model.Error{Code: model.BadUserInput, Message: fmt.Sprintf("evidence %q: %v", r.id, err), Op: op}
 		}
@@ -337,17 +325,8 @@ func (b *Bulk) PlanRemovals(ctx context.Context, dataset string, sanctionIDs []s
 // Store.RecordEdition checks, so a bad edition fails the load here too.
 func (b *Bulk) RecordEdition(ctx context.Context, e model.Edition, listings []model.Listing) (EditionSummary, error) {
 	const op = "cypher.Bulk.RecordEdition"
-	if e.Dataset == "" || e.Checksum == "" {
-		return EditionSummary{}, &model.Error{Code: model.BadUserInput, Message: "edition: dataset and checksum are required", Op: op}
-	}
-	if _, err := model.ParseDay(e.PublishedOn); err != nil {
-		return EditionSummary{}, &model.Error{Code: model.BadUserInput, Message: "edition: publishedOn: " + err.Error(), Op: op}
-	}
-	if len(listings) > maxListings {
-		return EditionSummary{}, &model.Error{Code: model.BadUserInput, Message: fmt.Sprintf("edition: more than %d listings", maxListings), Op: op}
-	}
-	if e.ID == "" {
-		e.ID = EditionID(e.Dataset, e.PublishedOn, e.Checksum)
+	if err := checkEdition(op, &e, len(listings)); err != nil {
+		return EditionSummary{}, err
 	}
 	plan, err := b.PlanRemovals(ctx, e.Dataset, listingIDs(listings))
 	if err != nil {
@@ -450,6 +429,16 @@ func columnsOf(props map[string]any) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// encodeRow encodes a row with the columns of its kind or type, taken from
+// this row when there are none yet; it returns the columns.
+func encodeRow(cols []string, props map[string]any) ([]string, string, error) {
+	if cols == nil {
+		cols = columnsOf(props)
+	}
+	f, err := encodeFields(props, cols)
+	return cols, f, err
 }
 
 // encodeFields encodes a row's properties as the CSV fields of cols. Every

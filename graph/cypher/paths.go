@@ -147,81 +147,130 @@ func pathTypes(q model.PathQuery) []schema.RelType {
 // Errors: BAD_USER_INPUT for limits outside their caps or bad dates,
 // NOT_FOUND for an unknown end or waypoint, TIMEOUT, UNAVAILABLE.
 func (s *Store) Paths(ctx context.Context, q model.PathQuery) (model.PathSearch, error) {
+	_, _, res, err := s.paths(ctx, q, false)
+	return res, err
+}
+
+// PathsByRef is Paths whose From, Via and To are refs as ResolveEntity
+// takes them (ids or names), resolved in the first search's transaction:
+// one transaction for a request that finds paths. It returns the entities
+// the refs name in the order From, Via…, To, and, when some ref does not
+// name one, an error for each such ref in endErrs and no search.
+func (s *Store) PathsByRef(ctx context.Context, q model.PathQuery) (ends []*model.Entity, endErrs []error, res model.PathSearch, err error) {
+	return s.paths(ctx, q, true)
+}
+
+func (s *Store) paths(ctx context.Context, q model.PathQuery, byRef bool) (ents []*model.Entity, endErrs []error, found model.PathSearch, err error) {
 	const op = "cypher.Store.Paths"
 	bad := func(msg string) error { return &model.Error{Code: model.BadUserInput, Message: msg, Op: op} }
 	switch {
 	case q.MaxHops < 1 || q.MaxHops > model.MaxHopsCap:
-		return model.PathSearch{}, bad(fmt.Sprintf("maxHops must be between 1 and %d", model.MaxHopsCap))
+		return nil, nil, model.PathSearch{}, bad(fmt.Sprintf("maxHops must be between 1 and %d", model.MaxHopsCap))
 	case len(q.Via) > model.MaxVia:
-		return model.PathSearch{}, bad(fmt.Sprintf("at most %d waypoints", model.MaxVia))
+		return nil, nil, model.PathSearch{}, bad(fmt.Sprintf("at most %d waypoints", model.MaxVia))
 	case len(q.Via)+1 > q.MaxHops:
-		return model.PathSearch{}, bad("maxHops is smaller than the number of segments the waypoints make")
+		return nil, nil, model.PathSearch{}, bad("maxHops is smaller than the number of segments the waypoints make")
 	case q.Mode == model.KShortest && (q.K < 1 || q.K > model.MaxK):
-		return model.PathSearch{}, bad(fmt.Sprintf("k must be between 1 and %d", model.MaxK))
+		return nil, nil, model.PathSearch{}, bad(fmt.Sprintf("k must be between 1 and %d", model.MaxK))
 	case q.MaxDegree < 1 || q.MaxDegree > model.MaxDegreeCap:
-		return model.PathSearch{}, bad(fmt.Sprintf("maxDegree must be between 1 and %d", model.MaxDegreeCap))
+		return nil, nil, model.PathSearch{}, bad(fmt.Sprintf("maxDegree must be between 1 and %d", model.MaxDegreeCap))
 	}
 	lo, err := optDate(q.HeldFrom)
 	if err != nil {
-		return model.PathSearch{}, bad("date: " + err.Error())
+		return nil, nil, model.PathSearch{}, bad("date: " + err.Error())
 	}
 	hi, err := optDate(q.HeldUntil)
 	if err != nil {
-		return model.PathSearch{}, bad("date: " + err.Error())
+		return nil, nil, model.PathSearch{}, bad("date: " + err.Error())
 	}
 	ends := append(append([]string{q.From}, q.Via...), q.To)
-	if len(pathTypes(q)) == 0 { // no search runs to check the ends first
+	if len(pathTypes(q)) == 0 { // no search runs to check or resolve the ends
+		if byRef {
+			ents, endErrs, err = s.ResolveEntities(ctx, ends, q.View)
+			return ents, endErrs, model.PathSearch{}, err
+		}
 		if err := s.checkEnds(ctx, ends, q.View); err != nil {
-			return model.PathSearch{}, err
+			return nil, nil, model.PathSearch{}, err
 		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.PathTimeout)
 	defer cancel()
 
-	// The first search checks that the ends exist, in its transaction.
-	res, err := s.findPaths(ctx, q, ends, lo, hi, true)
-	if err != nil || len(res.Paths) > 0 {
-		return res, err
+	// The first search checks that the ends exist, or resolves them, in
+	// its transaction.
+	first := checked(ends, q.View)
+	if byRef {
+		refs := slices.Clone(ends)
+		first = func(ctx context.Context, tx neo4j.ManagedTransaction) ([]string, error) {
+			var err error
+			if ents, endErrs, err = s.resolveRefs(ctx, tx, refs, q.View); err != nil {
+				return nil, err
+			}
+			ids := make([]string, len(ents))
+			for i, e := range ents {
+				if endErrs[i] != nil {
+					return nil, nil
+				}
+				ids[i] = e.ID
+			}
+			return ids, nil
+		}
+	}
+	res, err := s.findPaths(ctx, q, ends, lo, hi, first)
+	if err != nil {
+		return nil, nil, res, err
+	}
+	if byRef {
+		for i, e := range endErrs {
+			if e != nil {
+				return ents, endErrs, model.PathSearch{}, nil
+			}
+			ends[i] = ents[i].ID
+		}
+	}
+	if len(res.Paths) > 0 {
+		return ents, endErrs, res, nil
 	}
 	// Nothing found: relax one constraint at a time to say which cut it.
+	q.WithEvidence = false // the probes find no paths to show
 	probe := func(p model.PathQuery) (bool, error) {
 		p.Mode = model.Shortest
-		r, err := s.findPaths(ctx, p, ends, dateOrNil(p.HeldFrom), dateOrNil(p.HeldUntil), false)
+		r, err := s.findPaths(ctx, p, ends, dateOrNil(p.HeldFrom), dateOrNil(p.HeldUntil), nil)
 		return len(r.Paths) > 0, err
 	}
 	if q.HeldFrom != "" || q.HeldUntil != "" {
 		p := q
 		p.HeldFrom, p.HeldUntil = "", ""
 		if ok, err := probe(p); err != nil || ok {
-			return model.PathSearch{Cut: model.CutDate}, err
+			return ents, endErrs, model.PathSearch{Cut: model.CutDate}, err
 		}
 	}
 	if q.MinStatus != "" {
 		p := q
 		p.MinStatus = ""
 		if ok, err := probe(p); err != nil || ok {
-			return model.PathSearch{Cut: model.CutStatus}, err
+			return ents, endErrs, model.PathSearch{Cut: model.CutStatus}, err
 		}
 	}
 	if len(q.Types)+len(q.ExcludeTypes)+len(q.Kinds)+len(q.ExcludeKinds) > 0 {
 		p := q
 		p.Types, p.ExcludeTypes, p.Kinds, p.ExcludeKinds = nil, nil, nil, nil
 		if ok, err := probe(p); err != nil || ok {
-			return model.PathSearch{Cut: model.CutFilters}, err
+			return ents, endErrs, model.PathSearch{Cut: model.CutFilters}, err
 		}
 	}
 	if q.MaxHops < model.MaxHopsCap {
 		p := q
 		p.MaxHops, p.Mode = model.MaxHopsCap, model.Shortest
-		r, err := s.findPaths(ctx, p, ends, lo, hi, false)
+		r, err := s.findPaths(ctx, p, ends, lo, hi, nil)
 		if err != nil {
-			return model.PathSearch{}, err
+			return ents, endErrs, model.PathSearch{}, err
 		}
 		if len(r.Paths) > 0 {
-			return model.PathSearch{Cut: model.CutMaxHops, ShortestBeyond: len(r.Paths[0].Rels)}, nil
+			return ents, endErrs, model.PathSearch{Cut: model.CutMaxHops, ShortestBeyond: len(r.Paths[0].Rels)}, nil
 		}
 	}
-	return model.PathSearch{Cut: model.CutNotConnected}, nil
+	return ents, endErrs, model.PathSearch{Cut: model.CutNotConnected}, nil
 }
 
 func dateOrNil(s string) any {
@@ -273,7 +322,18 @@ func endsExist(ctx context.Context, tx neo4j.ManagedTransaction, ids []string, v
 	return nil
 }
 
-func (s *Store) findPaths(ctx context.Context, q model.PathQuery, ends []string, lo, hi any, check bool) (model.PathSearch, error) {
+// endsFunc runs first in a search's transaction and returns the ends to
+// search between; nil ends (and no error) skip the search.
+type endsFunc func(ctx context.Context, tx neo4j.ManagedTransaction) ([]string, error)
+
+// checked is the endsFunc of a search whose ends are ids: they must exist.
+func checked(ends []string, view model.View) endsFunc {
+	return func(ctx context.Context, tx neo4j.ManagedTransaction) ([]string, error) {
+		return ends, endsExist(ctx, tx, ends, view)
+	}
+}
+
+func (s *Store) findPaths(ctx context.Context, q model.PathQuery, ends []string, lo, hi any, first endsFunc) (model.PathSearch, error) {
 	types := pathTypes(q)
 	if len(types) == 0 {
 		return model.PathSearch{}, nil
@@ -289,7 +349,7 @@ func (s *Store) findPaths(ctx context.Context, q model.PathQuery, ends []string,
 	}
 	dated := lo != nil || hi != nil
 	if q.View == model.ViewResolved {
-		return s.findResolvedPaths(ctx, q, ends, lo, hi, types, segments, perSegment, limit, dated, check)
+		return s.findResolvedPaths(ctx, q, ends, lo, hi, types, segments, perSegment, limit, dated, first)
 	}
 	query := buildPathQuery(types, segments, perSegment, q.Mode, q.K, dated)
 	excl := kindStrings(q.ExcludeKinds)
@@ -299,10 +359,12 @@ func (s *Store) findPaths(ctx context.Context, q model.PathQuery, ends []string,
 	}
 	return read(ctx, s, "cypher.Store.Paths", func(tx neo4j.ManagedTransaction) (model.PathSearch, error) {
 		var out model.PathSearch
-		if check {
-			if err := endsExist(ctx, tx, ends, q.View); err != nil {
+		if first != nil {
+			ids, err := first(ctx, tx)
+			if err != nil || ids == nil {
 				return out, err
 			}
+			p["ends"] = ids
 		}
 		res, err := tx.Run(ctx, query, p)
 		if err != nil {
@@ -334,8 +396,28 @@ func (s *Store) findPaths(ctx context.Context, q model.PathQuery, ends []string,
 				out.Paths = append(out.Paths, path)
 			}
 		}
-		return out, res.Err()
+		if err := res.Err(); err != nil {
+			return out, err
+		}
+		return out, s.pathFacts(ctx, tx, q.WithEvidence, &out)
 	})
+}
+
+// pathFacts reads, when asked, the evidence of the paths' hops and the
+// sources it cites, in the search's transaction.
+func (s *Store) pathFacts(ctx context.Context, tx neo4j.ManagedTransaction, want bool, out *model.PathSearch) error {
+	if !want || len(out.Paths) == 0 {
+		return nil
+	}
+	var facts []string
+	for _, p := range out.Paths {
+		for _, r := range p.Rels {
+			facts = append(facts, r.ID)
+		}
+	}
+	b, err := s.evidenceWithSources(ctx, tx, slices.Compact(slices.Sorted(slices.Values(facts))))
+	out.Facts = &b
+	return err
 }
 
 const cypherResolveName = `CALL db.index.fulltext.queryNodes('node_names', $q, {limit: 50}) YIELD node, score
@@ -350,33 +432,87 @@ RETURN node, exact LIMIT 10`
 // full-text hit. Errors: NOT_FOUND when nothing matches, BAD_USER_INPUT
 // with the candidates (Details["candidates"]) when several do.
 func (s *Store) ResolveEntity(ctx context.Context, ref string, view model.View) (*model.Entity, error) {
+	ents, errs, err := s.ResolveEntities(ctx, []string{ref}, view)
+	if err != nil {
+		return nil, err
+	}
+	return ents[0], errs[0]
+}
+
+// ResolveEntities is ResolveEntity for several refs (a path's ends and
+// waypoints) in one read transaction: the ids in one statement, then each
+// name's search. It returns an entity or an error (BAD_USER_INPUT,
+// NOT_FOUND) for each ref, and err for what fails them all (UNAVAILABLE,
+// TIMEOUT).
+func (s *Store) ResolveEntities(ctx context.Context, refs []string, view model.View) ([]*model.Entity, []error, error) {
+	var ents []*model.Entity
+	var errs []error
+	_, err := read(ctx, s, "cypher.Store.ResolveEntity", func(tx neo4j.ManagedTransaction) (struct{}, error) {
+		var err error
+		ents, errs, err = s.resolveRefs(ctx, tx, refs, view)
+		return struct{}{}, err
+	})
+	return ents, errs, err
+}
+
+// resolveRefs is ResolveEntities inside a transaction.
+func (s *Store) resolveRefs(ctx context.Context, tx neo4j.ManagedTransaction, refs []string, view model.View) ([]*model.Entity, []error, error) {
 	const op = "cypher.Store.ResolveEntity"
+	ents, errs := make([]*model.Entity, len(refs)), make([]error, len(refs))
+	var byID map[string]*model.Entity
+	var err error
 	if view == model.ViewResolved {
-		return s.resolveNameResolved(ctx, ref)
+		byID, err = s.resolvedByID(ctx, tx, refs)
+	} else {
+		byID, err = s.entitiesByID(ctx, tx, refs)
 	}
-	e, lq, terms, err := byIDOrName(ctx, op, ref, s.EntitiesByID)
-	if e != nil || err != nil {
-		return e, err
+	if err != nil {
+		return nil, nil, err
 	}
+	for i, ref := range refs {
+		if e := byID[ref]; e != nil {
+			ents[i] = e
+			continue
+		}
+		lq, terms, err := LuceneQuery(ref)
+		if err != nil {
+			errs[i] = &model.Error{Code: model.BadUserInput, Message: err.Error(), Op: op}
+			continue
+		}
+		if view == model.ViewResolved {
+			ents[i], errs[i], err = s.nameResolved(ctx, tx, ref, lq, terms)
+		} else {
+			ents[i], errs[i], err = s.nameRecord(ctx, tx, ref, lq, terms)
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	return ents, errs, nil
+}
+
+// nameRecord resolves a name to a record: the one whose name or alias
+// matches exactly (after normalisation), or failing that the only
+// full-text hit. notFound is NOT_FOUND or the ambiguity; err a failure of
+// the transaction.
+func (s *Store) nameRecord(ctx context.Context, tx neo4j.ManagedTransaction, ref, lq string, terms []string) (e *model.Entity, notFound, err error) {
+	const op = "cypher.Store.ResolveEntity"
 	type hit struct {
 		e     *model.Entity
 		exact bool
 	}
-	hits, err := read(ctx, s, op, func(tx neo4j.ManagedTransaction) ([]hit, error) {
-		res, err := tx.Run(ctx, cypherResolveName, map[string]any{"q": lq, "norm": strings.Join(terms, " ")})
-		if err != nil {
-			return nil, err
-		}
-		var out []hit
-		for res.Next(ctx) {
-			n, _, _ := neo4j.GetRecordValue[neo4j.Node](res.Record(), "node")
-			exact, _, _ := neo4j.GetRecordValue[bool](res.Record(), "exact")
-			out = append(out, hit{s.decodeEntity(n), exact})
-		}
-		return out, res.Err()
-	})
+	res, err := tx.Run(ctx, cypherResolveName, map[string]any{"q": lq, "norm": strings.Join(terms, " ")})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	var hits []hit
+	for res.Next(ctx) {
+		n, _, _ := neo4j.GetRecordValue[neo4j.Node](res.Record(), "node")
+		exact, _, _ := neo4j.GetRecordValue[bool](res.Record(), "exact")
+		hits = append(hits, hit{s.decodeEntity(n), exact})
+	}
+	if err := res.Err(); err != nil {
+		return nil, nil, err
 	}
 	var exact []*model.Entity
 	for _, h := range hits {
@@ -386,11 +522,11 @@ func (s *Store) ResolveEntity(ctx context.Context, ref string, view model.View) 
 	}
 	switch {
 	case len(exact) == 1:
-		return exact[0], nil
+		return exact[0], nil, nil
 	case len(exact) == 0 && len(hits) == 1:
-		return hits[0].e, nil
+		return hits[0].e, nil, nil
 	case len(hits) == 0:
-		return nil, &model.Error{Code: model.NotFound, Message: fmt.Sprintf("no entity is named %q", ref), Op: op}
+		return nil, &model.Error{Code: model.NotFound, Message: fmt.Sprintf("no entity is named %q", ref), Op: op}, nil
 	}
 	cands := exact
 	if len(cands) == 0 {
@@ -398,29 +534,9 @@ func (s *Store) ResolveEntity(ctx context.Context, ref string, view model.View) 
 			cands = append(cands, h.e)
 		}
 	}
-	return nil, ambiguous(op, ref, cands)
+	return nil, ambiguous(op, ref, cands), nil
 }
 
-// byIDOrName looks ref up as an id with byID and returns the entity when
-// there is one; otherwise the full-text query and normalised terms of ref
-// as a name. Errors: BAD_USER_INPUT when ref is no searchable name.
-func byIDOrName(ctx context.Context, op, ref string, byID func(context.Context, []string) (map[string]*model.Entity, error)) (*model.Entity, string, []string, error) {
-	m, err := byID(ctx, []string{ref})
-	if err != nil {
-		return nil, "", nil, err
-	}
-	if e, ok := m[ref]; ok {
-		return e, "", nil, nil
-	}
-	lq, terms, err := LuceneQuery(ref)
-	if err != nil {
-		return nil, "", nil, &model.Error{Code: model.BadUserInput, Message: err.Error(), Op: op}
-	}
-	return nil, lq, terms, nil
-}
-
-// ambiguous is the BAD_USER_INPUT error of a name that matches several
-// entities, with them in Details["candidates"].
 func ambiguous(op, ref string, cands []*model.Entity) error {
 	var list []map[string]any
 	var names []string
@@ -434,7 +550,7 @@ func ambiguous(op, ref string, cands []*model.Entity) error {
 }
 
 func (s *Store) findResolvedPaths(ctx context.Context, q model.PathQuery, ends []string, lo, hi any,
-	types []schema.RelType, segments, perSegment, limit int, dated, check bool) (model.PathSearch, error) {
+	types []schema.RelType, segments, perSegment, limit int, dated bool, first endsFunc) (model.PathSearch, error) {
 	query := buildResolvedPathQuery(types, segments, perSegment, q.Mode, q.K, dated)
 	p := map[string]any{
 		"ends": ends, "minRank": int64(q.MinStatus.Rank()), "lo": lo, "hi": hi,
@@ -442,10 +558,12 @@ func (s *Store) findResolvedPaths(ctx context.Context, q model.PathQuery, ends [
 	}
 	return read(ctx, s, "cypher.Store.Paths", func(tx neo4j.ManagedTransaction) (model.PathSearch, error) {
 		var out model.PathSearch
-		if check {
-			if err := endsExist(ctx, tx, ends, q.View); err != nil {
+		if first != nil {
+			ids, err := first(ctx, tx)
+			if err != nil || ids == nil {
 				return out, err
 			}
+			p["ends"] = ids
 		}
 		res, err := tx.Run(ctx, query, p)
 		if err != nil {
@@ -498,6 +616,6 @@ func (s *Store) findResolvedPaths(ctx context.Context, q model.PathQuery, ends [
 			}
 			out.Paths = append(out.Paths, path)
 		}
-		return out, nil
+		return out, s.pathFacts(ctx, tx, q.WithEvidence, &out)
 	})
 }

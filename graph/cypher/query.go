@@ -138,12 +138,12 @@ func (s *Store) NeighboursOf(ctx context.Context, q model.NeighbourQuery, ids []
 	if q.View == model.ViewResolved {
 		return s.neighboursResolved(ctx, q, p, ids)
 	}
-	kept := s.keptNeighbourTotal(ctx, q, ids, p)
-	query, ok := neighbourQuery(q, p, kept.counts(q))
-	if !ok {
+	kept := s.keptNeighbourTotal(q, ids, p)
+	if _, ok := neighbourQuery(q, p, kept.counts(q)); !ok {
 		return nil, &model.Error{Code: model.BadUserInput, Message: "direction is not OUTGOING, INCOMING or BOTH", Op: op}
 	}
-	return s.readNeighbours(ctx, op, q, kept, query, p, func(_ neo4j.ManagedTransaction, rows []neighbourRow) (map[string][]model.Neighbour, error) {
+	queryFor := func(counts bool) string { query, _ := neighbourQuery(q, p, counts); return query }
+	return s.readNeighbours(ctx, op, q, kept, queryFor, p, func(_ neo4j.ManagedTransaction, rows []neighbourRow) (map[string][]model.Neighbour, error) {
 		out := map[string][]model.Neighbour{}
 		for _, row := range rows {
 			ns := []model.Neighbour{}
@@ -170,50 +170,68 @@ type neighbourRow struct {
 // readNeighbours runs a neighbour query, which answers a row for each
 // entity found, and turns the rows' items into neighbours with build, in
 // the same read transaction.
-func (s *Store) readNeighbours(ctx context.Context, op string, q model.NeighbourQuery, kept keptCount, query string, p map[string]any,
+func (s *Store) readNeighbours(ctx context.Context, op string, q model.NeighbourQuery, kept keptCount, queryFor func(counts bool) string, p map[string]any,
 	build func(tx neo4j.ManagedTransaction, rows []neighbourRow) (map[string][]model.Neighbour, error)) (map[string]model.NeighbourPage, error) {
-	pages, state, err := readAt(ctx, s, op, func(tx neo4j.ManagedTransaction) (map[string]model.NeighbourPage, error) {
-		res, err := tx.Run(ctx, query, p)
-		if err != nil {
-			return nil, err
-		}
-		var rows []neighbourRow
-		for res.Next(ctx) {
-			rec := res.Record()
-			id, _, _ := neo4j.GetRecordValue[string](rec, "id")
-			total, _, _ := neo4j.GetRecordValue[int64](rec, "total")
-			raw, _, _ := neo4j.GetRecordValue[[]any](rec, "page")
-			row := neighbourRow{id: id, total: int(total), items: make([]map[string]any, 0, len(raw))}
-			for _, it := range raw {
-				m, _ := it.(map[string]any)
-				row.items = append(row.items, m)
+	pages, total, state, err := pageAt(kept.total, kept.state, func(total int) (map[string]model.NeighbourPage, string, error) {
+		kept := keptCount{key: kept.key, total: total}
+		query := queryFor(kept.counts(q))
+		return readAt(ctx, s, op, func(tx neo4j.ManagedTransaction) (map[string]model.NeighbourPage, error) {
+			res, err := tx.Run(ctx, query, p)
+			if err != nil {
+				return nil, err
 			}
-			rows = append(rows, row)
-		}
-		if err := res.Err(); err != nil {
-			return nil, err
-		}
-		ns, err := build(tx, rows)
-		if err != nil {
-			return nil, err
-		}
-		out := make(map[string]model.NeighbourPage, len(rows))
-		for _, row := range rows {
-			page := model.NeighbourPage{Total: row.total, Neighbours: ns[row.id]}
-			if kept.total >= 0 {
-				page.Total = kept.total
+			var rows []neighbourRow
+			for res.Next(ctx) {
+				rec := res.Record()
+				id, _, _ := neo4j.GetRecordValue[string](rec, "id")
+				total, _, _ := neo4j.GetRecordValue[int64](rec, "total")
+				raw, _, _ := neo4j.GetRecordValue[[]any](rec, "page")
+				row := neighbourRow{id: id, total: int(total), items: make([]map[string]any, 0, len(raw))}
+				for _, it := range raw {
+					m, _ := it.(map[string]any)
+					row.items = append(row.items, m)
+				}
+				rows = append(rows, row)
 			}
-			if q.WithoutTotal && len(row.items) > q.Limit {
-				page.More = true
-				if len(page.Neighbours) > q.Limit {
-					page.Neighbours = page.Neighbours[:q.Limit]
+			if err := res.Err(); err != nil {
+				return nil, err
+			}
+			ns, err := build(tx, rows)
+			if err != nil {
+				return nil, err
+			}
+			out := make(map[string]model.NeighbourPage, len(rows))
+			for _, row := range rows {
+				page := model.NeighbourPage{Total: row.total, Neighbours: ns[row.id]}
+				if kept.total >= 0 {
+					page.Total = kept.total
+				}
+				if q.WithoutTotal && len(row.items) > q.Limit {
+					page.More = true
+					if len(page.Neighbours) > q.Limit {
+						page.Neighbours = page.Neighbours[:q.Limit]
+					}
+				}
+				out[row.id] = page
+			}
+			if q.WithEvidence && len(out) == 1 {
+				for id, page := range out {
+					facts := make([]string, len(page.Neighbours))
+					for i, n := range page.Neighbours {
+						facts[i] = n.Relationship.ID
+					}
+					b, err := s.evidenceWithSources(ctx, tx, slices.Compact(slices.Sorted(slices.Values(facts))))
+					if err != nil {
+						return nil, err
+					}
+					page.Facts = &b
+					out[id] = page
 				}
 			}
-			out[row.id] = page
-		}
-		return out, nil
+			return out, nil
+		})
 	})
-	if err == nil && kept.key != "" && kept.total < 0 {
+	if err == nil && kept.key != "" && total < 0 {
 		for _, page := range pages {
 			s.totals.put(kept.key, state, page.Total)
 		}
@@ -223,11 +241,13 @@ func (s *Store) readNeighbours(ctx context.Context, op string, q model.Neighbour
 
 // keptCount is where the total of one entity's neighbour page is kept
 // (stateCache): key names it, empty when it is not kept (not asked for, or
-// pages of several entities); total is the value kept at the database's
-// current state, -1 when there is none and the statement must count.
+// pages of several entities); total is the value kept and state the state
+// it was counted at (keptTotal), total -1 when there is none and the
+// statement must count.
 type keptCount struct {
 	key   string
 	total int
+	state string // the state total was counted at
 }
 
 // counts reports whether the statement for q must count the matches.
@@ -235,12 +255,12 @@ func (k keptCount) counts(q model.NeighbourQuery) bool { return !q.WithoutTotal 
 
 // keptNeighbourTotal looks for the kept total (keptTotal) of a single
 // entity's counted neighbour page.
-func (s *Store) keptNeighbourTotal(ctx context.Context, q model.NeighbourQuery, ids []string, p map[string]any) keptCount {
+func (s *Store) keptNeighbourTotal(q model.NeighbourQuery, ids []string, p map[string]any) keptCount {
 	if q.WithoutTotal || len(ids) != 1 {
 		return keptCount{total: -1}
 	}
-	key, total := s.keptTotal(ctx, false, "neighbours|"+string(q.View)+"|"+fmt.Sprint(q.Direction), p)
-	return keptCount{key: key, total: total}
+	key, total, state := s.keptTotal(false, "neighbours|"+string(q.View)+"|"+fmt.Sprint(q.Direction), p)
+	return keptCount{key: key, total: total, state: state}
 }
 
 // neighbour is one item of a neighbour page: the relationship between this
@@ -440,34 +460,40 @@ func (s *Store) Entities(ctx context.Context, q model.EntityQuery) (model.Entity
 	}
 	pageQuery := filter + `RETURN n ` + order + ` SKIP $skip LIMIT $limit`
 	countQuery := filter + `RETURN count(n) AS total`
-	key, total := s.keptTotal(ctx, q.WithoutTotal, countQuery, p)
-	page, state, err := readAt(ctx, s, op, func(tx neo4j.ManagedTransaction) (model.EntityPage, error) {
-		page := model.EntityPage{Total: total}
-		var nodes []neo4j.Node
-		var err error
-		if q.WithoutTotal || total >= 0 {
-			nodes, err = pageNodes(ctx, tx, pageQuery, p)
-		} else {
-			page.Total, nodes, err = countAndPage(ctx, tx, countQuery, pageQuery, p)
-		}
-		for _, n := range nodes {
-			page.Entities = append(page.Entities, s.decodeEntity(n))
-		}
-		trimPage(&page, q)
-		return page, err
+	key, kept, keptState := s.keptTotal(q.WithoutTotal, countQuery, p)
+	page, total, state, err := pageAt(kept, keptState, func(total int) (model.EntityPage, string, error) {
+		return readAt(ctx, s, op, func(tx neo4j.ManagedTransaction) (model.EntityPage, error) {
+			page := model.EntityPage{Total: total}
+			var nodes []neo4j.Node
+			var err error
+			if q.WithoutTotal || total >= 0 {
+				nodes, err = pageNodes(ctx, tx, pageQuery, p)
+			} else {
+				page.Total, nodes, err = countAndPage(ctx, tx, countQuery, pageQuery, p)
+			}
+			if err != nil {
+				return page, err
+			}
+			for _, n := range nodes {
+				page.Entities = append(page.Entities, s.decodeEntity(n))
+			}
+			trimPage(&page, q)
+			return page, s.pageFacts(ctx, tx, q.WithEvidence, &page)
+		})
 	})
 	s.keepTotal(key, total, state, page.Total, err)
 	return page, err
 }
 
-// keptTotal returns the total of a list kept at the database's current
-// state (stateCache; a state read costs a trivial transaction, a count a
-// pass over every match), or -1 when none is kept or none is wanted. key
-// names the count (the statement and its filter parameters, not the page's
-// position).
-func (s *Store) keptTotal(ctx context.Context, withoutTotal bool, countQuery string, p map[string]any) (key string, total int) {
+// keptTotal returns the total of a list kept (stateCache) and the state it
+// was counted at, or -1 when none is kept or none is wanted. The caller
+// reads its page and uses the total only if the page was read at that same
+// state (usedKept), else counts again: no extra round trip to ask for the
+// state, and a total never from another state than its page. key names the
+// count (the statement and its filter parameters, not the page's position).
+func (s *Store) keptTotal(withoutTotal bool, countQuery string, p map[string]any) (key string, total int, state string) {
 	if withoutTotal {
-		return "", -1
+		return "", -1, ""
 	}
 	names := make([]string, 0, len(p))
 	for k := range p {
@@ -482,14 +508,38 @@ func (s *Store) keptTotal(ctx context.Context, withoutTotal bool, countQuery str
 		fmt.Fprintf(&b, "\x00%s=%#v", k, p[k])
 	}
 	key = b.String()
-	st, err := s.state(ctx)
-	if err != nil {
-		return key, -1
+	if n, st, ok := s.totals.peek(key); ok && st != "" {
+		return key, n, st
 	}
-	if n, ok := s.totals.get(key, st); ok {
-		return key, n
+	return key, -1, ""
+}
+
+// pageAt reads a page with a kept total (-1: count it in the same
+// transaction). A page read at another state than the kept total's is read
+// again, counting. It returns the total it kept (-1 when it counted) and
+// the state the page was read at.
+func pageAt[T any](kept int, keptState string, read func(total int) (T, string, error)) (page T, usedKept int, state string, err error) {
+	page, state, err = read(kept)
+	if err == nil && kept >= 0 && state != keptState {
+		kept = -1
+		page, state, err = read(kept)
 	}
-	return key, -1
+	return page, kept, state, err
+}
+
+// pageFacts reads, when asked, the evidence of a page's records and the
+// sources it cites, in the page's transaction.
+func (s *Store) pageFacts(ctx context.Context, tx neo4j.ManagedTransaction, want bool, page *model.EntityPage) error {
+	if !want {
+		return nil
+	}
+	var facts []string
+	for _, e := range page.Entities {
+		facts = append(facts, e.RecordIDs()...)
+	}
+	b, err := s.evidenceWithSources(ctx, tx, slices.Compact(slices.Sorted(slices.Values(facts))))
+	page.Facts = &b
+	return err
 }
 
 // keepTotal keeps a total counted (not kept) at state.

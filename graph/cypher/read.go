@@ -3,6 +3,7 @@ package cypher
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -19,6 +20,28 @@ RETURN n`
 MATCH (e:` + schema.EvidenceLabel + ` {factId: id})
 OPTIONAL MATCH (e)-[:` + string(schema.Cites) + `]->(s)
 RETURN e, s.publishedOn AS published ORDER BY e.statusRank DESC, e.id`
+	// Evidence with the cited source node, so evidence and sources take
+	// one statement; and the same after the entities it is of.
+	cypherEvidenceWithSources = `UNWIND $ids AS id
+MATCH (e:` + schema.EvidenceLabel + ` {factId: id})
+OPTIONAL MATCH (e)-[:` + string(schema.Cites) + `]->(s:` + schema.NodeLabel + `)
+RETURN e, s ORDER BY e.statusRank DESC, e.id`
+	evidenceOfRecords = `CALL (rids) {
+  UNWIND rids AS fid
+  MATCH (e:` + schema.EvidenceLabel + ` {factId: fid})
+  OPTIONAL MATCH (e)-[:` + string(schema.Cites) + `]->(s:` + schema.NodeLabel + `)
+  WITH e, s ORDER BY e.statusRank DESC, e.id
+  RETURN collect({e: e, s: s}) AS evidence
+}
+`
+	cypherEntitiesWithEvidence = `UNWIND $ids AS id
+MATCH (n:` + schema.NodeLabel + ` {id: id})
+WITH id, n, [n.id] AS rids
+` + evidenceOfRecords + `RETURN id, n, evidence`
+	cypherResolvedWithEvidence = `UNWIND $ids AS id
+` + resolvedOf + `MATCH (res)-[:` + string(schema.HasRecord) + `]->(n:` + schema.NodeLabel + `)
+WITH id, res, collect({n: n}) AS records, collect(n.id) AS rids
+` + evidenceOfRecords + `RETURN id, res.id AS rid, records, evidence`
 	cypherStateByISO = `MATCH (n:` + string(schema.State) + ` {isoCode: $code})
 RETURN n ORDER BY CASE n.dataset WHEN 'curated' THEN 0 ELSE 1 END, n.id LIMIT 1`
 	cypherResolutionByNumber = `MATCH (n:` + string(schema.Resolution) + ` {number: $number})
@@ -175,25 +198,63 @@ func evidenceByFact(ctx context.Context, tx neo4j.ManagedTransaction, factIDs []
 // otherwise take a transaction for each level. Unknown ids are absent.
 func (s *Store) EntitiesWithEvidence(ctx context.Context, ids []string, view model.View) (model.EntityBundle, error) {
 	return read(ctx, s, "cypher.Store.EntitiesWithEvidence", func(tx neo4j.ManagedTransaction) (model.EntityBundle, error) {
-		var ents map[string]*model.Entity
-		var err error
+		b := model.EntityBundle{Entities: map[string]*model.Entity{}, Evidence: map[string][]model.Evidence{}, Sources: map[string]*model.Entity{}}
+		if len(ids) == 0 {
+			return b, nil
+		}
+		// One statement: the entities (a resolved one with its records),
+		// and for each record its evidence with the cited source.
+		ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+		query := cypherEntitiesWithEvidence
 		if view == model.ViewResolved {
-			ents, err = s.resolvedByID(ctx, tx, ids)
-		} else {
-			ents, err = s.entitiesByID(ctx, tx, ids)
+			query = cypherResolvedWithEvidence
 		}
+		res, err := tx.Run(ctx, query, map[string]any{"ids": ids})
 		if err != nil {
-			return model.EntityBundle{}, err
+			return b, err
 		}
-		var facts []string
-		for _, id := range ids {
-			if e := ents[id]; e != nil {
-				facts = append(facts, e.RecordIDs()...)
+		byRID := map[string]*model.Entity{}
+		for res.Next(ctx) {
+			rec := res.Record()
+			id, _, _ := neo4j.GetRecordValue[string](rec, "id")
+			var e *model.Entity
+			if view == model.ViewResolved {
+				rid, _, _ := neo4j.GetRecordValue[string](rec, "rid")
+				if e = byRID[rid]; e != nil {
+					b.Entities[id] = e
+					continue
+				}
+				items, _, _ := neo4j.GetRecordValue[[]any](rec, "records")
+				e = s.decodeResolved(rid, items)
+				byRID[rid] = e
+			} else {
+				n, _, err := neo4j.GetRecordValue[neo4j.Node](rec, "n")
+				if err != nil {
+					return b, err
+				}
+				e = s.decodeEntity(n)
+			}
+			b.Entities[id] = e
+			for _, f := range e.RecordIDs() {
+				b.Evidence[f] = []model.Evidence{}
+			}
+			items, _, _ := neo4j.GetRecordValue[[]any](rec, "evidence")
+			for _, it := range items {
+				m, _ := it.(map[string]any)
+				en, ok := m["e"].(neo4j.Node)
+				if !ok {
+					continue
+				}
+				ev := decodeEvidence(en)
+				if src, ok := m["s"].(neo4j.Node); ok {
+					se := s.decodeEntity(src)
+					ev.SourcePublishedOn = se.Properties.First("publishedOn")
+					b.Sources[se.ID] = se
+				}
+				b.Evidence[ev.FactID] = append(b.Evidence[ev.FactID], ev)
 			}
 		}
-		b, err := s.evidenceWithSources(ctx, tx, facts)
-		b.Entities = ents
-		return b, err
+		return b, res.Err()
 	})
 }
 
@@ -210,25 +271,29 @@ func (s *Store) evidenceWithSources(ctx context.Context, tx neo4j.ManagedTransac
 	if len(factIDs) == 0 {
 		return b, nil
 	}
-	evs, err := evidenceByFact(ctx, tx, factIDs)
+	res, err := tx.Run(ctx, cypherEvidenceWithSources, map[string]any{"ids": factIDs})
 	if err != nil {
 		return b, err
 	}
-	seen := map[string]bool{}
-	var sources []string
-	for _, id := range factIDs {
-		b.Evidence[id] = append([]model.Evidence{}, evs[id]...)
-		for _, ev := range evs[id] {
-			if ev.SourceID != "" && !seen[ev.SourceID] {
-				seen[ev.SourceID] = true
-				sources = append(sources, ev.SourceID)
-			}
-		}
-	}
-	if len(sources) > 0 {
-		if b.Sources, err = s.entitiesByID(ctx, tx, sources); err != nil {
+	evs := make(map[string][]model.Evidence, len(factIDs))
+	for res.Next(ctx) {
+		n, _, err := neo4j.GetRecordValue[neo4j.Node](res.Record(), "e")
+		if err != nil {
 			return b, err
 		}
+		ev := decodeEvidence(n)
+		if src, isNil, _ := neo4j.GetRecordValue[neo4j.Node](res.Record(), "s"); !isNil {
+			e := s.decodeEntity(src)
+			ev.SourcePublishedOn = e.Properties.First("publishedOn")
+			b.Sources[e.ID] = e
+		}
+		evs[ev.FactID] = append(evs[ev.FactID], ev)
+	}
+	if err := res.Err(); err != nil {
+		return b, err
+	}
+	for _, id := range factIDs {
+		b.Evidence[id] = append([]model.Evidence{}, evs[id]...)
 	}
 	return b, nil
 }

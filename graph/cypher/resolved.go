@@ -277,12 +277,12 @@ func withoutSameAs(ts []schema.RelType) []string {
 func (s *Store) neighboursResolved(ctx context.Context, q model.NeighbourQuery, p map[string]any, ids []string) (map[string]model.NeighbourPage, error) {
 	const op = "cypher.Store.Neighbours"
 	p["types"] = withoutSameAs(q.Types)
-	kept := s.keptNeighbourTotal(ctx, q, ids, p)
-	query, ok := resolvedNeighbourQuery(q, p, kept.counts(q))
-	if !ok {
+	kept := s.keptNeighbourTotal(q, ids, p)
+	if _, ok := resolvedNeighbourQuery(q, p, kept.counts(q)); !ok {
 		return nil, &model.Error{Code: model.BadUserInput, Message: "direction is not OUTGOING, INCOMING or BOTH", Op: op}
 	}
-	return s.readNeighbours(ctx, op, q, kept, query, p, func(tx neo4j.ManagedTransaction, rows []neighbourRow) (map[string][]model.Neighbour, error) {
+	queryFor := func(counts bool) string { query, _ := resolvedNeighbourQuery(q, p, counts); return query }
+	return s.readNeighbours(ctx, op, q, kept, queryFor, p, func(tx neo4j.ManagedTransaction, rows []neighbourRow) (map[string][]model.Neighbour, error) {
 		var ids []string
 		for _, row := range rows {
 			for _, m := range row.items {
@@ -332,39 +332,41 @@ func (s *Store) entitiesResolved(ctx context.Context, q model.EntityQuery, filte
 	order := resolvedEntityOrders[q.Sort]
 	pageQuery := filter + resolvedEntityTail + `RETURN r.id AS id ` + order + ` SKIP $skip LIMIT $limit`
 	countQuery := filter + resolvedEntityTail + `RETURN count(r) AS total`
-	key, kept := s.keptTotal(ctx, q.WithoutTotal, countQuery, p)
-	page, state, err := readAt(ctx, s, "cypher.Store.Entities", func(tx neo4j.ManagedTransaction) (model.EntityPage, error) {
-		page := model.EntityPage{Total: kept}
-		if !q.WithoutTotal && kept < 0 {
-			total, err := single[int64](ctx, tx, countQuery, p, "total")
+	key, kept, keptState := s.keptTotal(q.WithoutTotal, countQuery, p)
+	page, kept, state, err := pageAt(kept, keptState, func(kept int) (model.EntityPage, string, error) {
+		return readAt(ctx, s, "cypher.Store.Entities", func(tx neo4j.ManagedTransaction) (model.EntityPage, error) {
+			page := model.EntityPage{Total: kept}
+			if !q.WithoutTotal && kept < 0 {
+				total, err := single[int64](ctx, tx, countQuery, p, "total")
+				if err != nil {
+					return page, err
+				}
+				page.Total = int(total)
+			}
+			res, err := tx.Run(ctx, pageQuery, p)
 			if err != nil {
 				return page, err
 			}
-			page.Total = int(total)
-		}
-		res, err := tx.Run(ctx, pageQuery, p)
-		if err != nil {
-			return page, err
-		}
-		var ids []string
-		for res.Next(ctx) {
-			id, _, _ := neo4j.GetRecordValue[string](res.Record(), "id")
-			ids = append(ids, id)
-		}
-		if err := res.Err(); err != nil {
-			return page, err
-		}
-		ents, err := s.resolvedByID(ctx, tx, ids)
-		if err != nil {
-			return page, err
-		}
-		for _, id := range ids {
-			if e, ok := ents[id]; ok {
-				page.Entities = append(page.Entities, e)
+			var ids []string
+			for res.Next(ctx) {
+				id, _, _ := neo4j.GetRecordValue[string](res.Record(), "id")
+				ids = append(ids, id)
 			}
-		}
-		trimPage(&page, q)
-		return page, nil
+			if err := res.Err(); err != nil {
+				return page, err
+			}
+			ents, err := s.resolvedByID(ctx, tx, ids)
+			if err != nil {
+				return page, err
+			}
+			for _, id := range ids {
+				if e, ok := ents[id]; ok {
+					page.Entities = append(page.Entities, e)
+				}
+			}
+			trimPage(&page, q)
+			return page, s.pageFacts(ctx, tx, q.WithEvidence, &page)
+		})
 	})
 	s.keepTotal(key, kept, state, page.Total, err)
 	return page, err
@@ -415,49 +417,41 @@ WITH r, min(CASE WHEN exact AND party THEN 0 WHEN exact THEN 1 WHEN words AND pa
 MATCH (p:` + schema.NodeLabel + ` {id: r.id})
 RETURN r.id AS id, tier ORDER BY tier, score DESC, p.sortName, r.id LIMIT 50`
 
-// resolveNameResolved resolves a path end's name to a resolved entity: by
+// nameResolved resolves a path end's name to a resolved entity: by
 // tiers (an exact normalised name of a person, organisation or state; an
 // exact name of another kind; a person, organisation or state having every
 // word of the name; any hit), the first tier with exactly one resolved
 // entity wins; a tier with several is refused with them as candidates.
 // Sources are never candidates (name them by id).
-func (s *Store) resolveNameResolved(ctx context.Context, ref string) (*model.Entity, error) {
+func (s *Store) nameResolved(ctx context.Context, tx neo4j.ManagedTransaction, ref, lq string, terms []string) (e *model.Entity, notFound, err error) {
 	const op = "cypher.Store.ResolveEntity"
-	e, lq, terms, err := byIDOrName(ctx, op, ref, s.ResolvedByID)
-	if e != nil || err != nil {
-		return e, err
-	}
 	type hit struct {
 		id   string
 		tier resolvedMatch
 	}
-	var ents map[string]*model.Entity
-	hits, err := read(ctx, s, op, func(tx neo4j.ManagedTransaction) ([]hit, error) {
-		res, err := tx.Run(ctx, cypherResolveNameResolved, map[string]any{
-			"q": lq, "norm": strings.Join(terms, " "), "terms": terms, "kinds": nameKinds, "party": partyKinds,
-		})
-		if err != nil {
-			return nil, err
-		}
-		var out []hit
-		var ids []string
-		for res.Next(ctx) {
-			id, _, _ := neo4j.GetRecordValue[string](res.Record(), "id")
-			t, _, _ := neo4j.GetRecordValue[int64](res.Record(), "tier")
-			out = append(out, hit{id, resolvedMatch(t)})
-			ids = append(ids, id)
-		}
-		if err := res.Err(); err != nil {
-			return nil, err
-		}
-		ents, err = s.resolvedByID(ctx, tx, ids)
-		return out, err
+	res, err := tx.Run(ctx, cypherResolveNameResolved, map[string]any{
+		"q": lq, "norm": strings.Join(terms, " "), "terms": terms, "kinds": nameKinds, "party": partyKinds,
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	var hits []hit
+	var ids []string
+	for res.Next(ctx) {
+		id, _, _ := neo4j.GetRecordValue[string](res.Record(), "id")
+		t, _, _ := neo4j.GetRecordValue[int64](res.Record(), "tier")
+		hits = append(hits, hit{id, resolvedMatch(t)})
+		ids = append(ids, id)
+	}
+	if err := res.Err(); err != nil {
+		return nil, nil, err
 	}
 	if len(hits) == 0 {
-		return nil, &model.Error{Code: model.NotFound, Message: fmt.Sprintf("no entity is named %q", ref), Op: op}
+		return nil, &model.Error{Code: model.NotFound, Message: fmt.Sprintf("no entity is named %q", ref), Op: op}, nil
+	}
+	ents, err := s.resolvedByID(ctx, tx, ids)
+	if err != nil {
+		return nil, nil, err
 	}
 	var cands []*model.Entity
 	for tier := matchExactParty; tier <= matchAny; tier++ {
@@ -468,11 +462,11 @@ func (s *Store) resolveNameResolved(ctx context.Context, ref string) (*model.Ent
 			}
 		}
 		if len(cands) == 1 {
-			return cands[0], nil
+			return cands[0], nil, nil
 		}
 		if len(cands) > 1 {
 			break
 		}
 	}
-	return nil, ambiguous(op, ref, cands)
+	return nil, ambiguous(op, ref, cands), nil
 }

@@ -35,6 +35,17 @@ func (c *stateCache[T]) get(key, state string) (T, bool) {
 	return e.v, true
 }
 
+// peek returns the value kept for key and the state it was computed at,
+// whatever the database's state now: the caller reads at some state and
+// uses v only if that state is the same (one round trip fewer than asking
+// for the state first).
+func (c *stateCache[T]) peek(key string) (v T, state string, ok bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[key]
+	return e.v, e.state, ok
+}
+
 // put keeps v for key at state; an empty state (no bookmark) keeps nothing.
 func (c *stateCache[T]) put(key, state string, v T) {
 	if state == "" {

@@ -105,6 +105,9 @@ type Store struct {
 	// database is unchanged.
 	counts *stateCache[*model.Counts]
 	totals *stateCache[int]
+	// measures keeps what potentialViolations reads of the measures and
+	// their resolutions' rolls, which no date range changes.
+	measures *stateCache[measureSet]
 }
 
 // Open creates a Store; it does not contact Neo4j (see Verify).
@@ -137,7 +140,8 @@ func Open(cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Store{driver: drv, cfg: cfg, model: m, counts: newStateCache[*model.Counts](256), totals: newStateCache[int](1024)}, nil
+	return &Store{driver: drv, cfg: cfg, model: m, counts: newStateCache[*model.Counts](256), totals: newStateCache[int](1024),
+		measures: newStateCache[measureSet](1)}, nil
 }
 
 // Close closes the driver and its connections.

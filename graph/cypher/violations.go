@@ -3,6 +3,7 @@ package cypher
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -112,31 +113,100 @@ func (s *Store) ViolationFacts(ctx context.Context, q model.ViolationQuery) (*mo
 		return nil, &model.Error{Code: model.BadUserInput, Message: err.Error(), Op: op}
 	}
 	limit := q.TransferLimit()
-	return read(ctx, s, op, func(tx neo4j.ManagedTransaction) (*model.ViolationFacts, error) {
-		f := &model.ViolationFacts{Parties: map[string]*model.PartyFacts{}, Votes: map[string][]*model.Relationship{}, Rolls: map[string]int{}}
-		ts, err := s.transferFacts(ctx, tx, cypherViolationTransfers, map[string]any{
-			"from": from, "to": to, "limit": int64(limit + 1), "links": int64(model.MaxTransferLinks),
-		})
-		if err != nil {
-			return nil, err
-		}
-		if len(ts) > limit {
-			ts, f.Truncated = ts[:limit], true
-		}
-		f.Transfers = ts
-		if q.From == "" && q.To == "" {
-			f.Undated, err = s.transferFacts(ctx, tx, cypherUndatedTransfers, map[string]any{
-				"limit": int64(model.MaxNotAssessed), "links": int64(model.MaxTransferLinks),
+	kept, keptState, ok := s.measures.peek("")
+	if !ok {
+		keptState = ""
+	}
+	f, usedState, state, err := measuresAt(keptState, func(useKept bool) (*model.ViolationFacts, string, error) {
+		return readAt(ctx, s, op, func(tx neo4j.ManagedTransaction) (*model.ViolationFacts, error) {
+			f := &model.ViolationFacts{Parties: map[string]*model.PartyFacts{}, Votes: map[string][]*model.Relationship{}, Rolls: map[string]int{}}
+			ts, err := s.transferFacts(ctx, tx, cypherViolationTransfers, map[string]any{
+				"from": from, "to": to, "limit": int64(limit + 1), "links": int64(model.MaxTransferLinks),
 			})
 			if err != nil {
 				return nil, err
 			}
-		}
-		if err := s.measureFacts(ctx, tx, f); err != nil {
-			return nil, err
-		}
-		return f, s.partyFacts(ctx, tx, f)
+			if len(ts) > limit {
+				ts, f.Truncated = ts[:limit], true
+			}
+			f.Transfers = ts
+			if q.From == "" && q.To == "" {
+				f.Undated, err = s.transferFacts(ctx, tx, cypherUndatedTransfers, map[string]any{
+					"limit": int64(model.MaxNotAssessed), "links": int64(model.MaxTransferLinks),
+				})
+				if err != nil {
+					return nil, err
+				}
+			}
+			ms := kept
+			if !useKept {
+				if ms, err = s.measureSet(ctx, tx); err != nil {
+					return nil, err
+				}
+			}
+			f.Measures, f.MeasuresTruncated = ms.measures, ms.truncated
+			maps.Copy(f.Rolls, ms.rolls)
+			return f, s.partyFacts(ctx, tx, f)
+		})
 	})
+	if err == nil && usedState == "" {
+		s.measures.put("", state, measureSet{measures: f.Measures, truncated: f.MeasuresTruncated, rolls: maps.Clone(f.Rolls)})
+	}
+	return f, err
+}
+
+// measureSet is what the rules read of the measures whatever the date
+// range: the measures with their links, and how many votes each imposing
+// resolution's roll records. It is kept per database state (stateCache)
+// and shared by requests, which only read it.
+type measureSet struct {
+	measures  []model.MeasureFacts
+	truncated bool
+	rolls     map[string]int
+}
+
+// measuresAt reads with the kept measures when there are some (keptState
+// not empty) and uses them only if the read ended at the state they were
+// read at; otherwise it reads again with the measures. usedState is the
+// kept state used, "" when the measures were read.
+func measuresAt(keptState string, read func(useKept bool) (*model.ViolationFacts, string, error)) (f *model.ViolationFacts, usedState, state string, err error) {
+	if keptState != "" {
+		f, state, err = read(true)
+		if err != nil || state == keptState {
+			return f, keptState, state, err
+		}
+	}
+	f, state, err = read(false)
+	return f, "", state, err
+}
+
+// measureSet reads the measures and their resolutions' rolls.
+func (s *Store) measureSet(ctx context.Context, tx neo4j.ManagedTransaction) (measureSet, error) {
+	f := &model.ViolationFacts{}
+	if err := s.measureFacts(ctx, tx, f); err != nil {
+		return measureSet{}, err
+	}
+	ms := measureSet{measures: f.Measures, truncated: f.MeasuresTruncated, rolls: map[string]int{}}
+	var resolutions idSet
+	for _, m := range f.Measures {
+		for _, l := range m.ImposedBy {
+			resolutions.add(l.Other.ID)
+		}
+	}
+	if len(resolutions.ids) == 0 {
+		return ms, nil
+	}
+	res, err := tx.Run(ctx, cypherRolls, map[string]any{"resolutions": resolutions.ids})
+	if err != nil {
+		return ms, err
+	}
+	for res.Next(ctx) {
+		rec := res.Record()
+		id, _, _ := neo4j.GetRecordValue[string](rec, "id")
+		n, _, _ := neo4j.GetRecordValue[int64](rec, "votes")
+		ms.rolls[id] = int(n)
+	}
+	return ms, res.Err()
 }
 
 // violationRange turns the query's dates into index bounds; an open end is
@@ -327,19 +397,6 @@ func (s *Store) partyFacts(ctx context.Context, tx neo4j.ManagedTransaction, f *
 		if v := s.decodeRel(r, from, to); v.Retracted == nil {
 			f.Votes[from] = append(f.Votes[from], v)
 		}
-	}
-	if err := res.Err(); err != nil {
-		return err
-	}
-	res, err = tx.Run(ctx, cypherRolls, map[string]any{"resolutions": resolutions.ids})
-	if err != nil {
-		return err
-	}
-	for res.Next(ctx) {
-		rec := res.Record()
-		id, _, _ := neo4j.GetRecordValue[string](rec, "id")
-		n, _, _ := neo4j.GetRecordValue[int64](rec, "votes")
-		f.Rolls[id] = int(n)
 	}
 	return res.Err()
 }

@@ -3,6 +3,7 @@ package cypher_test
 import (
 	"context"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -593,4 +594,53 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
+}
+
+// TestViolationMeasuresKeptPerState: the measures (and their resolutions'
+// rolls), which no date range changes, are read once per database state
+// and follow every committed write, one from another process too.
+func TestViolationMeasuresKeptPerState(t *testing.T) {
+	ctx := env.Reset(t)
+	writeCurated(t, ctx, env.Store)
+	q := model.ViolationQuery{From: "2024-01-01", To: "2024-12-31"}
+	facts := func() *model.ViolationFacts {
+		t.Helper()
+		f, err := env.Store.ViolationFacts(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	ids := func(f *model.ViolationFacts) []string {
+		var out []string
+		for _, m := range f.Measures {
+			out = append(out, m.Measure.ID)
+		}
+		return out
+	}
+	first, again := facts(), facts()
+	if len(first.Measures) < 10 || !reflect.DeepEqual(ids(first), ids(again)) || !reflect.DeepEqual(first.Rolls, again.Rolls) {
+		t.Fatalf("measures read %v then kept %v; rolls %v then %v", ids(first), ids(again), first.Rolls, again.Rolls)
+	}
+	// Another process adds a measure with goods to resolution 2397.
+	other, err := cypher.Open(env.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close(ctx)
+	prov := model.Provenance{Status: schema.Confirmed, Dataset: "test"}
+	b := model.Batch{Entities: []model.Entity{{ID: "measure:test-new", Kind: schema.Measure, Name: "A test measure",
+		Properties: model.Properties{"measureKind": {"other"}, "hsCodes": {"8703"}}, Provenance: prov}},
+		Relationships: []model.Relationship{{ID: "IMPOSES|resolution:unsc-2397|measure:test-new", Type: schema.Imposes, FromID: "resolution:unsc-2397",
+			ToID: "measure:test-new", Properties: model.Properties{}, Provenance: prov}}}
+	if _, err := other.Write(ctx, b); err != nil {
+		t.Fatal(err)
+	}
+	after := facts()
+	if got := ids(after); len(got) != len(first.Measures)+1 || !slices.Contains(got, "measure:test-new") {
+		t.Errorf("after another process added a measure: %v", got)
+	}
+	if _, ok := after.Rolls["resolution:unsc-2397"]; !ok {
+		t.Errorf("rolls after the write: %v", after.Rolls)
+	}
 }

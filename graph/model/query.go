@@ -53,6 +53,9 @@ type EntityQuery struct {
 	// totalCount): the page's Total is -1 and More says whether another
 	// page follows.
 	WithoutTotal bool
+	// WithEvidence reads the evidence of the page's records and the
+	// sources it cites in the same transaction (EntityPage.Facts).
+	WithEvidence bool
 	Page
 }
 
@@ -62,6 +65,9 @@ type EntityPage struct {
 	Total    int
 	// More is set on a page asked WithoutTotal when another page follows.
 	More bool
+	// Facts are the page's evidence and sources when asked WithEvidence
+	// (and the store reads them with the page); nil otherwise.
+	Facts *EntityBundle
 }
 
 // SearchQuery is a full-text search over names and aliases.
@@ -104,6 +110,9 @@ type NeighbourQuery struct {
 	// totalCount): the page's Total is -1 and More says whether another
 	// page follows.
 	WithoutTotal bool
+	// WithEvidence reads the evidence of the page's relationships and the
+	// sources it cites in the same transaction (NeighbourPage.Facts).
+	WithEvidence bool
 	Page
 }
 
@@ -122,6 +131,9 @@ type NeighbourPage struct {
 	Total      int
 	// More is set on a page asked WithoutTotal when another page follows.
 	More bool
+	// Facts are the relationships' evidence and sources when asked
+	// WithEvidence (and the store reads them with the page); nil otherwise.
+	Facts *EntityBundle
 }
 
 // TimelineQuery selects dated entities in a date range.
@@ -280,6 +292,9 @@ type PathQuery struct {
 	HeldFrom, HeldUntil string
 	// MaxDegree is the hub guard.
 	MaxDegree int
+	// WithEvidence reads the evidence of the paths' hops and the sources it
+	// cites in the search's transaction (PathSearch.Facts).
+	WithEvidence bool
 }
 
 // Path is a chain of hops from the query's From to its To.
@@ -316,6 +331,9 @@ type PathSearch struct {
 	Paths          []Path
 	Cut            PathCut
 	ShortestBeyond int
+	// Facts are the hops' evidence and sources when asked WithEvidence
+	// (and the store reads them with the paths); nil otherwise.
+	Facts *EntityBundle
 }
 
 // PathResult is the GraphQL answer to a path query.
