@@ -62,6 +62,15 @@ type Config struct {
 	DryRun bool
 	// Verbose passes the local Neo4j's output to stderr.
 	Verbose bool
+	// Bulk writes a new store in Neo4jDir through Neo4j's offline importer
+	// (CSV files in CSVDir, removed afterwards unless KeepCSV or CSVDir is
+	// set) instead of transactions.
+	Bulk            bool
+	CSVDir          string
+	KeepCSV         bool
+	ImportHeapMB    int
+	ImportThreads   int
+	ImportOffHeapMB int
 }
 
 // parseFlags reads the environment, then flags, into a validated Config.
@@ -92,6 +101,12 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (Co
 	fs.BoolVar(&c.Purge, "purge", false, "delete every entity, relationship and evidence record first")
 	fs.BoolVar(&c.DryRun, "dry-run", false, "build the graph in memory and print its summary, without Neo4j")
 	fs.BoolVar(&c.Verbose, "v", false, "show the local Neo4j's output")
+	fs.BoolVar(&c.Bulk, "bulk", false, "write a new store in -neo4j-dir through Neo4j's offline importer instead of transactions")
+	fs.StringVar(&c.CSVDir, "csv", "", "directory for the importer's files with -bulk (default: beside -neo4j-dir, removed afterwards)")
+	fs.BoolVar(&c.KeepCSV, "keep-csv", false, "keep the importer's files after -bulk")
+	fs.IntVar(&c.ImportHeapMB, "import-heap-mb", 2048, "JVM heap of Neo4j's importer in MiB (-bulk)")
+	fs.IntVar(&c.ImportThreads, "import-threads", 0, "worker threads of Neo4j's importer; 0 = one per processor (-bulk)")
+	fs.IntVar(&c.ImportOffHeapMB, "import-off-heap-mb", 0, "cap on the importer's off-heap caches in MiB; 0 = its default, 90% of free memory (-bulk)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, "usage: graphgen [flags]\n\nflags (environment variables in brackets; flags win):\n")
 		fs.PrintDefaults()
@@ -117,9 +132,18 @@ func (c *Config) validate() error {
 		if c.Serve {
 			errs = append(errs, errors.New("-serve keeps the local Neo4j running; it has no use with NEO4J_URI"))
 		}
+		if c.Bulk {
+			errs = append(errs, errors.New("-bulk writes a new local store in -neo4j-dir; it has no use with NEO4J_URI"))
+		}
 	}
 	if c.Neo4jPort < 0 || c.Neo4jPort > 65535 {
 		errs = append(errs, fmt.Errorf("neo4j-port %d is not a port", c.Neo4jPort))
+	}
+	if c.Bulk && c.Purge {
+		errs = append(errs, errors.New("-bulk writes a new store; -purge has nothing to empty"))
+	}
+	if c.ImportHeapMB < 256 || c.ImportThreads < 0 || c.ImportOffHeapMB < 0 {
+		errs = append(errs, errors.New("import-heap-mb must be at least 256, import-threads and import-off-heap-mb not negative"))
 	}
 	if c.Neo4jHeapMB < 256 || c.Neo4jPageCacheMB < 64 {
 		errs = append(errs, errors.New("neo4j-heap-mb must be at least 256 and neo4j-pagecache-mb at least 64"))

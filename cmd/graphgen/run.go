@@ -26,6 +26,9 @@ func run(ctx context.Context, cfg Config, stdout, stderr io.Writer) (err error) 
 		printSummary(stdout, g.Stats(), cfg.Synth, false)
 		return nil
 	}
+	if cfg.Bulk {
+		return runBulk(ctx, cfg, g, stdout, stderr, nil)
+	}
 	if cfg.Neo4j.URI == "" {
 		inst, err := startLocal(ctx, cfg, stderr)
 		if err != nil {

@@ -9,7 +9,11 @@
 // (SANCTIONGRAPH_PERF_ROUNDS or -perf.rounds sets the rounds, default 30;
 // -short loads only the curated dataset and the UN list and runs 3 rounds;
 // SANCTIONGRAPH_PERF_SYNTH=N runs on the synthetic graph of N entities of
-// loaders/synth instead, without the violations workload;
+// loaders/synth instead, without the violations workload (ten
+// relationships per entity and two hubs, unless SANCTIONGRAPH_PERF_SYNTH_RELS,
+// _HUBS and _HUB_DEGREE name the shape of a graph graphgen wrote into
+// NEO4J_URI, which is then only read; SANCTIONGRAPH_PERF_SYNTH_VIOLATIONS=1
+// keeps the violations workload);
 // SANCTIONGRAPH_PERF_STATEMENTS=1 logs each statement the API ran with its
 // db hits).
 // Each workload's answers are checked to agree before anything is timed.
@@ -245,6 +249,21 @@ func (bn *bench) loadSynth(ctx context.Context, n string) error {
 		return fmt.Errorf("SANCTIONGRAPH_PERF_SYNTH=%q: not a number of entities", n)
 	}
 	cfg := synth.Config{Nodes: nodes, Relationships: 10 * nodes, Hubs: 2, HubDegree: min(12_000, max(100, nodes*3/10)), Seed: 1, EvidenceRatio: synth.DefaultEvidenceRatio}
+	// A graph generated elsewhere (graphgen -bulk) is named by its shape;
+	// the harness then only reads it, and refuses to empty another graph.
+	shaped := false
+	for _, o := range []struct {
+		env string
+		v   *int
+	}{{"SANCTIONGRAPH_PERF_SYNTH_RELS", &cfg.Relationships}, {"SANCTIONGRAPH_PERF_SYNTH_HUBS", &cfg.Hubs}, {"SANCTIONGRAPH_PERF_SYNTH_HUB_DEGREE", &cfg.HubDegree}} {
+		if s := os.Getenv(o.env); s != "" {
+			v, err := strconv.Atoi(s)
+			if err != nil {
+				return fmt.Errorf("%s=%q: not a number", o.env, s)
+			}
+			*o.v, shaped = v, true
+		}
+	}
 	g, err := synth.Build(cfg)
 	if err != nil {
 		return err
@@ -254,6 +273,9 @@ func (bn *bench) loadSynth(ctx context.Context, n string) error {
 		return err
 	}
 	st := g.Stats()
+	if !loaded && shaped {
+		return fmt.Errorf("the database does not hold the synthetic graph %+v (generate it with graphgen first); not emptying it", cfg)
+	}
 	if !loaded {
 		if err := env.Store.Purge(ctx); err != nil {
 			return err
