@@ -35,16 +35,16 @@ func sharedSpecs(t *testing.T) []importer.Spec {
 // TestBulkImportEqualsLoad loads the curated dataset and every shared file
 // through Neo4j's importer and through transactional loads, and finds the
 // same graph: every node and relationship with the same properties, and the
-// same fingerprint. The bulk import holds all but the newest UN list, which
+// same fingerprint. A second import holds all but the newest UN list, which
 // then loads incrementally onto the imported graph, as a later edition
-// would.
+// would, with the same result.
 func TestBulkImportEqualsLoad(t *testing.T) {
 	specs := sharedSpecs(t)
-	last := specs[len(specs)-1]
-	if last.Format != importer.UN {
-		t.Fatalf("SharedData should end with the newest UN list, ends with %s", last)
+	if newest := specs[len(specs)-1]; newest.Format != importer.UN {
+		t.Fatalf("SharedData should end with the newest UN list, ends with %s", newest)
 	}
 	ctx := env.Reset(t)
+	var last *cypher.Store
 
 	// Transactional, as `sanctiongraph load` run once per file.
 	start := time.Now()
@@ -61,75 +61,43 @@ func TestBulkImportEqualsLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// Bulk: the loaders into the importer's files, Neo4j's importer into a
-	// new store, then schema, editions and links.
-	dir := t.TempDir()
-	m, err := schema.LoadModel()
-	if err != nil {
-		t.Fatal(err)
+	// Every file through the importer; then all but the newest UN list,
+	// which loads incrementally onto the imported graph with `load`.
+	for _, c := range []struct {
+		name string
+		bulk []importer.Spec
+		then []importer.Spec
+	}{
+		{"every file imported", specs, nil},
+		{"imported, then the newest UN list loaded", specs[:len(specs)-1], specs[len(specs)-1:]},
+	} {
+		st := bulkStore(t, ctx, c.bulk)
+		if c.then != nil {
+			if _, _, err := importer.LoadAll(ctx, st, c.then); err != nil {
+				t.Fatalf("%s: %v", c.name, err)
+			}
+		}
+		got, err := st.Fingerprint(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := want.Diff(got); len(d) > 0 {
+			t.Errorf("%s: fingerprints differ (load, then import):\n%s", c.name, strings.Join(d, "\n"))
+		}
+		gotContents, err := st.Contents(ctx, volatile...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := wantContents.Diff(gotContents, 20); len(d) > 0 {
+			t.Errorf("%s: contents differ (load, then import):\n%s", c.name, strings.Join(d, "\n"))
+		}
+		last = st
 	}
-	start = time.Now()
-	files, _, err := importer.Capture(ctx, m, specs[:len(specs)-1], filepath.Join(dir, "csv"))
-	if err != nil {
-		t.Fatalf("capture: %v", err)
-	}
-	captureTook := time.Since(start)
-	start = time.Now()
-	store := filepath.Join(dir, "store")
-	stats, err := neo4jlocal.Import(ctx, neo4jlocal.Config{Dir: store, HeapMB: 1024}, neo4jlocal.ImportConfig{
-		Nodes: files.Nodes, Relationships: files.Relationships,
-		ArrayDelimiter: cypher.ArrayDelimiter, MultilineFields: true,
-	})
-	if err != nil {
-		t.Fatalf("neo4j importer: %v", err)
-	}
-	importTook := time.Since(start)
-	if stats.Nodes != int64(files.NodeRows) || stats.Relationships != int64(files.RelationshipRows) {
-		t.Errorf("importer read %d nodes and %d relationships, the files hold %d and %d", stats.Nodes, stats.Relationships, files.NodeRows, files.RelationshipRows)
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), sharedtest.Timeout(3*time.Minute))
-	defer cancel()
-	inst, err := neo4jlocal.Start(sctx, neo4jlocal.Config{Dir: store, HeapMB: 1024, PageCacheMB: 128})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = inst.Stop(context.Background()) })
-	cfg := env.Config
-	cfg.URI, cfg.User, cfg.Password, cfg.Database = inst.RoutingURI(), "", "", ""
-	st, err := cypher.Open(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close(context.Background()) })
-	start = time.Now()
-	if _, err := importer.Finish(ctx, st, files.Editions); err != nil {
-		t.Fatalf("finish: %v", err)
-	}
-	finishTook := time.Since(start)
-	if _, _, err := importer.LoadAll(ctx, st, specs[len(specs)-1:]); err != nil {
-		t.Fatalf("loading the newest UN list onto the imported graph: %v", err)
-	}
-	t.Logf("transactional: %s for everything; bulk: capture %s (%d nodes, %d relationships in files), importer %s, finish %s",
-		loadTook.Round(time.Millisecond), captureTook.Round(time.Millisecond), files.NodeRows, files.RelationshipRows,
-		importTook.Round(time.Millisecond), finishTook.Round(time.Millisecond))
-
-	got, err := st.Fingerprint(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d := want.Diff(got); len(d) > 0 {
-		t.Errorf("fingerprints differ (load, then import):\n%s", strings.Join(d, "\n"))
-	}
-	gotContents, err := st.Contents(ctx, volatile...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d := wantContents.Diff(gotContents, 20); len(d) > 0 {
-		t.Errorf("contents differ (load, then import):\n%s", strings.Join(d, "\n"))
-	}
+	t.Logf("transactional: %s for everything", loadTook.Round(time.Millisecond))
 	if len(wantContents) < 100_000 {
 		t.Errorf("only %d nodes and relationships: the shared lists did not load", len(wantContents))
 	}
+	st, got := last, want
 
 	// Loading a file again onto the imported graph changes nothing.
 	if _, _, err := importer.LoadAll(ctx, st, specs[1:2]); err == nil {
@@ -169,4 +137,54 @@ func TestCaptureKeepsTheGuards(t *testing.T) {
 	if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("a refused capture wrote %s", dir)
 	}
+}
+
+// bulkStore imports specs through the loaders' capture, Neo4j's importer
+// into a new store and Finish, and returns the store serving it.
+func bulkStore(t *testing.T, ctx context.Context, specs []importer.Spec) *cypher.Store {
+	t.Helper()
+	dir := t.TempDir()
+	m, err := schema.LoadModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	files, _, err := importer.Capture(ctx, m, specs, filepath.Join(dir, "csv"))
+	if err != nil {
+		t.Fatalf("capture: %v", err)
+	}
+	captureTook, start := time.Since(start), time.Now()
+	store := filepath.Join(dir, "store")
+	stats, err := neo4jlocal.Import(ctx, neo4jlocal.Config{Dir: store, HeapMB: 1024}, neo4jlocal.ImportConfig{
+		Nodes: files.Nodes, Relationships: files.Relationships,
+		ArrayDelimiter: cypher.ArrayDelimiter, MultilineFields: true,
+	})
+	if err != nil {
+		t.Fatalf("neo4j importer: %v", err)
+	}
+	importTook := time.Since(start)
+	if stats.Nodes != int64(files.NodeRows) || stats.Relationships != int64(files.RelationshipRows) {
+		t.Errorf("importer read %d nodes and %d relationships, the files hold %d and %d", stats.Nodes, stats.Relationships, files.NodeRows, files.RelationshipRows)
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), sharedtest.Timeout(3*time.Minute))
+	defer cancel()
+	inst, err := neo4jlocal.Start(sctx, neo4jlocal.Config{Dir: store, HeapMB: 1024, PageCacheMB: 128})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = inst.Stop(context.Background()) })
+	cfg := env.Config
+	cfg.URI, cfg.User, cfg.Password, cfg.Database = inst.RoutingURI(), "", "", ""
+	st, err := cypher.Open(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = st.Close(context.Background()) })
+	start = time.Now()
+	if _, err := importer.Finish(ctx, st, files.Editions); err != nil {
+		t.Fatalf("finish: %v", err)
+	}
+	t.Logf("bulk of %d files: capture %s (%d nodes, %d relationships in files), importer %s, finish %s", len(specs),
+		captureTook.Round(time.Millisecond), files.NodeRows, files.RelationshipRows, importTook.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
+	return st
 }
