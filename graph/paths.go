@@ -60,9 +60,9 @@ func pathQuery(maxHops *int, mode *model.PathSearchMode, k *int, via []string, t
 	return q, nil
 }
 
-// resolveEnds resolves a path query's ends and waypoints at once — in one
-// read transaction when the store can (EndResolver), else concurrently —
-// from, to, then the via entries in order. The error is the first in that
+// resolveEnds resolves a path query's ends and waypoints concurrently, for
+// a store that cannot resolve them in its search (RefPathFinder): from, to,
+// then the via entries in order. The error is the first in that
 // order, so a request with two bad ends always names the same one.
 func (r *Resolver) resolveEnds(ctx context.Context, from, to string, via []string, view model.View) ([]*model.Entity, error) {
 	refs := append([]string{from, to}, via...)
@@ -74,23 +74,6 @@ func (r *Resolver) resolveEnds(ctx context.Context, from, to string, via []strin
 			return "to"
 		}
 		return fmt.Sprintf("via[%d]", i-2)
-	}
-	if er, ok := r.Store.(EndResolver); ok {
-		for i, ref := range refs {
-			if strings.TrimSpace(ref) == "" {
-				return nil, badInput(argOf(i), "must name an entity (an id or a name)")
-			}
-		}
-		ents, errs, err := er.ResolveEntities(ctx, refs, view)
-		if err != nil {
-			return nil, err
-		}
-		for i, err := range errs {
-			if err != nil {
-				return nil, endError(argOf(i), err)
-			}
-		}
-		return ents, nil
 	}
 	ents := make([]*model.Entity, len(refs))
 	errs := make([]error, len(refs))
@@ -188,12 +171,6 @@ func (r *Resolver) findPaths(ctx context.Context, q model.PathQuery, from, to st
 	}
 	res.From, res.To, res.Via = ents[0], ents[len(ents)-1], ents[1:len(ents)-1]
 	return found, nil
-}
-
-// EndResolver is a store that resolves all of a path's ends in one
-// transaction (cypher.Store); without it they are resolved concurrently.
-type EndResolver interface {
-	ResolveEntities(ctx context.Context, refs []string, view model.View) ([]*model.Entity, []error, error)
 }
 
 // endError names the argument in a BAD_USER_INPUT or NOT_FOUND of an end.

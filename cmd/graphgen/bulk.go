@@ -153,12 +153,7 @@ func runBulk(ctx context.Context, cfg Config, g *synth.Graph, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	defer func() {
-		sctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		defer cancel()
-		fmt.Fprintln(stderr, "graphgen: stopping the local Neo4j")
-		err = errors.Join(err, inst.Stop(sctx))
-	}()
+	defer func() { err = errors.Join(err, stopLocal(inst, stderr)) }()
 	startTook := time.Since(start)
 	cfg.Neo4j.URI, cfg.Neo4j.User, cfg.Neo4j.Password = inst.RoutingURI(), "", ""
 	store, err := cypher.Open(cfg.Neo4j)

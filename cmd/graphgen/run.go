@@ -34,12 +34,7 @@ func run(ctx context.Context, cfg Config, stdout, stderr io.Writer) (err error) 
 		if err != nil {
 			return err
 		}
-		defer func() {
-			sctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-			defer cancel()
-			fmt.Fprintln(stderr, "graphgen: stopping the local Neo4j")
-			err = errors.Join(err, inst.Stop(sctx))
-		}()
+		defer func() { err = errors.Join(err, stopLocal(inst, stderr)) }()
 		cfg.Neo4j.URI, cfg.Neo4j.User, cfg.Neo4j.Password = inst.RoutingURI(), "", ""
 	}
 	store, err := cypher.Open(cfg.Neo4j)
@@ -77,6 +72,14 @@ func run(ctx context.Context, cfg Config, stdout, stderr io.Writer) (err error) 
 		<-ctx.Done()
 	}
 	return nil
+}
+
+// stopLocal stops the local Neo4j graphgen started, within two minutes.
+func stopLocal(inst *neo4jlocal.Instance, stderr io.Writer) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	fmt.Fprintln(stderr, "graphgen: stopping the local Neo4j")
+	return inst.Stop(ctx)
 }
 
 func startLocal(ctx context.Context, cfg Config, stderr io.Writer) (*neo4jlocal.Instance, error) {

@@ -91,12 +91,6 @@ func NewBulk(m *schema.Model) *Bulk {
 	}
 }
 
-// Counts returns how many entities, relationships and evidence records the
-// bulk load holds.
-func (b *Bulk) Counts() (entities, relationships, evidence int) {
-	return len(b.entities), len(b.rels), len(b.evidence)
-}
-
 // Write takes a batch as Store.Write would store it in an empty graph that
 // holds what earlier batches wrote. A failed batch changes nothing.
 func (b *Bulk) Write(ctx context.Context, batch model.Batch) (WriteSummaries, error) {
