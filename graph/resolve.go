@@ -74,7 +74,7 @@ func (r *Resolver) neighbours(ctx context.Context, id string, filter *model.Neig
 		return nil, err
 	}
 	q := model.NeighbourQuery{ID: id, Page: p, View: view, WithoutTotal: !selects(ctx, "totalCount"),
-		WithEvidence: !batch && r.canPrime(ctx) && wantsEvidence(ctx, "edges", "relationship")}
+		WithEvidence: r.canPrime(ctx) && wantsEvidence(ctx, "edges", "relationship")}
 	if filter != nil {
 		q.Types, q.Kinds, q.Statuses, q.MinStatus = filter.Types, filter.Kinds, filter.Statuses, deref(filter.MinStatus)
 		q.Direction, q.At = deref(filter.Direction), string(deref(filter.At))
@@ -84,6 +84,10 @@ func (r *Resolver) neighbours(ctx context.Context, id string, filter *model.Neig
 		res, err = ld.Load(ctx, id)
 		if dataloader.IsNotFound(err) {
 			err = noEntity(id)
+		}
+		if err == nil && res.Facts != nil {
+			// The batch read every page's evidence in its transaction.
+			err = r.primePage(ctx, res.Facts, func() error { return nil })
 		}
 	} else {
 		res, err = r.Store.Neighbours(ctx, q)

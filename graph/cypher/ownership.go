@@ -304,6 +304,7 @@ func (s *Store) OwnedByDesignated(ctx context.Context, rule ownership.Rule, minS
 	return r.ids, r.truncated, err
 }
 
+// nonNil is s, or an empty list for none (a nil slice is a Cypher null).
 func nonNil(s []string) []string {
 	if s == nil {
 		return []string{}

@@ -20,7 +20,7 @@ import (
 // segment (from → via… → to) may take up to perSegment hops; the caller
 // checks the total against maxHops. dated adds the listing-period check of
 // each hop (overlapClause), needed only when the search has a date range.
-func buildPathQuery(types []schema.RelType, segments, perSegment int, mode model.PathSearchMode, k int, dated bool) string {
+func buildPathQuery(types []schema.RelType, segments, perSegment int, mode model.PathSearchMode, k int, dated, facts bool) string {
 	var b strings.Builder
 	typeExpr := pathHead(&b, schema.NodeLabel, types, segments, mode, k)
 	periods := periodsClause(dated)
@@ -42,8 +42,16 @@ func buildPathQuery(types []schema.RelType, segments, perSegment int, mode model
 	b.WriteString(`
 WITH p WHERE all(i IN range(0, length(p) - 1) WHERE NOT nodes(p)[i] IN nodes(p)[i + 1..])
 WITH p ORDER BY length(p), [n IN nodes(p) | n.id], [x IN relationships(p) | x.id]
-LIMIT $limit
-RETURN nodes(p) AS nodes, [x IN relationships(p) | {r: x, from: startNode(x).id, to: endNode(x).id}] AS rels`)
+LIMIT $limit`)
+	ret := `
+RETURN nodes(p) AS nodes, [x IN relationships(p) | {r: x, from: startNode(x).id, to: endNode(x).id}] AS rels`
+	if facts {
+		b.WriteString(`
+WITH p, [x IN relationships(p) | x.id] AS rids
+` + evidenceOfRecords)
+		ret += `, evidence`
+	}
+	b.WriteString(ret)
 	return b.String()
 }
 
@@ -52,8 +60,10 @@ RETURN nodes(p) AS nodes, [x IN relationships(p) | {r: x, from: startNode(x).id,
 // of two resolved entities, entered by RECORD_OF and left by HAS_RECORD, so
 // passing through an entity by another of its records costs nothing and
 // SAME_AS (left out of types) is never a hop. It returns, per hop, the
-// records left (xs) and reached (ys).
-func buildResolvedPathQuery(types []schema.RelType, segments, perSegment int, mode model.PathSearchMode, k int, dated bool) string {
+// records left (xs) and reached (ys), and the records of the entities on
+// the path (what resolvedByID reads). facts adds the hops' evidence with
+// the sources it cites (both builders), so a search is one statement.
+func buildResolvedPathQuery(types []schema.RelType, segments, perSegment int, mode model.PathSearchMode, k int, dated, facts bool) string {
 	var b strings.Builder
 	typeExpr := pathHead(&b, schema.ResolvedLabel, types, segments, mode, k)
 	periods := periodsClause(dated)
@@ -80,9 +90,23 @@ WITH p, [n IN nodes(p) WHERE n:%s] AS res, %s AS xs, %s AS ys, %s AS rs
 WITH p, res, xs, ys, rs WHERE all(i IN range(0, size(res) - 2) WHERE NOT res[i] IN res[i + 1..])
 WITH res, xs, ys, rs ORDER BY size(rs), [n IN res | n.id], [x IN rs | x.id]
 LIMIT $limit
+CALL (res) {
+  UNWIND res AS e
+  MATCH (e)-[:%s]->(n:%s)
+  RETURN collect({rid: e.id, n: n}) AS records
+}`,
+		schema.ResolvedLabel, strings.Join(xs, " + "), strings.Join(ys, " + "), strings.Join(rs, " + "),
+		schema.HasRecord, schema.NodeLabel)
+	ret := `
 RETURN [n IN res | n.id] AS nodes, [n IN xs | n.id] AS xs, [n IN ys | n.id] AS ys,
-       [x IN rs | {r: x, from: startNode(x).id, to: endNode(x).id}] AS rels`,
-		schema.ResolvedLabel, strings.Join(xs, " + "), strings.Join(ys, " + "), strings.Join(rs, " + "))
+       [x IN rs | {r: x, from: startNode(x).id, to: endNode(x).id}] AS rels, records`
+	if facts {
+		b.WriteString(`
+WITH res, xs, ys, rs, records, [x IN rs | x.id] AS rids
+` + evidenceOfRecords)
+		ret += `, evidence`
+	}
+	b.WriteString(ret)
 	return b.String()
 }
 
@@ -196,8 +220,8 @@ func (s *Store) paths(ctx context.Context, q model.PathQuery, byRef bool) (ents 
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.PathTimeout)
 	defer cancel()
 
-	// The first search checks that the ends exist, or resolves them, in
-	// its transaction.
+	// The search tries the ends as ids; when it finds nothing it checks
+	// that they exist, or resolves them, in its transaction.
 	first := checked(ends, q.View)
 	if byRef {
 		refs := slices.Clone(ends)
@@ -219,6 +243,15 @@ func (s *Store) paths(ctx context.Context, q model.PathQuery, byRef bool) (ents 
 	res, err := s.findPaths(ctx, q, ends, lo, hi, first)
 	if err != nil {
 		return nil, nil, res, err
+	}
+	if byRef && ents == nil && len(res.Paths) > 0 {
+		// Found as ids: the paths hold the entities the refs name.
+		ents, endErrs = endsOn(res.Paths[0], ends), make([]error, len(ends))
+		if slices.Contains(ents, nil) { // cannot happen: each end matched by id
+			if ents, endErrs, err = s.ResolveEntities(ctx, ends, q.View); err != nil {
+				return nil, nil, model.PathSearch{}, err
+			}
+		}
 	}
 	if byRef {
 		for i, e := range endErrs {
@@ -273,6 +306,21 @@ func (s *Store) paths(ctx context.Context, q model.PathQuery, byRef bool) (ents 
 	return ents, endErrs, model.PathSearch{Cut: model.CutNotConnected}, nil
 }
 
+// endsOn returns the entities of path whose ids are ids (a path's ends
+// and waypoints, in order), nil for one it does not visit.
+func endsOn(path model.Path, ids []string) []*model.Entity {
+	out := make([]*model.Entity, len(ids))
+	for i, id := range ids {
+		for _, n := range path.Nodes {
+			if n.ID == id {
+				out[i] = n
+				break
+			}
+		}
+	}
+	return out
+}
+
 func dateOrNil(s string) any {
 	d, _ := optDate(s)
 	return d
@@ -322,8 +370,10 @@ func endsExist(ctx context.Context, tx neo4j.ManagedTransaction, ids []string, v
 	return nil
 }
 
-// endsFunc runs first in a search's transaction and returns the ends to
-// search between; nil ends (and no error) skip the search.
+// endsFunc runs in a search's transaction when the search between the
+// ends as given found nothing: it checks them (NOT_FOUND) or resolves them
+// (refs that are names), and returns the ends to search between (the same
+// ends: nothing to search again) or nil (and no error) to stop.
 type endsFunc func(ctx context.Context, tx neo4j.ManagedTransaction) ([]string, error)
 
 // checked is the endsFunc of a search whose ends are ids: they must exist.
@@ -333,7 +383,12 @@ func checked(ends []string, view model.View) endsFunc {
 	}
 }
 
-func (s *Store) findPaths(ctx context.Context, q model.PathQuery, ends []string, lo, hi any, first endsFunc) (model.PathSearch, error) {
+// findPaths runs one search in a read transaction. The ends are tried as
+// ids first: a search that finds paths has proved them (each end matched
+// a node by id, as an id ref resolves), so the common request is one
+// statement; only an empty answer runs check (existence, or resolving
+// names) and, if that changed the ends, the search again.
+func (s *Store) findPaths(ctx context.Context, q model.PathQuery, ends []string, lo, hi any, check endsFunc) (model.PathSearch, error) {
 	types := pathTypes(q)
 	if len(types) == 0 {
 		return model.PathSearch{}, nil
@@ -348,76 +403,105 @@ func (s *Store) findPaths(ctx context.Context, q model.PathQuery, ends []string,
 		limit = q.K
 	}
 	dated := lo != nil || hi != nil
-	if q.View == model.ViewResolved {
-		return s.findResolvedPaths(ctx, q, ends, lo, hi, types, segments, perSegment, limit, dated, first)
-	}
-	query := buildPathQuery(types, segments, perSegment, q.Mode, q.K, dated)
-	excl := kindStrings(q.ExcludeKinds)
 	p := map[string]any{
 		"ends": ends, "minRank": int64(q.MinStatus.Rank()), "lo": lo, "hi": hi,
-		"kinds": kindList(q.Kinds), "excludeKinds": excl, "maxDegree": int64(q.MaxDegree), "limit": int64(limit),
+		"kinds": kindList(q.Kinds), "excludeKinds": kindStrings(q.ExcludeKinds), "maxDegree": int64(q.MaxDegree), "limit": int64(limit),
+	}
+	search := s.searchRecordPaths
+	query := buildPathQuery(types, segments, perSegment, q.Mode, q.K, dated, q.WithEvidence)
+	if q.View == model.ViewResolved {
+		search = s.searchResolvedPaths
+		query = buildResolvedPathQuery(types, segments, perSegment, q.Mode, q.K, dated, q.WithEvidence)
 	}
 	return read(ctx, s, "cypher.Store.Paths", func(tx neo4j.ManagedTransaction) (model.PathSearch, error) {
-		var out model.PathSearch
-		if first != nil {
-			ids, err := first(ctx, tx)
-			if err != nil || ids == nil {
-				return out, err
-			}
-			p["ends"] = ids
-		}
-		res, err := tx.Run(ctx, query, p)
-		if err != nil {
+		p["ends"] = ends
+		out, err := search(ctx, tx, q, query, p)
+		if err != nil || len(out.Paths) > 0 || check == nil {
 			return out, err
 		}
-		for res.Next(ctx) {
-			rec := res.Record()
-			nodes, _, _ := neo4j.GetRecordValue[[]any](rec, "nodes")
-			rels, _, _ := neo4j.GetRecordValue[[]any](rec, "rels")
-			var path model.Path
-			for _, n := range nodes {
-				if node, ok := n.(neo4j.Node); ok {
-					path.Nodes = append(path.Nodes, s.decodeEntity(node))
-				}
-			}
-			for i, x := range rels {
-				m, _ := x.(map[string]any)
-				r, _ := m["r"].(neo4j.Relationship)
-				from, _ := m["from"].(string)
-				to, _ := m["to"].(string)
-				path.Rels = append(path.Rels, s.decodeRel(r, from, to))
-				path.Forward = append(path.Forward, i < len(path.Nodes) && path.Nodes[i].ID == from)
-				if i+1 < len(path.Nodes) {
-					path.FromRecords = append(path.FromRecords, path.Nodes[i].ID)
-					path.ToRecords = append(path.ToRecords, path.Nodes[i+1].ID)
-				}
-			}
-			if len(path.Rels) <= q.MaxHops {
-				out.Paths = append(out.Paths, path)
-			}
-		}
-		if err := res.Err(); err != nil {
+		ids, err := check(ctx, tx)
+		if err != nil || ids == nil || slices.Equal(ids, ends) {
 			return out, err
 		}
-		return out, s.pathFacts(ctx, tx, q.WithEvidence, &out)
+		p["ends"] = ids
+		return search(ctx, tx, q, query, p)
 	})
 }
 
-// pathFacts reads, when asked, the evidence of the paths' hops and the
-// sources it cites, in the search's transaction.
-func (s *Store) pathFacts(ctx context.Context, tx neo4j.ManagedTransaction, want bool, out *model.PathSearch) error {
-	if !want || len(out.Paths) == 0 {
-		return nil
+// searchRecordPaths runs a records-view search (buildPathQuery) and decodes
+// its paths, with their hops' evidence when the query reads it.
+func (s *Store) searchRecordPaths(ctx context.Context, tx neo4j.ManagedTransaction, q model.PathQuery, query string, p map[string]any) (model.PathSearch, error) {
+	var out model.PathSearch
+	res, err := tx.Run(ctx, query, p)
+	if err != nil {
+		return out, err
 	}
-	var facts []string
-	for _, p := range out.Paths {
-		for _, r := range p.Rels {
-			facts = append(facts, r.ID)
+	facts := newFacts(q.WithEvidence)
+	for res.Next(ctx) {
+		rec := res.Record()
+		nodes, _, _ := neo4j.GetRecordValue[[]any](rec, "nodes")
+		rels, _, _ := neo4j.GetRecordValue[[]any](rec, "rels")
+		var path model.Path
+		for _, n := range nodes {
+			if node, ok := n.(neo4j.Node); ok {
+				path.Nodes = append(path.Nodes, s.decodeEntity(node))
+			}
+		}
+		for i, x := range rels {
+			m, _ := x.(map[string]any)
+			r, _ := m["r"].(neo4j.Relationship)
+			from, _ := m["from"].(string)
+			to, _ := m["to"].(string)
+			path.Rels = append(path.Rels, s.decodeRel(r, from, to))
+			path.Forward = append(path.Forward, i < len(path.Nodes) && path.Nodes[i].ID == from)
+			if i+1 < len(path.Nodes) {
+				path.FromRecords = append(path.FromRecords, path.Nodes[i].ID)
+				path.ToRecords = append(path.ToRecords, path.Nodes[i+1].ID)
+			}
+		}
+		if len(path.Rels) <= q.MaxHops {
+			out.Paths = append(out.Paths, path)
+			s.addPathFacts(facts, rec, path)
 		}
 	}
-	b, err := s.evidenceWithSources(ctx, tx, slices.Compact(slices.Sorted(slices.Values(facts))))
-	out.Facts = &b
-	return err
+	out.Facts = facts
+	return out, res.Err()
+}
+
+// newFacts is the bundle a search with evidence fills, nil without.
+func newFacts(want bool) *model.EntityBundle {
+	if !want {
+		return nil
+	}
+	return &model.EntityBundle{Evidence: map[string][]model.Evidence{}, Sources: map[string]*model.Entity{}}
+}
+
+// addPathFacts adds a path row's evidence (evidenceOfRecords over its
+// hops) to facts: every hop has a list, maybe empty; a hop on two paths
+// is read once.
+func (s *Store) addPathFacts(facts *model.EntityBundle, rec *neo4j.Record, path model.Path) {
+	if facts == nil {
+		return
+	}
+	fresh := false
+	for _, r := range path.Rels {
+		if _, seen := facts.Evidence[r.ID]; !seen {
+			facts.Evidence[r.ID] = []model.Evidence{}
+			fresh = true
+		}
+	}
+	if !fresh {
+		return
+	}
+	items, _, _ := neo4j.GetRecordValue[[]any](rec, "evidence")
+	var row model.EntityBundle
+	row.Evidence, row.Sources = map[string][]model.Evidence{}, facts.Sources
+	s.addEvidence(&row, items)
+	for id, evs := range row.Evidence {
+		if len(facts.Evidence[id]) == 0 {
+			facts.Evidence[id] = evs
+		}
+	}
 }
 
 const cypherResolveName = `CALL db.index.fulltext.queryNodes('node_names', $q, {limit: 50}) YIELD node, score
@@ -549,73 +633,54 @@ func ambiguous(op, ref string, cands []*model.Entity) error {
 		Details: map[string]any{"candidates": list}}
 }
 
-func (s *Store) findResolvedPaths(ctx context.Context, q model.PathQuery, ends []string, lo, hi any,
-	types []schema.RelType, segments, perSegment, limit int, dated bool, first endsFunc) (model.PathSearch, error) {
-	query := buildResolvedPathQuery(types, segments, perSegment, q.Mode, q.K, dated)
-	p := map[string]any{
-		"ends": ends, "minRank": int64(q.MinStatus.Rank()), "lo": lo, "hi": hi,
-		"kinds": kindList(q.Kinds), "excludeKinds": kindStrings(q.ExcludeKinds), "maxDegree": int64(q.MaxDegree), "limit": int64(limit),
+// searchResolvedPaths runs a resolved-view search (buildResolvedPathQuery)
+// and decodes its paths: the entities from the records the statement
+// returns, the hops' evidence when the query reads it.
+func (s *Store) searchResolvedPaths(ctx context.Context, tx neo4j.ManagedTransaction, q model.PathQuery, query string, p map[string]any) (model.PathSearch, error) {
+	var out model.PathSearch
+	res, err := tx.Run(ctx, query, p)
+	if err != nil {
+		return out, err
 	}
-	return read(ctx, s, "cypher.Store.Paths", func(tx neo4j.ManagedTransaction) (model.PathSearch, error) {
-		var out model.PathSearch
-		if first != nil {
-			ids, err := first(ctx, tx)
-			if err != nil || ids == nil {
-				return out, err
+	facts := newFacts(q.WithEvidence)
+	ents := map[string]*model.Entity{}
+	for res.Next(ctx) {
+		rec := res.Record()
+		n, _, _ := neo4j.GetRecordValue[[]any](rec, "nodes")
+		x, _, _ := neo4j.GetRecordValue[[]any](rec, "xs")
+		y, _, _ := neo4j.GetRecordValue[[]any](rec, "ys")
+		nodes, xs, ys := strs(n), strs(x), strs(y)
+		rels, _, _ := neo4j.GetRecordValue[[]any](rec, "rels")
+		if len(rels) > q.MaxHops || len(xs) != len(rels) || len(nodes) != len(rels)+1 {
+			continue
+		}
+		items, _, _ := neo4j.GetRecordValue[[]any](rec, "records")
+		byRID := map[string][]any{}
+		for _, it := range items {
+			m, _ := it.(map[string]any)
+			byRID[str(m["rid"])] = append(byRID[str(m["rid"])], it)
+		}
+		var path model.Path
+		for _, id := range nodes {
+			if ents[id] == nil && len(byRID[id]) > 0 {
+				ents[id] = s.decodeResolved(id, byRID[id])
 			}
-			p["ends"] = ids
+			path.Nodes = append(path.Nodes, ents[id])
 		}
-		res, err := tx.Run(ctx, query, p)
-		if err != nil {
-			return out, err
+		if slices.Contains(path.Nodes, nil) {
+			continue
 		}
-		type found struct {
-			nodes, xs, ys []string
-			rels          []any
+		for i, x := range rels {
+			m, _ := x.(map[string]any)
+			r, _ := m["r"].(neo4j.Relationship)
+			from, to := str(m["from"]), str(m["to"])
+			path.Rels = append(path.Rels, s.decodeRel(r, from, to))
+			path.Forward = append(path.Forward, xs[i] == from)
 		}
-		var all []found
-		ids := map[string]bool{}
-		for res.Next(ctx) {
-			rec := res.Record()
-			var f found
-			n, _, _ := neo4j.GetRecordValue[[]any](rec, "nodes")
-			x, _, _ := neo4j.GetRecordValue[[]any](rec, "xs")
-			y, _, _ := neo4j.GetRecordValue[[]any](rec, "ys")
-			f.nodes, f.xs, f.ys = strs(n), strs(x), strs(y)
-			f.rels, _, _ = neo4j.GetRecordValue[[]any](rec, "rels")
-			for _, id := range f.nodes {
-				ids[id] = true
-			}
-			all = append(all, f)
-		}
-		if err := res.Err(); err != nil {
-			return out, err
-		}
-		ents, err := s.resolvedByID(ctx, tx, sortedKeys(ids))
-		if err != nil {
-			return out, err
-		}
-		for _, f := range all {
-			if len(f.rels) > q.MaxHops || len(f.xs) != len(f.rels) || len(f.nodes) != len(f.rels)+1 {
-				continue
-			}
-			var path model.Path
-			for _, id := range f.nodes {
-				path.Nodes = append(path.Nodes, ents[id])
-			}
-			for i, x := range f.rels {
-				m, _ := x.(map[string]any)
-				r, _ := m["r"].(neo4j.Relationship)
-				from, to := str(m["from"]), str(m["to"])
-				path.Rels = append(path.Rels, s.decodeRel(r, from, to))
-				path.Forward = append(path.Forward, f.xs[i] == from)
-			}
-			path.FromRecords, path.ToRecords = f.xs, f.ys
-			if slices.Contains(path.Nodes, nil) {
-				continue
-			}
-			out.Paths = append(out.Paths, path)
-		}
-		return out, s.pathFacts(ctx, tx, q.WithEvidence, &out)
-	})
+		path.FromRecords, path.ToRecords = xs, ys
+		out.Paths = append(out.Paths, path)
+		s.addPathFacts(facts, rec, path)
+	}
+	out.Facts = facts
+	return out, res.Err()
 }

@@ -214,17 +214,25 @@ func (s *Store) readNeighbours(ctx context.Context, op string, q model.Neighbour
 				}
 				out[row.id] = page
 			}
-			if q.WithEvidence && len(out) == 1 {
+			if q.WithEvidence && len(out) > 0 {
+				// One statement for every page's relationships; each page
+				// gets its own relationships' evidence and the sources.
+				var facts []string
+				for _, page := range out {
+					for _, n := range page.Neighbours {
+						facts = append(facts, n.Relationship.ID)
+					}
+				}
+				b, err := s.evidenceWithSources(ctx, tx, slices.Compact(slices.Sorted(slices.Values(facts))))
+				if err != nil {
+					return nil, err
+				}
 				for id, page := range out {
-					facts := make([]string, len(page.Neighbours))
-					for i, n := range page.Neighbours {
-						facts[i] = n.Relationship.ID
+					own := model.EntityBundle{Evidence: make(map[string][]model.Evidence, len(page.Neighbours)), Sources: b.Sources}
+					for _, n := range page.Neighbours {
+						own.Evidence[n.Relationship.ID] = b.Evidence[n.Relationship.ID]
 					}
-					b, err := s.evidenceWithSources(ctx, tx, slices.Compact(slices.Sorted(slices.Values(facts))))
-					if err != nil {
-						return nil, err
-					}
-					page.Facts = &b
+					page.Facts = &own
 					out[id] = page
 				}
 			}

@@ -239,23 +239,29 @@ func (s *Store) EntitiesWithEvidence(ctx context.Context, ids []string, view mod
 				b.Evidence[f] = []model.Evidence{}
 			}
 			items, _, _ := neo4j.GetRecordValue[[]any](rec, "evidence")
-			for _, it := range items {
-				m, _ := it.(map[string]any)
-				en, ok := m["e"].(neo4j.Node)
-				if !ok {
-					continue
-				}
-				ev := decodeEvidence(en)
-				if src, ok := m["s"].(neo4j.Node); ok {
-					se := s.decodeEntity(src)
-					ev.SourcePublishedOn = se.Properties.First("publishedOn")
-					b.Sources[se.ID] = se
-				}
-				b.Evidence[ev.FactID] = append(b.Evidence[ev.FactID], ev)
-			}
+			s.addEvidence(&b, items)
 		}
 		return b, res.Err()
 	})
+}
+
+// addEvidence adds what evidenceOfRecords collects (items {e, s}, strongest
+// first) to b: each evidence under its fact, each cited source.
+func (s *Store) addEvidence(b *model.EntityBundle, items []any) {
+	for _, it := range items {
+		m, _ := it.(map[string]any)
+		en, ok := m["e"].(neo4j.Node)
+		if !ok {
+			continue
+		}
+		ev := decodeEvidence(en)
+		if src, ok := m["s"].(neo4j.Node); ok {
+			se := s.decodeEntity(src)
+			ev.SourcePublishedOn = se.Properties.First("publishedOn")
+			b.Sources[se.ID] = se
+		}
+		b.Evidence[ev.FactID] = append(b.Evidence[ev.FactID], ev)
+	}
 }
 
 // EvidenceWithSources reads the evidence of these facts and the sources it

@@ -189,7 +189,9 @@ func (s *Store) ResolvedEntity(ctx context.Context, id string) (*model.Entity, e
 }
 
 // cypherSearchResolved ranks like cypherSearch, one hit per resolved
-// entity: its best score, ties by the first name among its hits, then id.
+// entity: its best score, ties by the first name among its hits, then id;
+// each hit of the page comes with its records (what resolvedByID reads), so
+// a search is one statement.
 const cypherSearchResolved = `CALL db.index.fulltext.queryNodes('node_names', $q, {limit: $max}) YIELD node, score
 WHERE ($kinds IS NULL OR node.kind IN $kinds) AND node.statusRank >= 0
 WITH node, score, split(node.searchText, '\n') AS names
@@ -197,10 +199,16 @@ WITH node, score + CASE WHEN $norm IN names THEN 100.0
                         WHEN any(x IN names WHERE x STARTS WITH $norm) THEN 50.0
                         ELSE 0.0 END AS score
 MATCH (node)-[:` + string(schema.RecordOf) + `]->(r:` + schema.ResolvedLabel + `)
-WITH r.id AS id, max(score) AS score, min(node.sortName) AS sortName
-ORDER BY score DESC, sortName, id
-WITH collect({id: id, s: score}) AS hits
-RETURN size(hits) AS total, hits[$skip..$skip + $limit] AS page`
+WITH r, max(score) AS score, min(node.sortName) AS sortName
+ORDER BY score DESC, sortName, r.id
+WITH collect({r: r, s: score}) AS hits
+WITH size(hits) AS total, hits[$skip..$skip + $limit] AS hits
+CALL (hits) {
+  UNWIND range(0, size(hits) - 1) AS i
+  WITH i, hits[i].r AS r, hits[i].s AS s ORDER BY i
+  RETURN collect({id: r.id, s: s, records: COLLECT { MATCH (r)-[:` + string(schema.HasRecord) + `]->(n:` + schema.NodeLabel + `) RETURN {n: n} }}) AS page
+}
+RETURN total, page`
 
 func (s *Store) searchResolved(ctx context.Context, p map[string]any, terms []string) (model.SearchPage, error) {
 	return read(ctx, s, "cypher.Store.Search", func(tx neo4j.ManagedTransaction) (model.SearchPage, error) {
@@ -214,25 +222,18 @@ func (s *Store) searchResolved(ctx context.Context, p map[string]any, terms []st
 		}
 		total, _, _ := neo4j.GetRecordValue[int64](rec, "total")
 		items, _, _ := neo4j.GetRecordValue[[]any](rec, "page")
-		var ids []string
-		var scores []float64
+		page := model.SearchPage{Total: int(total)}
 		for _, it := range items {
 			m, _ := it.(map[string]any)
-			ids = append(ids, str(m["id"]))
-			sc, _ := m["s"].(float64)
-			scores = append(scores, sc)
-		}
-		ents, err := s.resolvedByID(ctx, tx, ids)
-		if err != nil {
-			return model.SearchPage{}, err
-		}
-		page := model.SearchPage{Total: int(total)}
-		for i, id := range ids {
-			if e, ok := ents[id]; ok {
-				page.Hits = append(page.Hits, model.SearchResult{Entity: e, Score: scores[i], MatchedName: MatchedName(e, terms)})
+			recs, _ := m["records"].([]any)
+			if len(recs) == 0 {
+				continue
 			}
+			e := s.decodeResolved(str(m["id"]), recs)
+			sc, _ := m["s"].(float64)
+			page.Hits = append(page.Hits, model.SearchResult{Entity: e, Score: sc, MatchedName: MatchedName(e, terms)})
 		}
-		return page, nil
+		return page, res.Err()
 	})
 }
 

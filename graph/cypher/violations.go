@@ -21,8 +21,9 @@ import (
 // range seek on the Node.when index in date order, capped) with their
 // goods, senders, recipients, route and reactions gathered by COLLECT
 // subqueries; the measures with their resolutions, targets and extensions;
-// then the parties' ties and the supplier states' votes. The rules run in Go
-// (graph/breach).
+// then, in one statement, the parties' ties and the supplier states' votes.
+// With the measures kept (measureSet), a request is two statements. The
+// rules run in Go (graph/breach).
 
 // transferFacts is the RETURN of the transfer statements: one row per
 // transfer, its neighbours in lists of {r, x}.
@@ -54,29 +55,39 @@ RETURN m,
   COLLECT { MATCH (m)-[r:` + string(schema.Extends) + `]->(x:` + schema.NodeLabel + `:` + string(schema.Measure) + `) RETURN {r: r, x: x} } AS extends`
 )
 
-// The parties' ties are read in statements only as wide as the rules of
-// graph/breach need, with the tie types it owns: the transfers' parties
-// (recipients and those received for, senders, route legs) are tied only to
-// the measures' targets (rule 4); senders, origins, recipients and those who
-// reacted only to states (rules 5 and 6), whose votes on the measures'
-// resolutions are read last, once per state (reading them per party repeats
-// a state's votes for each of its nationals), with how many votes each
-// resolution's roll records.
+// The parties' ties are read only as wide as the rules of graph/breach
+// need, with the tie types it owns: the transfers' parties (recipients and
+// those received for, senders, route legs) are tied only to the measures'
+// targets (rule 4); senders, origins, recipients and those who reacted only
+// to states (rules 5 and 6), whose votes on the measures' resolutions are
+// read in the same statement, once per state (reading them per party
+// repeats a state's votes for each of its nationals); how many votes each
+// resolution's roll records is read with the measures.
 var (
-	cypherRecipientTies = `UNWIND $ids AS id
+	// cypherPartyFacts reads the parties ($ids) with their ties to the
+	// measures' targets (those in $tied) and to states (those in $stated),
+	// and the votes on $resolutions of the states among the stated parties
+	// and at the other end of their ties (not retracted), each state once.
+	cypherPartyFacts = `UNWIND $ids AS id
 MATCH (x:` + schema.NodeLabel + ` {id: id})
-RETURN x,
-  COLLECT { MATCH (x)-[r:` + relAlternatives(breach.TargetTies()) + `]->(y:` + schema.NodeLabel + `) WHERE y.id IN $targets
-            RETURN {r: r, x: y} LIMIT $links } AS ties`
-	cypherSupplierTies = `UNWIND $ids AS id
-MATCH (x:` + schema.NodeLabel + ` {id: id})
-RETURN x,
-  COLLECT { MATCH (x)-[r:` + relAlternatives(breach.StateTies()) + `]->(y:` + schema.NodeLabel + `:` + string(schema.State) + `)
-            RETURN {r: r, x: y} LIMIT $links } AS ties`
-	cypherStateVotes = `UNWIND $ids AS id
-MATCH (s:` + schema.NodeLabel + `:` + string(schema.State) + ` {id: id})-[r:` + string(schema.VotedOn) + `]->(res:` + schema.NodeLabel + `)
-WHERE res.id IN $resolutions
-RETURN r, s.id AS from, res.id AS to`
+WITH x, id IN $tied AS tied, id IN $stated AS stated
+WITH x, stated,
+  CASE WHEN tied THEN COLLECT { MATCH (x)-[r:` + relAlternatives(breach.TargetTies()) + `]->(y:` + schema.NodeLabel + `) WHERE y.id IN $targets
+            RETURN {r: r, x: y} LIMIT $links } ELSE [] END AS targetTies,
+  CASE WHEN stated THEN COLLECT { MATCH (x)-[r:` + relAlternatives(breach.StateTies()) + `]->(y:` + schema.NodeLabel + `:` + string(schema.State) + `)
+            RETURN {r: r, x: y} LIMIT $links } ELSE [] END AS stateTies
+WITH collect({x: x, targetTies: targetTies, stateTies: stateTies, stated: stated}) AS parties
+CALL (parties) {
+  UNWIND parties AS p
+  WITH p WHERE p.stated
+  UNWIND CASE WHEN p.x.kind = $state THEN [p.x] ELSE [] END
+    + [t IN p.targetTies + p.stateTies WHERE t.x.kind = $state AND t.r.retractedAt IS NULL AND t.x.retractedAt IS NULL | t.x] AS s
+  WITH DISTINCT s
+  MATCH (s:` + string(schema.State) + `)-[r:` + string(schema.VotedOn) + `]->(res:` + schema.NodeLabel + `)
+  WHERE res.id IN $resolutions
+  RETURN collect({r: r, from: s.id, to: res.id}) AS votes
+}
+RETURN parties, votes`
 	cypherRolls = `UNWIND $resolutions AS id
 MATCH (res:` + schema.NodeLabel + ` {id: id})
 RETURN id, COUNT { MATCH (:` + schema.NodeLabel + `:` + string(schema.State) + `)-[r:` + string(schema.VotedOn) + `]->(res) WHERE r.statusRank >= 0 } AS votes`
@@ -100,8 +111,8 @@ func relAlternatives(ts []schema.RelType) string {
 // (at most MaxViolationMeasures) with their resolutions, targets and
 // extensions; the ties of the transfers' parties to those targets and to
 // states; those states' votes on the measures' resolutions, and how many
-// votes each resolution's roll records. One read transaction of up to seven
-// statements, each bounded by the caps
+// votes each resolution's roll records. One read transaction of up to five
+// statements (two when the measures are kept), each bounded by the caps
 // (transfers, measures, links per transfer or party), not by the graph.
 //
 // Errors: BAD_USER_INPUT for a bad date or a reversed range, TIMEOUT,
@@ -261,6 +272,11 @@ func (s *Store) transferFacts(ctx context.Context, tx neo4j.ManagedTransaction, 
 // with id self and the x at their other end, outgoing from self or not.
 func (s *Store) links(rec *neo4j.Record, key, self string, outgoing bool) []model.Link {
 	items, _, _ := neo4j.GetRecordValue[[]any](rec, key)
+	return s.linksOf(items, self, outgoing)
+}
+
+// linksOf is links over the list itself.
+func (s *Store) linksOf(items []any, self string, outgoing bool) []model.Link {
 	out := make([]model.Link, 0, len(items))
 	for _, it := range items {
 		m, _ := it.(map[string]any)
@@ -349,84 +365,59 @@ func (s *Store) partyFacts(ctx context.Context, tx neo4j.ManagedTransaction, f *
 			resolutions.add(l.Other.ID)
 		}
 	}
-	links := int64(model.MaxTransferLinks)
-	if len(tied.ids) > 0 && len(targets.ids) > 0 {
-		if err := s.readTies(ctx, tx, f, cypherRecipientTies, map[string]any{"ids": tied.ids, "targets": targets.ids, "links": links}); err != nil {
-			return err
-		}
+	var parties idSet
+	for _, id := range tied.ids {
+		parties.add(id)
 	}
-	if len(stated.ids) == 0 {
-		return nil
-	}
-	if err := s.readTies(ctx, tx, f, cypherSupplierTies, map[string]any{"ids": stated.ids, "links": links}); err != nil {
-		return err
-	}
-	if len(resolutions.ids) == 0 {
-		return nil
-	}
-	var states idSet
 	for _, id := range stated.ids {
-		p := f.Parties[id]
-		if p == nil {
-			continue
-		}
-		if p.Entity.Kind == schema.State {
-			states.add(id)
-		}
-		for _, l := range p.Ties {
-			if l.Other.Kind == schema.State {
-				states.add(l.Other.ID)
-			}
-		}
+		parties.add(id)
 	}
-	if len(states.ids) == 0 {
+	if len(parties.ids) == 0 {
 		return nil
 	}
-	res, err := tx.Run(ctx, cypherStateVotes, map[string]any{"ids": states.ids, "resolutions": resolutions.ids})
+	res, err := tx.Run(ctx, cypherPartyFacts, map[string]any{
+		"ids": parties.ids, "tied": nonNil(tied.ids), "stated": nonNil(stated.ids), "targets": nonNil(targets.ids),
+		"resolutions": nonNil(resolutions.ids), "links": int64(model.MaxTransferLinks), "state": string(schema.State),
+	})
 	if err != nil {
 		return err
 	}
-	for res.Next(ctx) {
-		rec := res.Record()
-		r, _, err := neo4j.GetRecordValue[neo4j.Relationship](rec, "r")
-		if err != nil {
-			return err
+	rec, err := res.Single(ctx)
+	if err != nil {
+		return err
+	}
+	items, _, _ := neo4j.GetRecordValue[[]any](rec, "parties")
+	for _, it := range items {
+		m, _ := it.(map[string]any)
+		n, ok := m["x"].(neo4j.Node)
+		if !ok {
+			continue
 		}
-		from, _, _ := neo4j.GetRecordValue[string](rec, "from")
-		to, _, _ := neo4j.GetRecordValue[string](rec, "to")
+		e := s.decodeEntity(n)
+		p := &model.PartyFacts{Entity: e}
+		f.Parties[e.ID] = p
+		for _, key := range []string{"targetTies", "stateTies"} {
+			ties, _ := m[key].([]any)
+			for _, l := range s.linksOf(ties, e.ID, true) {
+				if !slices.ContainsFunc(p.Ties, func(t model.Link) bool { return t.Rel.ID == l.Rel.ID }) {
+					p.Ties = append(p.Ties, l)
+				}
+			}
+		}
+	}
+	votes, _, _ := neo4j.GetRecordValue[[]any](rec, "votes")
+	for _, it := range votes {
+		m, _ := it.(map[string]any)
+		r, ok := m["r"].(neo4j.Relationship)
+		if !ok {
+			continue
+		}
+		from, to := str(m["from"]), str(m["to"])
 		if v := s.decodeRel(r, from, to); v.Retracted == nil {
 			f.Votes[from] = append(f.Votes[from], v)
 		}
 	}
-	return res.Err()
-}
-
-// readTies reads parties with their ties into f.Parties, merging with what
-// an earlier statement read of the same party.
-func (s *Store) readTies(ctx context.Context, tx neo4j.ManagedTransaction, f *model.ViolationFacts, query string, params map[string]any) error {
-	res, err := tx.Run(ctx, query, params)
-	if err != nil {
-		return err
-	}
-	for res.Next(ctx) {
-		rec := res.Record()
-		n, _, err := neo4j.GetRecordValue[neo4j.Node](rec, "x")
-		if err != nil {
-			return err
-		}
-		e := s.decodeEntity(n)
-		p := f.Parties[e.ID]
-		if p == nil {
-			p = &model.PartyFacts{Entity: e}
-			f.Parties[e.ID] = p
-		}
-		for _, l := range s.links(rec, "ties", e.ID, true) {
-			if !slices.ContainsFunc(p.Ties, func(t model.Link) bool { return t.Rel.ID == l.Rel.ID }) {
-				p.Ties = append(p.Ties, l)
-			}
-		}
-	}
-	return res.Err()
+	return nil
 }
 
 // idSet collects distinct ids in the order first seen.

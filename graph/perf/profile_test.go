@@ -10,6 +10,7 @@ import (
 	"math"
 	"net"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -380,7 +381,26 @@ func (bn *bench) profile(ctx context.Context, query string, params map[string]an
 	if p == nil {
 		return 0, errors.New("no profile in the summary")
 	}
+	if os.Getenv("SANCTIONGRAPH_PERF_PLANS") != "" {
+		var b strings.Builder
+		fmt.Fprintf(&b, "PROFILE %s\n", oneLine(query))
+		writePlan(&b, p, 1)
+		fmt.Fprint(os.Stderr, b.String())
+	}
 	return dbHits(p), nil
+}
+
+// writePlan writes a profiled plan as an indented operator tree with each
+// operator's rows and db hits (SANCTIONGRAPH_PERF_PLANS=1).
+func writePlan(b *strings.Builder, p neo4j.ProfiledPlan, depth int) {
+	detail, _ := p.Arguments()["Details"].(string)
+	if len(detail) > 110 {
+		detail = detail[:110] + "…"
+	}
+	fmt.Fprintf(b, "%s%-28s rows %7d  db hits %7d  %s\n", strings.Repeat("  ", depth), p.Operator(), p.Records(), p.DbHits(), detail)
+	for _, c := range p.Children() {
+		writePlan(b, c, depth+1)
+	}
 }
 
 func dbHits(p neo4j.ProfiledPlan) int64 {
