@@ -3,6 +3,7 @@ package graph_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -205,6 +206,93 @@ func TestPaginationCursors(t *testing.T) {
 	}
 	if seen != 5 || len(got) != 3 || got[1].Offset != 2 || got[2].Offset != 4 {
 		t.Fatalf("paged %d items with queries %+v", seen, got)
+	}
+}
+
+// TestKeysetCursors: a store that returns sort keys gets keyset cursors
+// back (the key of the last item and its position), which the next page
+// passes as Page.After with the offset; a cursor deeper than offsets may
+// go is accepted by the entity list (it seeks) and refused by a list that
+// pages by offset; forged cursors are BAD_USER_INPUT.
+func TestKeysetCursors(t *testing.T) {
+	var got []model.EntityQuery
+	names := []string{"a", "b", "b", "c", "d"}
+	st := &fake.Store{EntitiesFn: func(ctx context.Context, q model.EntityQuery) (model.EntityPage, error) {
+		got = append(got, q)
+		start := q.Offset
+		if q.After != nil { // seek: the first item after the key
+			start = 0
+			for start < len(names) && (names[start] < q.After.Name || (names[start] == q.After.Name && fmt.Sprint(start) <= q.After.ID)) {
+				start++
+			}
+		}
+		var page model.EntityPage
+		for i := start; i < min(start+q.Limit, len(names)); i++ {
+			e := kim()
+			e.ID = fmt.Sprint(i)
+			page.Entities = append(page.Entities, e)
+			page.Keys = append(page.Keys, model.SortKey{Name: names[i], ID: e.ID})
+		}
+		page.Total, page.More = len(names), start+q.Limit < len(names)
+		return page, nil
+	}}
+	list := `query($after: String) { entities(first: 2, after: $after) { edges { cursor node { id } } pageInfo { hasNextPage endCursor } } }`
+	type conn struct {
+		Entities struct {
+			Edges []struct {
+				Cursor string
+				Node   struct{ ID string }
+			}
+			PageInfo struct {
+				HasNextPage bool
+				EndCursor   string
+			}
+		}
+	}
+	var seen []string
+	after := ""
+	for range 5 {
+		resp, _ := query(t, st, list, map[string]any{"after": after})
+		if len(resp.Errors) > 0 {
+			t.Fatal(resp.Errors)
+		}
+		var c conn
+		if err := json.Unmarshal(resp.Data, &c); err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range c.Entities.Edges {
+			seen = append(seen, e.Node.ID)
+		}
+		if !c.Entities.PageInfo.HasNextPage {
+			break
+		}
+		if last := c.Entities.Edges[len(c.Entities.Edges)-1].Cursor; last != c.Entities.PageInfo.EndCursor {
+			t.Fatalf("endCursor %q, last edge's %q", c.Entities.PageInfo.EndCursor, last)
+		}
+		after = c.Entities.PageInfo.EndCursor
+	}
+	if strings.Join(seen, ",") != "0,1,2,3,4" || len(got) != 3 {
+		t.Fatalf("paged %v with %d queries", seen, len(got))
+	}
+	if got[1].After == nil || *got[1].After != (model.SortKey{Name: "b", ID: "1"}) || got[1].Offset != 2 ||
+		got[2].After == nil || *got[2].After != (model.SortKey{Name: "c", ID: "3"}) || got[2].Offset != 4 {
+		t.Fatalf("queries %+v %+v", got[1], got[2])
+	}
+
+	deep := base64.RawURLEncoding.EncodeToString([]byte(`k:{"o":5000000,"n":"x","i":"person:x"}`))
+	resp, _ := query(t, st, list, map[string]any{"after": deep})
+	if len(resp.Errors) > 0 || got[len(got)-1].Offset != 5000001 {
+		t.Fatalf("deep keyset cursor: %+v, query %+v", resp.Errors, got[len(got)-1])
+	}
+	resp, _ = query(t, st, `query($after: String) { search(query: "kim", after: $after) { totalCount } }`, map[string]any{"after": deep})
+	if resp.code(0) != model.BadUserInput {
+		t.Fatalf("search with a deep keyset cursor: %+v", resp.Errors)
+	}
+	for _, bad := range []string{"k:", `k:{"o":-1,"n":"a","i":"b"}`, `k:{"o":1,"n":"a"}`, `k:{"o":200000000,"n":"a","i":"b"}`, `k:[1,2]`, "o:x"} {
+		resp, _ := query(t, st, list, map[string]any{"after": base64.RawURLEncoding.EncodeToString([]byte(bad))})
+		if resp.code(0) != model.BadUserInput || !strings.Contains(resp.Errors[0].Message, "after") {
+			t.Errorf("cursor %q: %+v", bad, resp.Errors)
+		}
 	}
 }
 

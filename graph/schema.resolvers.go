@@ -49,7 +49,7 @@ func (r *queryResolver) Resolution(ctx context.Context, number int) (*model.Enti
 }
 
 func (r *queryResolver) Entities(ctx context.Context, filter *model.EntityFilter, sort *model.EntityOrder, first *int, after *string, view *model.View) (*model.EntityConnection, error) {
-	p, err := page(first, after, 20)
+	p, err := keysetPage(first, after, 20)
 	if err != nil {
 		return nil, err
 	}
@@ -71,9 +71,13 @@ func (r *queryResolver) Entities(ctx context.Context, filter *model.EntityFilter
 	if q.WithoutTotal {
 		total = uncounted(p, len(res.Entities), res.More)
 	}
-	conn := &model.EntityConnection{TotalCount: total, PageInfo: pageInfo(p, len(res.Entities), total)}
+	keys := res.Keys
+	if len(keys) != len(res.Entities) {
+		keys = nil // a store that cannot seek: offset cursors
+	}
+	conn := &model.EntityConnection{TotalCount: total, PageInfo: keyedPageInfo(p, len(res.Entities), total, keys)}
 	for i, e := range res.Entities {
-		conn.Edges = append(conn.Edges, &model.EntityEdge{Cursor: cursor(p.Offset + i), Node: e})
+		conn.Edges = append(conn.Edges, &model.EntityEdge{Cursor: itemCursor(p.Offset+i, i, keys), Node: e})
 	}
 	return conn, nil
 }

@@ -466,7 +466,11 @@ func (s *Store) Entities(ctx context.Context, q model.EntityQuery) (model.Entity
 	if q.View == model.ViewResolved {
 		return s.entitiesResolved(ctx, q, filter, p)
 	}
-	pageQuery := filter + `RETURN n ` + order + ` SKIP $skip LIMIT $limit`
+	seek, keyed := keysetCondition(q, p, "n.sortName", "n.id")
+	if seek != "" {
+		seek = "  AND " + seek + "\n"
+	}
+	pageQuery := filter + seek + `RETURN n ` + order + ` SKIP $skip LIMIT $limit`
 	countQuery := filter + `RETURN count(n) AS total`
 	key, kept, keptState := s.keptTotal(q.WithoutTotal, countQuery, p)
 	page, total, state, err := pageAt(kept, keptState, func(total int) (model.EntityPage, string, error) {
@@ -484,6 +488,9 @@ func (s *Store) Entities(ctx context.Context, q model.EntityQuery) (model.Entity
 			}
 			for _, n := range nodes {
 				page.Entities = append(page.Entities, s.decodeEntity(n))
+				if keyed {
+					page.Keys = append(page.Keys, model.SortKey{Name: str(n.Props["sortName"]), ID: str(n.Props["id"])})
+				}
 			}
 			trimPage(&page, q)
 			return page, s.pageFacts(ctx, tx, q.WithEvidence, &page)
@@ -491,6 +498,31 @@ func (s *Store) Entities(ctx context.Context, q model.EntityQuery) (model.Entity
 	})
 	s.keepTotal(key, total, state, page.Total, err)
 	return page, err
+}
+
+// keysetCondition is the seek of a page by its keyset cursor: in a name
+// order, a condition on the sort name and id expressions keeping the items
+// after q.After, the page then read from there, not skipped to (its
+// parameters are set in p). keyed says the order is by name, so the page
+// returns its items' keys for the next cursors. Other orders page by
+// offset.
+func keysetCondition(q model.EntityQuery, p map[string]any, name, id string) (cond string, keyed bool) {
+	var cmp string
+	switch q.Sort {
+	case model.ByNameAsc:
+		cmp = ">"
+	case model.ByNameDesc:
+		cmp = "<" // ids ascend within a name in both orders
+	default:
+		return "", false
+	}
+	if q.After == nil {
+		return "", true
+	}
+	p["afterName"], p["afterID"], p["skip"] = q.After.Name, q.After.ID, int64(0)
+	// name >= key AND (name > key OR id > key's id): the first conjunct is
+	// a range the planner can seek in the sort name's index.
+	return name + " " + cmp + "= $afterName AND (" + name + " " + cmp + " $afterName OR " + id + " > $afterID)", true
 }
 
 // keptTotal returns the total of a list kept (stateCache) and the state it
@@ -505,7 +537,7 @@ func (s *Store) keptTotal(withoutTotal bool, countQuery string, p map[string]any
 	}
 	names := make([]string, 0, len(p))
 	for k := range p {
-		if k != "skip" && k != "limit" {
+		if k != "skip" && k != "limit" && k != "afterName" && k != "afterID" {
 			names = append(names, k)
 		}
 	}
@@ -566,6 +598,9 @@ func trimPage(page *model.EntityPage, q model.EntityQuery) {
 	page.Total = -1
 	if len(page.Entities) > q.Limit {
 		page.Entities, page.More = page.Entities[:q.Limit], true
+		if len(page.Keys) > q.Limit {
+			page.Keys = page.Keys[:q.Limit]
+		}
 	}
 }
 

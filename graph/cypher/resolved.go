@@ -331,7 +331,12 @@ MATCH (p:` + schema.NodeLabel + ` {id: r.id})
 // (entityWhere and its property conditions).
 func (s *Store) entitiesResolved(ctx context.Context, q model.EntityQuery, filter string, p map[string]any) (model.EntityPage, error) {
 	order := resolvedEntityOrders[q.Sort]
-	pageQuery := filter + resolvedEntityTail + `RETURN r.id AS id ` + order + ` SKIP $skip LIMIT $limit`
+	// A resolved entity sorts by its preferred record (p), whose id is its own.
+	seek, keyed := keysetCondition(q, p, "p.sortName", "r.id")
+	if seek != "" {
+		seek = "WHERE " + seek + "\n"
+	}
+	pageQuery := filter + resolvedEntityTail + seek + `RETURN r.id AS id, p.sortName AS key ` + order + ` SKIP $skip LIMIT $limit`
 	countQuery := filter + resolvedEntityTail + `RETURN count(r) AS total`
 	key, kept, keptState := s.keptTotal(q.WithoutTotal, countQuery, p)
 	page, kept, state, err := pageAt(kept, keptState, func(kept int) (model.EntityPage, string, error) {
@@ -349,8 +354,10 @@ func (s *Store) entitiesResolved(ctx context.Context, q model.EntityQuery, filte
 				return page, err
 			}
 			var ids []string
+			keys := map[string]string{}
 			for res.Next(ctx) {
 				id, _, _ := neo4j.GetRecordValue[string](res.Record(), "id")
+				keys[id], _, _ = neo4j.GetRecordValue[string](res.Record(), "key")
 				ids = append(ids, id)
 			}
 			if err := res.Err(); err != nil {
@@ -363,6 +370,9 @@ func (s *Store) entitiesResolved(ctx context.Context, q model.EntityQuery, filte
 			for _, id := range ids {
 				if e, ok := ents[id]; ok {
 					page.Entities = append(page.Entities, e)
+					if keyed {
+						page.Keys = append(page.Keys, model.SortKey{Name: keys[id], ID: id})
+					}
 				}
 			}
 			trimPage(&page, q)

@@ -19,10 +19,22 @@ const (
 	Incoming
 )
 
-// Page is an offset window over an ordered result.
+// Page is an offset window over an ordered result. After, when set, is the
+// sort key of the item just before the window (a keyset cursor): a store
+// that can seek by it reads the window from there instead of skipping
+// Offset items, so a deep page costs what the first does; Offset still
+// numbers the window's items.
 type Page struct {
 	Offset int
 	Limit  int
+	After  *SortKey
+}
+
+// SortKey is an item's position in a name order: its sort name (the
+// normalised name the store sorts by) and its id, which breaks ties.
+type SortKey struct {
+	Name string
+	ID   string
 }
 
 // EntityOrder orders entity lists.
@@ -68,6 +80,9 @@ type EntityPage struct {
 	// Facts are the page's evidence and sources when asked WithEvidence
 	// (and the store reads them with the page); nil otherwise.
 	Facts *EntityBundle
+	// Keys are the entities' sort keys, one each, when the order is by
+	// name and the store can seek by them (Page.After); nil otherwise.
+	Keys []SortKey
 }
 
 // SearchQuery is a full-text search over names and aliases.

@@ -92,6 +92,25 @@ CALL { ` + match + `
 var cypherList = entityPage(schema.Person) + `RETURN total, r.id AS id, ` + recordsWithEvidence + ` AS records
 ORDER BY sortName, id`
 
+// deepPage is a page of people by name deep in the list, without a total:
+// sought from the key of the item before it (seek), or skipped to.
+func deepPage(seek bool) string {
+	where := `SKIP $skip`
+	cond := ``
+	if seek {
+		where = ``
+		cond = `WHERE p.sortName >= $afterName AND (p.sortName > $afterName OR r.id > $afterID)
+  `
+	}
+	return `CALL { MATCH (n:` + node + `:` + string(schema.Person) + `) WHERE n.statusRank >= 0
+  MATCH (n)-[:` + recordOf + `]->(r:` + resolved + `)
+  WITH DISTINCT r
+  MATCH (p:` + node + ` {id: r.id})
+  ` + cond + `RETURN r, p.sortName AS sortName ORDER BY sortName, r.id ` + where + ` LIMIT $limit }
+RETURN r.id AS id, ` + recordsWithEvidence + ` AS records
+ORDER BY sortName, id`
+}
+
 // neighboursOf is a subquery: resolved entity r's relationships to other
 // resolved entities (SAME_AS left out), ordered by type, the other end's
 // name and id, and the relationship's id; their count and the first

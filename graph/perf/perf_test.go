@@ -23,6 +23,7 @@ package perf
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -41,6 +42,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"github.com/sanctiongraph/sanctiongraph/graph/cypher/cyphertest"
+	"github.com/sanctiongraph/sanctiongraph/graph/model"
 	"github.com/sanctiongraph/sanctiongraph/graph/server"
 	"github.com/sanctiongraph/sanctiongraph/loaders/importer"
 	"github.com/sanctiongraph/sanctiongraph/loaders/sharedtest"
@@ -92,7 +94,68 @@ type bench struct {
 	synth  bool
 	// capture, when set, sees the statements the API sends (profile_test.go).
 	capture *capture
+	// deep is the position of the deep-page workloads, halfway down the
+	// people sorted by name; deepKey the sort key of the item before it,
+	// and the API's cursors for that item: by offset and by key.
+	deep                   int
+	deepKey                model.SortKey
+	deepOffset, deepKeyset string
 }
+
+// cypherPeopleCount counts resolved people; setup only.
+const cypherPeopleCount = `MATCH (n:` + schema.NodeLabel + `:` + string(schema.Person) + `) WHERE n.statusRank >= 0
+MATCH (n)-[:` + string(schema.RecordOf) + `]->(r:` + schema.ResolvedLabel + `)
+RETURN count(DISTINCT r) AS c`
+
+// findDeepPage picks the deep-page position and asks the API for the
+// cursors of the item before it: an offset cursor (the one before that,
+// by offset: "o:" is the API's documented-opaque format, written here
+// only to get there) whose page's one edge carries the keyset cursor.
+func (bn *bench) findDeepPage(ctx context.Context) error {
+	recs, err := bn.run(ctx, cypherPeopleCount, nil)
+	if err != nil || len(recs) == 0 {
+		return fmt.Errorf("count people: %v", err)
+	}
+	bn.deep = int(min(recs[0].Values[0].(int64)/2, 99_000))
+	if bn.deep < 2 {
+		return errors.New("too few people for the deep-page workloads")
+	}
+	offset := func(i int) string { return base64.RawURLEncoding.EncodeToString([]byte("o:" + strconv.Itoa(i))) }
+	bn.deepOffset = offset(bn.deep - 1)
+	data, err := bn.post(ctx, bn.url, `query($after: String) { entities(filter: {kinds: [PERSON]}, sort: NAME_ASC, first: 1, after: $after) {
+  edges { cursor node { id name } } } }`, map[string]any{"after": offset(bn.deep - 2)})
+	if err != nil {
+		return err
+	}
+	var d struct {
+		Entities struct {
+			Edges []struct {
+				Cursor string
+				Node   struct{ ID, Name string }
+			}
+		}
+	}
+	if err := json.Unmarshal(data, &d); err != nil || len(d.Entities.Edges) != 1 {
+		return fmt.Errorf("the item before the deep page: %v %s", err, data)
+	}
+	bn.deepKeyset = d.Entities.Edges[0].Cursor
+	// The statements' key, found by a statement.
+	if recs, err = bn.run(ctx, cypherDeepKey, map[string]any{"skip": int64(bn.deep - 1)}); err != nil || len(recs) != 1 {
+		return fmt.Errorf("the deep page's key: %v", err)
+	}
+	bn.deepKey = model.SortKey{Name: get[string](recs[0], "name"), ID: get[string](recs[0], "id")}
+	if bn.deepKey.ID != d.Entities.Edges[0].Node.ID {
+		return fmt.Errorf("the item before the deep page is %s by the API, %s by Cypher", d.Entities.Edges[0].Node.ID, bn.deepKey.ID)
+	}
+	return nil
+}
+
+// cypherDeepKey is the sort key of the person at $skip by name; setup only.
+const cypherDeepKey = `MATCH (n:` + schema.NodeLabel + `:` + string(schema.Person) + `) WHERE n.statusRank >= 0
+MATCH (n)-[:` + string(schema.RecordOf) + `]->(r:` + schema.ResolvedLabel + `)
+WITH DISTINCT r
+MATCH (p:` + schema.NodeLabel + ` {id: r.id})
+RETURN p.sortName AS name, r.id AS id ORDER BY name, id SKIP $skip LIMIT 1`
 
 var (
 	setupOnce sync.Once
@@ -152,6 +215,9 @@ func newBench(b *testing.B) (*bench, error) {
 		return nil, err
 	}
 	bn.url = srv.URL() + "/graphql"
+	if err := bn.findDeepPage(ctx); err != nil {
+		return nil, err
+	}
 	bn.capture, err = startCapture(cfg)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "perf: no capture of the API's statements: %v\n", err)

@@ -110,6 +110,8 @@ func workloads(bn *bench) []workload {
 			cyAnswer:  cyListAnswer,
 			profile:   true,
 		},
+		deepWorkload(bn, true),
+		deepWorkload(bn, false),
 		{
 			name: "nested-orgs",
 			gql: `query Nested { entities(filter: {kinds: [ORGANIZATION]}, sort: NAME_ASC, first: 20) {
@@ -179,6 +181,32 @@ func workloads(bn *bench) []workload {
 
 // searchWorkload searches for text (on the real lists "Kim Jong-un", then
 // "aurus").
+// deepWorkload: 20 people by name with their evidence, halfway down the
+// list, without a total (one row more says whether a page follows), by the
+// API's keyset cursor (seek) or its offset cursor, against the statement
+// that seeks from the same key or skips as far.
+func deepWorkload(bn *bench, seek bool) workload {
+	w := workload{
+		name: "list-people-deep-offset",
+		gql: `query Deep($after: String) { entities(filter: {kinds: [PERSON]}, sort: NAME_ASC, first: 20, after: $after) {
+  pageInfo { hasNextPage } edges { node { id name evidence { id status quote source { id name } } } } } }`,
+		vars:      map[string]any{"after": bn.deepOffset},
+		gqlAnswer: gqlListAnswer,
+		cypher:    deepPage(seek),
+		params:    map[string]any{"skip": int64(bn.deep), "limit": int64(21)},
+		cyAnswer: func(recs []*neo4j.Record) (answer, error) {
+			return cyListAnswer(recs[:min(len(recs), 20)])
+		},
+		profile: true,
+	}
+	if seek {
+		w.name = "list-people-deep-keyset"
+		w.vars = map[string]any{"after": bn.deepKeyset}
+		w.params = map[string]any{"afterName": bn.deepKey.Name, "afterID": bn.deepKey.ID, "limit": int64(21)}
+	}
+	return w
+}
+
 func searchWorkload(text string) workload {
 	lq, terms, _ := cypher.LuceneQuery(text)
 	return workload{
