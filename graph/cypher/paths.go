@@ -18,24 +18,20 @@ import (
 // patterns). The relationship types come from schema constants and the
 // numbers are validated integers; every value is a $parameter. Each
 // segment (from → via… → to) may take up to perSegment hops; the caller
-// checks the total against maxHops. dated adds the listing-period check of
-// each hop (overlapClause), needed only when the search has a date range.
-func buildPathQuery(types []schema.RelType, segments, perSegment int, mode model.PathSearchMode, k int, dated, facts bool) string {
+// checks the total against maxHops. A filter the search does not have is
+// not written (a `$x IS NULL OR …` test is read on every hop and entity the
+// search expands).
+func buildPathQuery(sh pathShape) string {
 	var b strings.Builder
-	typeExpr := pathHead(&b, schema.NodeLabel, types, segments, mode, k)
-	periods := periodsClause(dated)
-	for i := 1; i <= segments; i++ {
+	typeExpr := pathHead(&b, schema.NodeLabel, sh)
+	for i := 1; i <= sh.segments; i++ {
+		r, m := fmt.Sprintf("r%d", i), fmt.Sprintf("m%d", i)
 		fmt.Fprintf(&b, `
-  (()-[r%[1]d:%[2]s]-(m%[1]d)
-     WHERE r%[1]d.statusRank >= $minRank
-       AND ($hi IS NULL OR r%[1]d.validFrom IS NULL OR r%[1]d.validFrom <= $hi)
-       AND ($lo IS NULL OR r%[1]d.validUntil IS NULL OR r%[1]d.validUntil >= $lo)`+periods+`
-       AND (m%[1]d.id IN $ends OR (
-             m%[1]d.statusRank >= 0
-             AND ($kinds IS NULL OR m%[1]d.kind IN $kinds)
-             AND NOT m%[1]d.kind IN $excludeKinds
-             AND COUNT { (m%[1]d)--() } <= $maxDegree))
-  ){1,%[3]d} (n%[1]d)`, i, typeExpr, perSegment)
+  (()-[%[1]s:%[2]s]-(%[3]s)
+     WHERE %[4]s
+       AND (%[3]s.id IN $ends OR (%[5]s
+             AND COUNT { (%[3]s)--() } <= $maxDegree))
+  ){1,%[6]d} (n%[7]d)`, r, typeExpr, m, sh.hopWhere(r), sh.passWhere(m), sh.perSegment, i)
 	}
 	// Ties are broken by the ids along the path, so identical calls give
 	// identical answers in identical order.
@@ -45,7 +41,7 @@ WITH p ORDER BY length(p), [n IN nodes(p) | n.id], [x IN relationships(p) | x.id
 LIMIT $limit`)
 	ret := `
 RETURN nodes(p) AS nodes, [x IN relationships(p) | {r: x, from: startNode(x).id, to: endNode(x).id}] AS rels`
-	if facts {
+	if sh.facts {
 		b.WriteString(`
 WITH p, [x IN relationships(p) | x.id] AS rids
 ` + evidenceOfRecords)
@@ -63,24 +59,20 @@ WITH p, [x IN relationships(p) | x.id] AS rids
 // records left (xs) and reached (ys), and the records of the entities on
 // the path (what resolvedByID reads). facts adds the hops' evidence with
 // the sources it cites (both builders), so a search is one statement.
-func buildResolvedPathQuery(types []schema.RelType, segments, perSegment int, mode model.PathSearchMode, k int, dated, facts bool) string {
+func buildResolvedPathQuery(sh pathShape) string {
 	var b strings.Builder
-	typeExpr := pathHead(&b, schema.ResolvedLabel, types, segments, mode, k)
-	periods := periodsClause(dated)
+	typeExpr := pathHead(&b, schema.ResolvedLabel, sh)
 	var xs, ys, rs []string
-	for i := 1; i <= segments; i++ {
+	for i := 1; i <= sh.segments; i++ {
+		r, y := fmt.Sprintf("r%d", i), fmt.Sprintf("y%d", i)
 		fmt.Fprintf(&b, `
-  ((a%[1]d)-[:%[4]s]->(x%[1]d)-[r%[1]d:%[2]s]-(y%[1]d)-[:%[5]s]->(m%[1]d:%[6]s)
-     WHERE r%[1]d.statusRank >= $minRank
-       AND ($hi IS NULL OR r%[1]d.validFrom IS NULL OR r%[1]d.validFrom <= $hi)
-       AND ($lo IS NULL OR r%[1]d.validUntil IS NULL OR r%[1]d.validUntil >= $lo)`+periods+`
+  ((a%[1]d)-[:%[4]s]->(x%[1]d)-[%[7]s:%[2]s]-(%[8]s)-[:%[5]s]->(m%[1]d:%[6]s)
+     WHERE %[9]s
        AND (a%[1]d.id IN $ends OR x%[1]d.statusRank >= 0)
-       AND (m%[1]d.id IN $ends OR (
-             y%[1]d.statusRank >= 0
-             AND ($kinds IS NULL OR y%[1]d.kind IN $kinds)
-             AND NOT y%[1]d.kind IN $excludeKinds
+       AND (m%[1]d.id IN $ends OR (%[10]s
              AND COUNT { (m%[1]d)-[:%[4]s]->()--() } <= $maxDegree))
-  ){1,%[3]d} (n%[1]d)`, i, typeExpr, perSegment, schema.HasRecord, schema.RecordOf, schema.ResolvedLabel)
+  ){1,%[3]d} (n%[1]d)`, i, typeExpr, sh.perSegment, schema.HasRecord, schema.RecordOf, schema.ResolvedLabel,
+			r, y, sh.hopWhere(r), sh.passWhere(y))
 		xs = append(xs, fmt.Sprintf("x%d", i))
 		ys = append(ys, fmt.Sprintf("y%d", i))
 		rs = append(rs, fmt.Sprintf("r%d", i))
@@ -100,7 +92,7 @@ CALL (res) {
 	ret := `
 RETURN [n IN res | n.id] AS nodes, [n IN xs | n.id] AS xs, [n IN ys | n.id] AS ys,
        [x IN rs | {r: x, from: startNode(x).id, to: endNode(x).id}] AS rels, records`
-	if facts {
+	if sh.facts {
 		b.WriteString(`
 WITH res, xs, ys, rs, records, [x IN rs | x.id] AS rids
 ` + evidenceOfRecords)
@@ -110,34 +102,67 @@ WITH res, xs, ys, rs, records, [x IN rs | x.id] AS rids
 	return b.String()
 }
 
-// periodsClause is the listing-period condition of hop r%[1]d when the
-// search has a date range (see overlapClause), else nothing.
-func periodsClause(dated bool) string {
-	if !dated {
-		return ""
+// pathShape is what a path statement is written from: the types (schema
+// constants), the segments and the hops each may take, the mode, and which
+// filters the search has (their values are parameters).
+type pathShape struct {
+	types                []schema.RelType
+	segments, perSegment int
+	mode                 model.PathSearchMode
+	k                    int
+	lo, hi               bool // a date range's bounds given
+	kinds, excludeKinds  bool
+	facts                bool // read the hops' evidence with its sources
+}
+
+// hopWhere is the condition on hop r: its status and, when the search has
+// a date range, its validity and listing periods (overlapClause).
+func (sh pathShape) hopWhere(r string) string {
+	w := r + ".statusRank >= $minRank"
+	if sh.hi {
+		w += "\n       AND (" + r + ".validFrom IS NULL OR " + r + ".validFrom <= $hi)"
 	}
-	return "\n       AND " + overlapClause("r%[1]d", "$lo", "$hi")
+	if sh.lo {
+		w += "\n       AND (" + r + ".validUntil IS NULL OR " + r + ".validUntil >= $lo)"
+	}
+	if sh.lo || sh.hi {
+		w += "\n       AND " + overlapClause(r, "$lo", "$hi")
+	}
+	return w
+}
+
+// passWhere is the condition on the record e a path passes through (ends
+// aside): not retracted, and of the kinds asked.
+func (sh pathShape) passWhere(e string) string {
+	w := e + ".statusRank >= 0"
+	if sh.kinds {
+		w += "\n             AND " + e + ".kind IN $kinds"
+	}
+	if sh.excludeKinds {
+		w += "\n             AND NOT " + e + ".kind IN $excludeKinds"
+	}
+	return w
 }
 
 // pathHead writes the start of a path query: the ends (nodes of label,
-// $ends in order) and the shortest-path selector for mode. It returns the
-// relationship type expression of types.
-func pathHead(b *strings.Builder, label string, types []schema.RelType, segments int, mode model.PathSearchMode, k int) string {
-	names := make([]string, len(types))
-	for i, t := range types {
+// $ends in order) and the shortest-path selector for the mode. It returns
+// the relationship type expression of the types.
+func pathHead(b *strings.Builder, label string, sh pathShape) string {
+	names := make([]string, len(sh.types))
+	for i, t := range sh.types {
 		names[i] = string(t)
 	}
-	for i := 0; i <= segments; i++ {
+	for i := 0; i <= sh.segments; i++ {
 		fmt.Fprintf(b, "MATCH (n%d:%s {id: $ends[%d]})\n", i, label, i)
 	}
-	switch mode {
+	switch sh.mode {
 	case model.AllShortest:
 		b.WriteString("MATCH p = ALL SHORTEST (n0)")
 	case model.KShortest:
 		// Neo4j 5 has no ACYCLIC path mode: the k shortest trails may
 		// revisit an entity (Russia ← A → Russia → …). Ask for more and keep
 		// the paths that visit each entity once.
-		b.WriteString("MATCH p = SHORTEST " + strconv.Itoa(3*k) + " (n0)")
+		b.WriteString("MATCH p = SHORTEST " + strconv.Itoa(3*sh.k) + " (n0)")
 	default:
 		b.WriteString("MATCH p = SHORTEST 1 (n0)")
 	}
@@ -402,16 +427,17 @@ func (s *Store) findPaths(ctx context.Context, q model.PathQuery, ends []string,
 	case model.KShortest:
 		limit = q.K
 	}
-	dated := lo != nil || hi != nil
+	sh := pathShape{types: types, segments: segments, perSegment: perSegment, mode: q.Mode, k: q.K,
+		lo: lo != nil, hi: hi != nil, kinds: len(q.Kinds) > 0, excludeKinds: len(q.ExcludeKinds) > 0, facts: q.WithEvidence}
 	p := map[string]any{
 		"ends": ends, "minRank": int64(q.MinStatus.Rank()), "lo": lo, "hi": hi,
 		"kinds": kindList(q.Kinds), "excludeKinds": kindStrings(q.ExcludeKinds), "maxDegree": int64(q.MaxDegree), "limit": int64(limit),
 	}
 	search := s.searchRecordPaths
-	query := buildPathQuery(types, segments, perSegment, q.Mode, q.K, dated, q.WithEvidence)
+	query := buildPathQuery(sh)
 	if q.View == model.ViewResolved {
 		search = s.searchResolvedPaths
-		query = buildResolvedPathQuery(types, segments, perSegment, q.Mode, q.K, dated, q.WithEvidence)
+		query = buildResolvedPathQuery(sh)
 	}
 	return read(ctx, s, "cypher.Store.Paths", func(tx neo4j.ManagedTransaction) (model.PathSearch, error) {
 		p["ends"] = ends
