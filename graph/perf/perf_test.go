@@ -116,7 +116,9 @@ func (bn *bench) findDeepPage(ctx context.Context) error {
 	if err != nil || len(recs) == 0 {
 		return fmt.Errorf("count people: %v", err)
 	}
-	bn.deep = int(min(recs[0].Values[0].(int64)/2, 99_000))
+	people := recs[0].Values[0].(int64)
+	bn.deep = int(min(people/2, 99_000))
+	fmt.Fprintf(os.Stderr, "perf: deep pages at %d of %d people\n", bn.deep, people)
 	if bn.deep < 2 {
 		return errors.New("too few people for the deep-page workloads")
 	}
