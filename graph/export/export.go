@@ -117,6 +117,9 @@ func Handler(gql http.Handler, editions Editions) http.Handler {
 			fail(w, http.StatusBadRequest, "BAD_USER_INPUT", "argument rows: "+err.Error())
 			return
 		}
+		if pi := PageInfo(data, r.URL.Query().Get("rows")); pi != nil {
+			w.Header().Set(PageInfoHeader, string(pi))
+		}
 		name := "sanctiongraph-" + time.Now().UTC().Format("20060102T150405Z")
 		switch format {
 		case CSV:
@@ -146,6 +149,46 @@ func fail(w http.ResponseWriter, status int, code, msg string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []any{map[string]any{"message": msg, "extensions": map[string]any{"code": code}}}, "data": nil})
+}
+
+// PageInfoHeader carries, on an export whose rows are one connection's
+// edges, that connection's pageInfo as JSON ({"hasNextPage": …,
+// "endCursor": …}, what the query selected of them), so a client exporting
+// a whole list page by page needs no second query for the cursors.
+const PageInfoHeader = "Sanctiongraph-Page-Info"
+
+// PageInfo is the pageInfo the query selected on the connection whose edges
+// are the rows (path as Rows takes it), as compact JSON; nil when the rows
+// are not one connection's (a list on the way, no pageInfo selected).
+func PageInfo(data any, path string) json.RawMessage {
+	steps := strings.Split(path, ".")
+	if path == "" {
+		steps = firstList(data, nil)
+	}
+	if len(steps) < 2 {
+		return nil
+	}
+	v := data
+	for _, s := range steps[:len(steps)-1] {
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return nil
+		}
+		v = obj[s]
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil
+	}
+	pi, ok := obj["pageInfo"].(map[string]any)
+	if !ok {
+		return nil
+	}
+	b, err := json.Marshal(pi)
+	if err != nil {
+		return nil
+	}
+	return b
 }
 
 // Rows finds the rows of an answer: the items of the list at path (dotted

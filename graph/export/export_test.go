@@ -115,6 +115,35 @@ func TestExportFormats(t *testing.T) {
 	})
 }
 
+// TestExportPageInfo: the rows of one connection bring its pageInfo in a
+// header (and not into the rows); rows under a list on the way, or a
+// connection without pageInfo selected, bring none.
+func TestExportPageInfo(t *testing.T) {
+	conn := `{"data":{"list":{"pageInfo":{"hasNextPage":true,"endCursor":"azp7fQ"},"edges":[{"node":{"id":"a"}},{"node":{"id":"b"}}]}}}`
+	h := export.Handler(gqlStub(conn, 200), nil)
+	for _, url := range []string{"/export?format=csv&rows=list.edges", "/export?format=ndjson", "/export?format=bundle&rows=list.edges"} {
+		rec := post(t, h, url, `{"query":"{ list: entities { pageInfo { hasNextPage endCursor } edges { node { id } } } }"}`)
+		if got := rec.Header().Get(export.PageInfoHeader); got != `{"endCursor":"azp7fQ","hasNextPage":true}` {
+			t.Errorf("%s: %s = %q", url, export.PageInfoHeader, got)
+		}
+		if strings.Contains(url, "csv") {
+			rows, err := csv.NewReader(rec.Body).ReadAll()
+			if err != nil || len(rows) != 3 || strings.Join(rows[0], ",") != "id" {
+				t.Errorf("CSV rows %v (%v): the pageInfo must not become columns", rows, err)
+			}
+		}
+	}
+	for name, tt := range map[string]struct{ answer, rows string }{
+		"NoPageInfo":   {`{"data":{"list":{"edges":[{"node":{"id":"a"}}]}}}`, "list.edges"},
+		"ListOnTheWay": {pathsAnswer, "paths.paths.hops"},
+	} {
+		rec := post(t, export.Handler(gqlStub(tt.answer, 200), nil), "/export?format=csv&rows="+tt.rows, `{"query":"{ x }"}`)
+		if rec.Code != 200 || rec.Header().Get(export.PageInfoHeader) != "" {
+			t.Errorf("%s: HTTP %d, %s = %q", name, rec.Code, export.PageInfoHeader, rec.Header().Get(export.PageInfoHeader))
+		}
+	}
+}
+
 func TestExportErrors(t *testing.T) {
 	ok := export.Handler(gqlStub(pathsAnswer, 200), nil)
 	for name, tt := range map[string]struct {

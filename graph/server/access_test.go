@@ -114,6 +114,9 @@ func TestCORS(t *testing.T) {
 		if r.code != 200 || r.header.Get("Access-Control-Allow-Origin") != dash || !strings.Contains(r.header.Get("Access-Control-Expose-Headers"), "X-Request-Id") && !strings.Contains(r.header.Get("Access-Control-Expose-Headers"), "X-Request-ID") {
 			t.Errorf("actual request: %d %v", r.code, r.header)
 		}
+		if !strings.Contains(strings.ToLower(r.header.Get("Access-Control-Expose-Headers")), "sanctiongraph-page-info") {
+			t.Errorf("an export's page info is not readable cross-origin: %v", r.header)
+		}
 		// A refusal is readable cross-origin too.
 		r = do(t, h, "POST", "/graphql", countsQuery, "192.0.2.1:1", "Origin", dash)
 		if r.code != 429 || r.header.Get("Access-Control-Allow-Origin") != dash {

@@ -76,9 +76,11 @@ query Search($q: String!, $first: Int) {
  * bundle; rows a dotted path to the list whose items become rows) and
  * returns the file as a Blob. It is sent as gql sends its requests (same
  * origin, JSON body); errors reject with an APIError, as gql's do (status
- * 429 when the API's rate limit refused it), and signal aborts it.
+ * 429 when the API's rate limit refused it), and signal aborts it. When the
+ * rows are one connection's edges and the query selects its pageInfo, the
+ * export sends that pageInfo in a header: meta.pageInfo receives it.
  */
-export async function exportAnswer(format, query, variables = {}, rows = '', { signal } = {}) {
+export async function exportAnswer(format, query, variables = {}, rows = '', { signal, meta } = {}) {
   const url = new URL('../export', document.baseURI);
   url.searchParams.set('format', format);
   if (rows) url.searchParams.set('rows', rows);
@@ -101,6 +103,10 @@ export async function exportAnswer(format, query, variables = {}, rows = '', { s
     const errors = body && body.errors && body.errors.length ? body.errors
       : [{ message: `the export answered ${resp.status} ${resp.statusText}`, extensions: { code: `HTTP_${resp.status}` } }];
     throw new APIError(errors, resp.status);
+  }
+  const pageInfo = resp.headers.get('sanctiongraph-page-info');
+  if (meta && pageInfo) {
+    try { meta.pageInfo = JSON.parse(pageInfo); } catch { /* asked again by the caller */ }
   }
   const blob = await resp.blob();
   if (format === 'bundle') {

@@ -47,8 +47,10 @@ const NODE_EXPORT = `node { id kind name status dataset recordId validFrom valid
 const PAGES = 'pageInfo { hasNextPage endCursor }';
 
 // Each list's operations share their variables: the view's page (query), the
-// pages of an export (pages: only the cursors) and what /export turns into
-// rows (exportQuery; its rows are list.edges).
+// pages of an export (pages: only the cursors, asked only when /export did
+// not send them in its Sanctiongraph-Page-Info header) and what /export
+// turns into rows (exportQuery; its rows are list.edges, its pageInfo the
+// header).
 const ENT_ARGS = '$filter: EntityFilter, $sort: EntitySort, $after: String';
 const ENT_CALL = 'filter: $filter, sort: $sort, after: $after';
 const TL_ARGS = '$from: Date, $to: Date, $kinds: [Kind!], $minStatus: Status, $after: String';
@@ -101,7 +103,7 @@ export const LISTS = {
       list: entities(${ENT_CALL}, first: ${PAGE}) { totalCount ${PAGES} edges { ${NODE} } }
     }${ENTITY_BRIEF}`,
     pages: `query PagesEntities(${ENT_ARGS}) { list: entities(${ENT_CALL}, first: ${EXPORT_PAGE}) { ${PAGES} } }`,
-    exportQuery: `query ExportEntities(${ENT_ARGS}) { list: entities(${ENT_CALL}, first: ${EXPORT_PAGE}) { edges { ${NODE_EXPORT} } } }`,
+    exportQuery: `query ExportEntities(${ENT_ARGS}) { list: entities(${ENT_CALL}, first: ${EXPORT_PAGE}) { ${PAGES} edges { ${NODE_EXPORT} } } }`,
     vars: (f) => ({ filter: { ...(f.kind ? { kinds: [f.kind] } : {}), ...(f.status ? { minStatus: f.status } : {}) }, sort: f.sort || 'NAME_ASC' }),
     stem: (f) => [f.kind, f.status],
     columns: ENTITY_COLUMNS,
@@ -119,7 +121,7 @@ export const LISTS = {
       list: timeline(${TL_CALL}, first: ${PAGE}) { totalCount ${PAGES} edges { date ${NODE} } }
     }${ENTITY_BRIEF}`,
     pages: `query PagesTimeline(${TL_ARGS}) { list: timeline(${TL_CALL}, first: ${EXPORT_PAGE}) { ${PAGES} } }`,
-    exportQuery: `query ExportTimeline(${TL_ARGS}) { list: timeline(${TL_CALL}, first: ${EXPORT_PAGE}) { edges { date ${NODE_EXPORT} } } }`,
+    exportQuery: `query ExportTimeline(${TL_ARGS}) { list: timeline(${TL_CALL}, first: ${EXPORT_PAGE}) { ${PAGES} edges { date ${NODE_EXPORT} } } }`,
     vars: (f) => ({ from: f.from || null, to: f.to || null, kinds: f.kind ? [f.kind] : null, minStatus: f.status || null }),
     stem: (f) => [f.kind, f.from, f.to],
     columns: [{ label: 'Date', text: (r) => r.date }, ...ENTITY_COLUMNS.filter((c) => c.label !== 'Date')],
@@ -138,7 +140,7 @@ export const LISTS = {
     }${ENTITY_BRIEF}`,
     pages: `query PagesViolations(${PV_ARGS}) { list: potentialViolations(${PV_CALL}, first: ${EXPORT_PAGE}) { ${PAGES} } }`,
     exportQuery: `query ExportViolations(${PV_ARGS}) {
-      list: potentialViolations(${PV_CALL}, first: ${EXPORT_PAGE}) { edges { ${PV_NODE} } }
+      list: potentialViolations(${PV_CALL}, first: ${EXPORT_PAGE}) { ${PAGES} edges { ${PV_NODE} } }
     }${ENTITY_BRIEF}`,
     vars: (f) => ({ filter: { ...(f.status ? { minStatus: f.status } : {}), ...(f.from ? { from: f.from } : {}), ...(f.to ? { to: f.to } : {}) } }),
     stem: (f) => [f.from, f.to],
@@ -177,6 +179,7 @@ export const LISTS = {
     pages: `query PagesRelationships(${REL_ARGS}) { list: relationships(${REL_CALL}, first: ${EXPORT_PAGE}) { ${PAGES} } }`,
     exportQuery: `query ExportRelationships(${REL_ARGS}) {
       list: relationships(${REL_CALL}, first: ${EXPORT_PAGE}) {
+        ${PAGES}
         edges { node { id type status validFrom validUntil dataset recordId firstReported lastConfirmed
           from { id kind name } to { id kind name } properties { name values }
           evidence { basis status statedOn source { id kind name } } citations } }
@@ -244,6 +247,7 @@ export const LISTS = {
     pages: `query PagesChanges(${CH_ARGS}) { list: listChanges(${CH_CALL}, first: ${EXPORT_PAGE}) { ${PAGES} } }`,
     exportQuery: `query ExportChanges(${CH_ARGS}) {
       list: listChanges(${CH_CALL}, first: ${EXPORT_PAGE}) {
+        ${PAGES}
         from { dataset authority publishedOn checksum file recordCount } to { dataset authority publishedOn checksum file recordCount }
         edges { ${CH_NODE} } }
     }`,
@@ -378,6 +382,7 @@ export function mergeBundle(texts, variables) {
     for (const s of d.sources || []) if (!sources.has(s.id)) sources.set(s.id, s);
   }
   out.data.list.edges = docs.flatMap((d) => d.data?.list?.edges || []);
+  delete out.data.list.pageInfo; // the first page's: the file holds them all
   out.citations = [...citations];
   out.sources = [...sources.values()];
   out.pages = docs.map((d) => ({ generatedAt: d.generatedAt, variables: d.variables }));
@@ -675,7 +680,8 @@ export class Lists {
   /**
    * exportAll downloads the whole list with the current filters through the
    * API's /export: one request per page of 100 (the API's largest), the
-   * cursors read with a query of the same list, the pages joined into one
+   * next cursor from the export's Sanctiongraph-Page-Info header (a query
+   * of the same list's cursors only if it is missing), the pages joined into one
    * file (merge* above), up to MAX_EXPORT_ROWS rows. A request the rate
    * limit refuses is tried again a little later.
    */
@@ -696,17 +702,20 @@ export class Lists {
     const parts = [];
     let after = null;
     let truncated = false;
+    let cursorQueries = 0;
     try {
       for (;;) {
         const n = parts.length + 1;
         replace(status, `Downloading ${FORMATS[fmt].label}: page ${n}${total !== undefined ? ` of ${Math.max(1, Math.ceil(Math.min(total, MAX_EXPORT_ROWS) / EXPORT_PAGE))}` : ''}…`);
         const v = { ...vars, after };
-        const [blob, next] = await Promise.all([
-          patient(() => exportAnswer(fmt, def.exportQuery, v, 'list.edges', { signal: ctrl.signal }), ctrl.signal),
-          patient(() => gql(def.pages, v, { signal: ctrl.signal }), ctrl.signal),
-        ]);
+        const meta = {};
+        const blob = await patient(() => exportAnswer(fmt, def.exportQuery, v, 'list.edges', { signal: ctrl.signal, meta }), ctrl.signal);
         parts.push(await blob.text());
-        const info = next.list.pageInfo;
+        let info = meta.pageInfo;
+        if (!info) {
+          cursorQueries++;
+          info = (await patient(() => gql(def.pages, v, { signal: ctrl.signal }), ctrl.signal)).list.pageInfo;
+        }
         if (!info.hasNextPage) break;
         if (parts.length * EXPORT_PAGE >= MAX_EXPORT_ROWS) { truncated = true; break; }
         after = info.endCursor;
@@ -714,7 +723,7 @@ export class Lists {
       const text = FORMATS[fmt].merge(parts, vars);
       download(new Blob([text], { type: FORMATS[fmt].type }), name);
       const rows = fmt === 'csv' ? Math.max(0, parseCSV(text).length - 1) : fmt === 'ndjson' ? text.split('\n').filter(Boolean).length : JSON.parse(text).data.list.edges.length;
-      this.exported = { list: key, format: fmt, name, rows, pages: parts.length, truncated };
+      this.exported = { list: key, format: fmt, name, rows, pages: parts.length, truncated, cursorQueries };
       replace(status, `Saved ${name}: ${rows} row${rows === 1 ? '' : 's'} from ${parts.length} request${parts.length === 1 ? '' : 's'} to /export.`,
         truncated ? h('span', { class: 'warn' }, ` Only the first ${MAX_EXPORT_ROWS} rows: the API pages no deeper; narrow the filters.`) : null);
     } catch (err) {
