@@ -20,7 +20,12 @@ const AUTHORITY_LISTS = [['unsc', 'UN Security Council'], ['ofac-sdn', 'OFAC SDN
 /** PAGE is the rows a list shows at a time; EXPORT_PAGE those one /export request carries (the API's largest page). */
 const PAGE = 50;
 const EXPORT_PAGE = 100;
-/** MAX_EXPORT_ROWS: the API pages no deeper than this many items (graph/pagination.go maxOffset). */
+/**
+ * MAX_EXPORT_ROWS: offset cursors page no deeper than this many items
+ * (graph/pagination.go maxOffset); entity lists sorted by name have keyset
+ * cursors that could, but a download the browser joins in memory stops
+ * here too.
+ */
 const MAX_EXPORT_ROWS = 100_000;
 
 function prop(x, name) { return (x.properties || []).find((p) => p.name === name)?.values.join(', ') || ''; }
