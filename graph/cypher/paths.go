@@ -454,17 +454,33 @@ func (s *Store) findPaths(ctx context.Context, q model.PathQuery, ends []string,
 	})
 }
 
-// searchRecordPaths runs a records-view search (buildPathQuery) and decodes
-// its paths, with their hops' evidence when the query reads it.
-func (s *Store) searchRecordPaths(ctx context.Context, tx neo4j.ManagedTransaction, q model.PathQuery, query string, p map[string]any) (model.PathSearch, error) {
+// pathRow decodes one row of a path statement into a path; ok false
+// drops the row.
+type pathRow func(rec *neo4j.Record) (path model.Path, ok bool)
+
+// runPaths runs a path statement in tx and decodes its rows with decode,
+// each path's hops' evidence (when the statement reads it) into Facts.
+func (s *Store) runPaths(ctx context.Context, tx neo4j.ManagedTransaction, q model.PathQuery, query string, p map[string]any, decode pathRow) (model.PathSearch, error) {
 	var out model.PathSearch
 	res, err := tx.Run(ctx, query, p)
 	if err != nil {
 		return out, err
 	}
-	facts := newFacts(q.WithEvidence)
+	out.Facts = newFacts(q.WithEvidence)
 	for res.Next(ctx) {
 		rec := res.Record()
+		if path, ok := decode(rec); ok {
+			out.Paths = append(out.Paths, path)
+			s.addPathFacts(out.Facts, rec, path)
+		}
+	}
+	return out, res.Err()
+}
+
+// searchRecordPaths runs a records-view search (buildPathQuery) and decodes
+// its paths, with their hops' evidence when the query reads it.
+func (s *Store) searchRecordPaths(ctx context.Context, tx neo4j.ManagedTransaction, q model.PathQuery, query string, p map[string]any) (model.PathSearch, error) {
+	return s.runPaths(ctx, tx, q, query, p, func(rec *neo4j.Record) (model.Path, bool) {
 		nodes, _, _ := neo4j.GetRecordValue[[]any](rec, "nodes")
 		rels, _, _ := neo4j.GetRecordValue[[]any](rec, "rels")
 		var path model.Path
@@ -485,13 +501,8 @@ func (s *Store) searchRecordPaths(ctx context.Context, tx neo4j.ManagedTransacti
 				path.ToRecords = append(path.ToRecords, path.Nodes[i+1].ID)
 			}
 		}
-		if len(path.Rels) <= q.MaxHops {
-			out.Paths = append(out.Paths, path)
-			s.addPathFacts(facts, rec, path)
-		}
-	}
-	out.Facts = facts
-	return out, res.Err()
+		return path, len(path.Rels) <= q.MaxHops
+	})
 }
 
 // newFacts is the bundle a search with evidence fills, nil without.
@@ -663,22 +674,16 @@ func ambiguous(op, ref string, cands []*model.Entity) error {
 // and decodes its paths: the entities from the records the statement
 // returns, the hops' evidence when the query reads it.
 func (s *Store) searchResolvedPaths(ctx context.Context, tx neo4j.ManagedTransaction, q model.PathQuery, query string, p map[string]any) (model.PathSearch, error) {
-	var out model.PathSearch
-	res, err := tx.Run(ctx, query, p)
-	if err != nil {
-		return out, err
-	}
-	facts := newFacts(q.WithEvidence)
 	ents := map[string]*model.Entity{}
-	for res.Next(ctx) {
-		rec := res.Record()
+	return s.runPaths(ctx, tx, q, query, p, func(rec *neo4j.Record) (model.Path, bool) {
+		var path model.Path
 		n, _, _ := neo4j.GetRecordValue[[]any](rec, "nodes")
 		x, _, _ := neo4j.GetRecordValue[[]any](rec, "xs")
 		y, _, _ := neo4j.GetRecordValue[[]any](rec, "ys")
 		nodes, xs, ys := strs(n), strs(x), strs(y)
 		rels, _, _ := neo4j.GetRecordValue[[]any](rec, "rels")
 		if len(rels) > q.MaxHops || len(xs) != len(rels) || len(nodes) != len(rels)+1 {
-			continue
+			return path, false
 		}
 		items, _, _ := neo4j.GetRecordValue[[]any](rec, "records")
 		byRID := map[string][]any{}
@@ -686,7 +691,6 @@ func (s *Store) searchResolvedPaths(ctx context.Context, tx neo4j.ManagedTransac
 			m, _ := it.(map[string]any)
 			byRID[str(m["rid"])] = append(byRID[str(m["rid"])], it)
 		}
-		var path model.Path
 		for _, id := range nodes {
 			if ents[id] == nil && len(byRID[id]) > 0 {
 				ents[id] = s.decodeResolved(id, byRID[id])
@@ -694,7 +698,7 @@ func (s *Store) searchResolvedPaths(ctx context.Context, tx neo4j.ManagedTransac
 			path.Nodes = append(path.Nodes, ents[id])
 		}
 		if slices.Contains(path.Nodes, nil) {
-			continue
+			return path, false
 		}
 		for i, x := range rels {
 			m, _ := x.(map[string]any)
@@ -704,9 +708,6 @@ func (s *Store) searchResolvedPaths(ctx context.Context, tx neo4j.ManagedTransac
 			path.Forward = append(path.Forward, xs[i] == from)
 		}
 		path.FromRecords, path.ToRecords = xs, ys
-		out.Paths = append(out.Paths, path)
-		s.addPathFacts(facts, rec, path)
-	}
-	out.Facts = facts
-	return out, res.Err()
+		return path, true
+	})
 }
