@@ -202,7 +202,8 @@ func (s *Store) Paths(ctx context.Context, q model.PathQuery) (model.PathSearch,
 
 // PathsByRef is Paths whose From, Via and To are refs as ResolveEntity
 // takes them (ids or names), resolved in the first search's transaction:
-// one transaction for a request that finds paths. It returns the entities
+// refs that are ids and a search that finds paths take one statement,
+// names one transaction. It returns the entities
 // the refs name in the order From, Via…, To, and, when some ref does not
 // name one, an error for each such ref in endErrs and no search.
 func (s *Store) PathsByRef(ctx context.Context, q model.PathQuery) (ends []*model.Entity, endErrs []error, res model.PathSearch, err error) {
