@@ -673,17 +673,54 @@ func (s *Store) Timeline(ctx context.Context, q model.TimelineQuery) (model.Time
 }
 
 const (
-	cypherCountNodes = `MATCH (n:` + schema.NodeLabel + `)
-WHERE ($kinds IS NULL OR n.kind IN $kinds)
-  AND ($dataset IS NULL OR n.dataset = $dataset)
-  AND n.statusRank >= $minRank
+	cypherCountNodesTail = `
 RETURN n.kind AS kind, n.status AS status, [n.dataset] AS datasets, count(*) AS c`
-	cypherCountRels = `MATCH (a:` + schema.NodeLabel + `)-[r]->(b:` + schema.NodeLabel + `)
-WHERE ($dataset IS NULL OR r.dataset = $dataset)
-  AND r.statusRank >= $minRank
-  AND ($kinds IS NULL OR a.kind IN $kinds OR b.kind IN $kinds)
-RETURN type(r) AS t, count(*) AS c`
 )
+
+// countMatch is the MATCH and WHERE of the records a count reads, written
+// from the filters given (as entityWhere: a filter not given adds nothing,
+// one kind becomes the label).
+func countMatch(q model.CountQuery) string {
+	match := `MATCH (n:` + schema.NodeLabel
+	conds := []string{"n.statusRank >= $minRank"}
+	switch {
+	case len(q.Kinds) == 1 && slices.Contains(schema.Kinds, q.Kinds[0]):
+		match += ":" + string(schema.Kinds[slices.Index(schema.Kinds, q.Kinds[0])])
+	case len(q.Kinds) > 0:
+		conds = append(conds, "n.kind IN $kinds")
+	}
+	if q.Dataset != "" {
+		conds = append(conds, "n.dataset = $dataset")
+	}
+	return match + ")\nWHERE " + strings.Join(conds, " AND ")
+}
+
+// countRelsQuery counts relationships between entities by type with the
+// filters given: with one kind, those from an entity of that kind and those
+// to one from another kind, each walked from the kind's label (a third of
+// the work of testing both ends of every relationship on the 1M graph).
+func countRelsQuery(q model.CountQuery) string {
+	conds := []string{"r.statusRank >= $minRank"}
+	if q.Dataset != "" {
+		conds = append(conds, "r.dataset = $dataset")
+	}
+	where := strings.Join(conds, " AND ")
+	if len(q.Kinds) == 1 && slices.Contains(schema.Kinds, q.Kinds[0]) {
+		kind := string(schema.Kinds[slices.Index(schema.Kinds, q.Kinds[0])])
+		return `CALL {
+  MATCH (a:` + schema.NodeLabel + `:` + kind + `)-[r]->(b:` + schema.NodeLabel + `) WHERE ` + where + ` RETURN r
+  UNION ALL
+  MATCH (a:` + schema.NodeLabel + `)-[r]->(b:` + schema.NodeLabel + `:` + kind + `) WHERE ` + where + ` AND NOT a:` + kind + ` RETURN r
+}
+RETURN type(r) AS t, count(*) AS c`
+	}
+	if len(q.Kinds) > 0 {
+		where += " AND (a.kind IN $kinds OR b.kind IN $kinds)"
+	}
+	return `MATCH (a:` + schema.NodeLabel + `)-[r]->(b:` + schema.NodeLabel + `)
+WHERE ` + where + `
+RETURN type(r) AS t, count(*) AS c`
+}
 
 // countNodes runs a node count (cypherCountNodes, cypherCountResolvedNodes:
 // kind, status, datasets and a count per row) and adds it up by kind,
@@ -753,14 +790,14 @@ func (s *Store) countNow(ctx context.Context, q model.CountQuery) (*model.Counts
 		// A resolved entity counts by its preferred record's kind and status,
 		// and once in each dataset that has a record of it (so byDataset
 		// may sum to more than the total).
-		nodeQuery := cypherCountNodes
+		nodeQuery := countMatch(q) + cypherCountNodesTail
 		if q.View == model.ViewResolved {
-			nodeQuery = cypherCountResolvedNodes
+			nodeQuery = countMatch(q) + cypherCountResolvedTail
 		}
 		if err := countNodes(ctx, tx, nodeQuery, p, c, byKind, byStatus, byDataset); err != nil {
 			return nil, err
 		}
-		relQuery := cypherCountRels
+		relQuery := countRelsQuery(q)
 		if unfiltered {
 			relQuery = cypherCountRelsFast
 		}

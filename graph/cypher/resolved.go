@@ -383,10 +383,10 @@ func (s *Store) entitiesResolved(ctx context.Context, q model.EntityQuery, filte
 	return page, err
 }
 
-const cypherCountResolvedNodes = `MATCH (n:` + schema.NodeLabel + `)
-WHERE ($kinds IS NULL OR n.kind IN $kinds)
-  AND ($dataset IS NULL OR n.dataset = $dataset)
-  AND n.statusRank >= $minRank
+// cypherCountResolvedTail follows countMatch: the resolved entities of the
+// records matched, by their preferred record's kind and status, with every
+// dataset that has a matched record of them.
+const cypherCountResolvedTail = `
 MATCH (n)-[:` + string(schema.RecordOf) + `]->(r:` + schema.ResolvedLabel + `)
 WITH r, collect(DISTINCT n.dataset) AS datasets
 MATCH (p:` + schema.NodeLabel + ` {id: r.id})
