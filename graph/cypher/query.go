@@ -405,14 +405,7 @@ func MatchedName(e *model.Entity, terms []string) string {
 // start from that label's indexes (a listing's authorityId, a vessel's IMO
 // number) rather than from every node. Values stay parameters.
 func entityWhere(q model.EntityQuery) string {
-	match := `MATCH (n:` + schema.NodeLabel
-	conds := []string{"n.statusRank >= $minRank"}
-	switch {
-	case len(q.Kinds) == 1 && slices.Contains(schema.Kinds, q.Kinds[0]):
-		match += ":" + string(schema.Kinds[slices.Index(schema.Kinds, q.Kinds[0])])
-	case len(q.Kinds) > 0:
-		conds = append(conds, "n.kind IN $kinds")
-	}
+	match, conds := kindMatch(q.Kinds)
 	if len(q.Statuses) > 0 {
 		conds = append(conds, "n.status IN $statuses")
 	}
@@ -677,18 +670,26 @@ const (
 RETURN n.kind AS kind, n.status AS status, [n.dataset] AS datasets, count(*) AS c`
 )
 
+// kindMatch starts the MATCH of records n of kinds, without its closing
+// parenthesis, and their first conditions (status): one kind is the
+// pattern's label (a schema constant), several an IN test, none nothing.
+func kindMatch(kinds []schema.Kind) (match string, conds []string) {
+	match = `MATCH (n:` + schema.NodeLabel
+	conds = []string{"n.statusRank >= $minRank"}
+	switch {
+	case len(kinds) == 1 && slices.Contains(schema.Kinds, kinds[0]):
+		match += ":" + string(schema.Kinds[slices.Index(schema.Kinds, kinds[0])])
+	case len(kinds) > 0:
+		conds = append(conds, "n.kind IN $kinds")
+	}
+	return match, conds
+}
+
 // countMatch is the MATCH and WHERE of the records a count reads, written
 // from the filters given (as entityWhere: a filter not given adds nothing,
 // one kind becomes the label).
 func countMatch(q model.CountQuery) string {
-	match := `MATCH (n:` + schema.NodeLabel
-	conds := []string{"n.statusRank >= $minRank"}
-	switch {
-	case len(q.Kinds) == 1 && slices.Contains(schema.Kinds, q.Kinds[0]):
-		match += ":" + string(schema.Kinds[slices.Index(schema.Kinds, q.Kinds[0])])
-	case len(q.Kinds) > 0:
-		conds = append(conds, "n.kind IN $kinds")
-	}
+	match, conds := kindMatch(q.Kinds)
 	if q.Dataset != "" {
 		conds = append(conds, "n.dataset = $dataset")
 	}
