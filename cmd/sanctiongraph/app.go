@@ -173,7 +173,7 @@ func (a *App) bulkImport(ctx context.Context, dir string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	tmp, err := os.MkdirTemp(filepath.Dir(dir), ".import-")
+	tmp, err := importWorkDir(dir)
 	if err != nil {
 		return "", err
 	}
@@ -191,6 +191,20 @@ func (a *App) bulkImport(ctx context.Context, dir string) (string, error) {
 	}
 	a.Log.Info("bulk import written", "nodes", stats.Nodes, "relationships", stats.Relationships, "took", time.Since(start).Round(time.Millisecond))
 	return files.Editions, nil
+}
+
+// importWorkDir makes a temporary directory for the importer's files beside
+// the new store dir (on the same disk), creating the store's parents: a
+// new clone has no .neo4j yet.
+func importWorkDir(dir string) (string, error) {
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return "", fmt.Errorf("new store %s: %w", dir, err)
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(dir), ".import-")
+	if err != nil {
+		return "", fmt.Errorf("new store %s: %w", dir, err)
+	}
+	return tmp, nil
 }
 
 // loadShared loads the shared lists through transactions into a graph

@@ -105,3 +105,23 @@ func TestImportCommand(t *testing.T) {
 		t.Errorf("the UN edition was recorded again: the import should have recorded it")
 	}
 }
+
+// TestImportWorkDirInANewClone: `dev -shared` on a fresh clone names a store
+// under .neo4j, which does not exist yet; the importer's work directory is
+// made beside it all the same (it failed with "stat …/.neo4j").
+func TestImportWorkDirInANewClone(t *testing.T) {
+	store := filepath.Join(t.TempDir(), ".neo4j", "dev")
+	tmp, err := importWorkDir(store)
+	if err != nil {
+		t.Fatalf("importWorkDir(%s): %v", store, err)
+	}
+	if filepath.Dir(tmp) != filepath.Dir(store) {
+		t.Errorf("work directory %s is not beside the store %s", tmp, store)
+	}
+	if st, err := os.Stat(tmp); err != nil || !st.IsDir() {
+		t.Errorf("work directory %s: %v", tmp, err)
+	}
+	if _, err := os.Stat(store); !os.IsNotExist(err) {
+		t.Errorf("the store directory itself was made (%v): the importer writes it", err)
+	}
+}
