@@ -761,18 +761,37 @@ var cypherCountRelsFast = func() string {
 // and of relationships by type. They are computed once per database state
 // (stateCache): while nothing has been committed since, a request costs one
 // trivial read that asks Neo4j for its state, whatever the graph's size.
+//
+// Requests that find no count kept at the same state share one count (a
+// flight per key and state): the dashboards that all ask after a load
+// cost one scan of the graph, not one each.
 func (s *Store) Counts(ctx context.Context, q model.CountQuery) (*model.Counts, error) {
 	key := fmt.Sprintf("%s|%q|%q|%s", q.View, kindStrings(q.Kinds), q.Dataset, q.MinStatus)
-	if st, err := s.state(ctx); err == nil {
-		if c, ok := s.counts.get(key, st); ok {
-			return c.Clone(), nil
+	st, err := s.state(ctx)
+	if err != nil || st == "" {
+		c, st, err := s.countNow(ctx, q)
+		if err != nil {
+			return nil, err
 		}
+		s.counts.put(key, st, c)
+		return c.Clone(), nil
 	}
-	c, st, err := s.countNow(ctx, q)
+	if c, ok := s.counts.get(key, st); ok {
+		return c.Clone(), nil
+	}
+	c, err := shareFlight(ctx, &s.countFlights, key+"@"+st, st, func(fctx context.Context) (*model.Counts, error) {
+		if c, ok := s.counts.get(key, st); ok { // counted by a flight that just ended
+			return c, nil
+		}
+		c, at, err := s.countNow(fctx, q)
+		if err == nil {
+			s.counts.put(key, at, c)
+		}
+		return c, err
+	})
 	if err != nil {
 		return nil, err
 	}
-	s.counts.put(key, st, c)
 	return c.Clone(), nil
 }
 
@@ -792,7 +811,10 @@ func (s *Store) countNow(ctx context.Context, q model.CountQuery) (*model.Counts
 		// and once in each dataset that has a record of it (so byDataset
 		// may sum to more than the total).
 		nodeQuery := countMatch(q) + cypherCountNodesTail
-		if q.View == model.ViewResolved {
+		switch {
+		case q.View == model.ViewResolved && len(q.Kinds) == 0 && q.Dataset == "":
+			nodeQuery = cypherCountAllResolved
+		case q.View == model.ViewResolved:
 			nodeQuery = countMatch(q) + cypherCountResolvedTail
 		}
 		if err := countNodes(ctx, tx, nodeQuery, p, c, byKind, byStatus, byDataset); err != nil {

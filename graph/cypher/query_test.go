@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/sanctiongraph/sanctiongraph/graph/cypher"
@@ -428,6 +429,107 @@ func TestFilteredCountsAgree(t *testing.T) {
 		}
 		if one.Entities != 2 || two.Entities != 4 {
 			t.Errorf("%s: entities %d and %d, want 2 and 4", view, one.Entities, two.Entities)
+		}
+	}
+}
+
+// TestResolvedCountsAgreeByDataset: the unfiltered count of resolved
+// entities (walked from each resolved entity to its records) puts in each
+// dataset as many entities as the count filtered by that dataset (walked
+// from the dataset's records), at every minimum status, on the curated
+// story with its SAME_AS clusters; and no entity is counted twice.
+func TestResolvedCountsAgreeByDataset(t *testing.T) {
+	ctx := env.Reset(t)
+	writeCurated(t, ctx, env.Store)
+	// A second list with a record of Kim Jong Un (the same entity) and one of
+	// its own, alleged.
+	prov := func(st schema.Status) model.Provenance { return model.Provenance{Status: st, Dataset: "test"} }
+	if _, err := env.Store.Write(ctx, model.Batch{
+		Entities: []model.Entity{
+			{ID: "test:kim", Kind: schema.Person, Name: "KIM JONG UN", Provenance: prov(schema.Confirmed)},
+			{ID: "test:other", Kind: schema.Organization, Name: "Other Trading", Provenance: prov(schema.Alleged)},
+		},
+		Relationships: []model.Relationship{{ID: "SAME_AS|test:kim|person:kim-jong-un", Type: schema.SameAs, FromID: "test:kim", ToID: "person:kim-jong-un",
+			Properties: model.Properties{}, Provenance: prov(schema.Confirmed)}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.Store.Resolve(ctx); err != nil {
+		t.Fatal(err)
+	}
+	records, err := env.Store.Counts(ctx, model.CountQuery{View: model.ViewRecords})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, min := range []schema.Status{"", schema.Reported, schema.Confirmed} {
+		all, err := env.Store.Counts(ctx, model.CountQuery{View: model.ViewResolved, MinStatus: min})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(all.ByDataset) < 2 {
+			t.Fatalf("min status %q: datasets %v; the curated story has more than one", min, all.ByDataset)
+		}
+		if min == "" && all.Entities >= records.Entities {
+			t.Errorf("%d resolved entities for %d records: the curated clusters were not counted once each", all.Entities, records.Entities)
+		}
+		byKind := 0
+		for _, k := range all.ByKind {
+			byKind += k.Count
+		}
+		if byKind != all.Entities {
+			t.Errorf("min status %q: by kind %d, in all %d", min, byKind, all.Entities)
+		}
+		for _, d := range all.ByDataset {
+			one, err := env.Store.Counts(ctx, model.CountQuery{View: model.ViewResolved, MinStatus: min, Dataset: d.Dataset})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if one.Entities != d.Count {
+				t.Errorf("min status %q, dataset %s: %d in the unfiltered count, %d counted from the dataset", min, d.Dataset, d.Count, one.Entities)
+			}
+		}
+	}
+}
+
+// TestCountsShareOneCount: dashboards that ask for the same counts at the
+// same state, all at once, cost one count between them (and a state probe
+// each), and all get the same answer as a count asked alone.
+func TestCountsShareOneCount(t *testing.T) {
+	ctx := env.Reset(t)
+	writeCurated(t, ctx, env.Store)
+	const callers = 8
+	for _, q := range []model.CountQuery{{View: model.ViewResolved}, {View: model.ViewRecords, Kinds: []schema.Kind{schema.Person}}} {
+		if _, err := env.Store.Write(ctx, model.Batch{Entities: []model.Entity{{ID: "person:count-" + string(q.View), Kind: schema.Person, Name: "Count " + string(q.View),
+			Provenance: model.Provenance{Status: schema.Reported, Dataset: "test"}}}}); err != nil {
+			t.Fatal(err) // a new state: nothing is kept for it
+		}
+		before := env.Store.QueryCount()
+		start := make(chan struct{})
+		got := make([]*model.Counts, callers)
+		errs := make([]error, callers)
+		var wg sync.WaitGroup
+		for i := range callers {
+			wg.Go(func() {
+				<-start
+				got[i], errs[i] = env.Store.Counts(ctx, q)
+			})
+		}
+		close(start)
+		wg.Wait()
+		if n := env.Store.QueryCount() - before; n != callers+1 {
+			t.Errorf("%+v: %d callers at once ran %d transactions, want %d (a probe each and one count)", q, callers, n, callers+1)
+		}
+		alone, err := env.Store.Counts(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range callers {
+			if errs[i] != nil || !reflect.DeepEqual(got[i], alone) {
+				t.Errorf("%+v: caller %d got %+v (%v), alone %+v", q, i, got[i], errs[i], alone)
+			}
+		}
+		if alone.Entities == 0 {
+			t.Errorf("%+v: nothing counted", q)
 		}
 	}
 }

@@ -1,6 +1,14 @@
 package cypher
 
-import "sync"
+import (
+	"context"
+	"strings"
+	"sync"
+
+	"golang.org/x/sync/singleflight"
+
+	"github.com/sanctiongraph/sanctiongraph/graph/bookmark"
+)
 
 // stateCache keeps results computed at a database state (readAt) by key.
 // An entry answers only while the database is still in the state it was
@@ -57,4 +65,36 @@ func (c *stateCache[T]) put(key, state string, v T) {
 		clear(c.entries)
 	}
 	c.entries[key] = stateEntry[T]{state: state, v: v}
+}
+
+// shareFlight runs work once for all callers of the same key at a time
+// (key names the result and the database state it is wanted at) and gives
+// each caller the result or, if its own context ends first, its own
+// context's error. The work runs in a context that the callers' ends do not
+// cancel (others may be waiting for it) but that keeps the first caller's
+// deadline and values, and that reads at least at state (its bookmarks), so
+// that no caller gets a result older than the state it saw.
+func shareFlight[T any](ctx context.Context, g *singleflight.Group, key, state string, work func(ctx context.Context) (T, error)) (T, error) {
+	ch := g.DoChan(key, func() (any, error) {
+		fctx := context.WithoutCancel(ctx)
+		if d, ok := ctx.Deadline(); ok {
+			var cancel context.CancelFunc
+			fctx, cancel = context.WithDeadline(fctx, d)
+			defer cancel()
+		}
+		if bms, err := bookmark.Parse(strings.Split(state, ",")); err == nil && len(bms) > 0 {
+			fctx = bookmark.With(fctx, bms)
+		}
+		return work(fctx)
+	})
+	var zero T
+	select {
+	case <-ctx.Done():
+		return zero, translate("cypher.shareFlight", withContext(ctx, ctx.Err()))
+	case r := <-ch:
+		if r.Err != nil {
+			return zero, r.Err
+		}
+		return r.Val.(T), nil
+	}
 }

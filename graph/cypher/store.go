@@ -22,6 +22,7 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
+	"golang.org/x/sync/singleflight"
 
 	"github.com/sanctiongraph/sanctiongraph/graph/bookmark"
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
@@ -104,7 +105,10 @@ type Store struct {
 	// counts and totals keep dashboard counts and list totals while the
 	// database is unchanged.
 	counts *stateCache[*model.Counts]
-	totals *stateCache[int]
+	// countFlights shares one count among the requests that ask for it at
+	// the same state (Counts).
+	countFlights singleflight.Group
+	totals       *stateCache[int]
 	// measures keeps what potentialViolations reads of the measures and
 	// their resolutions' rolls, which no date range changes.
 	measures *stateCache[measureSet]
