@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sanctiongraph/sanctiongraph/graph/cypher"
@@ -32,6 +33,10 @@ type App struct {
 	// with -metrics=false, Tracing disabled without OTEL_* settings.
 	Metrics *metrics.Metrics
 	Tracing *telemetry.Tracing
+	// background is the service's own work beside requests (warmCounts),
+	// stopped by stopBackground before the store closes.
+	background     sync.WaitGroup
+	stopBackground context.CancelFunc
 }
 
 // serve runs the service until ctx is cancelled (SIGTERM/SIGINT), then
@@ -64,6 +69,11 @@ func serve(ctx context.Context, cfg Config, logOut io.Writer, started func(*App)
 	app.Log.Info("serving", "graphql", app.Server.URL()+"/graphql", "graphiql", app.Server.URL()+"/", "neo4j", app.Config.Neo4j.URI)
 	if app.Local != nil {
 		go app.supervise(ctx)
+	}
+	if cfg.WarmCounts > 0 {
+		bctx, stop := context.WithCancel(ctx)
+		app.stopBackground = stop
+		app.background.Go(func() { app.warmCounts(bctx) })
 	}
 	if started != nil {
 		started(app)
@@ -259,7 +269,31 @@ func (a *App) supervise(ctx context.Context) {
 	}
 }
 
+// warmCounts keeps the dashboards' counts counted at the database's
+// settled state (cypher.Store.WarmCounts) until ctx ends, logging a failure
+// once until the next success.
+func (a *App) warmCounts(ctx context.Context) {
+	failing := false
+	a.Store.WarmCounts(ctx, a.Config.WarmCounts, func(took time.Duration, err error) {
+		switch {
+		case err != nil && !failing:
+			failing = true
+			a.Log.Warn("counting the dashboards' totals ahead of requests failed; requests count them", "err", err)
+		case err == nil:
+			if failing {
+				failing = false
+				a.Log.Info("counting the dashboards' totals ahead of requests works again")
+			}
+			a.Log.Debug("dashboards' totals counted at a new state", "took", took.Round(time.Millisecond))
+		}
+	})
+}
+
 func (a *App) close(ctx context.Context) error {
+	if a.stopBackground != nil {
+		a.stopBackground()
+	}
+	a.background.Wait()
 	a.flushTracing(ctx)
 	var errs []error
 	if a.Store != nil {

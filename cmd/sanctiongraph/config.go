@@ -32,6 +32,9 @@ type Config struct {
 	// loaded at start into a graph that holds no list yet: a new local
 	// store through the bulk importer, otherwise through loads.
 	Shared string
+	// WarmCounts is how often the service looks for a settled new database
+	// state to count the dashboards' totals at (0: counts on request only).
+	WarmCounts time.Duration
 	// Local Neo4j (dev mode).
 	Neo4jDir    string
 	Neo4jPort   int
@@ -110,6 +113,7 @@ func parseFlagSet(fs *flag.FlagSet, name string, args []string, getenv func(stri
 	fs.BoolVar(&c.LoadCurated, "load-curated", dev, "load the curated dataset at start (idempotent)")
 	if name == "dev" || name == "serve" {
 		fs.StringVar(&c.Shared, "shared", "", "load every list of this shared data folder (../shared/data) at start, if the graph holds no list yet")
+		fs.DurationVar(&c.WarmCounts, "warm-counts", 10*time.Second, "how often to look for new data (any process's writes) and, once it has settled, count the dashboards' totals ahead of requests; 0: count on request only")
 	}
 	fs.StringVar(&c.Neo4jDir, "neo4j-dir", ".neo4j/dev", "store directory of the local Neo4j (dev mode)")
 	fs.IntVar(&c.Neo4jPort, "neo4j-port", 7687, "Bolt port of the local Neo4j (dev mode; 0 picks a free one)")
@@ -151,6 +155,9 @@ func (c *Config) validate(dev bool) error {
 	}
 	if c.Neo4j.QueryTimeout < time.Second || c.Neo4j.QueryTimeout > time.Hour {
 		errs = append(errs, fmt.Errorf("neo4j-tx-timeout %s: must be between 1s and 1h", c.Neo4j.QueryTimeout))
+	}
+	if c.WarmCounts != 0 && (c.WarmCounts < 100*time.Millisecond || c.WarmCounts > time.Hour) {
+		errs = append(errs, fmt.Errorf("warm-counts %s: must be 0 (off) or between 100ms and 1h", c.WarmCounts))
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("log-format %q: want text or json", c.LogFormat))

@@ -24,10 +24,11 @@ func TestMain(m *testing.M) { cyphertest.Main(m, &env) }
 // Neo4j, bound to a free port, and stops it when the test ends.
 func startService(tb testing.TB, extra ...string) (*App, func() error) {
 	tb.Helper()
-	// No rate limits unless a test asks for them (extra flags win).
+	// No rate limits unless a test asks for them (extra flags win), and no
+	// counting ahead of requests (tests count the transactions requests run).
 	// Deadlines stretched by the timeout scale, so a busy machine does not
 	// turn slow answers into TIMEOUTs (tests of the limits set their own).
-	args := append([]string{"-addr", "127.0.0.1:0", "-log-level", "warn", "-shutdown-timeout", "10s", "-rate-limit", "0",
+	args := append([]string{"-addr", "127.0.0.1:0", "-log-level", "warn", "-shutdown-timeout", "10s", "-rate-limit", "0", "-warm-counts", "0",
 		"-request-timeout", sharedtest.Timeout(30 * time.Second).String(),
 		"-path-timeout", sharedtest.Timeout(10 * time.Second).String(),
 		"-neo4j-tx-timeout", sharedtest.Timeout(time.Minute).String()}, extra...)
@@ -276,6 +277,8 @@ func TestConfigErrors(t *testing.T) {
 		{"ErrBadScheme", nil, map[string]string{"NEO4J_URI": "http://localhost:7474"}, "scheme"},
 		{"ErrBadLogLevel", []string{"-log-level", "loud"}, map[string]string{"NEO4J_URI": "bolt://x:7687"}, "log-level"},
 		{"FlagWinsOverEnv", []string{"-neo4j-uri", "ftp://x"}, map[string]string{"NEO4J_URI": "bolt://x:7687"}, "scheme"},
+		{"ErrWarmCountsTooOften", []string{"-warm-counts", "1ms"}, map[string]string{"NEO4J_URI": "bolt://x:7687"}, "warm-counts"},
+		{"ErrWarmCountsNegative", []string{"-warm-counts", "-1s"}, map[string]string{"NEO4J_URI": "bolt://x:7687"}, "warm-counts"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -292,7 +295,7 @@ func TestConfigErrors(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if cfg.Addr != ":9000" || cfg.Neo4j.User != "u" || cfg.Neo4j.Database != "neo4j" || cfg.LoadCurated {
+		if cfg.Addr != ":9000" || cfg.Neo4j.User != "u" || cfg.Neo4j.Database != "neo4j" || cfg.LoadCurated || cfg.WarmCounts != 10*time.Second {
 			t.Errorf("cfg = %+v", cfg)
 		}
 	})

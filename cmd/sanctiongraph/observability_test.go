@@ -283,7 +283,7 @@ func TestTracingConfigFromEnv(t *testing.T) {
 // express (an in-memory span exporter).
 func startServiceWith(tb testing.TB, edit func(*Config), extra ...string) *App {
 	tb.Helper()
-	args := append([]string{"-addr", "127.0.0.1:0", "-log-level", "warn", "-shutdown-timeout", "10s"}, extra...)
+	args := append([]string{"-addr", "127.0.0.1:0", "-log-level", "warn", "-shutdown-timeout", "10s", "-warm-counts", "0"}, extra...)
 	cfg, err := parseFlags("serve", args, testEnv, io.Discard, false)
 	if err != nil {
 		tb.Fatal(err)

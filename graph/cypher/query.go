@@ -766,7 +766,7 @@ var cypherCountRelsFast = func() string {
 // flight per key and state): the dashboards that all ask after a load
 // cost one scan of the graph, not one each.
 func (s *Store) Counts(ctx context.Context, q model.CountQuery) (*model.Counts, error) {
-	key := fmt.Sprintf("%s|%q|%q|%s", q.View, kindStrings(q.Kinds), q.Dataset, q.MinStatus)
+	key := countKey(q)
 	st, err := s.state(ctx)
 	if err != nil || st == "" {
 		c, st, err := s.countNow(ctx, q)
@@ -776,10 +776,25 @@ func (s *Store) Counts(ctx context.Context, q model.CountQuery) (*model.Counts, 
 		s.counts.put(key, st, c)
 		return c.Clone(), nil
 	}
-	if c, ok := s.counts.get(key, st); ok {
-		return c.Clone(), nil
+	c, err := s.countsAt(ctx, q, key, st)
+	if err != nil {
+		return nil, err
 	}
-	c, err := shareFlight(ctx, &s.countFlights, key+"@"+st, st, func(fctx context.Context) (*model.Counts, error) {
+	return c.Clone(), nil
+}
+
+// countKey names a count in the cache and its flights.
+func countKey(q model.CountQuery) string {
+	return fmt.Sprintf("%s|%q|%q|%s", q.View, kindStrings(q.Kinds), q.Dataset, q.MinStatus)
+}
+
+// countsAt returns the counts kept at state st or counts them, sharing the
+// count with every caller at st; the result is shared, not to be changed.
+func (s *Store) countsAt(ctx context.Context, q model.CountQuery, key, st string) (*model.Counts, error) {
+	if c, ok := s.counts.get(key, st); ok {
+		return c, nil
+	}
+	return shareFlight(ctx, &s.countFlights, key+"@"+st, st, func(fctx context.Context) (*model.Counts, error) {
 		if c, ok := s.counts.get(key, st); ok { // counted by a flight that just ended
 			return c, nil
 		}
@@ -789,10 +804,6 @@ func (s *Store) Counts(ctx context.Context, q model.CountQuery) (*model.Counts, 
 		}
 		return c, err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return c.Clone(), nil
 }
 
 // countNow counts in the database; it returns the state it counted at.
