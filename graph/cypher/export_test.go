@@ -42,3 +42,8 @@ func (s *Store) RerunMigration(ctx context.Context, name string) error {
 	}
 	return fmt.Errorf("no migration %s", name)
 }
+
+// ForceListPlan makes resolved lists sorted by name read every page by the
+// index walk ("walk", falling back to the sort only when the walk comes up
+// short) or by the sort ("sort"); "" lets each page choose.
+func (s *Store) ForceListPlan(plan string) { s.listPlan = plan }

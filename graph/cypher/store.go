@@ -112,6 +112,9 @@ type Store struct {
 	// measures keeps what potentialViolations reads of the measures and
 	// their resolutions' rolls, which no date range changes.
 	measures *stateCache[measureSet]
+	// listPlan forces how a resolved list sorted by name is read (planWalk,
+	// planSort; tests compare them), planAuto chooses per page.
+	listPlan string
 }
 
 // Open creates a Store; it does not contact Neo4j (see Verify).
