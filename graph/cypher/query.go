@@ -530,7 +530,7 @@ func (s *Store) keptTotal(withoutTotal bool, countQuery string, p map[string]any
 	}
 	names := make([]string, 0, len(p))
 	for k := range p {
-		if k != "skip" && k != "limit" && k != "afterName" && k != "afterID" {
+		if k != "skip" && k != "limit" && k != "afterName" && k != "afterID" && k != "walk" {
 			names = append(names, k)
 		}
 	}

@@ -336,10 +336,16 @@ func (s *Store) entitiesResolved(ctx context.Context, q model.EntityQuery, filte
 	if seek != "" {
 		seek = "WHERE " + seek + "\n"
 	}
-	pageQuery := filter + resolvedEntityTail + seek + `RETURN r.id AS id, p.sortName AS key ` + order + ` SKIP $skip LIMIT $limit`
+	tail := resolvedPageTail(order, q.WithEvidence)
+	pageQuery := filter + resolvedEntityTail + seek + `WITH r, p ` + order + ` SKIP $skip LIMIT $limit
+` + tail
 	countQuery := filter + resolvedEntityTail + `RETURN count(r) AS total`
-	walkQuery := resolvedWalk(q, filter, p)
+	walkQuery := resolvedWalk(q, filter, p, tail)
 	key, kept, keptState := s.keptTotal(q.WithoutTotal, countQuery, p)
+	hint := -1 // what a page without a total knows of the matches, to choose its plan
+	if q.WithoutTotal {
+		_, hint, _ = s.keptTotal(false, countQuery, p)
+	}
 	page, kept, state, err := pageAt(kept, keptState, func(kept int) (model.EntityPage, string, error) {
 		return readAt(ctx, s, "cypher.Store.Entities", func(tx neo4j.ManagedTransaction) (model.EntityPage, error) {
 			page := model.EntityPage{Total: kept}
@@ -350,24 +356,34 @@ func (s *Store) entitiesResolved(ctx context.Context, q model.EntityQuery, filte
 				}
 				page.Total = int(total)
 			}
-			ids, keys, err := s.resolvedPage(ctx, tx, q, page.Total, walkQuery, pageQuery, p)
+			matches := page.Total
+			if q.WithoutTotal {
+				matches = hint
+			}
+			rows, err := s.resolvedPage(ctx, tx, q, matches, kept < 0, walkQuery, pageQuery, p)
 			if err != nil {
 				return page, err
 			}
-			ents, err := s.resolvedByID(ctx, tx, ids)
-			if err != nil {
-				return page, err
-			}
-			for _, id := range ids {
-				if e, ok := ents[id]; ok {
-					page.Entities = append(page.Entities, e)
-					if keyed {
-						page.Keys = append(page.Keys, model.SortKey{Name: keys[id], ID: id})
-					}
+			evidence := make(map[string][]any, len(rows))
+			for _, r := range rows {
+				page.Entities = append(page.Entities, s.decodeResolved(r.id, r.records))
+				if keyed {
+					page.Keys = append(page.Keys, model.SortKey{Name: r.key, ID: r.id})
 				}
+				evidence[r.id] = r.evidence
 			}
 			trimPage(&page, q)
-			return page, s.pageFacts(ctx, tx, q.WithEvidence, &page)
+			if q.WithEvidence {
+				b := model.EntityBundle{Evidence: map[string][]model.Evidence{}, Sources: map[string]*model.Entity{}}
+				for _, e := range page.Entities {
+					for _, f := range e.RecordIDs() {
+						b.Evidence[f] = []model.Evidence{}
+					}
+					s.addEvidence(&b, evidence[e.ID])
+				}
+				page.Facts = &b
+			}
+			return page, nil
 		})
 	})
 	s.keepTotal(key, kept, state, page.Total, err)
@@ -393,7 +409,7 @@ const (
 // the order is not by name or the filter is not a MATCH. Every record has
 // a sort name (write.go sets it from the name), so the walk misses no
 // entity the sort would return.
-func resolvedWalk(q model.EntityQuery, filter string, p map[string]any) string {
+func resolvedWalk(q model.EntityQuery, filter string, p map[string]any, tail string) string {
 	records, ok := strings.CutPrefix(filter, "MATCH ")
 	walkOrder := map[model.EntityOrder]string{model.ByNameAsc: `ORDER BY p.sortName, p.id`, model.ByNameDesc: `ORDER BY p.sortName DESC, p.id`}[q.Sort]
 	if !ok || walkOrder == "" {
@@ -407,57 +423,99 @@ func resolvedWalk(q model.EntityQuery, filter string, p map[string]any) string {
 WITH p ` + walkOrder + ` LIMIT $walk
 MATCH (p)-[:` + string(schema.RecordOf) + `]->(r:` + schema.ResolvedLabel + `) WHERE r.id = p.id
   AND EXISTS { MATCH (r)-[:` + string(schema.HasRecord) + `]->` + records + `}
-RETURN r.id AS id, p.sortName AS key ` + resolvedEntityOrders[q.Sort] + ` SKIP $skip LIMIT $limit`
+WITH r, p ` + resolvedEntityOrders[q.Sort] + ` SKIP $skip LIMIT $limit
+` + tail
+}
+
+// resolvedPageTail ends a page statement whose rows are the page's
+// resolved entities r with preferred records p, in order: each entity's
+// records and, asked with evidence, each record's evidence with the source
+// it cites — the page, its records and its evidence in one statement.
+func resolvedPageTail(order string, withEvidence bool) string {
+	tail := `CALL (r) {
+  MATCH (r)-[:` + string(schema.HasRecord) + `]->(n:` + schema.NodeLabel + `)
+  RETURN collect({n: n}) AS records, collect(n.id) AS rids
+}
+`
+	ret := `RETURN r.id AS id, p.sortName AS key, records`
+	if withEvidence {
+		tail += evidenceOfRecords
+		ret += `, evidence`
+	}
+	return tail + ret + "\n" + order
 }
 
 // cypherCountAllResolvedFast counts resolved entities from the count store.
 const cypherCountAllResolvedFast = `MATCH (r:` + schema.ResolvedLabel + `) RETURN count(r) AS total`
 
 // resolvedPage reads the ids and sort keys of a resolved list's page: by
-// the index walk (resolvedWalk) when the matches (total, known) are common
-// enough among all resolved entities that the rows it reads stay well under
-// the matches the sort reads — need × all × 2 ≤ total², need being the
-// page's end, or its size after a keyset cursor; else, or when the walk
-// comes up short, by sorting the matches (pageQuery).
-func (s *Store) resolvedPage(ctx context.Context, tx neo4j.ManagedTransaction, q model.EntityQuery, total int, walkQuery, pageQuery string, p map[string]any) ([]string, map[string]string, error) {
-	if walkQuery != "" && total >= 0 && s.listPlan != planSort {
+// the index walk (resolvedWalk) when the matches (total: counted, kept, or
+// for a page without a total the one kept for its filter, -1 when none)
+// are common enough among all resolved entities that the rows it reads
+// stay well under the matches the sort reads — need × all × 2 ≤ total²,
+// need being the page's end, or its size after a keyset cursor; else by
+// sorting the matches (pageQuery). A full page from the walk is exact
+// whatever total was (it read a prefix of the index holding the page); a
+// short one may be the walk's bound, not the list's end, so the page is
+// then read by the sort.
+func (s *Store) resolvedPage(ctx context.Context, tx neo4j.ManagedTransaction, q model.EntityQuery, total int, counted bool, walkQuery, pageQuery string, p map[string]any) ([]resolvedRow, error) {
+	if walkQuery != "" && total > 0 && s.listPlan != planSort {
 		need := q.Offset + q.Limit
 		if q.After != nil {
 			need = q.Limit
 		}
 		walk := s.listPlan == planWalk
 		if !walk {
-			all, err := single[int64](ctx, tx, cypherCountAllResolvedFast, nil, "total")
-			if err != nil {
-				return nil, nil, err
+			// All resolved entities, from the count store: a rough figure
+			// does (it only chooses the plan), so it is read again only
+			// with a page that counted its matches (a new state).
+			all := s.resolvedAll.Load()
+			if all == 0 || counted {
+				n, err := single[int64](ctx, tx, cypherCountAllResolvedFast, nil, "total")
+				if err != nil {
+					return nil, err
+				}
+				all = n
+				s.resolvedAll.Store(n)
 			}
 			walk = int64(need)*all*2 <= int64(total)*int64(total)
 		}
 		if walk {
 			p["walk"] = int64(total)
-			ids, keys, err := readIDKeys(ctx, tx, walkQuery, p)
-			if err != nil || len(ids) >= min(q.Limit, total-q.Offset) {
-				return ids, keys, err
+			rows, err := readResolvedRows(ctx, tx, walkQuery, p)
+			if limit, _ := p["limit"].(int64); err != nil || int64(len(rows)) == limit {
+				return rows, err
 			}
 		}
 	}
-	return readIDKeys(ctx, tx, pageQuery, p)
+	return readResolvedRows(ctx, tx, pageQuery, p)
 }
 
-// readIDKeys runs a page statement returning id and key rows.
-func readIDKeys(ctx context.Context, tx neo4j.ManagedTransaction, query string, p map[string]any) ([]string, map[string]string, error) {
+// resolvedRow is a row of a resolved list's page statement
+// (resolvedPageTail): the entity's id, its sort key, its records and,
+// asked for, their evidence with cited sources.
+type resolvedRow struct {
+	id, key           string
+	records, evidence []any
+}
+
+// readResolvedRows runs a page statement ending with resolvedPageTail.
+func readResolvedRows(ctx context.Context, tx neo4j.ManagedTransaction, query string, p map[string]any) ([]resolvedRow, error) {
 	res, err := tx.Run(ctx, query, p)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	var ids []string
-	keys := map[string]string{}
+	var rows []resolvedRow
 	for res.Next(ctx) {
-		id, _, _ := neo4j.GetRecordValue[string](res.Record(), "id")
-		keys[id], _, _ = neo4j.GetRecordValue[string](res.Record(), "key")
-		ids = append(ids, id)
+		rec := res.Record()
+		var r resolvedRow
+		r.id, _, _ = neo4j.GetRecordValue[string](rec, "id")
+		r.key, _, _ = neo4j.GetRecordValue[string](rec, "key")
+		r.records, _, _ = neo4j.GetRecordValue[[]any](rec, "records")
+		r.evidence, _, _ = neo4j.GetRecordValue[[]any](rec, "evidence")
+		rows = append(rows, r)
 	}
-	return ids, keys, res.Err()
+	return rows, res.Err()
 }
 
 // cypherCountResolvedTail follows countMatch: the resolved entities of the

@@ -115,6 +115,9 @@ type Store struct {
 	// listPlan forces how a resolved list sorted by name is read (planWalk,
 	// planSort; tests compare them), planAuto chooses per page.
 	listPlan string
+	// resolvedAll is the number of resolved entities last read (0: not
+	// yet), which chooses a resolved list's plan (resolvedPage).
+	resolvedAll atomic.Int64
 }
 
 // Open creates a Store; it does not contact Neo4j (see Verify).

@@ -61,6 +61,7 @@ func TestResolvedListWalkAgreesWithSort(t *testing.T) {
 		IDs   []string
 		Keys  []model.SortKey
 		Total int
+		More  bool
 	}
 	read := func(plan string, q model.EntityQuery) pageOf {
 		t.Helper()
@@ -69,7 +70,7 @@ func TestResolvedListWalkAgreesWithSort(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s %+v: %v", plan, q, err)
 		}
-		out := pageOf{Keys: page.Keys, Total: page.Total}
+		out := pageOf{Keys: page.Keys, Total: page.Total, More: page.More}
 		for _, e := range page.Entities {
 			out.IDs = append(out.IDs, e.ID)
 		}
@@ -95,12 +96,19 @@ func TestResolvedListWalkAgreesWithSort(t *testing.T) {
 				q.View, q.Sort = model.ViewResolved, order
 				for _, pg := range []model.Page{{Limit: 1}, {Limit: 3}, {Offset: 2, Limit: 3}, {Offset: 7, Limit: 50}, {Limit: 1000}} {
 					q.Page = pg
-					sorted := read("sort", q)
-					for _, plan := range []string{"walk", ""} {
-						if got := read(plan, q); !reflect.DeepEqual(got, sorted) {
-							t.Errorf("page %+v, plan %q:\n got %+v\nsort %+v", pg, plan, got, sorted)
+					for _, withoutTotal := range []bool{false, true} {
+						// Without a total, the page chooses its plan from the
+						// total kept for its filter by the pages with one.
+						q.WithoutTotal = withoutTotal
+						sorted := read("sort", q)
+						for _, plan := range []string{"walk", ""} {
+							if got := read(plan, q); !reflect.DeepEqual(got, sorted) {
+								t.Errorf("page %+v without total %v, plan %q:\n got %+v\nsort %+v", pg, withoutTotal, plan, got, sorted)
+							}
 						}
 					}
+					q.WithoutTotal = false
+					sorted := read("sort", q)
 					if pg.Limit == 1000 && len(sorted.IDs) > 3 {
 						walked++
 					}
@@ -119,6 +127,51 @@ func TestResolvedListWalkAgreesWithSort(t *testing.T) {
 					q.Offset, q.After = q.Offset+len(sorted.IDs), &last
 				}
 			})
+		}
+	}
+	// With evidence: the page's entities (records inline) and its evidence
+	// and sources (in the page's statement) are what the separate look-ups
+	// return, whichever plan reads it.
+	for _, plan := range []string{"walk", "sort", ""} {
+		env.Store.ForceListPlan(plan)
+		for _, withoutTotal := range []bool{false, true} {
+			q := model.EntityQuery{View: model.ViewResolved, Kinds: []schema.Kind{schema.Person}, Dataset: "curated", WithEvidence: true, WithoutTotal: withoutTotal,
+				Page: model.Page{Offset: 1, Limit: 6}}
+			page, err := env.Store.Entities(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids, facts []string
+			for _, e := range page.Entities {
+				ids = append(ids, e.ID)
+				facts = append(facts, e.RecordIDs()...)
+			}
+			want, err := env.Store.ResolvedByID(ctx, ids)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wantEv, err := env.Store.EvidenceWithSources(ctx, facts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page.Entities) != 6 || page.Facts == nil {
+				t.Fatalf("plan %q: %d entities, facts %v", plan, len(page.Entities), page.Facts)
+			}
+			for _, e := range page.Entities {
+				if !reflect.DeepEqual(e, want[e.ID]) {
+					t.Errorf("plan %q: entity %s on the page:\n%+v\nlooked up:\n%+v", plan, e.ID, e, want[e.ID])
+				}
+			}
+			if !reflect.DeepEqual(page.Facts.Evidence, wantEv.Evidence) || !reflect.DeepEqual(page.Facts.Sources, wantEv.Sources) {
+				t.Errorf("plan %q without total %v: evidence of the page differs from the look-up:\n got %v\nwant %v", plan, withoutTotal, page.Facts.Evidence, wantEv.Evidence)
+			}
+			n := 0
+			for _, evs := range page.Facts.Evidence {
+				n += len(evs)
+			}
+			if n == 0 {
+				t.Errorf("plan %q: no evidence on a page of curated people", plan)
+			}
 		}
 	}
 	if walked < 6 {

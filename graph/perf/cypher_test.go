@@ -75,17 +75,27 @@ ORDER BY i`
 
 // entityPage is the head of an entity list: the total and one page of
 // resolved entities having a record of one kind, by the preferred record's
-// name. The count and the page are separate subqueries so the page is a
-// top-k sort, not a collect-then-slice.
+// name. The count and the page are separate subqueries; the page walks the
+// name index's preferred records in order and stops when it is full (a
+// common kind: a few rows read, where a sort of the matches reads them all).
 func entityPage(kind schema.Kind) string {
-	match := `MATCH (n:` + node + `:` + string(kind) + `) WHERE n.statusRank >= 0
-  MATCH (n)-[:` + recordOf + `]->(r:` + resolved + `)`
-	return `CALL { ` + match + ` RETURN count(DISTINCT r) AS total }
-CALL { ` + match + `
-  WITH DISTINCT r
-  MATCH (p:` + node + ` {id: r.id})
-  RETURN r, p.sortName AS sortName ORDER BY sortName, r.id LIMIT $limit }
+	return `CALL { MATCH (n:` + node + `:` + string(kind) + `) WHERE n.statusRank >= 0
+  MATCH (n)-[:` + recordOf + `]->(r:` + resolved + `) RETURN count(DISTINCT r) AS total }
+CALL { ` + walkOf(kind, "") + ` LIMIT $limit }
 `
+}
+
+// walkOf walks the preferred records p of resolved entities r having a
+// record of kind, in name order from where (a condition on p, or ""),
+// returning r and its sortName.
+func walkOf(kind schema.Kind, where string) string {
+	if where != "" {
+		where = " AND " + where
+	}
+	return `MATCH (p:` + node + `)-[:` + recordOf + `]->(r:` + resolved + `)
+  WHERE p.sortName IS NOT NULL AND r.id = p.id` + where + `
+    AND EXISTS { MATCH (r)-[:` + hasRec + `]->(n:` + node + `:` + string(kind) + `) WHERE n.statusRank >= 0 }
+  RETURN r, p.sortName AS sortName ORDER BY sortName, r.id`
 }
 
 // cypherList: 20 people by name with their records' evidence and sources.
@@ -95,18 +105,16 @@ ORDER BY sortName, id`
 // deepPage is a page of people by name deep in the list, without a total:
 // sought from the key of the item before it (seek), or skipped to.
 func deepPage(seek bool) string {
-	where := `SKIP $skip`
-	cond := ``
 	if seek {
-		where = ``
-		cond = `WHERE p.sortName >= $afterName AND (p.sortName > $afterName OR r.id > $afterID)
-  `
+		return `CALL { ` + walkOf(schema.Person, `p.sortName >= $afterName AND (p.sortName > $afterName OR r.id > $afterID)`) + ` LIMIT $limit }
+RETURN r.id AS id, ` + recordsWithEvidence + ` AS records
+ORDER BY sortName, id`
 	}
 	return `CALL { MATCH (n:` + node + `:` + string(schema.Person) + `) WHERE n.statusRank >= 0
   MATCH (n)-[:` + recordOf + `]->(r:` + resolved + `)
   WITH DISTINCT r
   MATCH (p:` + node + ` {id: r.id})
-  ` + cond + `RETURN r, p.sortName AS sortName ORDER BY sortName, r.id ` + where + ` LIMIT $limit }
+  RETURN r, p.sortName AS sortName ORDER BY sortName, r.id SKIP $skip LIMIT $limit }
 RETURN r.id AS id, ` + recordsWithEvidence + ` AS records
 ORDER BY sortName, id`
 }
