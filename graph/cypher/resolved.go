@@ -448,24 +448,30 @@ func resolvedPageTail(order string, withEvidence bool) string {
 // cypherCountAllResolvedFast counts resolved entities from the count store.
 const cypherCountAllResolvedFast = `MATCH (r:` + schema.ResolvedLabel + `) RETURN count(r) AS total`
 
-// resolvedPage reads the ids and sort keys of a resolved list's page: by
-// the index walk (resolvedWalk) when the matches (total: counted, kept, or
-// for a page without a total the one kept for its filter, -1 when none)
-// are common enough among all resolved entities that the rows it reads
-// stay well under the matches the sort reads — need × all × 2 ≤ total²,
-// need being the page's end, or its size after a keyset cursor; else by
-// sorting the matches (pageQuery). A full page from the walk is exact
-// whatever total was (it read a prefix of the index holding the page); a
-// short one may be the walk's bound, not the list's end, so the page is
-// then read by the sort.
+// resolvedPage reads a resolved list's page (resolvedRow): by the index
+// walk (resolvedWalk) where it pays, else by sorting the matches
+// (pageQuery). With the matches known (total: counted, kept, or for a page
+// without a total the one kept for its filter), the walk may read up to
+// total index rows and is chosen when the matches are common enough among
+// all resolved entities that the rows it reads stay well under the matches
+// the sort reads: need × all × 2 ≤ total², need being the page's end, or
+// its size after a keyset cursor. With the matches unknown (total < 0), a
+// near page (need ≤ 100) tries the walk with 20 index rows for each item
+// it needs, enough for a filter that keeps one entity in 20. A full page
+// from the walk is exact whatever the figures (it read a prefix of the
+// index holding the page); a short one may be the walk's bound, not the
+// list's end, so the page is then read by the sort.
 func (s *Store) resolvedPage(ctx context.Context, tx neo4j.ManagedTransaction, q model.EntityQuery, total int, counted bool, walkQuery, pageQuery string, p map[string]any) ([]resolvedRow, error) {
-	if walkQuery != "" && total > 0 && s.listPlan != planSort {
-		need := q.Offset + q.Limit
+	if walkQuery != "" && s.listPlan != planSort && total != 0 {
+		need := int64(q.Offset + q.Limit)
 		if q.After != nil {
-			need = q.Limit
+			need = int64(q.Limit)
 		}
-		walk := s.listPlan == planWalk
-		if !walk {
+		var budget int64
+		switch {
+		case s.listPlan == planWalk:
+			budget = max(int64(total), 20*need)
+		case total > 0:
 			// All resolved entities, from the count store: a rough figure
 			// does (it only chooses the plan), so it is read again only
 			// with a page that counted its matches (a new state).
@@ -478,10 +484,14 @@ func (s *Store) resolvedPage(ctx context.Context, tx neo4j.ManagedTransaction, q
 				all = n
 				s.resolvedAll.Store(n)
 			}
-			walk = int64(need)*all*2 <= int64(total)*int64(total)
+			if need*all*2 <= int64(total)*int64(total) {
+				budget = int64(total)
+			}
+		case need <= 100:
+			budget = 20 * need
 		}
-		if walk {
-			p["walk"] = int64(total)
+		if budget > 0 {
+			p["walk"] = budget
 			rows, err := readResolvedRows(ctx, tx, walkQuery, p)
 			if limit, _ := p["limit"].(int64); err != nil || int64(len(rows)) == limit {
 				return rows, err
