@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/sanctiongraph/sanctiongraph/graph/breach"
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
 	"github.com/sanctiongraph/sanctiongraph/schema"
 )
@@ -210,4 +211,61 @@ CALL { MATCH (m:` + node + `:` + string(schema.Measure) + `)
     imposedBy: COLLECT { MATCH (x:` + string(schema.Resolution) + `)-[i:` + string(schema.Imposes) + `]->(m) RETURN {r: i, x: x} },
     targets: COLLECT { MATCH (m)-[i:` + string(schema.Targets) + `]->(x:` + node + `) RETURN {r: i, x: x} },
     extends: COLLECT { MATCH (m)-[i:` + string(schema.Extends) + `]->(x:` + string(schema.Measure) + `) RETURN {r: i, x: x} }}) AS measures }
-RETURN transfers, measures`
+` + cypherParties + `
+RETURN transfers, measures, parties, votes`
+
+// cypherParties follows the transfers and measures of cypherViolations
+// with what the rules also read of the parties (as the API's party
+// statement): recipients, those they received for, senders and the route
+// read for ties to the measures' targets; senders, recipients, those they
+// received for, the route's first leg and those who reacted, for ties to
+// states; and the votes of those states on the resolutions imposing the
+// measures.
+var cypherParties = `CALL (transfers, measures) {
+  CALL (measures) {
+    UNWIND measures AS m
+    RETURN [x IN collect(m.targets) WHERE x IS NOT NULL] AS ts, [x IN collect(m.imposedBy) WHERE x IS NOT NULL] AS is
+  }
+  WITH reduce(a = [], l IN ts | a + [x IN l | x.x.id]) AS targets, reduce(a = [], l IN is | a + [x IN l | x.x.id]) AS resolutions, transfers
+  CALL (transfers) {
+    UNWIND transfers AS t
+    UNWIND [x IN t.senders | {id: x.g.id, tied: true, stated: true}]
+      + [x IN t.recipients | {id: x.g.id, tied: true, stated: true}]
+      + [x IN t.recipients WHERE x.r.onBehalfOf IS NOT NULL | {id: ` + firstValue("x.r.onBehalfOf") + `, tied: true, stated: true}]
+      + [x IN t.route | {id: x.g.id, tied: true, stated: ` + firstValue("x.r.leg") + ` = '0'}]
+      + [x IN t.reactions | {id: x.g.id, tied: false, stated: true}] AS role
+    RETURN role.id AS id, true IN collect(role.tied) AS tied, true IN collect(role.stated) AS stated
+  }
+  MATCH (x:` + node + ` {id: id})
+  WITH x, stated, resolutions,
+    CASE WHEN tied THEN COLLECT { MATCH (x)-[r:` + ties(breach.TargetTies()) + `]->(y:` + node + `) WHERE y.id IN targets
+      RETURN {r: r, x: y} LIMIT $links } ELSE [] END AS targetTies,
+    CASE WHEN stated THEN COLLECT { MATCH (x)-[r:` + ties(breach.StateTies()) + `]->(y:` + node + `:` + string(schema.State) + `)
+      RETURN {r: r, x: y} LIMIT $links } ELSE [] END AS stateTies
+  WITH collect({x: x, targetTies: targetTies, stateTies: stateTies, stated: stated}) AS parties, collect(DISTINCT resolutions) AS rs
+  CALL (parties, rs) {
+    UNWIND parties AS p
+    WITH p WHERE p.stated
+    UNWIND CASE WHEN p.x.kind = $state THEN [p.x] ELSE [] END
+      + [t IN p.targetTies + p.stateTies WHERE t.x.kind = $state AND t.r.retractedAt IS NULL AND t.x.retractedAt IS NULL | t.x] AS st
+    WITH DISTINCT st
+    MATCH (st:` + string(schema.State) + `)-[r:` + string(schema.VotedOn) + `]->(res:` + node + `)
+    WHERE res.id IN coalesce(rs[0], [])
+    RETURN collect({r: r, from: st.id, to: res.id}) AS votes
+  }
+  RETURN parties, votes
+}`
+
+// firstValue is a property's value, or its first one when it is a list.
+func firstValue(prop string) string {
+	return `toString(CASE WHEN valueType(` + prop + `) STARTS WITH 'LIST' THEN ` + prop + `[0] ELSE ` + prop + ` END)`
+}
+
+// ties writes relationship types as a Cypher alternation (schema constants).
+func ties(ts []schema.RelType) string {
+	names := make([]string, len(ts))
+	for i, t := range ts {
+		names[i] = string(t)
+	}
+	return strings.Join(names, "|")
+}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/sanctiongraph/sanctiongraph/graph/cypher"
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
+	"github.com/sanctiongraph/sanctiongraph/schema"
 )
 
 // workload is one read, asked of the API and as one hand-written statement.
@@ -165,9 +166,10 @@ func workloads(bn *bench) []workload {
 			vars:      map[string]any{"from": "2024-01-01", "to": "2024-12-31"},
 			gqlAnswer: gqlViolationsAnswer,
 			cypher:    cypherViolations,
-			params:    map[string]any{"from": day("2024-01-01"), "to": day("2024-12-31"), "limit": int64(violationsCap + 1)},
-			cyAnswer:  cyViolationsAnswer,
-			profile:   true,
+			params: map[string]any{"from": day("2024-01-01"), "to": day("2024-12-31"), "limit": int64(violationsCap + 1),
+				"links": int64(model.MaxTransferLinks), "state": string(schema.State)},
+			cyAnswer: cyViolationsAnswer,
+			profile:  true,
 		},
 	}
 	if bn.synth {
