@@ -235,14 +235,20 @@ func (s *Store) EntitiesWithEvidence(ctx context.Context, ids []string, view mod
 				e = s.decodeEntity(n)
 			}
 			b.Entities[id] = e
-			for _, f := range e.RecordIDs() {
-				b.Evidence[f] = []model.Evidence{}
-			}
 			items, _, _ := neo4j.GetRecordValue[[]any](rec, "evidence")
-			s.addEvidence(&b, items)
+			s.addEntityEvidence(&b, e, items)
 		}
 		return b, res.Err()
 	})
+}
+
+// addEntityEvidence adds the evidence of e's records that evidenceOfRecords
+// collected (items) to b, every record with a list, maybe empty.
+func (s *Store) addEntityEvidence(b *model.EntityBundle, e *model.Entity, items []any) {
+	for _, f := range e.RecordIDs() {
+		b.Evidence[f] = []model.Evidence{}
+	}
+	s.addEvidence(b, items)
 }
 
 // addEvidence adds what evidenceOfRecords collects (items {e, s}, strongest

@@ -376,10 +376,7 @@ func (s *Store) entitiesResolved(ctx context.Context, q model.EntityQuery, filte
 			if q.WithEvidence {
 				b := model.EntityBundle{Evidence: map[string][]model.Evidence{}, Sources: map[string]*model.Entity{}}
 				for _, e := range page.Entities {
-					for _, f := range e.RecordIDs() {
-						b.Evidence[f] = []model.Evidence{}
-					}
-					s.addEvidence(&b, evidence[e.ID])
+					s.addEntityEvidence(&b, e, evidence[e.ID])
 				}
 				page.Facts = &b
 			}
@@ -390,10 +387,9 @@ func (s *Store) entitiesResolved(ctx context.Context, q model.EntityQuery, filte
 	return page, err
 }
 
-// List plans of a resolved list sorted by name (Store.listPlan; tests
-// force one to compare their pages).
+// List plans of a resolved list sorted by name that tests force
+// (Store.listPlan) to compare their pages; "" chooses per page.
 const (
-	planAuto = ""
 	planWalk = "walk"
 	planSort = "sort"
 )

@@ -113,7 +113,7 @@ type Store struct {
 	// their resolutions' rolls, which no date range changes.
 	measures *stateCache[measureSet]
 	// listPlan forces how a resolved list sorted by name is read (planWalk,
-	// planSort; tests compare them), planAuto chooses per page.
+	// planSort; tests compare them); "" chooses per page.
 	listPlan string
 	// resolvedAll is the number of resolved entities last read (0: not
 	// yet), which chooses a resolved list's plan (resolvedPage).

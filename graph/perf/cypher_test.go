@@ -1,6 +1,7 @@
 package perf
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -26,15 +27,7 @@ const (
 
 // factTypes is every relationship type between entities, SAME_AS left out
 // (the resolved view never shows it).
-var factTypes = func() string {
-	var ts []string
-	for _, t := range schema.RelTypes {
-		if t != schema.SameAs {
-			ts = append(ts, string(t))
-		}
-	}
-	return strings.Join(ts, "|")
-}()
+var factTypes = ties(slices.DeleteFunc(slices.Clone(schema.RelTypes), func(t schema.RelType) bool { return t == schema.SameAs }))
 
 // evidenceOf is a subquery: the evidence of fact f (a record or a
 // relationship, by id), strongest first, each with its source's id and name.
