@@ -5,8 +5,6 @@ import (
 	"strings"
 	"sync"
 
-	"golang.org/x/sync/singleflight"
-
 	"github.com/sanctiongraph/sanctiongraph/graph/bookmark"
 )
 
@@ -67,34 +65,78 @@ func (c *stateCache[T]) put(key, state string, v T) {
 	c.entries[key] = stateEntry[T]{state: state, v: v}
 }
 
+// flights shares work among the callers that ask for the same key at once
+// (Counts: a count per filter and database state). The work runs while
+// one of its callers still waits: when the last one leaves (its request
+// ends or is cancelled), the work is cancelled, so a client that asks and
+// hangs up leaves no scan of the graph behind it.
+type flights struct {
+	mu sync.Mutex
+	m  map[string]*flight
+}
+
+type flight struct {
+	done    chan struct{}
+	val     any
+	err     error
+	waiters int
+	cancel  context.CancelFunc
+}
+
 // shareFlight runs work once for all callers of the same key at a time
 // (key names the result and the database state it is wanted at) and gives
 // each caller the result or, if its own context ends first, its own
-// context's error. The work runs in a context that the callers' ends do not
-// cancel (others may be waiting for it) but that keeps the first caller's
-// deadline and values, and that reads at least at state (its bookmarks), so
-// that no caller gets a result older than the state it saw.
-func shareFlight[T any](ctx context.Context, g *singleflight.Group, key, state string, work func(ctx context.Context) (T, error)) (T, error) {
-	ch := g.DoChan(key, func() (any, error) {
-		fctx := context.WithoutCancel(ctx)
+// context's error. The work runs in a context that keeps the first
+// caller's deadline and values, that ends when every caller has left, and
+// that reads at least at state (its bookmarks), so that no caller gets a
+// result older than the state it saw.
+func shareFlight[T any](ctx context.Context, g *flights, key, state string, work func(ctx context.Context) (T, error)) (T, error) {
+	g.mu.Lock()
+	f, ok := g.m[key]
+	if ok {
+		f.waiters++
+	} else {
+		fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 		if d, ok := ctx.Deadline(); ok {
-			var cancel context.CancelFunc
-			fctx, cancel = context.WithDeadline(fctx, d)
-			defer cancel()
+			cancel()
+			fctx, cancel = context.WithDeadline(context.WithoutCancel(ctx), d)
 		}
 		if bms, err := bookmark.Parse(strings.Split(state, ",")); err == nil && len(bms) > 0 {
 			fctx = bookmark.With(fctx, bms)
 		}
-		return work(fctx)
-	})
+		f = &flight{done: make(chan struct{}), waiters: 1, cancel: cancel}
+		if g.m == nil {
+			g.m = map[string]*flight{}
+		}
+		g.m[key] = f
+		go func() {
+			defer cancel()
+			f.val, f.err = work(fctx)
+			g.mu.Lock()
+			if g.m[key] == f {
+				delete(g.m, key)
+			}
+			g.mu.Unlock()
+			close(f.done)
+		}()
+	}
+	g.mu.Unlock()
 	var zero T
 	select {
-	case <-ctx.Done():
-		return zero, translate("cypher.shareFlight", withContext(ctx, ctx.Err()))
-	case r := <-ch:
-		if r.Err != nil {
-			return zero, r.Err
+	case <-f.done:
+		if f.err != nil {
+			return zero, f.err
 		}
-		return r.Val.(T), nil
+		return f.val.(T), nil
+	case <-ctx.Done():
+		g.mu.Lock()
+		if f.waiters--; f.waiters == 0 {
+			f.cancel() // nobody waits for it any more
+			if g.m[key] == f {
+				delete(g.m, key) // a caller from now on starts afresh
+			}
+		}
+		g.mu.Unlock()
+		return zero, translate("cypher.shareFlight", withContext(ctx, ctx.Err()))
 	}
 }

@@ -22,7 +22,6 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/config"
-	"golang.org/x/sync/singleflight"
 
 	"github.com/sanctiongraph/sanctiongraph/graph/bookmark"
 	"github.com/sanctiongraph/sanctiongraph/graph/model"
@@ -107,7 +106,7 @@ type Store struct {
 	counts *stateCache[*model.Counts]
 	// countFlights shares one count among the requests that ask for it at
 	// the same state (Counts).
-	countFlights singleflight.Group
+	countFlights flights
 	totals       *stateCache[int]
 	// measures keeps what potentialViolations reads of the measures and
 	// their resolutions' rolls, which no date range changes.
